@@ -1,0 +1,39 @@
+import { port, str, url } from 'envalid';
+import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
+import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, parseEnv, positiveInt } from './load.ts';
+
+const specs = {
+  ...commonSpecs,
+  ADMIN_API_PORT: port({ default: 3001 }),
+  ADMIN_TOKEN: str({ devDefault: DEV_ADMIN_TOKEN }),
+  SECRET_KEY: str({ devDefault: DEV_SECRET_KEY }),
+  // Where Evolution servers reach our webhook route; pre-configured on instances we create.
+  PUBLIC_URL: url({ devDefault: 'http://127.0.0.1:3001' }),
+  HEALTH_POLL_INTERVAL_MS: positiveInt({ default: 30_000 }),
+  LOGIN_ATTEMPTS_PER_MINUTE: positiveInt({ default: 10 }),
+  EVOLUTION_TIMEOUT_MS: positiveInt({ default: 10_000 }),
+};
+
+export interface AdminApiConfig extends CommonConfig {
+  port: number;
+  adminToken: string;
+  secretKey: string;
+  publicUrl: string;
+  healthPollIntervalMs: number;
+  loginAttemptsPerMinute: number;
+  evolutionTimeoutMs: number;
+}
+
+export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {
+  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, c));
+  return {
+    ...commonFrom(e),
+    port: e.ADMIN_API_PORT,
+    adminToken: e.ADMIN_TOKEN,
+    secretKey: e.SECRET_KEY,
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    healthPollIntervalMs: e.HEALTH_POLL_INTERVAL_MS,
+    loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
+    evolutionTimeoutMs: e.EVOLUTION_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,57 @@
+import { str } from 'envalid';
+import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, postgresUrl, redisUrl } from './load.ts';
+
+export const commonSpecs = {
+  NODE_ENV: str({ choices: ['development', 'test', 'production'] as const, default: 'development' }),
+  LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, default: 'info' }),
+  DATABASE_URL: postgresUrl({ devDefault: 'postgres://postgres@127.0.0.1:5432/bora_agendar' }),
+  REDIS_URL: redisUrl({ devDefault: 'redis://127.0.0.1:6379' }),
+  // The braces are a Redis Cluster hash tag: every queue key lands in one slot.
+  QUEUE_PREFIX: str({ default: '{bora}' }),
+  HOST: str({ default: '0.0.0.0' }),
+};
+
+export interface CommonConfig {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  host: string;
+}
+
+export function commonFrom(e: {
+  NODE_ENV: CommonConfig['env'];
+  LOG_LEVEL: string;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  QUEUE_PREFIX: string;
+  HOST: string;
+}): CommonConfig {
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    host: e.HOST,
+  };
+}
+
+/** Production must never run on the secrets that ship for local development. */
+export function secretChecks(
+  env: string,
+  secrets: { ADMIN_TOKEN?: string; SECRET_KEY?: string },
+): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (env !== 'production') return problems;
+  if (secrets.ADMIN_TOKEN !== undefined) {
+    if (secrets.ADMIN_TOKEN === DEV_ADMIN_TOKEN) problems.ADMIN_TOKEN = 'is the development default; set a real token in production';
+    else if (secrets.ADMIN_TOKEN.length < 24) problems.ADMIN_TOKEN = 'must be at least 24 characters in production';
+  }
+  if (secrets.SECRET_KEY !== undefined) {
+    if (secrets.SECRET_KEY === DEV_SECRET_KEY) problems.SECRET_KEY = 'is the development default; set a real key in production';
+    else if (secrets.SECRET_KEY.length < 32) problems.SECRET_KEY = 'must be at least 32 characters in production';
+  }
+  return problems;
+}

@@ -1,0 +1,55 @@
+import { port, str } from 'envalid';
+import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
+import { DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
+
+const specs = {
+  ...commonSpecs,
+  DISPATCHER_PORT: port({ default: 3003 }),
+  SECRET_KEY: str({ devDefault: DEV_SECRET_KEY }),
+  DISPATCH_CONCURRENCY: positiveInt({ default: 50 }),
+  // WhatsApp bans numbers that burst: one message per instance every few seconds by default.
+  PACING_MIN_INTERVAL_MS: nonNegativeInt({ default: 3_000 }),
+  PACING_JITTER_MS: nonNegativeInt({ default: 1_000 }),
+  MAX_ATTEMPTS: positiveInt({ default: 6 }),
+  BACKOFF_BASE_MS: positiveInt({ default: 5_000 }),
+  BACKOFF_MAX_MS: positiveInt({ default: 15 * 60_000 }),
+  SEND_TIMEOUT_MS: positiveInt({ default: 15_000 }),
+  CIRCUIT_FAILURE_THRESHOLD: positiveInt({ default: 5 }),
+  CIRCUIT_OPEN_MS: positiveInt({ default: 30_000 }),
+  SWEEP_INTERVAL_MS: positiveInt({ default: 5_000 }),
+  SENDING_LEASE_MS: positiveInt({ default: 60_000 }),
+  FLEET_TTL_MS: positiveInt({ default: 10_000 }),
+  SHUTDOWN_DEADLINE_MS: positiveInt({ default: 20_000 }),
+};
+
+export interface DispatcherConfig extends CommonConfig {
+  port: number;
+  secretKey: string;
+  concurrency: number;
+  pacing: { minIntervalMs: number; jitterMs: number };
+  retry: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
+  sendTimeoutMs: number;
+  circuit: { failureThreshold: number; openMs: number };
+  sweepIntervalMs: number;
+  sendingLeaseMs: number;
+  fleetTtlMs: number;
+  shutdownDeadlineMs: number;
+}
+
+export function loadDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
+  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, c));
+  return {
+    ...commonFrom(e),
+    port: e.DISPATCHER_PORT,
+    secretKey: e.SECRET_KEY,
+    concurrency: e.DISPATCH_CONCURRENCY,
+    pacing: { minIntervalMs: e.PACING_MIN_INTERVAL_MS, jitterMs: e.PACING_JITTER_MS },
+    retry: { maxAttempts: e.MAX_ATTEMPTS, backoffBaseMs: e.BACKOFF_BASE_MS, backoffMaxMs: e.BACKOFF_MAX_MS },
+    sendTimeoutMs: e.SEND_TIMEOUT_MS,
+    circuit: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, openMs: e.CIRCUIT_OPEN_MS },
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    sendingLeaseMs: e.SENDING_LEASE_MS,
+    fleetTtlMs: e.FLEET_TTL_MS,
+    shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+  };
+}

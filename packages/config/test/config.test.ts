@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  DEV_ADMIN_TOKEN,
+  DEV_SECRET_KEY,
+  loadAdminApiConfig,
+  loadBookingApiConfig,
+  loadDispatcherConfig,
+} from '../src/index.ts';
+
+function problemsOf(fn: () => unknown): Record<string, string> {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config loaders', () => {
+  it('work with nothing set in development', () => {
+    const booking = loadBookingApiConfig({});
+    expect(booking.port).toBe(3000);
+    expect(booking.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/bora_agendar');
+    expect(booking.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadAdminApiConfig({}).adminToken).toBe(DEV_ADMIN_TOKEN);
+    expect(loadDispatcherConfig({}).secretKey).toBe(DEV_SECRET_KEY);
+  });
+
+  it('names every bad variable in one error', () => {
+    const problems = problemsOf(() =>
+      loadDispatcherConfig({
+        DATABASE_URL: 'mysql://x',
+        REDIS_URL: 'nope',
+        DISPATCHER_PORT: 'eighty',
+        DISPATCH_CONCURRENCY: '0',
+        LOG_LEVEL: 'loud',
+      }),
+    );
+    expect(Object.keys(problems).sort()).toEqual(
+      ['DATABASE_URL', 'DISPATCHER_PORT', 'DISPATCH_CONCURRENCY', 'LOG_LEVEL', 'REDIS_URL'].sort(),
+    );
+    expect(problems.DISPATCH_CONCURRENCY).toMatch(/positive integer/);
+  });
+
+  it('puts every problem in the message', () => {
+    try {
+      loadBookingApiConfig({ BOOKING_API_PORT: '-1', RATE_LIMIT_PER_MINUTE: 'x' });
+      expect.unreachable();
+    } catch (error) {
+      expect(String((error as Error).message)).toMatch(/BOOKING_API_PORT/);
+      expect(String((error as Error).message)).toMatch(/RATE_LIMIT_PER_MINUTE/);
+      expect(String((error as Error).message)).toMatch(/2 problems/);
+    }
+  });
+
+  it('requires secrets and URLs in production', () => {
+    const problems = problemsOf(() => loadAdminApiConfig({ NODE_ENV: 'production' }));
+    expect(Object.keys(problems).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'PUBLIC_URL', 'REDIS_URL', 'SECRET_KEY']);
+  });
+
+  it('refuses the development secrets in production', () => {
+    const problems = problemsOf(() =>
+      loadAdminApiConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://db/app',
+        REDIS_URL: 'redis://cache:6379',
+        PUBLIC_URL: 'https://admin.example.com',
+        ADMIN_TOKEN: DEV_ADMIN_TOKEN,
+        SECRET_KEY: DEV_SECRET_KEY,
+      }),
+    );
+    expect(Object.keys(problems).sort()).toEqual(['ADMIN_TOKEN', 'SECRET_KEY']);
+  });
+
+  it('accepts real secrets in production', () => {
+    const config = loadAdminApiConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/app',
+      REDIS_URL: 'redis://cache:6379',
+      PUBLIC_URL: 'https://admin.example.com/',
+      ADMIN_TOKEN: 'a'.repeat(32),
+      SECRET_KEY: 'b'.repeat(40),
+    });
+    expect(config.publicUrl).toBe('https://admin.example.com');
+  });
+});

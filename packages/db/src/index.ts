@@ -1,0 +1,3 @@
+export * from './schema/index.ts';
+export * from './client.ts';
+export { migrateDatabase, databaseName, quoteIdent, MIGRATIONS_FOLDER, type MigrateResult } from './migrate.ts';

@@ -1,0 +1,5 @@
+export * from './tenants.ts';
+export * from './evolution-apis.ts';
+export * from './whatsapp-instances.ts';
+export * from './bookings.ts';
+export * from './notifications.ts';

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { evolutionApis } from './evolution-apis.ts';
+import { tenants } from './tenants.ts';
+
+export const INSTANCE_STATUS = ['connected', 'connecting', 'disconnected'] as const;
+export type InstanceStatus = (typeof INSTANCE_STATUS)[number];
+
+export const whatsappInstances = pgTable(
+  'whatsapp_instances',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    evolutionApiId: uuid('evolution_api_id')
+      .notNull()
+      .references(() => evolutionApis.id, { onDelete: 'restrict' }),
+    /** null = a shared platform sender any tenant that allows it may use. */
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'set null' }),
+    instanceName: text('instance_name').notNull().unique('whatsapp_instances_name_unique'),
+    phoneNumber: text('phone_number').notNull().unique('whatsapp_instances_phone_unique'),
+    displayName: text('display_name').notNull(),
+    status: text('status', { enum: INSTANCE_STATUS }).notNull().default('disconnected'),
+    isPrimary: boolean('is_primary').notNull().default(false),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('whatsapp_instances_status_valid', sql`${t.status} in ('connected','connecting','disconnected')`),
+    check('whatsapp_instances_phone_digits', sql`${t.phoneNumber} ~ '^[0-9]{8,15}$'`),
+    uniqueIndex('whatsapp_instances_one_primary_per_tenant')
+      .on(t.tenantId)
+      .where(sql`${t.isPrimary} and ${t.tenantId} is not null`),
+    uniqueIndex('whatsapp_instances_one_shared_primary')
+      .on(t.isPrimary)
+      .where(sql`${t.isPrimary} and ${t.tenantId} is null`),
+    index('whatsapp_instances_server_status_idx').on(t.evolutionApiId, t.status),
+    index('whatsapp_instances_tenant_idx').on(t.tenantId),
+  ],
+);
+
+export type WhatsappInstance = typeof whatsappInstances.$inferSelect;
+export type NewWhatsappInstance = typeof whatsappInstances.$inferInsert;

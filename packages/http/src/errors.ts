@@ -1,0 +1,82 @@
+import { isAppError } from '@bora/core';
+import type { FastifyError } from 'fastify';
+import type { AnyFastify } from './types.ts';
+import { Type } from 'typebox';
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorBody' },
+);
+
+interface ValidationItem {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+  keyword?: string;
+}
+
+/** Turns ajv output into `{field, message}` pairs a person can act on. */
+export function describeValidation(items: ValidationItem[], context: string | undefined): { field: string; message: string }[] {
+  return items.map((item) => {
+    let field = (item.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    if (item.keyword === 'required' && typeof item.params?.missingProperty === 'string') {
+      field = field ? `${field}.${item.params.missingProperty}` : item.params.missingProperty;
+      return { field, message: 'é obrigatório' };
+    }
+    if (item.keyword === 'additionalProperties' && typeof item.params?.additionalProperty === 'string') {
+      return { field: item.params.additionalProperty, message: 'campo não permitido' };
+    }
+    return { field: field || context || 'body', message: item.message ?? 'inválido' };
+  });
+}
+
+const STATUS_CODES: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Corpo da requisição grande demais' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Tipo de conteúdo não suportado' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'INVALID_JSON', message: 'Corpo JSON vazio' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', message: 'Content-Length inválido' },
+};
+
+/**
+ * One error handler for every service: AppErrors keep their code and status; schema failures
+ * become 400 VALIDATION_FAILED naming each field; parser errors get their own codes; anything
+ * else is a generic 500 whose details stay in the log.
+ */
+export function registerErrorHandling(app: AnyFastify): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isAppError(error)) {
+      if (error.statusCode >= 500) request.log.error({ err: error, code: error.code }, 'request failed');
+      return reply.status(error.statusCode).send({
+        error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+      });
+    }
+    if (error.validation) {
+      const details = describeValidation(error.validation as ValidationItem[], error.validationContext);
+      const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
+      return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message: `Dados inválidos — ${summary}`, details } });
+    }
+    const known = error.code ? STATUS_CODES[error.code] : undefined;
+    if (known) return reply.status(known.status).send({ error: { code: known.code, message: known.message } });
+    if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return reply.status(400).send({ error: { code: 'INVALID_JSON', message: 'JSON malformado no corpo da requisição' } });
+    }
+    if (error.statusCode === 429) {
+      return reply.status(429).send({ error: { code: 'RATE_LIMITED', message: 'Muitas requisições; tente novamente em instantes' } });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send({ error: { code: 'BAD_REQUEST', message: error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Erro interno; tente novamente' } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Rota não encontrada: ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}

@@ -1,0 +1,78 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+
+/** Queue name; keys are `${prefix}:notifications:…` where prefix carries a `{hash tag}`. */
+export const NOTIFICATIONS_QUEUE = 'notifications';
+
+/** A pointer: the row in `notifications` is the truth, the job only says "look at it". */
+export interface NotificationJob {
+  notificationId: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseNotificationJob(data: unknown): NotificationJob | undefined {
+  const id = (data as { notificationId?: unknown } | null)?.notificationId;
+  return typeof id === 'string' && UUID.test(id) ? { notificationId: id } : undefined;
+}
+
+/**
+ * Defaults for every notification job. Retries are decided by the dispatcher from the error's
+ * scope, so BullMQ's own attempts count send attempts only; finished jobs are kept for a while so
+ * the dashboard can show them, failed ones for a week.
+ */
+export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export interface QueueSettings {
+  connection: ConnectionOptions;
+  prefix: string;
+  /** Connection errors (Redis down); without a listener they would crash the process. */
+  onError?: (error: Error) => void;
+}
+
+export function createNotificationsQueue(settings: QueueSettings): Queue<NotificationJob> {
+  const queue = new Queue<NotificationJob>(NOTIFICATIONS_QUEUE, {
+    connection: settings.connection,
+    prefix: settings.prefix,
+    defaultJobOptions: NOTIFICATION_JOB_OPTIONS,
+  });
+  queue.on('error', settings.onError ?? (() => {}));
+  return queue;
+}
+
+export interface DueNotification {
+  id: string;
+  dueAt: Date;
+}
+
+/**
+ * Adds one pointer job per notification, jobId = notification id, delayed until `dueAt`. Adding
+ * an id that is already waiting, delayed or active is a no-op in BullMQ, which is what makes the
+ * sweeper's re-enqueue safe.
+ */
+export async function enqueueNotifications(
+  queue: Queue<NotificationJob>,
+  items: readonly DueNotification[],
+  now: number = Date.now(),
+): Promise<void> {
+  if (items.length === 0) return;
+  await queue.addBulk(
+    items.map((item) => ({
+      name: 'send',
+      data: { notificationId: item.id },
+      opts: { jobId: item.id, delay: Math.max(0, item.dueAt.getTime() - now) },
+    })),
+  );
+}
+
+/** Removes a waiting or delayed job (a cancelled reminder). Active jobs re-check the row anyway. */
+export async function removeNotificationJob(queue: Queue<NotificationJob>, notificationId: string): Promise<boolean> {
+  const job = await queue.getJob(notificationId);
+  if (!job) return false;
+  const state = await job.getState();
+  if (state === 'active') return false;
+  await job.remove();
+  return true;
+}

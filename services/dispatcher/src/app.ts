@@ -1,0 +1,28 @@
+import type { DispatcherConfig } from '@bora/config';
+import type { DbHandle } from '@bora/db';
+import { type AnyFastify, createMetricsRegistry, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
+import type { Logger } from '@bora/logger';
+import { pingRedis } from '@bora/queue';
+import Fastify, { LogController } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+
+export interface DispatcherDeps {
+  config: DispatcherConfig;
+  logger: Logger;
+  db: DbHandle;
+  redis: Redis;
+  metrics?: Registry;
+}
+
+/** The dispatcher's small HTTP face: health, readiness and Prometheus metrics. */
+export async function buildApp(deps: DispatcherDeps): Promise<AnyFastify> {
+  const app = Fastify({ loggerInstance: deps.logger, logController: new LogController({ disableRequestLogging: true }) });
+  registerErrorHandling(app);
+  registerHealthRoutes(app, {
+    postgres: () => deps.db.sql`select 1`,
+    redis: () => pingRedis(deps.redis),
+  });
+  registerMetricsRoute(app, deps.metrics ?? createMetricsRegistry('dispatcher'));
+  return app;
+}
