@@ -1,1 +1,12 @@
-export {};
+export * from './types.ts';
+export { placeInstance, comparePlacement, type PlacementServer, type PlacementDecision, type PlacementVerdict } from './placement.ts';
+export { buildFleetIndex, type FleetIndex } from './fleet-index.ts';
+export {
+  routeMessage,
+  type RouteRequest,
+  type RouteState,
+  type RouteDecision,
+  type RouteCandidate,
+  type CandidateReason,
+  type SkipReason,
+} from './routing.ts';

@@ -1,0 +1,104 @@
+import type { FleetIndex } from './fleet-index.ts';
+import type { FleetInstance } from './types.ts';
+
+export interface RouteRequest {
+  readonly tenantId: string;
+  readonly allowSharedSender: boolean;
+  /** The seed's `evolution_api=evo1`: only this server may send. */
+  readonly forcedServerId?: string | null;
+}
+
+/** Everything that changes between messages, passed in so routing stays pure. */
+export interface RouteState {
+  /** Servers whose circuit is open (shared across dispatcher replicas). */
+  readonly openCircuits?: ReadonlySet<string>;
+  /** Instances already tried in this attempt, or known to be failing right now. */
+  readonly excludedInstances?: ReadonlySet<string>;
+  /** Spreads load over equally ranked shared senders (e.g. a counter); any integer. */
+  readonly rotation?: number;
+  /** How many candidates to return at most. */
+  readonly limit?: number;
+}
+
+export type CandidateReason = 'forced-server' | 'tenant-primary' | 'tenant-instance' | 'shared-sender';
+export type SkipReason = 'server-inactive' | 'server-unknown' | 'circuit-open' | 'instance-not-connected' | 'already-tried';
+
+export interface RouteCandidate {
+  readonly serverId: string;
+  readonly instanceId: string;
+  readonly instanceName: string;
+  readonly reason: CandidateReason;
+}
+
+export interface RouteDecision {
+  readonly candidates: readonly RouteCandidate[];
+  readonly skipped: readonly { readonly instanceId: string; readonly instanceName: string; readonly reason: SkipReason }[];
+  /** Set when nothing can send, in words an operator understands. */
+  readonly problem?: string;
+}
+
+const DEFAULT_LIMIT = 5;
+
+/**
+ * The ordered (server, instance) candidates for one message: a forced server's instances; else the
+ * tenant's own connected instances, primary first; then, when the tenant allows it, shared senders
+ * by server priority, rotating among equals. Inactive servers, open circuits, instances that are
+ * not connected and instances already tried are skipped, each with its reason.
+ */
+export function routeMessage(index: FleetIndex, request: RouteRequest, state: RouteState = {}): RouteDecision {
+  const limit = state.limit ?? DEFAULT_LIMIT;
+  const candidates: RouteCandidate[] = [];
+  const skipped: { instanceId: string; instanceName: string; reason: SkipReason }[] = [];
+
+  const skipReason = (instance: FleetInstance): SkipReason | undefined => {
+    const server = index.servers.get(instance.serverId);
+    if (!server) return 'server-unknown';
+    if (!server.isActive) return 'server-inactive';
+    if (state.openCircuits?.has(server.id)) return 'circuit-open';
+    if (instance.status !== 'connected') return 'instance-not-connected';
+    if (state.excludedInstances?.has(instance.id)) return 'already-tried';
+    return undefined;
+  };
+  const consider = (instance: FleetInstance, reason: CandidateReason): void => {
+    const skip = skipReason(instance);
+    if (skip) skipped.push({ instanceId: instance.id, instanceName: instance.instanceName, reason: skip });
+    else candidates.push({ serverId: instance.serverId, instanceId: instance.id, instanceName: instance.instanceName, reason });
+  };
+
+  if (request.forcedServerId) {
+    const server = index.servers.get(request.forcedServerId);
+    if (!server) return { candidates, skipped, problem: 'O servidor Evolution escolhido não existe' };
+    const onServer = index.byServer.get(server.id) ?? [];
+    // The tenant's own numbers on that server first, then shared ones there.
+    const own = onServer.filter((i) => i.tenantId === request.tenantId);
+    const shared = onServer.filter((i) => i.tenantId === null);
+    for (const instance of [...own, ...shared]) {
+      if (candidates.length >= limit) break;
+      consider(instance, 'forced-server');
+    }
+    return finish(candidates, skipped, `Nenhum WhatsApp conectado disponível em ${server.name}`);
+  }
+
+  for (const instance of index.byTenant.get(request.tenantId) ?? []) {
+    if (candidates.length >= limit) break;
+    consider(instance, instance.isPrimary ? 'tenant-primary' : 'tenant-instance');
+  }
+  if (request.allowSharedSender) {
+    const rotation = Math.abs(Math.trunc(state.rotation ?? 0));
+    for (const group of index.sharedByPriority) {
+      for (let i = 0; i < group.length && candidates.length < limit; i++) {
+        consider(group[(i + rotation) % group.length]!, 'shared-sender');
+      }
+      if (candidates.length >= limit) break;
+    }
+  }
+  return finish(candidates, skipped, 'Nenhum WhatsApp conectado disponível para este negócio');
+}
+
+function finish(
+  candidates: RouteCandidate[],
+  skipped: RouteDecision['skipped'],
+  problem: string,
+): RouteDecision {
+  return candidates.length > 0 ? { candidates, skipped } : { candidates, skipped, problem };
+}

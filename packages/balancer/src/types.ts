@@ -1,0 +1,24 @@
+/** What the balancer knows about an Evolution server. */
+export interface FleetServer {
+  readonly id: string;
+  readonly name: string;
+  readonly capacity: number;
+  /** Higher is preferred. */
+  readonly priority: number;
+  readonly isActive: boolean;
+}
+
+export type InstanceStatus = 'connected' | 'connecting' | 'disconnected';
+
+/** A WhatsApp number hosted on one server; `tenantId` null means a shared platform sender. */
+export interface FleetInstance {
+  readonly id: string;
+  readonly serverId: string;
+  readonly instanceName: string;
+  readonly tenantId: string | null;
+  readonly status: InstanceStatus;
+  readonly isPrimary: boolean;
+}
+
+export const NO_EVOLUTION_API_AVAILABLE = 'NO_EVOLUTION_API_AVAILABLE';
+export const NO_EVOLUTION_API_AVAILABLE_MESSAGE = 'Nenhuma Evolution API disponível';
