@@ -76,3 +76,23 @@ export async function removeNotificationJob(queue: Queue<NotificationJob>, notif
   await job.remove();
   return true;
 }
+
+/**
+ * Puts a notification back on the queue whatever its job's past: a finished (completed or failed)
+ * job with the same id would make `add` a silent no-op, so it is removed first. Waiting, delayed
+ * and active jobs are left alone (already in flight). Used by admin retries and the sweeper.
+ */
+export async function requeueNotification(
+  queue: Queue<NotificationJob>,
+  item: DueNotification,
+  now: number = Date.now(),
+): Promise<'added' | 'in-flight'> {
+  const job = await queue.getJob(item.id);
+  if (job) {
+    const state = await job.getState();
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return 'in-flight';
+    await job.remove();
+  }
+  await enqueueNotifications(queue, [item], now);
+  return 'added';
+}
