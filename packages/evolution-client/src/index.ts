@@ -1,1 +1,13 @@
-export {};
+export { createEvolutionClient, type EvolutionClient } from './client.ts';
+export { classifyEvolutionError, type ClassifyContext } from './classify.ts';
+export { classifyTransportError } from './classify-transport.ts';
+export { normalizeBaseUrl } from './base-url.ts';
+export { toEvolutionNumber } from './number.ts';
+export {
+  EvolutionError,
+  isEvolutionError,
+  EVOLUTION_ERROR_CODES,
+  type EvolutionErrorCode,
+  type EvolutionErrorScope,
+} from './errors.ts';
+export type * from './types.ts';
