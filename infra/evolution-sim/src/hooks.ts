@@ -1,0 +1,63 @@
+// Process-wide behaviour: Express-like body parsing, server faults, Evolution's 404 and error bodies.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { envelope, EvoError, SimControlError } from './errors.ts';
+import { routeNotFound } from './routes/guard.ts';
+import type { SimStore } from './store.ts';
+
+function serverOf(store: SimStore, url: string) {
+  const end = url.indexOf('/', 1);
+  const name = end === -1 ? url.slice(1).split('?')[0]! : url.slice(1, end);
+  return store.servers.get(name);
+}
+
+/** Faults apply to every request of a faulty server, before routing, like a sick host or proxy. */
+function faultHook(store: SimStore) {
+  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const server = serverOf(store, req.url);
+    if (!server?.faulty) return done();
+    const apply = () => {
+      const f = server.faults;
+      // Never calling done() leaves the request open: the socket dies on close (forceCloseConnections).
+      if (f.reset) return void req.raw.socket.destroy();
+      if (f.hang) return;
+      if (f.errorRate > 0 && Math.random() < f.errorRate) {
+        return void reply.code(f.errorStatus).send(envelope(f.errorStatus, envelope(f.errorStatus, '').error));
+      }
+      done();
+    };
+    if (server.faults.latencyMs > 0) setTimeout(apply, server.faults.latencyMs);
+    else apply();
+  };
+}
+
+export function registerSimHooks(app: FastifyInstance, store: SimStore): void {
+  // Evolution (Express) reads an empty JSON body as `{}` instead of rejecting it.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') return done(null, {});
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (err) {
+      (err as FastifyError).statusCode = 400;
+      done(err as Error, undefined);
+    }
+  });
+
+  app.addHook('onRequest', faultHook(store));
+
+  app.setNotFoundHandler((req, reply) => {
+    const err = routeNotFound(store, req.method, req.url);
+    reply.code(err.status).send(err.body);
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    if (error instanceof EvoError) return reply.code(error.status).send(error.body);
+    if (error instanceof SimControlError) {
+      return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message } });
+    }
+    if (error.validation) return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: error.message } });
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) req.log.error({ err: error }, 'simulator error');
+    return reply.code(status).send(envelope(status, error.message));
+  });
+}

@@ -1,0 +1,105 @@
+// Evolution's webhook sender: JSON envelopes POSTed to each instance's URL, retried with backoff.
+import type { FastifyBaseLogger } from 'fastify';
+import { saoPauloDateTime } from './ids.ts';
+import type { InstanceRecord, SimStore } from './store.ts';
+
+/** Config name (UPPER_SNAKE) → payload name (dotted lowercase), for the events the sim emits. */
+export const EVENT_NAMES: Record<string, string> = {
+  SEND_MESSAGE: 'send.message',
+  MESSAGES_UPDATE: 'messages.update',
+  CONNECTION_UPDATE: 'connection.update',
+  QRCODE_UPDATED: 'qrcode.updated',
+  LOGOUT_INSTANCE: 'logout.instance',
+  STATUS_INSTANCE: 'status.instance',
+};
+
+/** Every event name Evolution v2 accepts in a webhook configuration. */
+export const CONFIG_EVENTS = [
+  'APPLICATION_STARTUP', 'QRCODE_UPDATED', 'MESSAGES_SET', 'MESSAGES_UPSERT', 'MESSAGES_EDITED', 'MESSAGES_UPDATE',
+  'MESSAGES_DELETE', 'SEND_MESSAGE', 'SEND_MESSAGE_UPDATE', 'CONTACTS_SET', 'CONTACTS_UPSERT', 'CONTACTS_UPDATE',
+  'PRESENCE_UPDATE', 'CHATS_SET', 'CHATS_UPSERT', 'CHATS_UPDATE', 'CHATS_DELETE', 'GROUPS_UPSERT', 'GROUP_UPDATE',
+  'GROUP_PARTICIPANTS_UPDATE', 'CONNECTION_UPDATE', 'LABELS_EDIT', 'LABELS_ASSOCIATION', 'CALL', 'TYPEBOT_START',
+  'TYPEBOT_CHANGE_STATUS', 'REMOVE_INSTANCE', 'LOGOUT_INSTANCE', 'INSTANCE_CREATE', 'INSTANCE_DELETE', 'STATUS_INSTANCE',
+] as const;
+
+const ACK_STATUSES = ['SERVER_ACK', 'DELIVERY_ACK', 'READ'] as const;
+// Evolution gives up at once on these: the receiver said the request itself is wrong.
+const NON_RETRYABLE = new Set([400, 401, 403, 404, 422]);
+const POST_TIMEOUT_MS = 5_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+export class WebhookEmitter {
+  constructor(
+    private readonly store: SimStore,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  wants(instance: InstanceRecord, configName: string): boolean {
+    const target = instance.webhook;
+    return !!target && target.enabled && (target.events === null || target.events.has(configName));
+  }
+
+  emit(instance: InstanceRecord, configName: string, data: unknown): void {
+    if (this.store.closed || !this.wants(instance, configName)) return;
+    const target = instance.webhook!;
+    const event = EVENT_NAMES[configName] ?? configName.toLowerCase().replace(/_/g, '.');
+    const url = target.byEvents ? `${target.url.replace(/\/$/, '')}/${configName.toLowerCase().replace(/_/g, '-')}` : target.url;
+    const body = JSON.stringify({
+      event,
+      instance: instance.name,
+      data,
+      destination: url,
+      date_time: saoPauloDateTime(),
+      sender: instance.ownerNumber ? `${instance.ownerNumber}@s.whatsapp.net` : null,
+      server_url: `${this.store.publicUrl}/${instance.server.name}`,
+      apikey: null,
+    });
+    const headers = { 'content-type': 'application/json', ...target.headers };
+    void this.deliver(url, event, body, headers);
+    if (this.store.webhook.duplicateRate > 0 && Math.random() < this.store.webhook.duplicateRate) {
+      void this.deliver(url, event, body, headers);
+    }
+  }
+
+  /** SERVER_ACK → DELIVERY_ACK → READ on one chained timer per message, unref'd so close is not held. */
+  scheduleAcks(instance: InstanceRecord, keyId: string, remoteJid: string): void {
+    if (!this.wants(instance, 'MESSAGES_UPDATE')) return;
+    const delays = this.store.webhook.ackDelaysMs;
+    const last = this.store.webhook.emitRead ? 3 : 2;
+    const step = (index: number, elapsed: number) => {
+      const wait = Math.max(0, delays[index]! - elapsed);
+      setTimeout(() => {
+        const status = ACK_STATUSES[index]!;
+        this.emit(instance, 'MESSAGES_UPDATE', this.ackData(instance, keyId, remoteJid, status));
+        if (index + 1 < last) step(index + 1, elapsed + wait);
+      }, wait).unref();
+    };
+    step(0, 0);
+  }
+
+  private ackData(instance: InstanceRecord, keyId: string, remoteJid: string, status: string) {
+    if (instance.server.version === 'v1') {
+      return { remoteJid, id: keyId, fromMe: true, status, datetime: Date.now(), owner: instance.name };
+    }
+    return { keyId, remoteJid, fromMe: true, status, instanceId: instance.id };
+  }
+
+  private async deliver(url: string, event: string, body: string, headers: Record<string, string>): Promise<void> {
+    const { maxAttempts, retryBaseMs } = this.store.webhook;
+    for (let attempt = 1; attempt <= maxAttempts && !this.store.closed; attempt++) {
+      let status = 0;
+      try {
+        const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
+        status = res.status;
+        await res.body?.cancel();
+      } catch (err) {
+        this.log.debug({ err, event, attempt }, 'webhook POST failed');
+      }
+      const ok = status >= 200 && status < 300;
+      this.store.recordDelivery({ url, event, ok, attempt });
+      if (ok || NON_RETRYABLE.has(status)) return;
+      await sleep(Math.min(1_000, retryBaseMs * 2 ** (attempt - 1)));
+    }
+  }
+}
