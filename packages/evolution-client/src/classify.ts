@@ -16,7 +16,7 @@ interface Verdict {
 
 const V1_SEND_TEXT = /requires property "textMessage"/i;
 const CONNECTION_CLOSED = /connection closed|instance is not connected/i;
-const INSTANCE_MISSING = /instance does not exist/i;
+const INSTANCE_MISSING = /instance does not exist|instance "[^"]*" not found/i;
 // A 500 TypeError means the server has the instance in its database but not loaded in memory
 // (disconnected, or hosted by another server sharing the database).
 const TYPE_ERROR = /TypeError|Cannot read propert(y|ies) of (undefined|null)/i;

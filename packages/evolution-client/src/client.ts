@@ -8,6 +8,8 @@ import {
   parseNumberChecks,
   parseSendText,
 } from './parse.ts';
+import { parseServerCheck } from './server-check.ts';
+import { isEvolutionError } from './errors.ts';
 import { createTransport } from './transport.ts';
 import type {
   ConnectionStateResult,
@@ -19,6 +21,7 @@ import type {
   NumberCheck,
   SendTextInput,
   SendTextResult,
+  ServerCheck,
   WebhookConfig,
 } from './types.ts';
 
@@ -27,7 +30,13 @@ export interface EvolutionClient {
   readonly baseUrl: string;
   sendText(input: SendTextInput): Promise<SendTextResult>;
   connectionState(instance: string): Promise<ConnectionStateResult>;
+  /** Every instance row; filtered by name, an unknown name gives `[]`. */
   fetchInstances(filter?: { instanceName?: string }): Promise<InstanceRow[]>;
+  /**
+   * Verifies URL, key and version (the admin's "check" button): the welcome document, then an
+   * authenticated listing. Throws UNAUTHORIZED, UNSUPPORTED_VERSION, UNREACHABLE, BAD_RESPONSE…
+   */
+  checkServer(): Promise<ServerCheck>;
   createInstance(input: CreateInstanceInput): Promise<CreateInstanceResult>;
   /** QR code (or pairing code when `number` is given) while pairing; the state once open. */
   connect(instance: string, options?: { number?: string }): Promise<ConnectResult>;
@@ -92,8 +101,21 @@ export function createEvolutionClient(options: EvolutionClientOptions): Evolutio
 
     async fetchInstances(filter = {}) {
       const searchParams = filter.instanceName ? { instanceName: filter.instanceName } : undefined;
-      const body = await transport.call('GET', 'instance/fetchInstances', { operation: 'fetchInstances', searchParams });
-      return parseInstances(body);
+      try {
+        const body = await transport.call('GET', 'instance/fetchInstances', { operation: 'fetchInstances', searchParams });
+        return parseInstances(body);
+      } catch (error) {
+        // Filtering by a name the server does not know is an empty answer, not a failure.
+        if (filter.instanceName && isEvolutionError(error) && error.code === 'INSTANCE_NOT_FOUND') return [];
+        throw error;
+      }
+    },
+
+    async checkServer() {
+      const welcome = await transport.call('GET', '', { operation: 'checkServer' });
+      // The welcome route ignores the key; listing instances proves it.
+      const rows = await transport.call('GET', 'instance/fetchInstances', { operation: 'checkServer' });
+      return parseServerCheck(welcome, rows);
     },
 
     async createInstance(input) {

@@ -104,3 +104,9 @@ export interface NumberCheck {
   /** The canonical JID (may differ from the number: 9th digit). */
   jid: string | null;
 }
+
+export interface ServerCheck {
+  /** From the welcome document (`2.3.6`), when the server tells it. */
+  version: string | null;
+  instanceCount: number;
+}

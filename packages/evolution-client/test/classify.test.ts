@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvolutionError, EvolutionError, type EvolutionErrorCode, type EvolutionErrorScope } from '../src/index.ts';
+import { classifyEvolutionError, classifyTransportError, EvolutionError, type EvolutionErrorCode, type EvolutionErrorScope } from '../src/index.ts';
 
 const envelope = (status: number, error: string, message: unknown) => ({ status, error, response: { message } });
 
@@ -23,6 +23,15 @@ const rows: Row[] = [
     scope: 'instance',
     retryable: false,
     userMessage: /instância "acme-01" não existe/,
+  },
+  {
+    name: 'instance filter not found (404 from fetchInstances)',
+    status: 404,
+    body: envelope(404, 'Not Found', ['Instance "ghost" not found']),
+    code: 'INSTANCE_NOT_FOUND',
+    scope: 'instance',
+    retryable: false,
+    userMessage: /"ghost" não existe/,
   },
   {
     name: 'bad apikey (401, plain string)',
@@ -217,5 +226,30 @@ describe('classifyEvolutionError', () => {
   it('maps 408 and 429 to retryable server errors', () => {
     expect(classifyEvolutionError(408, '')).toMatchObject({ code: 'TIMEOUT', scope: 'server', retryable: true });
     expect(classifyEvolutionError(429, '{}')).toMatchObject({ code: 'RATE_LIMITED', scope: 'server', retryable: true });
+  });
+});
+
+describe('classifyTransportError', () => {
+  const withCode = (name: string, code: string) => Object.assign(new Error(`boom ${code}`), { name, code });
+
+  it.each([
+    [withCode('TimeoutError', 'ETIMEDOUT'), 'TIMEOUT'],
+    [withCode('RequestError', 'ECONNREFUSED'), 'UNREACHABLE'],
+    [withCode('RequestError', 'ENOTFOUND'), 'UNREACHABLE'],
+    [withCode('RequestError', 'ECONNRESET'), 'UNREACHABLE'],
+    [withCode('RequestError', 'CERT_HAS_EXPIRED'), 'UNREACHABLE'],
+    [withCode('RequestError', 'HPE_INVALID_CONSTANT'), 'BAD_RESPONSE'],
+    [Object.assign(new Error('wrapped'), { cause: withCode('Error', 'EHOSTUNREACH') }), 'UNREACHABLE'],
+  ] as const)('%s → %s (server, retryable)', (error, code) => {
+    expect(classifyTransportError(error, { operation: 'sendText', timeoutMs: 100 })).toMatchObject({ code, scope: 'server', retryable: true });
+  });
+
+  it('keeps an EvolutionError as it is and copies only safe fields into the cause', () => {
+    const original = classifyEvolutionError(401, '{}');
+    expect(classifyTransportError(original)).toBe(original);
+    const gotLike = Object.assign(withCode('RequestError', 'ECONNREFUSED'), { options: { headers: { apikey: 'sekret' } } });
+    const mapped = classifyTransportError(gotLike);
+    expect(JSON.stringify({ ...(mapped.cause as object) })).not.toContain('sekret');
+    expect(mapped.cause).not.toBe(gotLike);
   });
 });
