@@ -6,6 +6,8 @@ export const NOTIFICATIONS_QUEUE = 'notifications';
 /** A pointer: the row in `notifications` is the truth, the job only says "look at it". */
 export interface NotificationJob {
   notificationId: string;
+  /** Dispatcher bookkeeping: the pacing slot this job reserved before being delayed to it. */
+  paced?: { instanceId: string; at: number };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -5,15 +5,20 @@ import { serve } from '@bora/http';
 import { createLogger } from '@bora/logger';
 import { createRedis } from '@bora/queue';
 import { buildApp } from './app.ts';
+import { createDispatcher } from './dispatcher.ts';
 
 const config = loadDispatcherConfig(process.env);
 const logger = createLogger({ name: 'dispatcher', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
-const db = createDb(config.databaseUrl, { applicationName: 'dispatcher' });
+const db = createDb(config.databaseUrl, { applicationName: 'dispatcher', max: Math.min(20, config.concurrency + 5) });
 const redis = createRedis(config.redisUrl, 'worker');
+const dispatcher = createDispatcher({ config, logger, db, redis });
 
-const app = await buildApp({ config, logger, db, redis });
+const app = await buildApp({ config, logger, db, redis, metrics: dispatcher.registry });
+// Shutdown order: stop the HTTP face, drain the worker (in-flight sends finish), then connections.
 app.addHook('onClose', async () => {
+  await dispatcher.close();
   redis.disconnect();
   await db.close();
 });
+await dispatcher.start();
 await serve({ app, port: config.port, host: config.host, shutdownDeadlineMs: config.shutdownDeadlineMs });

@@ -1,0 +1,148 @@
+import { decryptSecret } from '@bora/core';
+import { FLEET_CHANGED_CHANNEL, type DbHandle } from '@bora/db';
+import { buildFleetIndex, type FleetIndex, type FleetInstance, type FleetServer } from '@bora/balancer';
+import type { Logger } from '@bora/logger';
+
+export interface SenderServer extends FleetServer {
+  readonly url: string;
+  readonly apiKey: string;
+}
+
+export interface FleetView {
+  readonly index: FleetIndex;
+  readonly servers: ReadonlyMap<string, SenderServer>;
+  readonly loadedAt: number;
+}
+
+export interface Fleet {
+  start(): Promise<void>;
+  /** The current snapshot; refreshed in the background past its TTL, never per message. */
+  view(): FleetView;
+  /** A send said "Connection Closed": stop routing to it now, here and (via NOTIFY) everywhere. */
+  markInstanceDisconnected(instanceId: string): Promise<void>;
+  /** A 401: the key is wrong; stop routing to the server until an operator fixes it. */
+  markServerUnauthorized(serverId: string, reason: string): Promise<void>;
+  refresh(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface FleetDeps {
+  db: DbHandle;
+  secretKey: string;
+  logger: Logger;
+  ttlMs: number;
+}
+
+/**
+ * The in-memory routing snapshot: every server (with its decrypted key) and instance, indexed by
+ * the balancer. Kept fresh by Postgres LISTEN on the fleet channel (admin-api and other replicas
+ * NOTIFY after changes) and by a TTL as a safety net.
+ */
+export function createFleet(deps: FleetDeps): Fleet {
+  const { sql } = deps.db;
+  let current: FleetView = { index: buildFleetIndex([], []), servers: new Map(), loadedAt: 0 };
+  let loading: Promise<void> | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  let closed = false;
+
+  async function load(): Promise<void> {
+    const [serverRows, instanceRows] = await Promise.all([
+      sql<{ id: string; name: string; url: string; api_key_encrypted: string; capacity: number; priority: number; is_active: boolean; health: string }[]>`
+        select id, name, url, api_key_encrypted, capacity, priority, is_active, health from evolution_apis`,
+      sql<{ id: string; evolution_api_id: string; instance_name: string; tenant_id: string | null; status: FleetInstance['status']; is_primary: boolean }[]>`
+        select id, evolution_api_id, instance_name, tenant_id, status, is_primary from whatsapp_instances`,
+    ]);
+    const servers: SenderServer[] = [];
+    for (const row of serverRows) {
+      let apiKey = '';
+      try {
+        apiKey = decryptSecret(row.api_key_encrypted, deps.secretKey);
+      } catch {
+        deps.logger.error({ evolutionApiId: row.id }, 'cannot decrypt Evolution API key (wrong SECRET_KEY?); server skipped');
+      }
+      servers.push({
+        id: row.id,
+        name: row.name,
+        url: row.url,
+        apiKey,
+        capacity: row.capacity,
+        priority: row.priority,
+        // An unusable key makes the server unroutable, exactly like an inactive one.
+        isActive: row.is_active && row.health !== 'unauthorized' && apiKey !== '',
+      });
+    }
+    const instances: FleetInstance[] = instanceRows.map((row) => ({
+      id: row.id,
+      serverId: row.evolution_api_id,
+      instanceName: row.instance_name,
+      tenantId: row.tenant_id,
+      status: row.status,
+      isPrimary: row.is_primary,
+    }));
+    current = { index: buildFleetIndex(servers, instances), servers: new Map(servers.map((s) => [s.id, s])), loadedAt: Date.now() };
+  }
+
+  function refresh(): Promise<void> {
+    loading ??= load()
+      .catch((err: unknown) => deps.logger.warn({ err }, 'fleet refresh failed; keeping the previous snapshot'))
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  }
+
+  function scheduleRefresh(): void {
+    if (closed) return;
+    clearTimeout(debounce);
+    // Bursts of admin changes arrive as bursts of NOTIFYs; one reload covers them all.
+    debounce = setTimeout(() => void refresh(), 100);
+  }
+
+  async function notifyChanged(): Promise<void> {
+    await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+  }
+
+  /** Applies a change to the local snapshot at once, before the reload catches up. */
+  function patchInstance(instanceId: string, status: FleetInstance['status']): void {
+    const instances = [...current.index.instances.values()].map((i) => (i.id === instanceId ? { ...i, status } : i));
+    current = { ...current, index: buildFleetIndex([...current.servers.values()], instances) };
+  }
+
+  return {
+    async start() {
+      await load();
+      const listener = await sql.listen(FLEET_CHANGED_CHANNEL, () => scheduleRefresh());
+      unlisten = () => listener.unlisten();
+    },
+    view() {
+      if (Date.now() - current.loadedAt > deps.ttlMs) void refresh();
+      return current;
+    },
+    async markInstanceDisconnected(instanceId) {
+      patchInstance(instanceId, 'disconnected');
+      await sql`
+        update whatsapp_instances set status = 'disconnected', status_changed_at = now(), updated_at = now()
+        where id = ${instanceId} and status <> 'disconnected'`;
+      await notifyChanged();
+    },
+    async markServerUnauthorized(serverId, reason) {
+      const server = current.servers.get(serverId);
+      if (server) {
+        const servers = [...current.servers.values()].map((s) => (s.id === serverId ? { ...s, isActive: false } : s));
+        current = { ...current, index: buildFleetIndex(servers, [...current.index.instances.values()]), servers: new Map(servers.map((s) => [s.id, s])) };
+      }
+      await sql`
+        update evolution_apis set health = 'unauthorized', last_error = ${reason}, last_checked_at = now(), updated_at = now()
+        where id = ${serverId}`;
+      await notifyChanged();
+    },
+    refresh,
+    async close() {
+      closed = true;
+      clearTimeout(debounce);
+      await unlisten?.().catch(() => {});
+      await loading;
+    },
+  };
+}

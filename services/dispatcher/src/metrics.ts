@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** `queueCounts` feeds the queue-depth gauge at scrape time (no polling in between). */
+export function createDispatcherMetrics(registry: Registry, queueCounts?: () => Promise<Record<string, number>>) {
+  return {
+    sent: new Counter({ name: 'dispatcher_messages_sent_total', help: 'Messages accepted by an Evolution server', labelNames: ['server'], registers: [registry] }),
+    failed: new Counter({
+      name: 'dispatcher_messages_failed_total',
+      help: 'Notifications that ended failed (dead letter)',
+      labelNames: ['server', 'code'],
+      registers: [registry],
+    }),
+    retried: new Counter({ name: 'dispatcher_messages_retried_total', help: 'Attempts that ended in a scheduled retry', labelNames: ['server'], registers: [registry] }),
+    sendErrors: new Counter({
+      name: 'dispatcher_send_errors_total',
+      help: 'Failed HTTP sends by server and error code',
+      labelNames: ['server', 'code'],
+      registers: [registry],
+    }),
+    paced: new Counter({ name: 'dispatcher_paced_total', help: 'Jobs delayed to their sender’s pacing slot', registers: [registry] }),
+    leaseRecoveries: new Counter({
+      name: 'dispatcher_lease_recoveries_total',
+      help: 'Rows found stuck in sending past their lease (each a possible duplicate send)',
+      registers: [registry],
+    }),
+    swept: new Counter({ name: 'dispatcher_swept_total', help: 'Due rows re-enqueued by the sweeper', registers: [registry] }),
+    circuitTransitions: new Counter({
+      name: 'dispatcher_circuit_transitions_total',
+      help: 'Circuit opens and closes by server',
+      labelNames: ['server', 'to'],
+      registers: [registry],
+    }),
+    sendLatency: new Histogram({
+      name: 'dispatcher_send_duration_seconds',
+      help: 'Evolution sendText latency',
+      labelNames: ['server'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'dispatcher_queue_depth',
+      help: 'Notification jobs by state',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        if (!queueCounts) return;
+        const counts = await queueCounts().catch(() => ({}) as Record<string, number>);
+        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+      },
+    }),
+  };
+}
+
+export type DispatcherMetrics = ReturnType<typeof createDispatcherMetrics>;

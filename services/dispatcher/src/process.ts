@@ -1,0 +1,236 @@
+import { routeMessage, type RouteCandidate } from '@bora/balancer';
+import { isEvolutionError, type EvolutionError } from '@bora/evolution-client';
+import type { Logger } from '@bora/logger';
+import { parseNotificationJob, type NotificationJob } from '@bora/queue';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { backoffDelay } from './backoff.ts';
+import type { CircuitBreaker } from './circuit.ts';
+import type { ClientPool } from './clients.ts';
+import type { Fleet, SenderServer } from './fleet.ts';
+import type { AttemptRecord, ClaimedNotification, Ledger } from './ledger.ts';
+import type { DispatcherMetrics } from './metrics.ts';
+import type { Pacer } from './pacing.ts';
+import { renderTemplate } from './render.ts';
+
+
+export interface ProcessorDeps {
+  ledger: Ledger;
+  fleet: Fleet;
+  clients: ClientPool;
+  pacer: Pacer;
+  circuit: CircuitBreaker;
+  metrics: DispatcherMetrics;
+  logger: Logger;
+  retry: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
+  /** A failover candidate whose slot is further away than this is skipped in this attempt. */
+  maxInlinePaceWaitMs: number;
+  random?: () => number;
+}
+
+export type ProcessOutcome = { sent: true; messageId: string } | { skipped: string };
+
+interface Failure {
+  code: string;
+  message: string;
+}
+
+function textFor(n: ClaimedNotification): string | null {
+  if (n.text) return n.text;
+  if (!n.booking || n.kind === 'manual') return null;
+  return renderTemplate({
+    template: n.templates[n.kind],
+    tenantName: n.tenantName,
+    timezone: n.timezone,
+    customerName: n.booking.customerName,
+    service: n.booking.service,
+    professional: n.booking.professional,
+    startsAt: n.booking.startsAt,
+  });
+}
+
+function asEvolutionError(error: unknown): EvolutionError | undefined {
+  return isEvolutionError(error) ? error : undefined;
+}
+
+async function delayJob(job: Job, token: string | undefined, until: number): Promise<never> {
+  await job.moveToDelayed(until, token);
+  throw new DelayedError();
+}
+
+/**
+ * One notification job: claim the row, render, route, pace, send with failover across candidates,
+ * and record the outcome. Retries (backoff + jitter) and pacing waits are delayed jobs; only
+ * pacing waits leave the attempt count untouched.
+ */
+export function createProcessor(deps: ProcessorDeps) {
+  const random = deps.random ?? Math.random;
+  // Servers this process saw fail recently: only for them is a success worth a Redis write.
+  const suspects = new Set<string>();
+  let rotation = 0;
+
+  return async function processNotification(job: Job<NotificationJob>, token?: string): Promise<ProcessOutcome> {
+    const data = parseNotificationJob(job.data);
+    if (!data) throw new UnrecoverableError('invalid job payload: expected {notificationId: uuid}');
+    const id = data.notificationId;
+    const log = deps.logger.child({ notificationId: id });
+
+    const claimed = await deps.ledger.claim(id);
+    if ('reason' in claimed) {
+      if (claimed.reason === 'not-due') await delayJob(job, token, claimed.dueAt.getTime());
+      return { skipped: claimed.reason };
+    }
+    if (claimed.kind === 'reminder' && claimed.booking?.status === 'cancelled') {
+      await deps.ledger.markCancelled(id);
+      return { skipped: 'booking-cancelled' };
+    }
+    const text = textFor(claimed);
+    if (!text) {
+      await deps.ledger.markFailed(id, { code: 'NO_TEXT', message: 'Mensagem sem texto para enviar' }, []);
+      throw new UnrecoverableError('notification has no text');
+    }
+
+    const view = deps.fleet.view();
+    const decision = routeMessage(
+      view.index,
+      { tenantId: claimed.tenantId, allowSharedSender: claimed.allowSharedSender, forcedServerId: claimed.forcedEvolutionApiId },
+      { openCircuits: await deps.circuit.openServers(), rotation: rotation++ },
+    );
+    const attempts: AttemptRecord[] = [];
+    let failure: Failure = { code: 'NO_SENDER_AVAILABLE', message: decision.problem ?? 'Nenhum WhatsApp disponível para enviar' };
+
+    for (const [position, candidate] of decision.candidates.entries()) {
+      const server = view.servers.get(candidate.serverId);
+      if (!server) continue;
+      const wait = await waitForSlot(job.data, candidate);
+      if (wait > 0) {
+        if (position === 0) {
+          // The best sender is busy: come back at its slot, without spending an attempt.
+          await deps.ledger.release(id);
+          deps.metrics.paced.inc();
+          await job.updateData({ notificationId: id, paced: { instanceId: candidate.instanceId, at: Date.now() + wait } });
+          await delayJob(job, token, Date.now() + wait);
+        }
+        if (wait > deps.maxInlinePaceWaitMs) continue;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+
+      const started = performance.now();
+      try {
+        const result = await deps.clients.get(server).sendText({ instance: candidate.instanceName, number: claimed.recipient, text });
+        const latencyMs = Math.round(performance.now() - started);
+        deps.metrics.sendLatency.observe({ server: server.name }, latencyMs / 1000);
+        attempts.push(attempt(claimed, candidate, latencyMs));
+        await noteSuccess(server, log);
+        await deps.ledger.markSent(
+          id,
+          { text, serverId: server.id, instanceId: candidate.instanceId, messageId: result.keyId, remoteJid: result.remoteJid },
+          attempts,
+        );
+        deps.metrics.sent.inc({ server: server.name });
+        log.info({ evolutionApiId: server.id, instance: candidate.instanceName, messageId: result.keyId, latencyMs }, 'message sent');
+        return { sent: true, messageId: result.keyId };
+      } catch (error) {
+        const latencyMs = Math.round(performance.now() - started);
+        const evolution = asEvolutionError(error);
+        const code = evolution?.code ?? 'UNEXPECTED';
+        attempts.push(attempt(claimed, candidate, latencyMs, evolution, error));
+        deps.metrics.sendErrors.inc({ server: server.name, code });
+        failure = { code, message: evolution?.userMessage ?? 'Erro inesperado ao enviar' };
+        const scope = evolution?.scope ?? 'server';
+        if (scope === 'recipient' || scope === 'request') {
+          await deps.ledger.markFailed(id, { ...failure, text }, attempts);
+          deps.metrics.failed.inc({ server: server.name, code });
+          log.warn({ evolutionApiId: server.id, code }, 'message failed for good: the recipient or the request is at fault');
+          throw new UnrecoverableError(failure.message);
+        }
+        await handleSenderFailure(scope, server, candidate, evolution, log);
+      }
+    }
+
+    if (claimed.attempts >= deps.retry.maxAttempts) {
+      await deps.ledger.markFailed(id, { ...failure, text }, attempts);
+      deps.metrics.failed.inc({ server: attempts.at(-1) ? nameOf(view.servers, attempts.at(-1)!.evolutionApiId) : 'none', code: failure.code });
+      log.warn({ code: failure.code, attempts: claimed.attempts }, 'message failed after the last attempt');
+      throw new UnrecoverableError(failure.message);
+    }
+    await deps.ledger.markRetry(id, failure, attempts);
+    deps.metrics.retried.inc({ server: attempts.at(-1) ? nameOf(view.servers, attempts.at(-1)!.evolutionApiId) : 'none' });
+    const delay = backoffDelay(claimed.attempts, deps.retry.backoffBaseMs, deps.retry.backoffMaxMs, random);
+    log.info({ code: failure.code, attempt: claimed.attempts, retryInMs: delay }, 'no sender succeeded; retrying later');
+    return delayJob(job, token, Date.now() + delay);
+  };
+
+  async function waitForSlot(data: NotificationJob, candidate: RouteCandidate): Promise<number> {
+    if (!deps.pacer.enabled) return 0;
+    const held = data.paced;
+    if (held && held.instanceId === candidate.instanceId) {
+      data.paced = undefined;
+      // This job already holds that slot (reserved before its pacing delay).
+      if (Date.now() >= held.at - 25) return 0;
+    }
+    return deps.pacer.reserve(candidate.instanceId);
+  }
+
+  async function noteSuccess(server: SenderServer, log: Logger): Promise<void> {
+    const open = await deps.circuit.openServers();
+    if (!suspects.has(server.id) && !open.has(server.id)) return;
+    suspects.delete(server.id);
+    if (await deps.circuit.recordSuccess(server.id)) {
+      deps.metrics.circuitTransitions.inc({ server: server.name, to: 'closed' });
+      log.info({ evolutionApiId: server.id }, 'circuit closed: server answering again');
+    }
+  }
+
+  async function handleSenderFailure(
+    scope: string,
+    server: SenderServer,
+    candidate: RouteCandidate,
+    error: EvolutionError | undefined,
+    log: Logger,
+  ): Promise<void> {
+    if (scope === 'instance') {
+      log.warn({ evolutionApiId: server.id, instance: candidate.instanceName, code: error?.code }, 'instance cannot send; marked disconnected, failing over');
+      await deps.fleet.markInstanceDisconnected(candidate.instanceId);
+      return;
+    }
+    if (scope === 'auth') {
+      log.error(
+        { evolutionApiId: server.id, server: server.name, code: error?.code },
+        'Evolution server rejected our API key: routing to it stopped until an operator fixes the key',
+      );
+      await deps.fleet.markServerUnauthorized(server.id, error?.userMessage ?? 'API key rejected');
+      return;
+    }
+    suspects.add(server.id);
+    if (await deps.circuit.recordFailure(server.id)) {
+      deps.metrics.circuitTransitions.inc({ server: server.name, to: 'open' });
+      log.warn({ evolutionApiId: server.id, server: server.name }, 'circuit opened: server failing, routing around it');
+    } else {
+      log.warn({ evolutionApiId: server.id, code: error?.code }, 'server error; failing over');
+    }
+  }
+}
+
+function nameOf(servers: ReadonlyMap<string, SenderServer>, id: string | null): string {
+  return (id && servers.get(id)?.name) || 'none';
+}
+
+function attempt(
+  n: ClaimedNotification,
+  candidate: RouteCandidate,
+  latencyMs: number,
+  error?: EvolutionError,
+  raw?: unknown,
+): AttemptRecord {
+  return {
+    attempt: n.attempts,
+    evolutionApiId: candidate.serverId,
+    whatsappInstanceId: candidate.instanceId,
+    outcome: raw === undefined ? 'sent' : 'failed',
+    errorCode: raw === undefined ? null : (error?.code ?? 'UNEXPECTED'),
+    errorScope: error?.scope ?? (raw === undefined ? null : 'server'),
+    errorMessage: raw === undefined ? null : (error?.message ?? String((raw as Error)?.message ?? raw)).slice(0, 500),
+    httpStatus: error?.httpStatus ?? null,
+    latencyMs,
+  };
+}

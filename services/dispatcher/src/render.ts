@@ -1,0 +1,47 @@
+export interface RenderInput {
+  template: string;
+  tenantName: string;
+  timezone: string;
+  customerName: string;
+  service: string;
+  professional: string;
+  startsAt: Date;
+}
+
+const formatters = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+function formattersFor(timezone: string) {
+  let entry = formatters.get(timezone);
+  if (!entry) {
+    entry = {
+      date: new Intl.DateTimeFormat('pt-BR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: timezone }),
+      time: new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: timezone }),
+    };
+    formatters.set(timezone, entry);
+  }
+  return entry;
+}
+
+/** "terça-feira, 2 de dezembro" and "14:30", in the tenant's time zone. */
+export function formatAppointment(startsAt: Date, timezone: string): { date: string; time: string } {
+  const { date, time } = formattersFor(timezone);
+  return { date: date.format(startsAt), time: time.format(startsAt) };
+}
+
+/**
+ * Fills a tenant template. Placeholders are Portuguese because tenants write the templates:
+ * {cliente} {servico} {negocio} {data} {hora} {profissional}. Unknown placeholders stay as typed,
+ * so a typo is visible in the message instead of silently vanishing.
+ */
+export function renderTemplate(input: RenderInput): string {
+  const { date, time } = formatAppointment(input.startsAt, input.timezone);
+  const values: Record<string, string> = {
+    cliente: input.customerName,
+    servico: input.service,
+    negocio: input.tenantName,
+    data: date,
+    hora: time,
+    profissional: input.professional,
+  };
+  return input.template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
+}

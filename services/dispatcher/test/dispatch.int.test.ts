@@ -1,0 +1,108 @@
+import { waitFor, test } from '@bora/testing';
+import { describe, expect } from 'vitest';
+import { book, seedFleet, startDispatcher, statusOf, testConfig } from './support.ts';
+
+describe('dispatcher: the happy path and failover', () => {
+  test("a booking leads to exactly one pt-BR sendText from the tenant's own instance", async ({ env }) => {
+    const { sim, tenant, serverIds, instanceIds } = await seedFleet(env, [
+      { name: 'evo1', priority: 10, instances: [{ name: 'zé-01', phone: '5511911110001', isPrimary: true }, { name: 'shared-01', phone: '5511911110099', tenant: 'shared' }] },
+    ]);
+    const dispatcher = await startDispatcher(env, testConfig(env));
+    try {
+      // 2030-12-03 17:30 UTC is a Tuesday, 14:30 in São Paulo.
+      const { notification } = await book(env, tenant.id, { startsAt: new Date('2030-12-03T17:30:00Z') });
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'sent' && r;
+      }, { what: 'notification sent' });
+      await new Promise((r) => setTimeout(r, 300));
+      const messages = sim.control.messages();
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatchObject({ server: 'evo1', instance: 'zé-01', number: '5511987654321' });
+      expect(messages[0]!.text).toBe(
+        'Olá, Ana Souza! Seu agendamento de Corte de cabelo em Barbearia do Zé está confirmado para terça-feira, 3 de dezembro às 14:30. Até lá!',
+      );
+      expect(row.message_id).toBe(messages[0]!.keyId);
+      expect(row.remote_jid).toBe(messages[0]!.remoteJid);
+      expect(row.evolution_api_id).toBe(serverIds.evo1);
+      expect(row.whatsapp_instance_id).toBe(instanceIds['zé-01']);
+      expect(row.attempts).toBe(1);
+      const attempts = await env.db.sql`select outcome, error_code from delivery_attempts where notification_id = ${notification.id}`;
+      expect(attempts).toEqual([{ outcome: 'sent', error_code: null }]);
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+
+  test('Connection Closed on the tenant instance: the next candidate sends in the same attempt and the instance is marked disconnected', async ({ env }) => {
+    const { sim, tenant, instanceIds } = await seedFleet(env, [
+      { name: 'evo1', priority: 10, instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] },
+      { name: 'evo2', priority: 5, instances: [{ name: 'shared-01', phone: '5511911110002', tenant: 'shared' }] },
+    ]);
+    sim.control.setInstanceFaults('evo1', 'own-01', { sendError: 'connection-closed' });
+    const dispatcher = await startDispatcher(env, testConfig(env));
+    try {
+      const { notification } = await book(env, tenant.id);
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'sent' && r;
+      });
+      expect(row.attempts).toBe(1);
+      expect(row.whatsapp_instance_id).toBe(instanceIds['shared-01']);
+      expect(sim.control.messages().map((m) => m.instance)).toEqual(['shared-01']);
+      const [instance] = await env.db.sql`select status from whatsapp_instances where id = ${instanceIds['own-01']!}`;
+      expect(instance!.status).toBe('disconnected');
+      const attempts = await env.db.sql`select outcome, error_code from delivery_attempts where notification_id = ${notification.id} order by id`;
+      expect(attempts).toEqual([
+        { outcome: 'failed', error_code: 'INSTANCE_NOT_CONNECTED' },
+        { outcome: 'sent', error_code: null },
+      ]);
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+
+  test('a number not on WhatsApp fails after one attempt with a clear reason', async ({ env }) => {
+    const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }]);
+    sim.control.markUnregistered(['5511955554444']);
+    const dispatcher = await startDispatcher(env, testConfig(env));
+    try {
+      const { notification } = await book(env, tenant.id, { phone: '5511955554444' });
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'failed' && r;
+      });
+      expect(row.attempts).toBe(1);
+      expect(row.last_error_code).toBe('NUMBER_NOT_ON_WHATSAPP');
+      expect(row.last_error_message).toMatch(/WhatsApp/);
+      const job = await dispatcher.queue.getJob(notification.id);
+      expect(await job?.getState()).toBe('failed');
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+
+  test('nothing can send: retried with backoff, then failed after the last attempt and kept visible', async ({ env }) => {
+    const { sim, tenant } = await seedFleet(env, [
+      { name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true, status: 'disconnected' }] },
+    ]);
+    const dispatcher = await startDispatcher(env, testConfig(env, { MAX_ATTEMPTS: '3', BACKOFF_BASE_MS: '50' }));
+    try {
+      const { notification } = await book(env, tenant.id);
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'failed' && r;
+      }, { timeoutMs: 10_000 });
+      expect(row.attempts).toBe(3);
+      expect(row.last_error_code).toBe('NO_SENDER_AVAILABLE');
+      expect(sim.control.messages()).toHaveLength(0);
+      expect(await (await dispatcher.queue.getJob(notification.id))?.getState()).toBe('failed');
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+});

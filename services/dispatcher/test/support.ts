@@ -1,0 +1,131 @@
+import { encryptSecret } from '@bora/core';
+import { loadDispatcherConfig, type DispatcherConfig } from '@bora/config';
+import { bookings, evolutionApis, notifications, tenants, whatsappInstances } from '@bora/db';
+import { startSimulator, type SimServerOptions } from '@bora/evolution-sim';
+import { createLogger } from '@bora/logger';
+import { createNotificationsQueue, enqueueNotifications } from '@bora/queue';
+import type { TestEnv } from '@bora/testing';
+import { createDispatcher } from '../src/dispatcher.ts';
+
+export const SECRET = 'test-secret-key-0123456789abcdef';
+
+export function testConfig(env: TestEnv, overrides: Record<string, string> = {}): DispatcherConfig {
+  return loadDispatcherConfig({
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    QUEUE_PREFIX: env.queuePrefix,
+    SECRET_KEY: SECRET,
+    PACING_MIN_INTERVAL_MS: '0',
+    PACING_JITTER_MS: '0',
+    BACKOFF_BASE_MS: '100',
+    BACKOFF_MAX_MS: '1000',
+    SWEEP_INTERVAL_MS: '200',
+    SEND_TIMEOUT_MS: '2000',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+export interface ServerSeed {
+  name: string;
+  priority?: number;
+  isActive?: boolean;
+  instances: Array<{ name: string; phone: string; tenant?: 'own' | 'shared'; isPrimary?: boolean; status?: 'connected' | 'disconnected' }>;
+}
+
+/** A simulator hosting the given servers plus matching rows in the ledger's database. */
+export async function seedFleet(env: TestEnv, servers: ServerSeed[], tenantOverrides: Partial<typeof tenants.$inferInsert> = {}) {
+  const sim = await startSimulator({
+    port: 0,
+    servers: servers.map<SimServerOptions>((s) => ({ name: s.name, apiKey: `key-${s.name}`, instances: s.instances.map((i) => ({ name: i.name })) })),
+    webhook: { ackDelaysMs: [10, 20, 30] },
+  });
+  const { db } = env.db;
+  // Tests in a file share its database: start each from an empty ledger and fleet.
+  await env.db.sql`truncate tenants, evolution_apis, whatsapp_instances, bookings, notifications, delivery_attempts cascade`;
+  const [tenant] = await db
+    .insert(tenants)
+    .values({ slug: `barbearia-${Math.random().toString(36).slice(2, 8)}`, name: 'Barbearia do Zé', ...tenantOverrides })
+    .returning();
+  const ids: Record<string, string> = {};
+  const instanceIds: Record<string, string> = {};
+  for (const s of servers) {
+    const [row] = await db
+      .insert(evolutionApis)
+      .values({
+        name: s.name,
+        url: sim.serverUrl(s.name),
+        apiKeyEncrypted: encryptSecret(`key-${s.name}`, SECRET),
+        webhookSecretEncrypted: encryptSecret('hook', SECRET),
+        priority: s.priority ?? 0,
+        isActive: s.isActive ?? true,
+      })
+      .returning();
+    ids[s.name] = row!.id;
+    for (const i of s.instances) {
+      const [inst] = await db
+        .insert(whatsappInstances)
+        .values({
+          evolutionApiId: row!.id,
+          instanceName: i.name,
+          phoneNumber: i.phone,
+          displayName: i.name,
+          tenantId: i.tenant === 'shared' ? null : tenant!.id,
+          isPrimary: i.isPrimary ?? false,
+          status: i.status ?? 'connected',
+        })
+        .returning();
+      instanceIds[i.name] = inst!.id;
+    }
+  }
+  return { sim, tenant: tenant!, serverIds: ids, instanceIds };
+}
+
+/** What booking-api does: booking + confirmation row in the ledger, then a pointer job. */
+export async function book(
+  env: TestEnv,
+  tenantId: string,
+  options: { phone?: string; startsAt?: Date; professional?: string; kind?: 'confirmation' | 'reminder'; dueAt?: Date; enqueue?: boolean } = {},
+) {
+  const { db } = env.db;
+  const startsAt = options.startsAt ?? new Date('2030-12-03T17:30:00Z');
+  const [booking] = await db
+    .insert(bookings)
+    .values({
+      tenantId,
+      customerName: 'Ana Souza',
+      customerPhone: options.phone ?? '5511987654321',
+      service: 'Corte de cabelo',
+      professional: options.professional ?? `p-${Math.random().toString(36).slice(2)}`,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+    })
+    .returning();
+  const [notification] = await db
+    .insert(notifications)
+    .values({
+      tenantId,
+      bookingId: booking!.id,
+      kind: options.kind ?? 'confirmation',
+      recipient: booking!.customerPhone,
+      dueAt: options.dueAt ?? new Date(),
+    })
+    .returning();
+  if (options.enqueue !== false) {
+    const queue = createNotificationsQueue({ connection: env.redis, prefix: env.queuePrefix });
+    await enqueueNotifications(queue, [{ id: notification!.id, dueAt: notification!.dueAt }]);
+    await queue.close();
+  }
+  return { booking: booking!, notification: notification! };
+}
+
+export async function startDispatcher(env: TestEnv, config: DispatcherConfig) {
+  const dispatcher = createDispatcher({ config, logger: createLogger({ name: 'dispatcher-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }), db: env.db, redis: env.redis });
+  await dispatcher.start();
+  return dispatcher;
+}
+
+export async function statusOf(env: TestEnv, id: string) {
+  const [row] = await env.db.sql`select * from notifications where id = ${id}`;
+  return row!;
+}
