@@ -1,6 +1,6 @@
 import { port } from 'envalid';
 import { commonFrom, commonSpecs, type CommonConfig } from './common.ts';
-import { parseEnv, positiveInt } from './load.ts';
+import { nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 
 const specs = {
   ...commonSpecs,
@@ -8,6 +8,11 @@ const specs = {
   RATE_LIMIT_PER_MINUTE: positiveInt({ default: 120 }),
   ENQUEUE_TIMEOUT_MS: positiveInt({ default: 500 }),
   IDEMPOTENCY_TTL_HOURS: positiveInt({ default: 24 }),
+  // Slug → tenant lookups are on every booking; a short TTL keeps edits visible within seconds.
+  TENANT_CACHE_TTL_MS: nonNegativeInt({ default: 30_000 }),
+  // Proxies in front of the service whose X-Forwarded-For may be believed (0 = none). Trusting
+  // more than really exist lets a client pick its own IP and dodge the per-IP rate limit.
+  TRUST_PROXY_HOPS: nonNegativeInt({ default: 0 }),
 };
 
 export interface BookingApiConfig extends CommonConfig {
@@ -15,6 +20,8 @@ export interface BookingApiConfig extends CommonConfig {
   rateLimitPerMinute: number;
   enqueueTimeoutMs: number;
   idempotencyTtlHours: number;
+  tenantCacheTtlMs: number;
+  trustProxyHops: number;
 }
 
 export function loadBookingApiConfig(env: Record<string, string | undefined>): BookingApiConfig {
@@ -25,5 +32,7 @@ export function loadBookingApiConfig(env: Record<string, string | undefined>): B
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+    tenantCacheTtlMs: e.TENANT_CACHE_TTL_MS,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }
