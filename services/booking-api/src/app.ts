@@ -3,10 +3,18 @@ import type { DbHandle } from '@bora/db';
 import { type AnyFastify, createMetricsRegistry, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { pingRedis, type NotificationJob } from '@bora/queue';
+import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
+import { bookingRoutes } from './bookings/booking-routes.ts';
+import type { BookingDeps } from './bookings/create-booking.ts';
+import { createEnqueuer } from './bookings/enqueuer.ts';
+import { registerProtection } from './plugins/protection.ts';
+import { siteRoutes } from './site/site-routes.ts';
+import { createTenantCache } from './tenants/tenant-cache.ts';
+import { tenantRoutes } from './tenants/tenant-routes.ts';
 
 export interface BookingApiDeps {
   config: BookingApiConfig;
@@ -18,11 +26,16 @@ export interface BookingApiDeps {
 
 /** The booking-api as a value: routes and plugins, no listening, no process handling. */
 export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
+  const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: 16 * 1024,
-    trustProxy: true,
+    // Believe X-Forwarded-For only for the configured number of hops (proxy-addr semantics).
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     requestIdHeader: 'x-request-id',
+    // Report every bad field at once (a form shows them all), and refuse unknown fields
+    // instead of silently dropping them, so a typo like `startAt` is an error, not a default.
+    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
@@ -35,5 +48,24 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     redis: () => pingRedis(deps.redis),
   });
   registerMetricsRoute(app, createMetricsRegistry('booking-api'));
+
+  const tenants = createTenantCache(deps.db.sql, { ttlMs: config.tenantCacheTtlMs });
+  const bookingDeps: BookingDeps = {
+    sql: deps.db.sql,
+    tenants,
+    enqueuer: createEnqueuer({ queue: deps.queue, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
+    logger: deps.logger,
+    idempotencyTtlHours: config.idempotencyTtlHours,
+  };
+
+  // The public surface, encapsulated so its headers, rate limit and form parser stay off
+  // health, metrics and docs.
+  await app.register(async (pub) => {
+    await registerProtection(pub, { perMinute: config.rateLimitPerMinute });
+    await pub.register(formbody);
+    await pub.register(tenantRoutes, { tenants });
+    await pub.register(bookingRoutes, { deps: bookingDeps });
+    await pub.register(siteRoutes, { deps: bookingDeps });
+  });
   return app;
 }

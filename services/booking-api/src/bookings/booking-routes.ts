@@ -1,0 +1,55 @@
+import { ErrorBody } from '@bora/http';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createBooking, type BookingDeps } from './create-booking.ts';
+import { cancelBooking, getBooking } from './manage-booking.ts';
+import { BookingBody, BookingParams, BookingResponse, CancelBody, IdempotencyHeaders, TenantParams } from './schemas.ts';
+
+const tags = ['agendamentos'];
+
+export const bookingRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = async (app, { deps }) => {
+  app.post(
+    '/v1/tenants/:slug/bookings',
+    {
+      schema: {
+        tags,
+        summary: 'Cria um agendamento e as notificações de WhatsApp dele',
+        params: TenantParams,
+        headers: IdempotencyHeaders,
+        body: BookingBody,
+        response: { 201: BookingResponse, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const booking = await createBooking(deps, request.params.slug, request.body, request.headers['idempotency-key']);
+      return reply.status(201).send(booking);
+    },
+  );
+
+  app.get(
+    '/v1/tenants/:slug/bookings/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Um agendamento, com o estado de cada notificação',
+        params: BookingParams,
+        response: { 200: BookingResponse, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (request) => getBooking(deps, request.params.slug, request.params.id),
+  );
+
+  app.post(
+    '/v1/tenants/:slug/bookings/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancela um agendamento (libera o horário, cancela o lembrete, avisa o cliente)',
+        description: 'Cancelar de novo não muda nada e responde 200 com o mesmo estado.',
+        params: BookingParams,
+        body: CancelBody,
+        response: { 200: BookingResponse, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (request) => cancelBooking(deps, request.params.slug, request.params.id, request.body?.reason),
+  );
+};

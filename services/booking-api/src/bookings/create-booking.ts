@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, notFound } from '@bora/core';
+import { PG_ERROR, pgErrorCode, type Sql } from '@bora/db';
+import type { Logger } from '@bora/logger';
+import type { TenantCache, TenantInfo } from '../tenants/tenant-cache.ts';
+import { toBookingInput, type BookingRequest } from './booking-input.ts';
+import { bookingView, insertBooking, markQueued, planNotifications, type BookingView, type NotificationRef } from './booking-store.ts';
+import type { Enqueuer } from './enqueuer.ts';
+import { findLiveKey, keyReused, requestHash, storeFinalBody, withKeyLock } from './idempotency.ts';
+
+export interface BookingDeps {
+  sql: Sql;
+  tenants: TenantCache;
+  enqueuer: Enqueuer;
+  logger: Logger;
+  idempotencyTtlHours: number;
+}
+
+export function tenantNotFound() {
+  return notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
+}
+
+export async function requireTenant(tenants: TenantCache, slug: string): Promise<TenantInfo> {
+  const tenant = await tenants.get(slug);
+  if (!tenant) throw tenantNotFound();
+  return tenant;
+}
+
+function mapInsertError(error: unknown, deps: BookingDeps, tenant: TenantInfo): never {
+  const code = pgErrorCode(error);
+  if (code === PG_ERROR.exclusionViolation) {
+    throw conflict('SLOT_UNAVAILABLE', 'Este horário não está mais disponível; escolha outro horário', [
+      { field: 'startsAt', message: 'horário já ocupado' },
+    ]);
+  }
+  if (code === PG_ERROR.foreignKeyViolation) {
+    // The tenant was deleted under a cached entry.
+    deps.tenants.evict(tenant.slug);
+    throw tenantNotFound();
+  }
+  throw error;
+}
+
+/**
+ * After commit: enqueue the pointer jobs (bounded), then flip the rows to `queued` in one
+ * guarded UPDATE. Whatever fails here leaves `pending` rows the sweeper owns; the booking stands.
+ */
+export async function dispatchAfterCommit(deps: BookingDeps, conn: Sql, planned: readonly NotificationRef[]): Promise<NotificationRef[]> {
+  const onLate = (ids: string[]) => {
+    markQueued(deps.sql, ids).catch((err: unknown) => deps.logger.warn({ err }, 'late mark-queued failed'));
+  };
+  if (!(await deps.enqueuer.enqueue(planned, onLate))) return [...planned];
+  try {
+    const statuses = await markQueued(conn, planned.map((n) => n.id));
+    return planned.map((n) => ({ ...n, status: statuses.get(n.id) ?? n.status }));
+  } catch (err) {
+    deps.logger.warn({ err }, 'mark-queued failed; jobs are in Redis, rows stay pending');
+    return [...planned];
+  }
+}
+
+/** `POST /v1/tenants/:slug/bookings`, for the JSON API and the mini-site form alike. */
+export async function createBooking(
+  deps: BookingDeps,
+  slug: string,
+  body: BookingRequest,
+  idempotencyKey?: string,
+): Promise<BookingView> {
+  const tenant = await requireTenant(deps.tenants, slug);
+  const input = toBookingInput(body);
+  const now = new Date();
+  const bookingId = randomUUID();
+  const planned = planNotifications(input.startsAt, tenant.reminderLeadMinutes, now);
+
+  if (idempotencyKey === undefined) {
+    await insertBooking(deps.sql, tenant.id, bookingId, input, planned).catch((e: unknown) => mapInsertError(e, deps, tenant));
+    const sent = await dispatchAfterCommit(deps, deps.sql, planned);
+    return bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
+  }
+
+  const hash = requestHash(body);
+  return withKeyLock(deps.sql, tenant.id, idempotencyKey, async (conn) => {
+    const replay = await findLiveKey(conn, tenant.id, idempotencyKey);
+    if (replay) {
+      if (replay.requestHash !== hash) throw keyReused();
+      return replay.body;
+    }
+    const first = bookingView(tenant.slug, bookingId, 'confirmed', input, planned);
+    const expiresAt = new Date(now.getTime() + deps.idempotencyTtlHours * 3_600_000);
+    await insertBooking(conn, tenant.id, bookingId, input, planned, {
+      key: idempotencyKey,
+      requestHash: hash,
+      expiresAt,
+      responseBody: first,
+    }).catch((e: unknown) => mapInsertError(e, deps, tenant));
+    // Marking goes through the reserved connection: the pool may be full of retries waiting on
+    // this very lock, and waiting for one of their connections would deadlock.
+    const sent = await dispatchAfterCommit(deps, conn, planned);
+    const final = bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
+    if (sent.some((n, i) => n.status !== planned[i]?.status)) {
+      // If this fails, replays show the commit-time statuses: stale, still the same booking.
+      await storeFinalBody(conn, tenant.id, idempotencyKey, final).catch((err: unknown) =>
+        deps.logger.warn({ err }, 'could not store the final idempotent response'),
+      );
+    }
+    return final;
+  });
+}

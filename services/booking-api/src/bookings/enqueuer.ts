@@ -1,0 +1,64 @@
+import type { Logger } from '@bora/logger';
+import { enqueueNotifications, removeNotificationJob, type DueNotification, type NotificationJob } from '@bora/queue';
+import type { Queue } from 'bullmq';
+
+export interface Enqueuer {
+  /**
+   * Adds the pointer jobs, waiting at most the configured deadline. Resolves true when Redis
+   * took them in time, false otherwise; never rejects, never hangs. If Redis answers after the
+   * deadline, `onLate` still gets the ids so their rows can catch up to `queued`.
+   */
+  enqueue(items: readonly DueNotification[], onLate?: (ids: string[]) => void): Promise<boolean>;
+  /**
+   * Best-effort removal of waiting/delayed jobs (a cancelled reminder), bounded by the same
+   * deadline. The row is already `cancelled`, and the dispatcher re-reads rows before sending,
+   * so a job left behind is skipped rather than sent.
+   */
+  remove(ids: readonly string[]): Promise<void>;
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The rows are already committed when this runs, so a failed or slow enqueue costs nothing but
+ * latency: they stay `pending` and the dispatcher's sweeper enqueues them. Hence a short,
+ * hard deadline instead of waiting for a Redis that may be down (BullMQ would wait for it to
+ * come back before even trying).
+ */
+export function createEnqueuer(deps: { queue: Queue<NotificationJob>; timeoutMs: number; logger: Logger }): Enqueuer {
+  const { queue, timeoutMs, logger } = deps;
+  return {
+    async enqueue(items, onLate) {
+      if (items.length === 0) return true;
+      let timedOut = false;
+      const adding = enqueueNotifications(queue, items).then(
+        () => {
+          if (timedOut) onLate?.(items.map((i) => i.id));
+          return true;
+        },
+        (err: unknown) => {
+          logger.warn({ err, notifications: items.length }, 'enqueue failed; rows stay pending for the sweeper');
+          return false;
+        },
+      );
+      return withDeadline(adding, timeoutMs, () => {
+        timedOut = true;
+        logger.warn({ timeoutMs }, 'enqueue timed out; rows stay pending for the sweeper');
+        return false;
+      });
+    },
+    async remove(ids) {
+      const removing = Promise.all(ids.map((id) => removeNotificationJob(queue, id))).then(
+        () => undefined,
+        (err: unknown) => logger.warn({ err }, 'could not remove jobs; the dispatcher will skip their cancelled rows'),
+      );
+      await withDeadline(removing, timeoutMs, () => logger.warn({ timeoutMs }, 'job removal timed out'));
+    },
+  };
+}

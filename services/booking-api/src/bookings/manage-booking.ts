@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { notFound } from '@bora/core';
+import type { Sql } from '@bora/db';
+import type { BookingView, NotificationRef } from './booking-store.ts';
+import { dispatchAfterCommit, requireTenant, type BookingDeps } from './create-booking.ts';
+
+function bookingNotFound() {
+  return notFound('BOOKING_NOT_FOUND', 'Agendamento não encontrado');
+}
+
+/** One booking of one tenant with its notifications (in the order they are sent), or undefined. */
+export async function findBooking(sql: Sql, tenantId: string, tenantSlug: string, id: string): Promise<BookingView | undefined> {
+  const rows = await sql<(Omit<BookingView, 'tenantSlug' | 'startsAt' | 'endsAt'> & { startsAt: Date; endsAt: Date })[]>`
+    select b.id, b.status, b.customer_name as "customerName", b.customer_phone as "customerPhone", b.service,
+           nullif(b.professional, '') as professional, b.notes, b.starts_at as "startsAt", b.ends_at as "endsAt",
+           coalesce((
+             select json_agg(json_build_object('id', n.id, 'kind', n.kind, 'status', n.status)
+                             order by array_position(array['confirmation','reminder','cancellation'], n.kind))
+             from notifications n where n.booking_id = b.id
+           ), '[]'::json) as notifications
+    from bookings b
+    where b.id = ${id} and b.tenant_id = ${tenantId}`;
+  const row = rows[0];
+  if (!row) return undefined;
+  return { ...row, tenantSlug, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() };
+}
+
+export async function getBooking(deps: BookingDeps, slug: string, id: string): Promise<BookingView> {
+  const tenant = await requireTenant(deps.tenants, slug);
+  const booking = await findBooking(deps.sql, tenant.id, tenant.slug, id);
+  if (!booking) throw bookingNotFound();
+  return booking;
+}
+
+/**
+ * Cancels in one statement: the booking leaves the overlap constraint (its slot frees), its
+ * reminder is cancelled unless already in flight or sent, and a cancellation notification is
+ * created — `on conflict do nothing` plus the `status = 'confirmed'` guard make a second cancel
+ * a no-op. After commit the reminder's delayed job is removed and the cancellation enqueued.
+ */
+export async function cancelBooking(deps: BookingDeps, slug: string, id: string, reason: string | undefined): Promise<BookingView> {
+  const tenant = await requireTenant(deps.tenants, slug);
+  const now = new Date();
+  const cancellationId = randomUUID();
+  const trimmed = reason?.trim() || null;
+  const [outcome] = await deps.sql<{ reminders: string[] | null; cancellation: string | null }[]>`
+    with b as (
+      update bookings set status = 'cancelled', cancel_reason = ${trimmed}::text, cancelled_at = now(), updated_at = now()
+      where id = ${id}::uuid and tenant_id = ${tenant.id}::uuid and status = 'confirmed'
+      returning id, customer_phone
+    ), r as (
+      update notifications set status = 'cancelled', updated_at = now()
+      where booking_id in (select id from b) and kind = 'reminder' and status in ('pending', 'queued')
+      returning id
+    ), c as (
+      insert into notifications (id, tenant_id, booking_id, kind, recipient, due_at)
+      select ${cancellationId}::uuid, ${tenant.id}::uuid, b.id, 'cancellation', b.customer_phone, ${now.toISOString()}::timestamptz from b
+      on conflict (booking_id, kind) do nothing
+      returning id
+    )
+    select (select array_agg(id) from r) as reminders, (select id from c) as cancellation`;
+
+  if (outcome?.reminders?.length) await deps.enqueuer.remove(outcome.reminders);
+  if (outcome?.cancellation) {
+    const planned: NotificationRef[] = [{ id: outcome.cancellation, kind: 'cancellation', status: 'pending', dueAt: now }];
+    await dispatchAfterCommit(deps, deps.sql, planned);
+  }
+  const booking = await findBooking(deps.sql, tenant.id, tenant.slug, id);
+  if (!booking) throw bookingNotFound();
+  return booking;
+}

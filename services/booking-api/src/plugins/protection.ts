@@ -1,0 +1,35 @@
+import type { AnyFastify } from '@bora/http';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+
+/**
+ * Security headers and a per-IP rate limit for the public surface (API and mini-site), not for
+ * health, metrics or docs. The CSP allows only our own script and stylesheet — the page has no
+ * inline code — so an injected `<script>` would not run even if escaping ever failed. The limit
+ * lives in process memory: no Redis round trip per request, and a Redis outage cannot turn
+ * into refusing bookings; with N replicas a client gets at most N× the limit.
+ */
+export async function registerProtection(app: AnyFastify, options: { perMinute: number }): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+  });
+  await app.register(rateLimit, {
+    max: options.perMinute,
+    timeWindow: 60_000,
+    // The default builder throws an error with statusCode 429, which the shared handler turns
+    // into {"error":{"code":"RATE_LIMITED",…}}; Retry-After is set before it.
+  });
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { isAppError } from '@bora/core';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyError, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { BookingParams, TenantParams } from '../bookings/schemas.ts';
+import type { BookingDeps } from '../bookings/create-booking.ts';
+import { findBooking } from '../bookings/manage-booking.ts';
+import { bookingFormPage, emptyForm } from './booking-form.ts';
+import { submitForm } from './form-submission.ts';
+import { FormBody } from './form-input.ts';
+import { confirmationPage, messagePage, notFoundPage } from './pages.ts';
+
+const HTML = 'text/html; charset=utf-8';
+const htmlResponse = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } });
+const tags = ['mini-site'];
+
+function sendHtml(reply: FastifyReply, status: number, body: string) {
+  return reply.status(status).type(HTML).header('cache-control', 'no-store').send(body);
+}
+
+/**
+ * Errors on the mini-site are pages, not JSON: a person is reading them. Schema failures on
+ * the path (a malformed booking id) read as "not found"; the rate limit keeps its Retry-After.
+ */
+function siteErrorHandler(error: FastifyError, _request: unknown, reply: FastifyReply) {
+  const status = isAppError(error) ? error.statusCode : (error.statusCode ?? 500);
+  if (error.validation && error.validationContext === 'params') return sendHtml(reply, 404, notFoundPage());
+  if (status === 429) return sendHtml(reply, 429, messagePage('Muitas tentativas', 'Aguarde um minuto e tente de novo.'));
+  if (status === 413) return sendHtml(reply, 413, messagePage('Dados grandes demais', 'Encurte os textos do formulário e envie de novo.'));
+  if (status >= 500) {
+    reply.log.error({ err: error }, 'mini-site error');
+    return sendHtml(reply, 500, messagePage('Algo deu errado', 'Não conseguimos concluir agora. Tente de novo em instantes.'));
+  }
+  return sendHtml(reply, status, messagePage('Não foi possível continuar', 'Confira o endereço e os dados e tente de novo.'));
+}
+
+/** `GET /:slug` and friends: server-rendered pages, no front-end build, one small script. */
+export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = async (app, { deps }) => {
+  const assets = {
+    js: readFileSync(new URL('../../public/site.js', import.meta.url), 'utf8'),
+    css: readFileSync(new URL('../../public/site.css', import.meta.url), 'utf8'),
+  };
+  app.setErrorHandler(siteErrorHandler);
+
+  // Assets stay outside the rate limit: a page view costs one request, not three.
+  const assetRoute = { config: { rateLimit: false as const } };
+  app.get('/assets/site.js', { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } }, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.js),
+  );
+  app.get('/assets/site.css', { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } }, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.css),
+  );
+
+  app.get(
+    '/:slug',
+    { schema: { tags, summary: 'Mini-site do negócio (HTML)', params: TenantParams, response: { 200: htmlResponse('Formulário'), 404: htmlResponse('Não encontrado') } } },
+    async (request, reply) => {
+      const tenant = await deps.tenants.get(request.params.slug);
+      if (!tenant) return sendHtml(reply, 404, notFoundPage());
+      return sendHtml(reply, 200, bookingFormPage(tenant, { values: emptyForm(), errors: {} }));
+    },
+  );
+
+  app.post(
+    '/:slug',
+    {
+      schema: {
+        tags,
+        summary: 'Envio do formulário do mini-site (application/x-www-form-urlencoded)',
+        description: 'Sucesso: 303 para a página de confirmação. Erros: o formulário de novo, com as mensagens ao lado dos campos.',
+        params: TenantParams,
+        body: FormBody,
+        response: { 303: Type.Null({ description: 'Redireciona para a página de confirmação' }), 400: htmlResponse('Formulário com erros'), 404: htmlResponse('Não encontrado'), 409: htmlResponse('Horário ocupado') },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await submitForm(deps, request.params.slug, request.body);
+      if (outcome.kind === 'not-found') return sendHtml(reply, 404, notFoundPage());
+      if (outcome.kind === 'created') return reply.redirect(outcome.location, 303);
+      return sendHtml(reply, outcome.status, outcome.page);
+    },
+  );
+
+  app.get(
+    '/:slug/agendamentos/:id',
+    { schema: { tags, summary: 'Página de confirmação de um agendamento (HTML)', params: BookingParams, response: { 200: htmlResponse('Confirmação'), 404: htmlResponse('Não encontrado') } } },
+    async (request, reply) => {
+      const tenant = await deps.tenants.get(request.params.slug);
+      const booking = tenant && (await findBooking(deps.sql, tenant.id, tenant.slug, request.params.id));
+      if (!tenant || !booking) return sendHtml(reply, 404, notFoundPage());
+      return sendHtml(reply, 200, confirmationPage(tenant, booking));
+    },
+  );
+};
