@@ -1,25 +1,40 @@
-import type { AdminApiConfig } from '@bora/config';
-import type { DbHandle } from '@bora/db';
 import { type AnyFastify, createMetricsRegistry, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
-import type { Logger } from '@bora/logger';
-import { pingRedis, type NotificationJob } from '@bora/queue';
+import { pingRedis } from '@bora/queue';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Queue } from 'bullmq';
-import Fastify from 'fastify';
-import type { Redis } from 'ioredis';
+import Fastify, { type FastifyRequest } from 'fastify';
+import type { AdminApiDeps } from './deps.ts';
+import { createLoginThrottle } from './lib/login-throttle.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { healthPollerPlugin } from './plugins/health-poller.ts';
+import { adminPageRoutes } from './routes/admin-page.ts';
+import { evolutionApiCheckRoutes } from './routes/evolution-api-check.ts';
+import { evolutionApiRoutes } from './routes/evolution-apis.ts';
+import { loginRoutes } from './routes/login.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { queueBoardRoutes } from './routes/queues-board.ts';
+import { statsRoutes } from './routes/stats.ts';
+import { tenantRoutes } from './routes/tenants.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { whatsappInstanceCreateRoutes } from './routes/whatsapp-instance-create.ts';
+import { whatsappInstanceQrRoutes } from './routes/whatsapp-instance-qr.ts';
+import { whatsappInstanceRoutes } from './routes/whatsapp-instances.ts';
 
-export interface AdminApiDeps {
-  config: AdminApiConfig;
-  logger: Logger;
-  db: DbHandle;
-  redis: Redis;
-  queue: Queue<NotificationJob>;
+export type { AdminApiDeps } from './deps.ts';
+
+/** Request log lines show the URL; webhook URLs may carry `?secret=` (operators paste them). */
+function serializeRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: request.url.replace(/([?&](?:secret|token|apikey)=)[^&]*/gi, '$1[redacted]'),
+    remoteAddress: request.ip,
+  };
 }
 
 /** The admin-api as a value: routes and plugins, no listening, no process handling. */
 export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }),
     bodyLimit: 256 * 1024,
     trustProxy: true,
     requestIdHeader: 'x-request-id',
@@ -36,5 +51,26 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
     redis: () => pingRedis(deps.redis),
   });
   registerMetricsRoute(app, createMetricsRegistry('admin-api'));
+
+  const { adminToken, secretKey } = deps.config;
+  const throttle = createLoginThrottle(deps.redis, { prefix: deps.config.queuePrefix, maxPerMinute: deps.config.loginAttemptsPerMinute });
+  await app.register(authPlugin, { adminToken, secretKey, throttle });
+  if (deps.healthPoll) {
+    await app.register(healthPollerPlugin, { db: deps.db, config: deps.config, logger: deps.logger, intervalMs: deps.config.healthPollIntervalMs });
+  }
+
+  await app.register(loginRoutes, { adminToken, secretKey, throttle });
+  await app.register(tenantRoutes(deps));
+  await app.register(evolutionApiRoutes(deps));
+  await app.register(evolutionApiCheckRoutes(deps));
+  await app.register(whatsappInstanceCreateRoutes(deps));
+  await app.register(whatsappInstanceRoutes(deps));
+  await app.register(whatsappInstanceQrRoutes(deps));
+  await app.register(statsRoutes(deps));
+  await app.register(messageRoutes(deps));
+  await app.register(notificationRoutes(deps));
+  await app.register(webhookRoutes(deps));
+  await app.register(adminPageRoutes);
+  await app.register(queueBoardRoutes(deps));
   return app;
 }

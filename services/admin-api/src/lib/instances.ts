@@ -1,0 +1,57 @@
+import { notFound } from '@bora/core';
+import { evolutionApis, tenants, whatsappInstances, type Db, type InstanceStatus } from '@bora/db';
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { iso } from '../schemas/common.ts';
+
+export interface InstanceFilter {
+  id?: string;
+  status?: InstanceStatus;
+  evolutionApiId?: string;
+  tenantSlug?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Instances with their server's name and tenant's slug, as every instance route answers them. */
+export async function findInstances(db: Db, filter: InstanceFilter) {
+  const where: SQL[] = [];
+  if (filter.id) where.push(eq(whatsappInstances.id, filter.id));
+  if (filter.status) where.push(eq(whatsappInstances.status, filter.status));
+  if (filter.evolutionApiId) where.push(eq(whatsappInstances.evolutionApiId, filter.evolutionApiId));
+  if (filter.tenantSlug) where.push(eq(tenants.slug, filter.tenantSlug));
+  const rows = await db
+    .select({ instance: whatsappInstances, evolutionApiName: evolutionApis.name, tenantSlug: tenants.slug })
+    .from(whatsappInstances)
+    .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
+    .leftJoin(tenants, eq(tenants.id, whatsappInstances.tenantId))
+    .where(and(...where))
+    .orderBy(desc(evolutionApis.priority), asc(evolutionApis.name), desc(whatsappInstances.isPrimary), asc(whatsappInstances.instanceName))
+    .limit(filter.limit ?? 1000)
+    .offset(filter.offset ?? 0);
+  return rows.map(({ instance, evolutionApiName, tenantSlug }) => ({
+    id: instance.id,
+    evolutionApiId: instance.evolutionApiId,
+    evolutionApiName,
+    instanceName: instance.instanceName,
+    phoneNumber: instance.phoneNumber,
+    displayName: instance.displayName,
+    tenantSlug,
+    isPrimary: instance.isPrimary,
+    status: instance.status,
+    statusChangedAt: iso(instance.statusChangedAt)!,
+    createdAt: iso(instance.createdAt)!,
+    updatedAt: iso(instance.updatedAt)!,
+  }));
+}
+
+export type InstanceView = Awaited<ReturnType<typeof findInstances>>[number];
+
+/** `undefined`/`null` slug = a shared platform sender (no tenant). */
+export async function tenantIdOf(db: Db, slug: string | null | undefined): Promise<string | null> {
+  if (slug === undefined || slug === null) return null;
+  const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
+  if (!tenant) throw notFound('TENANT_NOT_FOUND', `Negócio "${slug}" não encontrado`);
+  return tenant.id;
+}
+
+export const instanceNotFound = () => notFound('WHATSAPP_INSTANCE_NOT_FOUND', 'WhatsApp não encontrado');

@@ -1,0 +1,94 @@
+import { evolutionApis, type EvolutionHealth } from '@bora/db';
+import { isEvolutionError } from '@bora/evolution-client';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq, sql } from 'drizzle-orm';
+import type { AdminApiDeps } from '../deps.ts';
+import { healthFromError, userMessageOf, WEBHOOK_EVENTS, WEBHOOK_SECRET_HEADER, webhookConfigFor, withServerClient } from '../lib/evolution.ts';
+import { notifyFleetChanged } from '../lib/fleet.ts';
+import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
+import { CheckResult, WebhookConfigView } from '../schemas/evolution-api.ts';
+import { evolutionApiNotFound } from './evolution-apis.ts';
+
+const tags = ['evolution-apis'];
+
+/** Says what is wrong in words an operator can act on, naming the HTTP status or the URL when they help. */
+function explain(error: unknown, url: string): string {
+  const base = userMessageOf(error);
+  if (!isEvolutionError(error)) return base;
+  if (error.code === 'UNAUTHORIZED') return `${base} (o servidor respondeu HTTP 401). Copie de novo a chave global do EasyPanel.`;
+  if (error.code === 'UNREACHABLE' || error.code === 'TIMEOUT') {
+    return `${base} em ${url}. Verifique a URL, o DNS e se o servidor está no ar.`;
+  }
+  if (error.code === 'ROUTE_NOT_FOUND' || error.code === 'BAD_RESPONSE') return `${base} (${url})`;
+  return base;
+}
+
+export function evolutionApiCheckRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+  const { db } = deps.db;
+  return async (app) => {
+    app.post(
+      '/v1/evolution-apis/:id/check',
+      {
+        schema: {
+          tags,
+          summary: 'Testar URL e chave contra o servidor Evolution (atualiza o estado de saúde)',
+          params: IdParams,
+          response: { 200: CheckResult, 404: ErrorResponse, ...authErrors },
+        },
+      },
+      async (request) => {
+        const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
+        if (!server) throw evolutionApiNotFound();
+        let result: { ok: boolean; health: EvolutionHealth; message: string; code?: string; version?: string | null; instanceCount?: number };
+        try {
+          const check = await withServerClient(deps.config, server, (client) => client.checkServer());
+          const version = check.version ? ` ${check.version}` : '';
+          result = {
+            ok: true,
+            health: 'online',
+            message: `Conexão OK: Evolution API${version}, chave aceita, ${check.instanceCount} instância(s) no servidor`,
+            version: check.version,
+            instanceCount: check.instanceCount,
+          };
+        } catch (error) {
+          const code = isEvolutionError(error) ? error.code : 'UNKNOWN';
+          result = { ok: false, health: healthFromError(error) ?? 'incompatible', message: explain(error, server.url), code };
+          request.log.warn({ evolutionApiId: server.id, code }, 'evolution api check failed');
+        }
+        await db.transaction(async (tx) => {
+          await tx
+            .update(evolutionApis)
+            .set({ health: result.health, lastCheckedAt: sql`now()`, lastError: result.ok ? null : result.message, updatedAt: sql`now()` })
+            .where(eq(evolutionApis.id, server.id));
+          await notifyFleetChanged(tx);
+        });
+        return result;
+      },
+    );
+
+    app.get(
+      '/v1/evolution-apis/:id/webhook',
+      {
+        schema: {
+          tags,
+          summary: 'Configuração de webhook para instâncias criadas fora do painel (URL, cabeçalho e segredo)',
+          params: IdParams,
+          response: { 200: WebhookConfigView, 404: ErrorResponse, ...authErrors },
+        },
+      },
+      async (request) => {
+        const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
+        if (!server) throw evolutionApiNotFound();
+        const config = webhookConfigFor(deps.config, server);
+        const secret = config.headers[WEBHOOK_SECRET_HEADER]!;
+        return {
+          url: config.url,
+          urlWithSecret: `${config.url}?secret=${encodeURIComponent(secret)}`,
+          header: WEBHOOK_SECRET_HEADER,
+          secret,
+          events: WEBHOOK_EVENTS,
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,73 @@
+import { safeEqual } from '@bora/core';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { loginPage, safeNext } from '../lib/html.ts';
+import type { LoginThrottle } from '../lib/login-throttle.ts';
+import { issueSession, SESSION_COOKIE, SESSION_TTL_MS } from '../lib/session.ts';
+
+const Html = { content: { 'text/html': { schema: Type.String() } } };
+
+export interface LoginRouteOptions {
+  adminToken: string;
+  secretKey: string;
+  throttle: LoginThrottle;
+}
+
+/** The browser's way in: a pt-BR form that trades the admin token for an HttpOnly session cookie. */
+export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (app, options) => {
+  await app.register(helmet, { global: true });
+  await app.register(formbody);
+
+  app.get(
+    '/admin/login',
+    {
+      config: { public: true },
+      schema: { tags: ['admin'], summary: 'Formulário de login', querystring: Type.Object({ next: Type.Optional(Type.String()) }), response: { 200: Html } },
+    },
+    async (request, reply) => reply.type('text/html; charset=utf-8').send(loginPage({ next: safeNext(request.query.next) })),
+  );
+
+  app.post(
+    '/admin/login',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['admin'],
+        summary: 'Entrar com o token de administrador (cria o cookie de sessão)',
+        body: Type.Object({ token: Type.String({ maxLength: 1024 }), next: Type.Optional(Type.String({ maxLength: 2048 })) }),
+        response: { 303: Type.Null(), 401: Html, 429: Html },
+      },
+    },
+    async (request, reply) => {
+      const next = safeNext(request.body.next);
+      reply.type('text/html; charset=utf-8');
+      if (await options.throttle.isBlocked(request.ip)) {
+        return reply.status(429).send(loginPage({ next, error: 'Muitas tentativas. Aguarde um minuto e tente de novo.' }));
+      }
+      if (!safeEqual(request.body.token, options.adminToken)) {
+        await options.throttle.recordFailure(request.ip);
+        request.log.warn('admin login failed');
+        return reply.status(401).send(loginPage({ next, error: 'Token inválido.' }));
+      }
+      reply.setCookie(SESSION_COOKIE, issueSession(options), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.protocol === 'https',
+        maxAge: Math.floor(SESSION_TTL_MS / 1000),
+      });
+      return reply.redirect(next, 303);
+    },
+  );
+
+  app.post(
+    '/admin/logout',
+    { config: { public: true }, schema: { tags: ['admin'], summary: 'Sair (apaga o cookie de sessão)', response: { 303: Type.Null() } } },
+    async (_request, reply) => {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/admin/login', 303);
+    },
+  );
+};

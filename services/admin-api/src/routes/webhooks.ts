@@ -1,0 +1,66 @@
+import { decryptSecret, safeEqual } from '@bora/core';
+import { evolutionApis } from '@bora/db';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import type { AdminApiDeps } from '../deps.ts';
+import { WEBHOOK_SECRET_HEADER } from '../lib/evolution.ts';
+import { applyWebhookEvent, normalizeEventName } from '../lib/webhook-events.ts';
+import { ErrorResponse, Uuid } from '../schemas/common.ts';
+
+const Envelope = Type.Object({
+  event: Type.String({ maxLength: 100 }),
+  instance: Type.Optional(Type.Unknown()),
+  data: Type.Optional(Type.Unknown()),
+});
+
+const Ack = Type.Object({
+  ok: Type.Boolean(),
+  event: Type.String(),
+  result: Type.String({ description: 'updated | unchanged | ignored | unknown-instance | unmatched' }),
+});
+
+/**
+ * Evolution → us. No admin token here: each server has its own secret, sent back by Evolution in
+ * the header we configured (or pasted by an operator as `?secret=`), compared in constant time.
+ * Anything we cannot use is still acknowledged with 200, so Evolution does not retry it ten times.
+ */
+export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+  const { db, sql } = deps.db;
+  return async (app) => {
+    app.post(
+      '/webhooks/evolution/:evolutionApiId',
+      {
+        config: { public: true },
+        bodyLimit: 1024 * 1024,
+        schema: {
+          tags: ['webhooks'],
+          summary: 'Webhook do Evolution (autenticado pelo segredo do servidor)',
+          security: [],
+          params: Type.Object({ evolutionApiId: Uuid }),
+          querystring: Type.Object({ secret: Type.Optional(Type.String({ maxLength: 256 })) }),
+          body: Envelope,
+          response: { 200: Ack, 401: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const serverId = request.params.evolutionApiId;
+        const header = request.headers[WEBHOOK_SECRET_HEADER];
+        const provided = (typeof header === 'string' ? header : undefined) ?? request.query.secret;
+        const [server] = await db
+          .select({ secret: evolutionApis.webhookSecretEncrypted })
+          .from(evolutionApis)
+          .where(eq(evolutionApis.id, serverId));
+        if (!server || !provided || !safeEqual(provided, decryptSecret(server.secret, deps.config.secretKey))) {
+          return reply.status(401).send({ error: { code: 'INVALID_WEBHOOK_SECRET', message: 'Segredo de webhook inválido' } });
+        }
+        const event = normalizeEventName(request.body.event);
+        const result = await applyWebhookEvent(sql, serverId, request.body);
+        const log = request.log.child({ evolutionApiId: serverId, event });
+        if (result === 'unknown-instance') log.warn({ instance: String(request.body.instance ?? '') }, 'webhook for an instance we do not know');
+        else log.debug({ result }, 'webhook applied');
+        return { ok: true, event, result };
+      },
+    );
+  };
+}

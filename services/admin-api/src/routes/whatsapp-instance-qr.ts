@@ -1,0 +1,61 @@
+import { evolutionApis, whatsappInstances, type InstanceStatus } from '@bora/db';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, eq, ne } from 'drizzle-orm';
+import type { AdminApiDeps } from '../deps.ts';
+import { errorFields, evolutionFailure, withServerClient } from '../lib/evolution.ts';
+import { notifyFleetChanged } from '../lib/fleet.ts';
+import { instanceNotFound } from '../lib/instances.ts';
+import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
+import { QrView } from '../schemas/whatsapp-instance.ts';
+
+export function whatsappInstanceQrRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+  const { db } = deps.db;
+
+  /** Asking for a QR tells us the real state too; record it so the page and the router agree. */
+  async function recordStatus(id: string, status: InstanceStatus): Promise<void> {
+    await db.transaction(async (tx) => {
+      const changed = await tx
+        .update(whatsappInstances)
+        .set({ status, statusChangedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(whatsappInstances.id, id), ne(whatsappInstances.status, status)))
+        .returning({ id: whatsappInstances.id });
+      if (changed.length > 0) await notifyFleetChanged(tx);
+    });
+  }
+
+  return async (app) => {
+    app.get(
+      '/v1/whatsapp-instances/:id/qr',
+      {
+        schema: {
+          tags: ['whatsapp-instances'],
+          summary: 'QR code para escanear no WhatsApp ({base64, code, pairingCode}) ou {state:"open"} se já conectado',
+          params: IdParams,
+          response: { 200: QrView, 404: ErrorResponse, 502: ErrorResponse, ...authErrors },
+        },
+      },
+      async (request) => {
+        const [row] = await db
+          .select({ instance: whatsappInstances, server: evolutionApis })
+          .from(whatsappInstances)
+          .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
+          .where(eq(whatsappInstances.id, request.params.id));
+        if (!row) throw instanceNotFound();
+        const { instance, server } = row;
+        let result;
+        try {
+          result = await withServerClient(deps.config, server, (client) => client.connect(instance.instanceName));
+        } catch (error) {
+          request.log.warn({ ...errorFields(error), evolutionApiId: server.id, instance: instance.instanceName }, 'qr request failed');
+          throw evolutionFailure(error, 'Não foi possível obter o QR code');
+        }
+        if (result.kind === 'qr') {
+          await recordStatus(instance.id, 'connecting');
+          return { base64: result.base64, code: result.code, pairingCode: result.pairingCode };
+        }
+        if (result.state === 'open') await recordStatus(instance.id, 'connected');
+        return { state: result.state ?? 'unknown' };
+      },
+    );
+  };
+}

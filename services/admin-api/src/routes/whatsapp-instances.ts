@@ -1,0 +1,123 @@
+import { evolutionApis, whatsappInstances, type NewWhatsappInstance } from '@bora/db';
+import { isEvolutionError } from '@bora/evolution-client';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import type { AdminApiDeps } from '../deps.ts';
+import { mapDbError } from '../lib/db-errors.ts';
+import { errorFields, evolutionFailure, withServerClient } from '../lib/evolution.ts';
+import { notifyFleetChanged } from '../lib/fleet.ts';
+import { findInstances, instanceNotFound, tenantIdOf } from '../lib/instances.ts';
+import { demoteOtherPrimary } from '../lib/placement.ts';
+import { authErrors, ErrorResponse, IdParams, Uuid } from '../schemas/common.ts';
+import { Slug } from '../schemas/tenant.ts';
+import { InstancePatch, InstanceStatus, InstanceView } from '../schemas/whatsapp-instance.ts';
+
+const tags = ['whatsapp-instances'];
+
+export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+  const { db } = deps.db;
+  return async (app) => {
+    app.get(
+      '/v1/whatsapp-instances',
+      {
+        schema: {
+          tags,
+          summary: 'Listar WhatsApps (?status=connected é o get_connected_whatsapps do documento original)',
+          querystring: Type.Object({
+            status: Type.Optional(InstanceStatus),
+            evolutionApiId: Type.Optional(Uuid),
+            tenantSlug: Type.Optional(Slug),
+            limit: Type.Integer({ minimum: 1, maximum: 20_000, default: 1000 }),
+            offset: Type.Integer({ minimum: 0, default: 0 }),
+          }),
+          response: { 200: Type.Object({ items: Type.Array(InstanceView) }), ...authErrors },
+        },
+      },
+      async (request) => ({ items: await findInstances(db, request.query) }),
+    );
+
+    app.get(
+      '/v1/whatsapp-instances/:id',
+      { schema: { tags, summary: 'Ver WhatsApp', params: IdParams, response: { 200: InstanceView, 404: ErrorResponse, ...authErrors } } },
+      async (request) => {
+        const [instance] = await findInstances(db, { id: request.params.id });
+        if (!instance) throw instanceNotFound();
+        return instance;
+      },
+    );
+
+    app.patch(
+      '/v1/whatsapp-instances/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Alterar WhatsApp (nome de exibição, negócio, principal, status)',
+          params: IdParams,
+          body: InstancePatch,
+          response: { 200: InstanceView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+        },
+      },
+      async (request) => {
+        const body = request.body;
+        await db
+          .transaction(async (tx) => {
+            const [current] = await tx.select().from(whatsappInstances).where(eq(whatsappInstances.id, request.params.id)).for('update');
+            if (!current) throw instanceNotFound();
+            const values: Partial<NewWhatsappInstance> = { updatedAt: new Date() };
+            if (body.displayName !== undefined) values.displayName = body.displayName;
+            if (body.tenantSlug !== undefined) values.tenantId = await tenantIdOf(db, body.tenantSlug);
+            if (body.isPrimary !== undefined) values.isPrimary = body.isPrimary;
+            if (body.status !== undefined && body.status !== current.status) {
+              values.status = body.status;
+              values.statusChangedAt = new Date();
+            }
+            const owner = values.tenantId === undefined ? current.tenantId : values.tenantId;
+            if (body.isPrimary) await demoteOtherPrimary(tx, owner);
+            await tx.update(whatsappInstances).set(values).where(eq(whatsappInstances.id, current.id));
+            await notifyFleetChanged(tx);
+          })
+          .catch(mapDbError);
+        const [instance] = await findInstances(db, { id: request.params.id });
+        return instance!;
+      },
+    );
+
+    app.delete(
+      '/v1/whatsapp-instances/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Excluir WhatsApp (?deleteOnServer=true também apaga a instância no Evolution)',
+          params: IdParams,
+          querystring: Type.Object({ deleteOnServer: Type.Boolean({ default: false }) }),
+          response: { 204: Type.Null(), 404: ErrorResponse, 502: ErrorResponse, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const [row] = await db
+          .select({ instance: whatsappInstances, server: evolutionApis })
+          .from(whatsappInstances)
+          .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
+          .where(eq(whatsappInstances.id, request.params.id));
+        if (!row) throw instanceNotFound();
+        if (request.query.deleteOnServer) {
+          try {
+            await withServerClient(deps.config, row.server, (client) => client.deleteInstance(row.instance.instanceName));
+          } catch (error) {
+            // Already gone on the server is the outcome we wanted.
+            if (!(isEvolutionError(error) && error.code === 'INSTANCE_NOT_FOUND')) {
+              request.log.warn({ ...errorFields(error), instance: row.instance.instanceName }, 'deleting the instance on evolution failed');
+              throw evolutionFailure(error, 'Não foi possível apagar a instância no servidor Evolution');
+            }
+          }
+        }
+        await db.transaction(async (tx) => {
+          await tx.delete(whatsappInstances).where(eq(whatsappInstances.id, row.instance.id));
+          await notifyFleetChanged(tx);
+        });
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect } from 'vitest';
+import { test } from '@bora/testing';
+import { ADMIN_TOKEN, auth, startAdminApi } from './helpers.ts';
+
+const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+
+describe('admin-api authentication', () => {
+  test('every documented /v1 and /admin route answers 401 without credentials, and not 401 with the token', async ({ env }) => {
+    const { app, close } = await startAdminApi(env);
+    const spec = (await app.inject({ url: '/openapi.json', headers: auth })).json() as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(spec.paths)
+      .filter(([path]) => path.startsWith('/v1') || path.startsWith('/admin'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), url: path.replace(/\{[^}]+\}/g, SAMPLE_ID) })))
+      .filter((r) => r.url !== '/admin/login' && r.url !== '/admin/logout');
+    expect(routes.length).toBeGreaterThan(15);
+    for (const route of [...routes, { method: 'GET', url: '/admin/queues' }, { method: 'GET', url: '/admin/queues/api/queues' }, { method: 'GET', url: '/docs' }]) {
+      const anonymous = await app.inject({ method: route.method as 'GET', url: route.url, payload: route.method === 'GET' ? undefined : {} });
+      expect(anonymous.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(anonymous.json().error.code).toBe('UNAUTHENTICATED');
+      const authorized = await app.inject({ method: route.method as 'GET', url: route.url, headers: auth, payload: route.method === 'GET' ? undefined : {} });
+      expect(authorized.statusCode, `${route.method} ${route.url} with token`).not.toBe(401);
+    }
+    await close();
+  });
+
+  test('a wrong bearer token is 401 INVALID_TOKEN; health probes and webhooks need no token', async ({ env }) => {
+    const { app, close } = await startAdminApi(env);
+    const wrong = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toEqual({ error: { code: 'INVALID_TOKEN', message: 'Token de administrador inválido' } });
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    expect((await app.inject('/metrics')).statusCode).toBe(200);
+    const webhook = await app.inject({ method: 'POST', url: `/webhooks/evolution/${SAMPLE_ID}`, payload: { event: 'send.message' } });
+    expect(webhook.statusCode).toBe(401);
+    expect(webhook.json().error.code).toBe('INVALID_WEBHOOK_SECRET');
+    await close();
+  });
+
+  test('browser page GETs without a session are redirected to the pt-BR login form', async ({ env }) => {
+    const { app, close } = await startAdminApi(env);
+    for (const url of ['/admin', '/admin/queues', '/docs']) {
+      const res = await app.inject({ url, headers: { accept: 'text/html,application/xhtml+xml' } });
+      expect(res.statusCode, url).toBe(303);
+      expect(res.headers.location).toBe(`/admin/login?next=${encodeURIComponent(url)}`);
+    }
+    const form = await app.inject({ url: '/admin/login?next=/admin/queues' });
+    expect(form.statusCode).toBe(200);
+    expect(form.headers['content-type']).toContain('text/html');
+    expect(form.body).toContain('lang="pt-BR"');
+    expect(form.body).toContain('Token de administrador');
+    expect(form.body).toContain('value="/admin/queues"');
+    await close();
+  });
+
+  test('login sets an HttpOnly SameSite=Strict session cookie that opens /v1 and /admin; the token itself never reaches the browser', async ({ env }) => {
+    const { app, close } = await startAdminApi(env);
+    const login = await app.inject({ method: 'POST', url: '/admin/login', payload: `token=${ADMIN_TOKEN}&next=%2Fadmin%2Fqueues`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(login.statusCode).toBe(303);
+    expect(login.headers.location).toBe('/admin/queues');
+    const setCookie = String(login.headers['set-cookie']);
+    expect(setCookie).toMatch(/^bora_admin=/);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).not.toContain(ADMIN_TOKEN);
+    const cookie = setCookie.split(';')[0]!;
+
+    expect((await app.inject({ url: '/v1/stats/usage', headers: { cookie } })).statusCode).toBe(200);
+    const page = await app.inject({ url: '/admin', headers: { cookie, accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Evolution APIs');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+
+    // A forged cookie, or a state-changing request from another origin, is refused.
+    expect((await app.inject({ url: '/v1/stats/usage', headers: { cookie: `bora_admin=${Date.now() + 60_000}.forged` } })).statusCode).toBe(401);
+    const crossSite = await app.inject({ method: 'POST', url: '/v1/tenants', headers: { cookie, origin: 'https://evil.example' }, payload: { slug: 'x', name: 'x' } });
+    expect(crossSite.statusCode).toBe(403);
+
+    // An open redirect through `next` is not possible.
+    const evil = await app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN, next: '//evil.example' } });
+    expect(evil.headers.location).toBe('/admin');
+
+    const logout = await app.inject({ method: 'POST', url: '/admin/logout', headers: { cookie } });
+    expect(logout.statusCode).toBe(303);
+    expect(String(logout.headers['set-cookie'])).toContain('bora_admin=;');
+    await close();
+  });
+
+  test('failed logins are rate limited per IP (LOGIN_ATTEMPTS_PER_MINUTE), even a right token is refused meanwhile', async ({ env }) => {
+    const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
+    const attempt = (token: string, ip: string) => app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: ip });
+    for (let i = 0; i < 3; i++) {
+      const res = await attempt('wrong', '10.0.0.7');
+      expect(res.statusCode).toBe(401);
+      expect(res.body).toContain('Token inválido.');
+    }
+    const blocked = await attempt(ADMIN_TOKEN, '10.0.0.7');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.body).toContain('Muitas tentativas');
+    const viaApi = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer still-wrong' }, remoteAddress: '10.0.0.7' });
+    expect(viaApi.statusCode).toBe(429);
+    // Another IP is unaffected.
+    expect((await attempt(ADMIN_TOKEN, '10.0.0.8')).statusCode).toBe(303);
+    await close();
+  });
+});

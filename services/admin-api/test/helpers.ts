@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import { loadAdminApiConfig, type AdminApiConfig } from '@bora/config';
+import { createDb } from '@bora/db';
+import { createLogger } from '@bora/logger';
+import { createNotificationsQueue, createRedis } from '@bora/queue';
+import type { TestEnv } from '@bora/testing';
+import { buildApp } from '../src/app.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const SECRET_KEY = 'test-secret-key-0123456789abcdef-xyz';
+export const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+export interface TestApp {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  config: AdminApiConfig;
+  /** Every log line the app wrote (JSON strings). */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The admin-api over this file's isolated database and queue prefix, with every log line captured
+ * so tests can grep them. `env` overrides reach `loadAdminApiConfig` as environment variables.
+ */
+export async function startAdminApi(testEnv: TestEnv, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadAdminApiConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testEnv.databaseUrl,
+    REDIS_URL: testEnv.redisUrl,
+    QUEUE_PREFIX: testEnv.queuePrefix,
+    ADMIN_TOKEN,
+    SECRET_KEY,
+    PUBLIC_URL: 'http://127.0.0.1:3001',
+    EVOLUTION_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger({ name: 'admin-api-test', level: 'debug', destination });
+  const db = createDb(config.databaseUrl, { max: 5 });
+  const redis = createRedis(config.redisUrl, 'producer');
+  const queue = createNotificationsQueue({ connection: redis, prefix: config.queuePrefix });
+  const app = await buildApp({ config, logger, db, redis, queue });
+  return {
+    app,
+    config,
+    logs,
+    close: async () => {
+      await app.close();
+      await queue.close().catch(() => {});
+      redis.disconnect();
+      await db.close(1);
+    },
+  };
+}
