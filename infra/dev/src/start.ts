@@ -3,7 +3,7 @@ import { loadBookingApiConfig } from '@bora/config';
 import { migrateDatabase } from '@bora/db';
 import { startProcess, stopAll, type Managed } from './processes.ts';
 
-const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
 const config = loadBookingApiConfig(env);
 
 try {

@@ -1,15 +1,34 @@
 import type { Redis } from 'ioredis';
 
-// Reserves the next free send slot of one WhatsApp instance and returns how long to wait for it.
-// Redis TIME keeps every replica on one clock; the key expires once the instance has been idle.
-const RESERVE = `
+// Per instance, two timestamps on Redis' clock (one clock for every replica):
+//   last = when the instance last actually sent; next = the next slot not yet promised.
+// Without a held slot (ARGV[2] = 0): promise the earliest slot ≥ now, ≥ next and ≥ last + gap;
+//   if it is now, record the send and answer 0; otherwise answer the slot (a negative number).
+// With a held slot: go when both the slot and the spacing since the last real send have come
+//   (record it, answer 0); else answer the milliseconds still to wait (positive).
+const PACE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
-local slot = math.max(now, nextFree)
 local gap = tonumber(ARGV[1])
-redis.call('SET', KEYS[1], slot + gap, 'PX', slot - now + gap + 60000)
-return slot - now
+local held = tonumber(ARGV[2])
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = gap + 120000
+if held > 0 then
+  local earliest = math.max(held, last + gap)
+  if earliest <= now then
+    redis.call('SET', KEYS[1], now, 'PX', ttl)
+    return 0
+  end
+  return earliest - now
+end
+local nextFree = tonumber(redis.call('GET', KEYS[2]) or '0')
+local slot = math.max(now, nextFree, last + gap)
+redis.call('SET', KEYS[2], slot + gap, 'PX', slot - now + ttl)
+if slot == now then
+  redis.call('SET', KEYS[1], now, 'PX', ttl)
+  return 0
+end
+return -slot
 `;
 
 export interface PacingOptions {
@@ -17,26 +36,38 @@ export interface PacingOptions {
   jitterMs: number;
 }
 
+export type PaceAnswer = { go: true } | { go: false; slot: number; waitMs: number };
+
 export interface Pacer {
-  /** Reserves a slot for `instanceId`; resolves to the milliseconds until that slot (0 = now). */
-  reserve(instanceId: string): Promise<number>;
   readonly enabled: boolean;
+  /** Asks to send now; if the instance is busy, promises its next slot instead. */
+  request(instanceId: string): Promise<PaceAnswer>;
+  /** For a job waking at its promised slot: 0 = send now (recorded), else ms still to wait. */
+  redeem(instanceId: string, slot: number): Promise<number>;
 }
 
 /**
- * Per-instance pacing shared by every dispatcher replica: each send reserves the instance's next
- * slot (minimum interval plus jitter after the previous one). WhatsApp bans numbers that burst, so
- * a message whose slot is in the future is delayed — not failed — until then.
+ * Per-instance pacing shared by every dispatcher replica. WhatsApp bans numbers that burst, so
+ * consecutive sends of one instance are at least `minIntervalMs` (+ jitter) apart, measured
+ * between real sends; a message whose instance is busy gets a promised slot and is delayed to it
+ * — not failed, and without spending an attempt.
  */
 export function createPacer(redis: Redis, prefix: string, options: PacingOptions, random: () => number = Math.random): Pacer {
   const enabled = options.minIntervalMs > 0 || options.jitterMs > 0;
+  const gap = () => options.minIntervalMs + Math.round(random() * options.jitterMs);
+  const keys = (id: string) => [`${prefix}:pace:${id}:last`, `${prefix}:pace:${id}:next`];
   return {
     enabled,
-    async reserve(instanceId) {
+    async request(instanceId) {
+      if (!enabled) return { go: true };
+      const answer = Number(await redis.eval(PACE, 2, ...keys(instanceId), gap(), 0));
+      if (answer === 0) return { go: true };
+      const slot = -answer;
+      return { go: false, slot, waitMs: Math.max(1, slot - Date.now()) };
+    },
+    async redeem(instanceId, slot) {
       if (!enabled) return 0;
-      const gap = options.minIntervalMs + Math.round(random() * options.jitterMs);
-      const wait = await redis.eval(RESERVE, 1, `${prefix}:pace:${instanceId}`, gap);
-      return Number(wait);
+      return Number(await redis.eval(PACE, 2, ...keys(instanceId), options.minIntervalMs, slot));
     },
   };
 }

@@ -101,17 +101,19 @@ export function createProcessor(deps: ProcessorDeps) {
     for (const [position, candidate] of decision.candidates.entries()) {
       const server = view.servers.get(candidate.serverId);
       if (!server) continue;
-      const wait = await waitForSlot(job.data, candidate);
-      if (wait > 0) {
+      const pace = await paceFor(job.data, candidate);
+      if (pace) {
         if (position === 0) {
-          // The best sender is busy: come back at its slot, without spending an attempt.
+          // The best sender is busy: come back at its promised slot, without spending an attempt.
           await deps.ledger.release(id);
           deps.metrics.paced.inc();
-          await job.updateData({ notificationId: id, paced: { instanceId: candidate.instanceId, at: Date.now() + wait } });
-          await delayJob(job, token, Date.now() + wait);
+          await job.updateData({ notificationId: id, paced: { instanceId: candidate.instanceId, at: pace.slot } });
+          await delayJob(job, token, Date.now() + pace.waitMs);
         }
-        if (wait > deps.maxInlinePaceWaitMs) continue;
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        // A failover sender: wait inline for a near slot, skip a far one.
+        if (pace.waitMs > deps.maxInlinePaceWaitMs) continue;
+        await new Promise((resolve) => setTimeout(resolve, pace.waitMs));
+        if (!(await redeemSlot(candidate.instanceId, pace.slot))) continue;
       }
 
       const started = performance.now();
@@ -160,15 +162,28 @@ export function createProcessor(deps: ProcessorDeps) {
     return delayJob(job, token, Date.now() + delay);
   };
 
-  async function waitForSlot(data: NotificationJob, candidate: RouteCandidate): Promise<number> {
-    if (!deps.pacer.enabled) return 0;
+  /** undefined = send now; else the promised slot and how long until it. */
+  async function paceFor(data: NotificationJob, candidate: RouteCandidate): Promise<{ slot: number; waitMs: number } | undefined> {
+    if (!deps.pacer.enabled) return undefined;
     const held = data.paced;
     if (held && held.instanceId === candidate.instanceId) {
       data.paced = undefined;
-      // This job already holds that slot (reserved before its pacing delay).
-      if (Date.now() >= held.at - 25) return 0;
+      // This job was promised a slot of that instance before its delay: redeem it.
+      if (await redeemSlot(candidate.instanceId, held.at)) return undefined;
     }
-    return deps.pacer.reserve(candidate.instanceId);
+    const answer = await deps.pacer.request(candidate.instanceId);
+    return answer.go ? undefined : { slot: answer.slot, waitMs: answer.waitMs };
+  }
+
+  /** Redeems a promised slot, waiting inline for the little lateness a predecessor may add. */
+  async function redeemSlot(instanceId: string, slot: number): Promise<boolean> {
+    for (let i = 0; i < 5; i++) {
+      const wait = await deps.pacer.redeem(instanceId, slot);
+      if (wait === 0) return true;
+      if (wait > deps.maxInlinePaceWaitMs) return false;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    return false;
   }
 
   async function noteSuccess(server: SenderServer, log: Logger): Promise<void> {
