@@ -1,4 +1,5 @@
 // Process-wide behaviour: Express-like body parsing, server faults, Evolution's 404 and error bodies.
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { envelope, EvoError, SimControlError } from './errors.ts';
 import { routeNotFound } from './routes/guard.ts';
@@ -21,7 +22,7 @@ function faultHook(store: SimStore) {
       if (f.reset) return void req.raw.socket.destroy();
       if (f.hang) return;
       if (f.errorRate > 0 && Math.random() < f.errorRate) {
-        return void reply.code(f.errorStatus).send(envelope(f.errorStatus, envelope(f.errorStatus, '').error));
+        return void reply.code(f.errorStatus).send(envelope(f.errorStatus, STATUS_CODES[f.errorStatus] ?? 'Error'));
       }
       done();
     };

@@ -90,6 +90,8 @@ export class SimStore {
   /** Public base URL of the process, set once listening; used for webhooks' `server_url`. */
   publicUrl = 'http://localhost';
   closed = false;
+  /** Bumped by reset(): webhook work scheduled before it (acks, retries) is dropped, not delivered late. */
+  generation = 0;
 
   constructor(private readonly initialWebhook: Partial<WebhookOptions> = {}) {
     this.webhook = { ...defaultWebhookOptions(), ...initialWebhook };
@@ -169,6 +171,7 @@ export class SimStore {
       server.faulty = false;
       for (const instance of server.instances.values()) instance.faults = defaultInstanceFaults();
     }
+    this.generation++;
     this.unregistered.clear();
     this.messages = [];
     this.deliveries = [];

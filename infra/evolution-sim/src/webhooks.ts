@@ -67,9 +67,11 @@ export class WebhookEmitter {
     if (!this.wants(instance, 'MESSAGES_UPDATE')) return;
     const delays = this.store.webhook.ackDelaysMs;
     const last = this.store.webhook.emitRead ? 3 : 2;
+    const generation = this.store.generation;
     const step = (index: number, elapsed: number) => {
       const wait = Math.max(0, delays[index]! - elapsed);
       setTimeout(() => {
+        if (generation !== this.store.generation) return;
         const status = ACK_STATUSES[index]!;
         this.emit(instance, 'MESSAGES_UPDATE', this.ackData(instance, keyId, remoteJid, status));
         if (index + 1 < last) step(index + 1, elapsed + wait);
@@ -87,7 +89,9 @@ export class WebhookEmitter {
 
   private async deliver(url: string, event: string, body: string, headers: Record<string, string>): Promise<void> {
     const { maxAttempts, retryBaseMs } = this.store.webhook;
-    for (let attempt = 1; attempt <= maxAttempts && !this.store.closed; attempt++) {
+    const generation = this.store.generation;
+    const current = () => !this.store.closed && generation === this.store.generation;
+    for (let attempt = 1; attempt <= maxAttempts && current(); attempt++) {
       let status = 0;
       try {
         const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
@@ -97,6 +101,7 @@ export class WebhookEmitter {
         this.log.debug({ err, event, attempt }, 'webhook POST failed');
       }
       const ok = status >= 200 && status < 300;
+      if (!current()) return;
       this.store.recordDelivery({ url, event, ok, attempt });
       if (ok || NON_RETRYABLE.has(status)) return;
       await sleep(Math.min(1_000, retryBaseMs * 2 ** (attempt - 1)));

@@ -46,3 +46,12 @@ export async function call<T = unknown>(
 
 export const sendText = (base: string, instance: string, body: unknown, key?: string | null) =>
   call<SendSuccess>(base, 'POST', `/message/sendText/${instance}`, { body, key });
+
+/** Polls a synchronous condition every 10 ms (webhook arrivals), failing after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
