@@ -58,3 +58,8 @@ export async function startAdminApi(testEnv: TestEnv, env: Record<string, string
     },
   };
 }
+
+/** Tests in one file share its database: each starts from an empty fleet and ledger. */
+export async function resetData(testEnv: TestEnv): Promise<void> {
+  await testEnv.db.sql`truncate delivery_attempts, notifications, bookings, whatsapp_instances, evolution_apis, tenants cascade`;
+}
