@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'services/*', 'infra/evolution-sim'],
+    projects: ['packages/*', 'services/*', 'infra/evolution-sim', 'infra/dev'],
   },
 });

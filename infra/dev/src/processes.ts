@@ -12,10 +12,12 @@ export interface Managed {
   name: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** The most recent output lines (stdout and stderr). */
+  output: string[];
 }
 
 /** Starts `node --import tsx <entry>` with prefixed output, like a tiny foreman. */
-export function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, index: number): Managed {
+export function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, index: number, echo = true): Managed {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env,
@@ -24,19 +26,25 @@ export function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv
     detached: true,
   });
   const tag = `${COLORS[index % COLORS.length]}${name.padEnd(14)}\x1b[0m│ `;
+  const output: string[] = [];
   const pipe = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
     let buffer = '';
     stream?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
-      for (const line of lines) out.write(`${tag}${line}\n`);
+      for (const line of lines) {
+        if (echo) out.write(`${tag}${line}\n`);
+        // The last lines stay in memory for tests and crash reports.
+        output.push(line);
+        if (output.length > 500) output.shift();
+      }
     });
   };
   pipe(child.stdout, process.stdout);
   pipe(child.stderr, process.stderr);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { name, child, exited };
+  return { name, child, exited, output };
 }
 
 /** SIGTERM everyone, wait for graceful exits, SIGKILL whoever overstays the deadline. */

@@ -1,39 +1,59 @@
-// `pnpm start`: migrate, then run every service on local defaults until Ctrl-C.
-import { loadBookingApiConfig } from '@bora/config';
-import { migrateDatabase } from '@bora/db';
-import { startProcess, stopAll, type Managed } from './processes.ts';
+// `pnpm start`: the whole system on local defaults — migrations, the demo fleet, the Evolution
+// simulator and the three services — until Ctrl-C.
+import { loadAdminApiConfig } from '@bora/config';
+import { Redis } from 'ioredis';
+import { DEMO_TENANT } from './demo-fleet.ts';
+import { startStack } from './stack.ts';
 
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
-const config = loadBookingApiConfig(env);
+const config = loadAdminApiConfig(env);
+const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
-try {
-  const result = await migrateDatabase(config.databaseUrl);
-  console.log(`database "${result.database}" ${result.createdDatabase ? 'created and migrated' : 'up to date'}`);
-} catch (error) {
-  console.error(
-    `Cannot prepare PostgreSQL at ${config.databaseUrl.replace(/\/\/[^@]*@/, '//')}: ${(error as Error).message}\n` +
-      'Start PostgreSQL locally (127.0.0.1:5432) or set DATABASE_URL.',
-  );
+async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+if (!(await redisAnswers(config.redisUrl))) {
+  console.error(`Redis is not answering at ${config.redisUrl}.\nStart it (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL.`);
   process.exit(1);
 }
 
-const services: Array<[string, string]> = [
-  ['booking-api', 'services/booking-api/src/server.ts'],
-  ['admin-api', 'services/admin-api/src/server.ts'],
-  ['dispatcher', 'services/dispatcher/src/server.ts'],
-];
-const running: Managed[] = services.map(([name, entry], i) => startProcess(name, entry, env, i));
+let stack: Awaited<ReturnType<typeof startStack>>;
+try {
+  stack = await startStack({
+    env,
+    ports: { booking: port('BOOKING_API_PORT', 3000), admin: port('ADMIN_API_PORT', 3001), dispatcher: port('DISPATCHER_PORT', 3003), sim: port('SIM_PORT', 3010) },
+    echo: true,
+  });
+} catch (error) {
+  const message = (error as Error).message;
+  const hint = /ECONNREFUSED|connect|database/i.test(message)
+    ? '\nIs PostgreSQL running on 127.0.0.1:5432? Start it or set DATABASE_URL.'
+    : '';
+  console.error(`Could not start Bora Agendar: ${message}${hint}`);
+  process.exit(1);
+}
 
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  await stopAll(running);
+  console.log('\nStopping…');
+  await stack.stop();
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
-for (const p of running) {
+for (const p of stack.processes) {
   void p.exited.then((code) => {
     if (!stopping) {
       console.error(`${p.name} exited with code ${code}; stopping everything`);
@@ -42,12 +62,17 @@ for (const p of running) {
   });
 }
 
-const bookingPort = env.BOOKING_API_PORT ?? '3000';
-const adminPort = env.ADMIN_API_PORT ?? '3001';
+const { urls } = stack;
 console.log(`
-Bora Agendar is running:
-  booking-api  http://127.0.0.1:${bookingPort}   (docs: /docs)
-  admin-api    http://127.0.0.1:${adminPort}   (docs: /docs)
-  dispatcher   http://127.0.0.1:${env.DISPATCHER_PORT ?? '3003'}/metrics
+Bora Agendar is running (demo fleet: 4 Evolution APIs in the simulator).
+
+  Mini-site (book here)    ${urls.booking}/${DEMO_TENANT.slug}
+  Fleet page (admin)       ${urls.admin}/admin        token: ${config.adminToken}
+  Queue dashboard          ${urls.admin}/admin/queues
+  API docs                 ${urls.booking}/docs  ·  ${urls.admin}/docs
+  Messages the simulator   ${urls.sim}/__sim/messages
+  received
+  Dispatcher metrics       ${urls.dispatcher}/metrics
+
 Press Ctrl-C to stop.
 `);
