@@ -40,7 +40,15 @@ export class WebhookEmitter {
     return !!target && target.enabled && (target.events === null || target.events.has(configName));
   }
 
-  emit(instance: InstanceRecord, configName: string, data: unknown): void {
+  /** Tail of the delivery chain per ordering key; an entry is removed once its chain drains. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  /**
+   * Posts one event. Events sharing `orderKey` are delivered one after another (retries included),
+   * the way Evolution awaits each webhook while processing one instance's event stream: a message's
+   * acks never overtake its send.message, while different messages go out in parallel.
+   */
+  emit(instance: InstanceRecord, configName: string, data: unknown, orderKey: string = instance.id): void {
     if (this.store.closed || !this.wants(instance, configName)) return;
     const target = instance.webhook!;
     const event = EVENT_NAMES[configName] ?? configName.toLowerCase().replace(/_/g, '.');
@@ -56,10 +64,15 @@ export class WebhookEmitter {
       apikey: null,
     });
     const headers = { 'content-type': 'application/json', ...target.headers };
-    void this.deliver(url, event, body, headers);
-    if (this.store.webhook.duplicateRate > 0 && Math.random() < this.store.webhook.duplicateRate) {
-      void this.deliver(url, event, body, headers);
-    }
+    const copies = this.store.webhook.duplicateRate > 0 && Math.random() < this.store.webhook.duplicateRate ? 2 : 1;
+    const generation = this.store.generation;
+    const next = (this.chains.get(orderKey) ?? Promise.resolve()).then(async () => {
+      for (let i = 0; i < copies; i++) await this.deliver(url, event, body, headers, generation);
+    });
+    this.chains.set(orderKey, next);
+    void next.then(() => {
+      if (this.chains.get(orderKey) === next) this.chains.delete(orderKey);
+    });
   }
 
   /** SERVER_ACK → DELIVERY_ACK → READ on one chained timer per message, unref'd so close is not held. */
@@ -73,7 +86,7 @@ export class WebhookEmitter {
       setTimeout(() => {
         if (generation !== this.store.generation) return;
         const status = ACK_STATUSES[index]!;
-        this.emit(instance, 'MESSAGES_UPDATE', this.ackData(instance, keyId, remoteJid, status));
+        this.emit(instance, 'MESSAGES_UPDATE', this.ackData(instance, keyId, remoteJid, status), keyId);
         if (index + 1 < last) step(index + 1, elapsed + wait);
       }, wait).unref();
     };
@@ -87,9 +100,9 @@ export class WebhookEmitter {
     return { keyId, remoteJid, fromMe: true, status, instanceId: instance.id };
   }
 
-  private async deliver(url: string, event: string, body: string, headers: Record<string, string>): Promise<void> {
+  /** One POST with Evolution's retries; never rejects, so a dead target cannot hurt the sim. */
+  private async deliver(url: string, event: string, body: string, headers: Record<string, string>, generation: number): Promise<void> {
     const { maxAttempts, retryBaseMs } = this.store.webhook;
-    const generation = this.store.generation;
     const current = () => !this.store.closed && generation === this.store.generation;
     for (let attempt = 1; attempt <= maxAttempts && current(); attempt++) {
       let status = 0;

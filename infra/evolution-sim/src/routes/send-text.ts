@@ -108,7 +108,7 @@ export function sendTextRoutes(app: FastifyInstance, { store, webhooks }: SimCon
       ...(send.linkPreview !== undefined && { linkPreview: send.linkPreview }),
     });
     instance.messageCount++;
-    webhooks.emit(instance, 'SEND_MESSAGE', result);
+    webhooks.emit(instance, 'SEND_MESSAGE', result, keyId);
     webhooks.scheduleAcks(instance, keyId, remoteJid);
     return reply.code(201).send(result);
   });
