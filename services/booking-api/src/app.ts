@@ -53,7 +53,7 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   const bookingDeps: BookingDeps = {
     sql: deps.db.sql,
     tenants,
-    enqueuer: createEnqueuer({ queue: deps.queue, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
+    enqueuer: createEnqueuer({ queue: deps.queue, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
     logger: deps.logger,
     idempotencyTtlHours: config.idempotencyTtlHours,
   };

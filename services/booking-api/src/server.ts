@@ -5,6 +5,7 @@ import { serve } from '@bora/http';
 import { createLogger } from '@bora/logger';
 import { createNotificationsQueue, createRedis } from '@bora/queue';
 import { buildApp } from './app.ts';
+import { closeQueue } from './close-queue.ts';
 
 const config = loadBookingApiConfig(process.env);
 const logger = createLogger({ name: 'booking-api', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
@@ -19,7 +20,7 @@ const queue = createNotificationsQueue({
 const app = await buildApp({ config, logger, db, redis, queue });
 // Closed after the server stops taking requests (onClose runs once intake has stopped).
 app.addHook('onClose', async () => {
-  await queue.close();
+  await closeQueue(queue);
   redis.disconnect();
   await db.close();
 });

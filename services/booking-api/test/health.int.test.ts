@@ -5,6 +5,7 @@ import { createNotificationsQueue, createRedis } from '@bora/queue';
 import { describe, expect } from 'vitest';
 import { test } from '@bora/testing';
 import { buildApp } from '../src/app.ts';
+import { closeQueue } from '../src/close-queue.ts';
 
 async function appWith(databaseUrl: string, redisUrl: string, queuePrefix: string) {
   const config = loadBookingApiConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix });
@@ -13,7 +14,7 @@ async function appWith(databaseUrl: string, redisUrl: string, queuePrefix: strin
   const queue = createNotificationsQueue({ connection: redis, prefix: queuePrefix });
   const app = await buildApp({ config, logger: createLogger({ name: 'test', level: 'silent' }), db, redis, queue });
   app.addHook('onClose', async () => {
-    await queue.close().catch(() => {});
+    await closeQueue(queue);
     redis.disconnect();
     await db.close(1);
   });

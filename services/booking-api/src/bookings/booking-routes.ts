@@ -49,6 +49,10 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = a
         body: CancelBody,
         response: { 200: BookingResponse, 400: ErrorBody, 404: ErrorBody, 429: ErrorBody },
       },
+      // The body is optional: a bare POST means "cancel, no reason given".
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request) => cancelBooking(deps, request.params.slug, request.params.id, request.body?.reason),
   );

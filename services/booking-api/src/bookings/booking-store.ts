@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '@bora/db';
-import type postgres from 'postgres';
 import type { BookingInput } from './booking-input.ts';
 
 export interface NotificationRef {
@@ -82,7 +81,8 @@ export async function insertBooking(
   const ids = notifications.map((n) => n.id);
   const kinds = notifications.map((n) => n.kind);
   const dues = notifications.map((n) => n.dueAt.toISOString());
-  // Explicit casts everywhere: inside INSERT … SELECT, Postgres cannot infer parameter types.
+  // Explicit casts everywhere: inside INSERT … SELECT, Postgres cannot infer parameter types;
+  // instants go as ISO strings since drizzle (sharing this pool) disables the Date serializer.
   const booking = sql`
     insert into bookings (id, tenant_id, customer_name, customer_phone, service, professional, notes, starts_at, ends_at)
     values (${bookingId}::uuid, ${tenantId}::uuid, ${input.customerName}::text, ${input.customerPhone}::text, ${input.service}::text,
@@ -97,7 +97,8 @@ export async function insertBooking(
     await sql`with b as (${booking}) ${rows}`;
     return;
   }
-  const body = sql.json(key.responseBody as unknown as postgres.JSONValue);
+  // A JSON string: the drizzle client sharing this pool turns postgres.js's jsonb serializer off.
+  const body = JSON.stringify(key.responseBody);
   await sql`
     with b as (${booking}),
     n as (${rows} returning 1),

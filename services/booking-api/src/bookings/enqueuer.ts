@@ -1,6 +1,7 @@
 import type { Logger } from '@bora/logger';
 import { enqueueNotifications, removeNotificationJob, type DueNotification, type NotificationJob } from '@bora/queue';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 export interface Enqueuer {
   /**
@@ -31,11 +32,21 @@ function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => T): Prom
  * hard deadline instead of waiting for a Redis that may be down (BullMQ would wait for it to
  * come back before even trying).
  */
-export function createEnqueuer(deps: { queue: Queue<NotificationJob>; timeoutMs: number; logger: Logger }): Enqueuer {
-  const { queue, timeoutMs, logger } = deps;
+/** ioredis states in which the producer client is known to be cut off from Redis. */
+const DOWN = new Set(['reconnecting', 'close', 'end']);
+
+export function createEnqueuer(deps: {
+  queue: Queue<NotificationJob>;
+  redis: Pick<Redis, 'status'>;
+  timeoutMs: number;
+  logger: Logger;
+}): Enqueuer {
+  const { queue, redis, timeoutMs, logger } = deps;
   return {
     async enqueue(items, onLate) {
       if (items.length === 0) return true;
+      // During an outage, skip straight to "pending" instead of paying the deadline per booking.
+      if (DOWN.has(redis.status)) return false;
       let timedOut = false;
       const adding = enqueueNotifications(queue, items).then(
         () => {
@@ -54,6 +65,7 @@ export function createEnqueuer(deps: { queue: Queue<NotificationJob>; timeoutMs:
       });
     },
     async remove(ids) {
+      if (DOWN.has(redis.status)) return;
       const removing = Promise.all(ids.map((id) => removeNotificationJob(queue, id))).then(
         () => undefined,
         (err: unknown) => logger.warn({ err }, 'could not remove jobs; the dispatcher will skip their cancelled rows'),

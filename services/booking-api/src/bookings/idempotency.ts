@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@bora/core';
 import type { Sql } from '@bora/db';
-import type postgres from 'postgres';
 import type { BookingView } from './booking-store.ts';
 
 /** JSON with keys sorted at every level, so `{a,b}` and `{b,a}` are the same request. */
@@ -60,12 +59,12 @@ export async function findLiveKey(conn: Sql, tenantId: string, key: string): Pro
   const rows = await conn<{ requestHash: string; body: BookingView }[]>`
     select request_hash as "requestHash", response_body as body
     from idempotency_keys
-    where tenant_id = ${tenantId} and key = ${key} and expires_at > now()`;
+    where tenant_id = ${tenantId}::uuid and key = ${key} and expires_at > now()`;
   return rows[0];
 }
 
 export async function storeFinalBody(conn: Sql, tenantId: string, key: string, body: BookingView): Promise<void> {
   await conn`
-    update idempotency_keys set response_body = ${conn.json(body as unknown as postgres.JSONValue)}
-    where tenant_id = ${tenantId} and key = ${key}`;
+    update idempotency_keys set response_body = ${JSON.stringify(body)}::jsonb
+    where tenant_id = ${tenantId}::uuid and key = ${key}`;
 }

@@ -10,19 +10,22 @@ function bookingNotFound() {
 
 /** One booking of one tenant with its notifications (in the order they are sent), or undefined. */
 export async function findBooking(sql: Sql, tenantId: string, tenantSlug: string, id: string): Promise<BookingView | undefined> {
-  const rows = await sql<(Omit<BookingView, 'tenantSlug' | 'startsAt' | 'endsAt'> & { startsAt: Date; endsAt: Date })[]>`
+  // Instants are formatted by Postgres: the drizzle client this pool is shared with makes
+  // postgres.js hand timestamps back as raw strings, not Dates.
+  const rows = await sql<Omit<BookingView, 'tenantSlug'>[]>`
     select b.id, b.status, b.customer_name as "customerName", b.customer_phone as "customerPhone", b.service,
-           nullif(b.professional, '') as professional, b.notes, b.starts_at as "startsAt", b.ends_at as "endsAt",
+           nullif(b.professional, '') as professional, b.notes, to_char(b.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "startsAt",
+           to_char(b.ends_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "endsAt",
            coalesce((
              select json_agg(json_build_object('id', n.id, 'kind', n.kind, 'status', n.status)
                              order by array_position(array['confirmation','reminder','cancellation'], n.kind))
              from notifications n where n.booking_id = b.id
            ), '[]'::json) as notifications
     from bookings b
-    where b.id = ${id} and b.tenant_id = ${tenantId}`;
+    where b.id = ${id}::uuid and b.tenant_id = ${tenantId}::uuid`;
   const row = rows[0];
   if (!row) return undefined;
-  return { ...row, tenantSlug, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() };
+  return { ...row, tenantSlug };
 }
 
 export async function getBooking(deps: BookingDeps, slug: string, id: string): Promise<BookingView> {

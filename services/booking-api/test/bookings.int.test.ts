@@ -1,0 +1,143 @@
+import { bookings, notifications } from '@bora/db';
+import { test } from '@bora/testing';
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect } from 'vitest';
+import type { AnyFastify } from '@bora/http';
+import { bookingBody, createTenant, dayAt, inHours, inspectQueue, startApp } from './support/app.ts';
+
+let app: AnyFastify;
+
+describe('POST /v1/tenants/:slug/bookings', () => {
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  test('answers 201 with the booking and writes it with its notification rows and jobs', async ({ env }) => {
+    app = await startApp(env);
+    const tenant = await createTenant(env, { reminderLeadMinutes: 120 });
+    const startsAt = inHours(48);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.slug}/bookings`,
+      payload: bookingBody({ startsAt, durationMinutes: 45, professional: ' Zé ', notes: 'Primeira vez' }),
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({
+      tenantSlug: tenant.slug,
+      status: 'confirmed',
+      customerName: 'Maria Souza',
+      customerPhone: '5511987654321',
+      service: 'Corte',
+      professional: 'Zé',
+      notes: 'Primeira vez',
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(new Date(startsAt).getTime() + 45 * 60_000).toISOString(),
+    });
+    expect(body.notifications.map((n: { kind: string; status: string }) => [n.kind, n.status])).toEqual([
+      ['confirmation', 'queued'],
+      ['reminder', 'queued'],
+    ]);
+
+    const [row] = await env.db.db.select().from(bookings).where(eq(bookings.id, body.id));
+    expect(row).toMatchObject({ tenantId: tenant.id, customerPhone: '5511987654321', professional: 'Zé', status: 'confirmed' });
+    const rows = await env.db.db.select().from(notifications).where(eq(notifications.bookingId, body.id));
+    expect(rows).toHaveLength(2);
+    const confirmation = rows.find((r) => r.kind === 'confirmation')!;
+    const reminder = rows.find((r) => r.kind === 'reminder')!;
+    for (const r of rows) expect(r).toMatchObject({ tenantId: tenant.id, recipient: '5511987654321', text: null, status: 'queued' });
+    expect(Math.abs(confirmation.dueAt.getTime() - Date.now())).toBeLessThan(5_000);
+    expect(reminder.dueAt.toISOString()).toBe(new Date(new Date(startsAt).getTime() - 120 * 60_000).toISOString());
+
+    const queue = inspectQueue(env);
+    const confirmationJob = await queue.getJob(confirmation.id);
+    const reminderJob = await queue.getJob(reminder.id);
+    expect(confirmationJob?.data).toEqual({ notificationId: confirmation.id });
+    expect(await confirmationJob?.getState()).toBe('waiting');
+    expect(await reminderJob?.getState()).toBe('delayed');
+    const reminderRunsAt = (reminderJob?.timestamp ?? 0) + (reminderJob?.opts.delay ?? 0);
+    expect(Math.abs(reminderRunsAt - reminder.dueAt.getTime())).toBeLessThan(2_000);
+    await queue.close();
+  });
+
+  test('skips the reminder when its time has already passed', async ({ env }) => {
+    const tenant = await createTenant(env, { reminderLeadMinutes: 1440 });
+    const res = await app.inject({ method: 'POST', url: `/v1/tenants/${tenant.slug}/bookings`, payload: bookingBody({ startsAt: inHours(3) }) });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().notifications.map((n: { kind: string }) => n.kind)).toEqual(['confirmation']);
+  });
+
+  test('accepts endsAt instead of durationMinutes', async ({ env }) => {
+    const tenant = await createTenant(env);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.slug}/bookings`,
+      payload: bookingBody({ startsAt: dayAt(20, '10:00'), endsAt: dayAt(20, '11:30') }),
+    });
+    expect(res.statusCode).toBe(201);
+    const day = dayAt(20, '10:00').slice(0, 10);
+    expect(res.json()).toMatchObject({ startsAt: `${day}T13:00:00.000Z`, endsAt: `${day}T14:30:00.000Z` });
+  });
+
+  test.for([
+    ['(11) 98765-4321', '5511987654321'],
+    ['+55 11 98765-4321', '5511987654321'],
+    ['5511987654321', '5511987654321'],
+    ['011 98765-4321', '5511987654321'],
+    ['11987654321', '5511987654321'],
+    ['(21) 99876-5432', '5521998765432'],
+  ])('stores %s as E.164 digits', async ([written, digits], { env }) => {
+    const tenant = await createTenant(env);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.slug}/bookings`,
+      payload: bookingBody({ customerPhone: written }),
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().customerPhone).toBe(digits);
+  });
+
+  test('GET answers the booking with its notifications, and clean 404/400s', async ({ env }) => {
+    const tenant = await createTenant(env);
+    const created = (
+      await app.inject({ method: 'POST', url: `/v1/tenants/${tenant.slug}/bookings`, payload: bookingBody() })
+    ).json();
+    const got = await app.inject(`/v1/tenants/${tenant.slug}/bookings/${created.id}`);
+    expect(got.statusCode).toBe(200);
+    expect(got.json()).toEqual(created);
+
+    const other = await createTenant(env);
+    const foreign = await app.inject(`/v1/tenants/${other.slug}/bookings/${created.id}`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().error.code).toBe('BOOKING_NOT_FOUND');
+    const missing = await app.inject(`/v1/tenants/${tenant.slug}/bookings/00000000-0000-4000-8000-000000000000`);
+    expect(missing.json().error.code).toBe('BOOKING_NOT_FOUND');
+    const malformed = await app.inject(`/v1/tenants/${tenant.slug}/bookings/not-a-uuid`);
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id' }] });
+  });
+
+  test('GET /v1/tenants/:slug answers the public tenant data', async ({ env }) => {
+    const tenant = await createTenant(env, { name: 'Salão da Ana', timezone: 'America/Manaus' });
+    const res = await app.inject(`/v1/tenants/${tenant.slug}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ slug: tenant.slug, name: 'Salão da Ana', timezone: 'America/Manaus' });
+    const unknown = await app.inject('/v1/tenants/nao-existe');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('TENANT_NOT_FOUND');
+  });
+
+  test('the routes are in the OpenAPI document', async () => {
+    const doc = (await app.inject('/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/tenants/{slug}',
+        '/v1/tenants/{slug}/bookings',
+        '/v1/tenants/{slug}/bookings/{id}',
+        '/v1/tenants/{slug}/bookings/{id}/cancel',
+        '/{slug}',
+      ]),
+    );
+    expect((await app.inject('/docs')).statusCode).toBeLessThan(400);
+  });
+});
