@@ -3,3 +3,4 @@ export type { CommonConfig } from './common.ts';
 export { loadBookingApiConfig, type BookingApiConfig } from './booking-api.ts';
 export { loadAdminApiConfig, type AdminApiConfig } from './admin-api.ts';
 export { loadDispatcherConfig, type DispatcherConfig } from './dispatcher.ts';
+export { loadMigrateConfig } from './migrate.ts';

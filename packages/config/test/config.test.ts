@@ -86,3 +86,11 @@ describe('config loaders', () => {
     expect(config.publicUrl).toBe('https://admin.example.com');
   });
 });
+
+describe('loadMigrateConfig', () => {
+  it('needs only DATABASE_URL, even in production', async () => {
+    const { loadMigrateConfig } = await import('../src/index.ts');
+    expect(loadMigrateConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toEqual({ databaseUrl: 'postgres://db/app' });
+    expect(() => loadMigrateConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL/);
+  });
+});

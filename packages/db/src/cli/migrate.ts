@@ -1,9 +1,9 @@
 // `pnpm db:migrate`: the only entry that reads the environment here.
-import { loadBookingApiConfig } from '@bora/config';
+import { loadMigrateConfig } from '@bora/config';
 import { migrateDatabase } from '../migrate.ts';
 
 try {
-  const { databaseUrl } = loadBookingApiConfig(process.env);
+  const { databaseUrl } = loadMigrateConfig(process.env);
   const result = await migrateDatabase(databaseUrl);
   console.log(
     result.createdDatabase
