@@ -51,7 +51,11 @@ export async function startAdminApi(testEnv: TestEnv, env: Record<string, string
     config,
     logs,
     close: async () => {
-      await app.close();
+      // The simulator's webhook sender keeps a socket open that Node does not count as idle;
+      // a listening test app would wait on it until the keep-alive timeout.
+      const closing = app.close();
+      setTimeout(() => app.server.closeAllConnections(), 200).unref();
+      await closing;
       await queue.close().catch(() => {});
       redis.disconnect();
       await db.close(1);

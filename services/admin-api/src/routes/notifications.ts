@@ -45,7 +45,8 @@ export function notificationRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
       async (request, reply) => {
         // Attempts start over: the dispatcher fails a row once `attempts` reaches its maximum, so
         // a retried dead letter would otherwise get a single try. The audit rows keep the history.
-        const [row] = await sql<{ id: string; due_at: Date }[]>`
+        // Raw timestamps come back as text (drizzle's postgres.js setup disables date parsing).
+        const [row] = await sql<{ id: string; due_at: string }[]>`
           update notifications
              set status = 'pending', attempts = 0, due_at = now(), failed_at = null, lease_until = null, updated_at = now()
            where id = ${request.params.id} and status = 'failed'
@@ -57,7 +58,7 @@ export function notificationRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
             status: current.status,
           });
         }
-        const status = await enqueueCommitted(deps, { id: row.id, dueAt: row.due_at }, 'retry');
+        const status = await enqueueCommitted(deps, { id: row.id, dueAt: new Date(row.due_at) }, 'retry');
         request.log.info({ notificationId: row.id }, 'failed notification re-queued by an operator');
         return reply.status(202).send({ id: row.id, status });
       },
