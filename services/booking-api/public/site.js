@@ -10,7 +10,9 @@
     var next = doc.querySelector('main');
     var main = document.querySelector('main');
     if (!next || !main) throw new Error('unexpected response');
-    main.replaceChildren.apply(main, Array.prototype.map.call(next.childNodes, function (node) {
+    // Copy the live NodeList first: adopting a node removes it from `next.childNodes`.
+    var nodes = Array.prototype.slice.call(next.childNodes);
+    main.replaceChildren.apply(main, nodes.map(function (node) {
       return document.adoptNode(node);
     }));
     document.title = doc.title;

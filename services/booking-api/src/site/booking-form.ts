@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_LENGTH } from '../bookings/booking-input.ts';
 import type { TenantInfo } from '../tenants/tenant-cache.ts';
-import type { FormErrors, FormField, FormValues } from './form-input.ts';
+import { FORM_FIELDS, type FormErrors, type FormField, type FormValues } from './form-input.ts';
 import { html, page, type SafeHtml } from './html.ts';
 import { todayIn } from './local-time.ts';
 
@@ -67,7 +67,8 @@ export function emptyForm(): FormValues {
 /** The mini-site: the business's name and a booking form that works with or without JavaScript. */
 export function bookingFormPage(tenant: TenantInfo, state: FormPageState): string {
   const { values, errors, notice } = state;
-  const failed = (Object.keys(errors) as FormField[]).filter((name) => errors[name]);
+  // In the order of the form, so the summary reads like the page.
+  const failed = FORM_FIELDS.filter((name) => errors[name]);
   const when: FieldSpec[] = [
     { name: 'date', label: 'Dia', type: 'date', required: true, attrs: html`min="${todayIn(tenant.timezone)}"` },
     { name: 'time', label: 'Horário', type: 'time', required: true, attrs: html`step="300"` },

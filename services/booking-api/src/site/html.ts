@@ -47,6 +47,7 @@ export function page(options: { title: string; main: SafeHtml; script?: boolean 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/site.css">
 ${options.script ? html`<script src="/assets/site.js" defer></script>` : ''}
 </head>

@@ -19,7 +19,7 @@ ${booking.professional ? html`<dt>Profissional</dt><dd>${booking.professional}</
 <p>${
     cancelled
       ? 'Este horário foi liberado.'
-      : html`Enviamos a confirmação para o WhatsApp terminado em <strong>${booking.customerPhone.slice(-4)}</strong>.`
+      : html`Você vai receber a confirmação no WhatsApp terminado em <strong>${booking.customerPhone.slice(-4)}</strong>.`
   }</p>
 </section>
 <p><a class="button-link" href="/${tenant.slug}">Fazer outro agendamento</a></p>`;
