@@ -56,11 +56,11 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
     async (evo) => {
       // Evolution's welcome document: what a URL/key check probes first.
       const welcome = async (req: EvoRequest) => {
-        serverFor(store, req);
+        const server = serverFor(store, req);
         return {
           status: 200,
           message: 'Welcome to the Evolution API, it is working!',
-          version: '2.3.6',
+          version: server.version === 'v1' ? '1.8.2' : '2.3.6',
           clientName: 'evolution_exchange',
           manager: `${store.publicUrl}/${req.params.server}/manager`,
           documentation: 'https://doc.evolution-api.com',

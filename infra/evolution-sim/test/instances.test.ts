@@ -144,3 +144,14 @@ describe('v1 mode', () => {
     expect(created.body.hash.apikey).toMatch(/^[0-9A-F-]{36}$/);
   });
 });
+
+describe('welcome page', () => {
+  it('answers GET / without a key, with the server version', async () => {
+    expect(await call(base, 'GET', '/', { key: null })).toMatchObject({
+      status: 200,
+      body: { status: 200, message: 'Welcome to the Evolution API, it is working!', version: expect.stringMatching(/^2\./) },
+    });
+    sim.control.addServer({ name: 'old2', apiKey: 'x', version: 'v1' });
+    expect((await call(sim.serverUrl('old2'), 'GET', '/', { key: null })).body).toMatchObject({ version: expect.stringMatching(/^1\./) });
+  });
+});
