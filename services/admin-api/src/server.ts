@@ -16,7 +16,8 @@ const queue = createNotificationsQueue({
   onError: (err) => logger.warn({ err }, 'queue connection error'),
 });
 
-const app = await buildApp({ config, logger, db, redis, queue });
+// The Evolution health poll runs here, in the long-lived process (tests call it directly).
+const app = await buildApp({ config, logger, db, redis, queue, healthPoll: true });
 app.addHook('onClose', async () => {
   await queue.close();
   redis.disconnect();

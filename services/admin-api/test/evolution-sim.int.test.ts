@@ -153,6 +153,21 @@ describe('admin-api against the Evolution simulator over HTTP', () => {
     await t.close();
   });
 
+  test('the poller plugin runs rounds by itself once the app is ready, and stops on close', async ({ env }) => {
+    await resetData(env);
+    const t = await startAdminApi(env, { HEALTH_POLL_INTERVAL_MS: '100' }, { healthPoll: true });
+    const server = await addServer(t, 'polled', sim.serverUrl('evo1'));
+    const wa = (await call(t, 'POST', '/v1/whatsapp-instances', { evolutionApiId: server.id, instanceName: 'demo-01', phoneNumber: '11900000001', displayName: 'd' })).json().instance;
+    await t.app.ready();
+    await waitFor(async () => (await call(t, 'GET', `/v1/whatsapp-instances/${wa.id}`)).json().status === 'connected', { what: 'the poller to connect demo-01' });
+    expect((await call(t, 'GET', `/v1/evolution-apis/${server.id}`)).json().health).toBe('online');
+    await t.close();
+    await env.db.sql`update whatsapp_instances set status = 'disconnected' where id = ${wa.id}`;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [row] = await env.db.sql`select status from whatsapp_instances where id = ${wa.id}`;
+    expect(row!.status).toBe('disconnected');
+  });
+
   test('no response body, log line or job payload ever contains the Evolution API key', async ({ env }) => {
     const t = await startAdminApi(env);
     const server = await addServer(t, 'leak check', sim.serverUrl('evo1'));
