@@ -1,0 +1,44 @@
+import type { Redis } from 'ioredis';
+import type { ChildRegistry } from './children.ts';
+import type { Sql } from './database.ts';
+import type { BenchSettings } from './settings.ts';
+
+/** Everything a benchmark needs, built once by main.ts. */
+export interface BenchContext {
+  repoRoot: string;
+  settings: BenchSettings;
+  databaseUrl: string;
+  redisUrl: string;
+  secretKey: string;
+  adminToken: string;
+  /** The harness's own environment, passed to children under the bench settings. */
+  inheritedEnv: NodeJS.ProcessEnv;
+  /** Logs, simulator configs and profiles of this run. */
+  workDir: string;
+  children: ChildRegistry;
+  sql: Sql;
+  redis: Redis;
+  log(message: string): void;
+}
+
+/** Every Redis key of the bench starts with one of these (a hash tag each, as in production). */
+export const QUEUE_PREFIXES = {
+  intake: '{bench-intake}',
+  dispatch: '{bench-dispatch}',
+  dispatchBaseline: '{bench-base}',
+  e2e: '{bench-e2e}',
+  stats: '{bench-stats}',
+} as const;
+
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+export async function deleteAllBenchKeys(redis: Redis): Promise<void> {
+  for (const prefix of Object.values(QUEUE_PREFIXES)) await deleteKeys(redis, prefix);
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { createNotificationsQueue, enqueueNotifications, type NotificationJob } from '@bora/queue';
+import type { Queue } from 'bullmq';
+import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
+import { resetBookings, resetData } from './database.ts';
+import { verifyLedger, type LedgerCheck } from './ledger-check.ts';
+import { mean, round, steadyRate } from './measure.ts';
+import { waitUntil } from './net.ts';
+import { createTenant, seedFleet } from './seed.ts';
+import { startBareWorker, startDispatcher } from './services.ts';
+import { simFleet, startSim, type RunningSim } from './simulator.ts';
+
+export interface DispatchRound {
+  side: 'service' | 'bare';
+  messages: number;
+  /** Steady-state messages/s at the simulator (10th–90th percentile send). */
+  rate: number;
+  check?: LedgerCheck;
+}
+
+export interface DispatchResult {
+  serviceRate: number;
+  bareRate: number;
+  ratio: number;
+  instances: number;
+  rounds: DispatchRound[];
+  verified: boolean;
+  rssDispatcherMb: number;
+  rssBareMb: number;
+}
+
+interface Side {
+  queue: Queue<NotificationJob>;
+  /** Enqueues n jobs and resolves once all are done. */
+  run(n: number, round: number): Promise<LedgerCheck | undefined>;
+}
+
+/**
+ * Dispatch: the dispatcher process (claim, render, route, send, ledger + attempt rows) against a
+ * bare BullMQ worker doing one HTTP POST per job, both with the same concurrency, the same
+ * zero-latency simulator process and the same instances; pacing off. Rounds alternate, each on a
+ * fresh batch of notification rows, and the rate is read from the simulator's receive times.
+ */
+export async function runDispatch(ctx: BenchContext): Promise<DispatchResult> {
+  const s = ctx.settings.dispatch;
+  await resetData(ctx.sql);
+  await deleteKeys(ctx.redis, QUEUE_PREFIXES.dispatch);
+  await deleteKeys(ctx.redis, QUEUE_PREFIXES.dispatchBaseline);
+  const fleet = simFleet(s.servers, s.instancesPerServer);
+  const sim = await startSim(ctx, 'sim-dispatch', fleet);
+  const tenantId = await createTenant(ctx.sql, 'bench-dispatch');
+  await seedFleet(ctx.sql, ctx.secretKey, fleet.servers.map((f) => ({ name: f.name, url: sim.serverUrl(f.name), apiKey: f.apiKey })), s.instancesPerServer);
+  const targets = fleet.servers.flatMap((f) => f.instances.map((instance) => ({ url: sim.serverUrl(f.name), apiKey: f.apiKey, instance })));
+  const [dispatcher, bare] = await Promise.all([
+    startDispatcher(ctx, 'dispatcher-dispatch', QUEUE_PREFIXES.dispatch, s.concurrency),
+    startBareWorker(ctx, 'bare-worker', { queuePrefix: QUEUE_PREFIXES.dispatchBaseline, concurrency: s.concurrency, targets }),
+  ]);
+  const sides = {
+    service: serviceSide(ctx, tenantId, createNotificationsQueue({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatch })),
+    bare: bareSide(createNotificationsQueue({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatchBaseline })),
+  };
+  try {
+    ctx.log(`dispatch: ${targets.length} instances on ${s.servers} servers; warm-up ${s.warmupMessages} messages each`);
+    for (const side of ['service', 'bare'] as const) await measureRound(sim, sides[side], s.warmupMessages, 0);
+
+    const rounds: DispatchRound[] = [];
+    for (let pair = 1; pair <= s.pairs; pair++) {
+      for (const side of ['service', 'bare'] as const) {
+        const { rate, check } = await measureRound(sim, sides[side], s.messagesPerRound, pair);
+        rounds.push({ side, messages: s.messagesPerRound, rate: round(rate, 0), ...(check && { check }) });
+        ctx.log(`dispatch: ${side.padEnd(7)} ${rate.toFixed(0)} msg/s${check ? `  ledger ${check.ok ? 'ok' : `MISMATCH ${JSON.stringify(check)}`}` : ''}`);
+      }
+    }
+    const rateOf = (side: DispatchRound['side']) => mean(rounds.filter((r) => r.side === side).map((r) => r.rate));
+    return {
+      serviceRate: round(rateOf('service'), 0),
+      bareRate: round(rateOf('bare'), 0),
+      ratio: rateOf('service') / rateOf('bare'),
+      instances: targets.length,
+      rounds,
+      verified: rounds.every((r) => r.side === 'bare' || r.check?.ok === true),
+      rssDispatcherMb: dispatcher.child.peakRssMb(),
+      rssBareMb: bare.child.peakRssMb(),
+    };
+  } finally {
+    await Promise.all([sides.service.queue.close(), sides.bare.queue.close()]);
+    await Promise.all([dispatcher.child.stop(), bare.child.stop(), sim.child.stop()]);
+    await deleteKeys(ctx.redis, QUEUE_PREFIXES.dispatch);
+    await deleteKeys(ctx.redis, QUEUE_PREFIXES.dispatchBaseline);
+  }
+}
+
+async function measureRound(sim: RunningSim, side: Side, n: number, roundNo: number): Promise<{ rate: number; check?: LedgerCheck }> {
+  await sim.clearMessages();
+  const check = await side.run(n, roundNo);
+  const messages = await sim.messages();
+  if (messages.length !== n) throw new Error(`simulator received ${messages.length} messages, expected ${n}`);
+  return { rate: steadyRate(messages.map((m) => m.receivedAt)), ...(check && { check }) };
+}
+
+async function enqueueAll(queue: Queue<NotificationJob>, ids: readonly string[]): Promise<void> {
+  const now = new Date();
+  for (let i = 0; i < ids.length; i += 1_000) {
+    await enqueueNotifications(queue, ids.slice(i, i + 1_000).map((id) => ({ id, dueAt: now })));
+  }
+}
+
+function serviceSide(ctx: BenchContext, tenantId: string, queue: Queue<NotificationJob>): Side {
+  return {
+    queue,
+    async run(n, roundNo) {
+      await resetBookings(ctx.sql);
+      const ids = await insertDueNotifications(ctx, tenantId, n, roundNo);
+      await enqueueAll(queue, ids);
+      await waitUntil(
+        async () => {
+          const [row] = await ctx.sql<{ done: number }[]>`select count(*)::int as done from notifications where status in ('sent', 'failed')`;
+          return (row?.done ?? 0) >= n;
+        },
+        `${n} notifications sent`,
+        180_000,
+        250,
+      );
+      return verifyLedger(ctx.sql, n);
+    },
+  };
+}
+
+function bareSide(queue: Queue<NotificationJob>): Side {
+  return {
+    queue,
+    async run(n) {
+      const before = await queue.getJobCounts('completed', 'failed');
+      await enqueueAll(queue, Array.from({ length: n }, () => randomUUID()));
+      await waitUntil(
+        async () => {
+          const counts = await queue.getJobCounts('completed', 'failed');
+          return (counts.completed ?? 0) + (counts.failed ?? 0) - (before.completed ?? 0) - (before.failed ?? 0) >= n;
+        },
+        `${n} bare jobs done`,
+        180_000,
+        250,
+      );
+      return undefined;
+    },
+  };
+}
+
+/** n bookings with a due confirmation each, as booking-api leaves them after enqueueing. */
+async function insertDueNotifications(ctx: BenchContext, tenantId: string, n: number, roundNo: number): Promise<string[]> {
+  const base = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  const rows = await ctx.sql<{ id: string }[]>`
+    with b as (
+      insert into bookings (tenant_id, customer_name, customer_phone, service, professional, starts_at, ends_at)
+      select ${tenantId}, 'Cliente ' || g, '5511' || (970000000 + g)::text, 'Corte de cabelo', ${`round-${roundNo}`},
+             ${base}::timestamptz + g * interval '30 minutes', ${base}::timestamptz + g * interval '30 minutes' + interval '30 minutes'
+      from generate_series(1, ${n}::int) g
+      returning id, tenant_id, customer_phone)
+    insert into notifications (tenant_id, booking_id, kind, recipient, status)
+    select tenant_id, id, 'confirmation', customer_phone, 'queued' from b
+    returning id`;
+  return rows.map((r) => r.id);
+}

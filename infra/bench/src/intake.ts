@@ -1,0 +1,109 @@
+import autocannon, { type AutocannonResult } from 'autocannon';
+import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
+import { resetBookings, resetData } from './database.ts';
+import { mean, round } from './measure.ts';
+import { createTenant } from './seed.ts';
+import { startBareServer, startBookingApi } from './services.ts';
+import { createBookingBodies } from './workload.ts';
+
+export interface IntakeRound {
+  side: 'service' | 'bare';
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  /** Service rounds: share of notification rows the booking-api enqueued (status `queued`). */
+  enqueuedShare?: number;
+}
+
+export interface IntakeResult {
+  serviceRps: number;
+  bareRps: number;
+  ratio: number;
+  pairRatios: number[];
+  rounds: IntakeRound[];
+  rssBookingMb: number;
+  rssBareMb: number;
+}
+
+type Next = ReturnType<typeof createBookingBodies>;
+
+function load(url: string, connections: number, seconds: number, next: Next): Promise<AutocannonResult> {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify(next()) }),
+      },
+    ],
+  });
+}
+
+/**
+ * Booking intake: the booking-api (a real process: validation, tenant cache, one-statement insert,
+ * enqueue to Redis, mark queued) against the bare Fastify + postgres.js server doing one INSERT,
+ * driven by autocannon with 50 connections, in alternating rounds (service, bare, service, bare…)
+ * so drift on a shared machine hits both sides. The tables are emptied before every round.
+ */
+export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
+  const s = ctx.settings.intake;
+  const prefix = QUEUE_PREFIXES.intake;
+  await resetData(ctx.sql);
+  await deleteKeys(ctx.redis, prefix);
+  const tenantId = await createTenant(ctx.sql, 'bench-intake');
+  const [service, bare] = await Promise.all([startBookingApi(ctx, 'booking-api-intake', prefix), startBareServer(ctx, 'bare-server-intake', tenantId)]);
+  try {
+    const next = createBookingBodies('intake');
+    const urls = { service: `${service.url}/v1/tenants/bench-intake/bookings`, bare: `${bare.url}/bookings` };
+    ctx.log(`intake: warm-up ${s.warmupSeconds}s each`);
+    for (const side of ['service', 'bare'] as const) await load(urls[side], s.connections, s.warmupSeconds, next);
+
+    const rounds: IntakeRound[] = [];
+    for (let pair = 0; pair < s.pairs; pair++) {
+      for (const side of ['service', 'bare'] as const) {
+        await resetBookings(ctx.sql);
+        const result = await load(urls[side], s.connections, s.roundSeconds, next);
+        const round: IntakeRound = {
+          side,
+          rps: result['2xx'] / result.duration,
+          p50Ms: result.latency.p50,
+          p99Ms: result.latency.p99,
+          non2xx: result.non2xx,
+          errors: result.errors + result.timeouts,
+        };
+        if (side === 'service') round.enqueuedShare = await enqueuedShare(ctx);
+        rounds.push(round);
+        ctx.log(`intake: ${side.padEnd(7)} ${round.rps.toFixed(0)} req/s  p99 ${round.p99Ms} ms  non-2xx ${round.non2xx}  errors ${round.errors}`);
+      }
+    }
+    const rpsOf = (side: IntakeRound['side']) => rounds.filter((r) => r.side === side).map((r) => r.rps);
+    const serviceRps = mean(rpsOf('service'));
+    const bareRps = mean(rpsOf('bare'));
+    const pairRatios = rpsOf('service').map((rps, i) => rps / rpsOf('bare')[i]!);
+    return {
+      serviceRps: round(serviceRps, 0),
+      bareRps: round(bareRps, 0),
+      ratio: serviceRps / bareRps,
+      pairRatios: pairRatios.map((r) => round(r, 3)),
+      rounds: rounds.map((r) => ({ ...r, rps: round(r.rps, 0) })),
+      rssBookingMb: service.child.peakRssMb(),
+      rssBareMb: bare.child.peakRssMb(),
+    };
+  } finally {
+    await Promise.all([service.child.stop(), bare.child.stop()]);
+    await deleteKeys(ctx.redis, prefix);
+  }
+}
+
+/** After commit the booking-api must have enqueued every row (Redis up): queued / all. */
+async function enqueuedShare(ctx: BenchContext): Promise<number> {
+  const [row] = await ctx.sql<{ queued: number; total: number }[]>`
+    select count(*) filter (where status = 'queued')::int as queued, count(*)::int as total from notifications`;
+  return row && row.total > 0 ? round(row.queued / row.total, 4) : 0;
+}

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { formatValue, type Figure } from './figures.ts';
+import type { Machine } from './machine.ts';
+import type { Outcome } from './run.ts';
+
+const START = '<!-- bench:results:start (written by `pnpm bench`; edit outside this block) -->';
+const END = '<!-- bench:results:end -->';
+
+const fmt = (v: number | undefined, digits = 0, unit = '') => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${v.toFixed(digits)}${unit}`);
+
+function byName(figures: Figure[], name: string): string {
+  const f = figures.find((x) => x.name === name);
+  return f ? `**${formatValue(f)}${f.unit === 'x' ? '×' : ` ${f.unit === 'us' ? 'µs' : f.unit}`}**` : 'n/a';
+}
+
+function status(figures: Figure[], name: string): string {
+  const f = figures.find((x) => x.name === name);
+  return f ? `${f.op.replace('>=', '≥').replace('<=', '≤')} ${f.target} — ${f.met ? 'met' : '**missed**'}` : 'n/a';
+}
+
+export function markdownReport(machine: Machine, outcome: Outcome, figures: Figure[]): string {
+  const { intake, dispatch, e2e, routing, stats } = outcome.results;
+  const lines = [
+    `Run: \`${machine.command}\` (${machine.mode}) on ${machine.date}, commit \`${machine.commit}\`, ${machine.seconds} s.`,
+    `Machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}, ${machine.os}.`,
+    '',
+    '| Benchmark | Service | Bare baseline | Figure | Target |',
+    '|---|---|---|---|---|',
+    `| Booking intake, 50 connections (\`intake-ratio\`) | ${fmt(intake?.serviceRps)} req/s | ${fmt(intake?.bareRps)} req/s | ${byName(figures, 'intake-ratio')} | ${status(figures, 'intake-ratio')} |`,
+    `| Dispatch, ${dispatch?.instances ?? '?'} instances (\`dispatch-ratio\`) | ${fmt(dispatch?.serviceRate)} msg/s | ${fmt(dispatch?.bareRate)} msg/s | ${byName(figures, 'dispatch-ratio')} | ${status(figures, 'dispatch-ratio')} |`,
+    `| End to end at ${e2e?.rate ?? 200} bookings/s, p50 (\`e2e-p50-ms\`) | ${fmt(e2e?.p50Ms)} ms | — | ${byName(figures, 'e2e-p50-ms')} | ${status(figures, 'e2e-p50-ms')} |`,
+    `| End to end at ${e2e?.rate ?? 200} bookings/s, p99 (\`e2e-p99-ms\`) | ${fmt(e2e?.p99Ms)} ms | — | ${byName(figures, 'e2e-p99-ms')} | ${status(figures, 'e2e-p99-ms')} |`,
+    `| Routing, 1,000 servers / 20,000 instances (\`route-us\`) | ${fmt(routing?.points.at(-1)?.routeUs, 2)} µs/message | — | ${byName(figures, 'route-us')} | ${status(figures, 'route-us')} |`,
+    `| \`GET /v1/stats/usage\`, 1,000 servers / 20,000 instances (\`stats-ms\`) | ${fmt(stats?.medianMs, 1)} ms median | ${fmt(stats?.selectOneMedianMs, 2)} ms (\`select 1\`) | ${byName(figures, 'stats-ms')} | ${status(figures, 'stats-ms')} |`,
+    `| Peak RSS booking-api during intake (\`rss-booking-mb\`) | ${fmt(intake?.rssBookingMb)} MB | ${fmt(intake?.rssBareMb)} MB | ${byName(figures, 'rss-booking-mb')} | ${status(figures, 'rss-booking-mb')} |`,
+    `| Peak RSS dispatcher during dispatch (\`rss-dispatcher-mb\`) | ${fmt(dispatch?.rssDispatcherMb)} MB | ${fmt(dispatch?.rssBareMb)} MB | ${byName(figures, 'rss-dispatcher-mb')} | ${status(figures, 'rss-dispatcher-mb')} |`,
+    '',
+  ];
+  if (intake) {
+    lines.push(
+      `Intake rounds (req/s, in run order): ${intake.rounds.map((r) => `${r.side} ${r.rps}`).join(', ')}; pair ratios ${intake.pairRatios.join(', ')}; ` +
+        `service p99 ${fmt(Math.max(...intake.rounds.filter((r) => r.side === 'service').map((r) => r.p99Ms)))} ms; every service round enqueued ${intake.rounds.every((r) => r.side === 'bare' || r.enqueuedShare === 1) ? 'all' : 'NOT all'} its notifications.`,
+    );
+  }
+  if (dispatch) {
+    lines.push(
+      `Dispatch rounds (msg/s): ${dispatch.rounds.map((r) => `${r.side} ${r.rate}`).join(', ')}; ledger, routing and attempt rows ${dispatch.verified ? 'verified for every message' : '**NOT verified**'}.`,
+    );
+  }
+  if (e2e) {
+    lines.push(
+      `End to end: ${e2e.delivered}/${e2e.bookings} bookings delivered, max ${fmt(e2e.maxMs)} ms; intake alone p50 ${fmt(e2e.intakeP50Ms)} ms, p99 ${fmt(e2e.intakeP99Ms)} ms; peak RSS booking-api ${fmt(e2e.rssBookingMb)} MB, dispatcher ${fmt(e2e.rssDispatcherMb)} MB.`,
+    );
+  }
+  if (routing) {
+    lines.push(
+      `Routing by fleet size (µs/message): ${routing.points.map((p) => `${p.instances.toLocaleString('en-US')} → ${p.routeUs}`).join(', ')}; growth ×${routing.growth} from smallest to largest (index build at 20,000: ${fmt(routing.points.at(-1)?.buildMs, 1)} ms, once per fleet change).`,
+    );
+  }
+  if (stats) lines.push(`Stats: p90 ${fmt(stats.p90Ms, 1)} ms, response ${(stats.bytes / 1024).toFixed(0)} KiB.`);
+  for (const [name, error] of Object.entries(outcome.errors)) lines.push(`**${name} failed:** ${error}`);
+  return lines.join('\n');
+}
+
+/** Replaces the generated block of BENCHMARKS.md (the analysis around it is written by hand). */
+export function updateBenchmarksFile(path: string, block: string): void {
+  const wrapped = `${START}\n${block}\n${END}`;
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  const next = start >= 0 && end > start ? current.slice(0, start) + wrapped + current.slice(end + END.length) : `${current.trimEnd()}\n\n${wrapped}\n`;
+  writeFileSync(path, next);
+}
