@@ -54,7 +54,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
 
   const { adminToken, secretKey } = deps.config;
   const throttle = createLoginThrottle(deps.redis, { prefix: deps.config.queuePrefix, maxPerMinute: deps.config.loginAttemptsPerMinute });
-  await app.register(authPlugin, { adminToken, secretKey, throttle });
+  await app.register(authPlugin, { adminToken, secretKey, publicUrl: deps.config.publicUrl, throttle });
   if (deps.healthPoll) {
     await app.register(healthPollerPlugin, { db: deps.db, config: deps.config, logger: deps.logger, intervalMs: deps.config.healthPollIntervalMs });
   }

@@ -75,6 +75,8 @@ describe('admin-api authentication', () => {
     expect((await app.inject({ url: '/v1/stats/usage', headers: { cookie: `bora_admin=${Date.now() + 60_000}.forged` } })).statusCode).toBe(401);
     const crossSite = await app.inject({ method: 'POST', url: '/v1/tenants', headers: { cookie, origin: 'https://evil.example' }, payload: { slug: 'x', name: 'x' } });
     expect(crossSite.statusCode).toBe(403);
+    const fromPublicUrl = await app.inject({ method: 'POST', url: '/v1/tenants', headers: { cookie, origin: 'http://127.0.0.1:3001' }, payload: { slug: 'de-casa', name: 'De casa' } });
+    expect(fromPublicUrl.statusCode).toBe(201);
 
     // An open redirect through `next` is not possible.
     const evil = await app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN, next: '//evil.example' } });

@@ -17,6 +17,8 @@ const OPEN_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export interface AuthOptions {
   adminToken: string;
+  /** PUBLIC_URL: browsers reach us there, so its origin is same-site. */
+  publicUrl: string;
   secretKey: string;
   throttle: LoginThrottle;
 }
@@ -32,12 +34,14 @@ function wantsHtmlPage(request: FastifyRequest): boolean {
  * Cookie sessions are only as safe as their CSRF story: SameSite=Strict already keeps other sites'
  * requests cookieless, and a state-changing request that does carry an Origin must come from us.
  */
-function crossOrigin(request: FastifyRequest): boolean {
+function crossOrigin(request: FastifyRequest, publicHost: string): boolean {
   if (request.method === 'GET' || request.method === 'HEAD') return false;
   const origin = request.headers.origin;
   if (!origin) return false;
   try {
-    return new URL(origin).host !== request.headers.host;
+    // Behind a proxy the Host we see may be internal: the public URL's host counts as ours too.
+    const host = new URL(origin).host;
+    return host !== request.host && host !== publicHost;
   } catch {
     return true;
   }
@@ -56,6 +60,7 @@ export const authPlugin = fp<AuthOptions>(
   async (app, options) => {
     await app.register(cookie);
     const secrets = { adminToken: options.adminToken, secretKey: options.secretKey };
+    const publicHost = new URL(options.publicUrl).host;
 
     app.addHook('onRequest', async (request, reply) => {
       const route = request.routeOptions;
@@ -75,7 +80,7 @@ export const authPlugin = fp<AuthOptions>(
       }
 
       if (verifySession(request.cookies[SESSION_COOKIE], secrets)) {
-        if (crossOrigin(request)) return deny(reply, 403, 'CROSS_ORIGIN', 'Requisição de outra origem recusada');
+        if (crossOrigin(request, publicHost)) return deny(reply, 403, 'CROSS_ORIGIN', 'Requisição de outra origem recusada');
         return;
       }
       if (wantsHtmlPage(request)) {

@@ -27,9 +27,9 @@ function columnsFrom(body: Static<typeof EvolutionApiPatch>, secretKey: string):
   const values: Partial<NewEvolutionApi> = {};
   if (body.name !== undefined) values.name = body.name;
   if (body.url !== undefined) values.url = baseUrlOf(body.url);
-  if (body.apiKey !== undefined) {
-    values.apiKeyEncrypted = encryptSecret(body.apiKey, secretKey);
-    // A new key is unproven: the next check or poll decides the health again.
+  if (body.apiKey !== undefined) values.apiKeyEncrypted = encryptSecret(body.apiKey, secretKey);
+  if (body.url !== undefined || body.apiKey !== undefined) {
+    // A new address or key is unproven: the next check or poll decides the health again.
     values.health = 'unknown';
     values.lastError = null;
   }

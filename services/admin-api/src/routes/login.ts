@@ -24,7 +24,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
     '/admin/login',
     {
       config: { public: true },
-      schema: { tags: ['admin'], summary: 'Formulário de login', querystring: Type.Object({ next: Type.Optional(Type.String()) }), response: { 200: Html } },
+      schema: { tags: ['admin'], summary: 'Formulário de login', security: [], querystring: Type.Object({ next: Type.Optional(Type.String()) }), response: { 200: Html } },
     },
     async (request, reply) => reply.type('text/html; charset=utf-8').send(loginPage({ next: safeNext(request.query.next) })),
   );
@@ -36,6 +36,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
       schema: {
         tags: ['admin'],
         summary: 'Entrar com o token de administrador (cria o cookie de sessão)',
+        security: [],
         body: Type.Object({ token: Type.String({ maxLength: 1024 }), next: Type.Optional(Type.String({ maxLength: 2048 })) }),
         response: { 303: Type.Null(), 401: Html, 429: Html },
       },
@@ -64,7 +65,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
 
   app.post(
     '/admin/logout',
-    { config: { public: true }, schema: { tags: ['admin'], summary: 'Sair (apaga o cookie de sessão)', response: { 303: Type.Null() } } },
+    { config: { public: true }, schema: { tags: ['admin'], summary: 'Sair (apaga o cookie de sessão)', security: [], response: { 303: Type.Null() } } },
     async (_request, reply) => {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.redirect('/admin/login', 303);
