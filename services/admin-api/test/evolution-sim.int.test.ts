@@ -13,8 +13,7 @@ beforeAll(async () => {
     port: 0,
     servers: [
       { name: 'evo1', apiKey: SIM_KEY, instances: [{ name: 'demo-01', state: 'open', ownerNumber: '5511900000001' }, { name: 'demo-02', state: 'connecting' }] },
-      // An empty v1 server is indistinguishable from v2 by its welcome page; its rows give it away.
-      { name: 'old', apiKey: SIM_KEY, version: 'v1', instances: [{ name: 'legacy' }] },
+      { name: 'old', apiKey: SIM_KEY, version: 'v1' },
     ],
     webhook: { ackDelaysMs: [10, 20, 30] },
   });
