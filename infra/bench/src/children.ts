@@ -15,6 +15,8 @@ export interface Child {
   readonly exited: Promise<number | null>;
   /** Peak resident memory so far (VmHWM), in MiB; 0 once the process is gone. */
   peakRssMb(): number;
+  /** CPU time used so far (user + system), in ms: how busy it was during a round. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,20 @@ export function readPeakRssMb(pid: number): number {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
     return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+// Linux reports process times in clock ticks of 1/100 s (USER_HZ) on every mainstream build.
+const TICK_MS = 10;
+
+export function readCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
   } catch {
     return 0;
   }
@@ -96,6 +112,7 @@ export function createChildRegistry(options: { repoRoot: string; logDir: string;
         logFile,
         exited,
         peakRssMb: () => readPeakRssMb(pid),
+        cpuMs: () => readCpuMs(pid),
         async stop() {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill('SIGTERM');

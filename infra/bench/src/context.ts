@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ChildRegistry } from './children.ts';
+import type { CpuMeter } from './cpu.ts';
 import type { Sql } from './database.ts';
 import type { BenchSettings } from './settings.ts';
 
@@ -19,6 +20,10 @@ export interface BenchContext {
   sql: Sql;
   redis: Redis;
   log(message: string): void;
+  /** CPU per unit of work of these processes and of the bench database's Postgres backends. */
+  cpuMeter(processes: Record<string, number>): CpuMeter;
+  /** The Redis server's pid when it runs on this machine (its CPU is then measured too), else 0. */
+  redisPid: number;
 }
 
 /** Every Redis key of the bench starts with one of these (a hash tag each, as in production). */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createNotificationsQueue, enqueueNotifications, type NotificationJob } from '@bora/queue';
 import type { Queue } from 'bullmq';
+import { meanCpuMs, type CpuReport } from './cpu.ts';
 import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
 import { resetBookings, resetData } from './database.ts';
 import { verifyLedger, type LedgerCheck } from './ledger-check.ts';
-import { mean, round, steadyRate } from './measure.ts';
+import { mean, median, round, steadyRate } from './measure.ts';
 import { waitUntil } from './net.ts';
 import { createTenant, seedFleet } from './seed.ts';
 import { startBareWorker, startDispatcher } from './services.ts';
@@ -15,13 +16,20 @@ export interface DispatchRound {
   messages: number;
   /** Steady-state messages/s at the simulator (10th–90th percentile send). */
   rate: number;
+  /** CPU per message: the worker process, the simulator, Postgres backends, Redis, the harness. */
+  cpu: CpuReport;
   check?: LedgerCheck;
 }
 
 export interface DispatchResult {
   serviceRate: number;
   bareRate: number;
+  /** Median of the per-pair ratios (each pair ran back to back, under the same conditions). */
   ratio: number;
+  pairRatios: number[];
+  /** Worker-side CPU ms per message (worker process + Postgres backends + Redis), mean over rounds. */
+  serviceCpuMs: number;
+  bareCpuMs: number;
   instances: number;
   rounds: DispatchRound[];
   verified: boolean;
@@ -61,21 +69,35 @@ export async function runDispatch(ctx: BenchContext): Promise<DispatchResult> {
   };
   try {
     ctx.log(`dispatch: ${targets.length} instances on ${s.servers} servers; warm-up ${s.warmupMessages} messages each`);
+    const meters = {
+      service: ctx.cpuMeter({ worker: dispatcher.child.pid, simulator: sim.child.pid, redis: ctx.redisPid }),
+      bare: ctx.cpuMeter({ worker: bare.child.pid, simulator: sim.child.pid, redis: ctx.redisPid }),
+    };
     for (const side of ['service', 'bare'] as const) await measureRound(sim, sides[side], s.warmupMessages, 0);
 
     const rounds: DispatchRound[] = [];
     for (let pair = 1; pair <= s.pairs; pair++) {
       for (const side of ['service', 'bare'] as const) {
+        const stopMeter = await meters[side].start();
         const { rate, check } = await measureRound(sim, sides[side], s.messagesPerRound, pair);
-        rounds.push({ side, messages: s.messagesPerRound, rate: round(rate, 0), ...(check && { check }) });
-        ctx.log(`dispatch: ${side.padEnd(7)} ${rate.toFixed(0)} msg/s${check ? `  ledger ${check.ok ? 'ok' : `MISMATCH ${JSON.stringify(check)}`}` : ''}`);
+        const cpu = await stopMeter(s.messagesPerRound);
+        rounds.push({ side, messages: s.messagesPerRound, rate: round(rate, 0), cpu, ...(check && { check }) });
+        ctx.log(
+          `dispatch: ${side.padEnd(7)} ${rate.toFixed(0)} msg/s  CPU ms/msg ${JSON.stringify(cpu.perUnitMs)}  cores ours ${cpu.ourCores} machine ${cpu.machineCores}` +
+            (check ? `  ledger ${check.ok ? 'ok' : `MISMATCH ${JSON.stringify(check)}`}` : ''),
+        );
       }
     }
-    const rateOf = (side: DispatchRound['side']) => mean(rounds.filter((r) => r.side === side).map((r) => r.rate));
+    const ratesOf = (side: DispatchRound['side']) => rounds.filter((r) => r.side === side).map((r) => r.rate);
+    const cpuOf = (side: DispatchRound['side']) => meanCpuMs(rounds.filter((r) => r.side === side).map((r) => r.cpu), ['worker', 'postgres', 'redis']);
+    const pairRatios = ratesOf('service').map((rate, i) => rate / ratesOf('bare')[i]!);
     return {
-      serviceRate: round(rateOf('service'), 0),
-      bareRate: round(rateOf('bare'), 0),
-      ratio: rateOf('service') / rateOf('bare'),
+      serviceRate: round(mean(ratesOf('service')), 0),
+      bareRate: round(mean(ratesOf('bare')), 0),
+      ratio: median(pairRatios),
+      pairRatios: pairRatios.map((r) => round(r, 3)),
+      serviceCpuMs: cpuOf('service'),
+      bareCpuMs: cpuOf('bare'),
       instances: targets.length,
       rounds,
       verified: rounds.every((r) => r.side === 'bare' || r.check?.ok === true),

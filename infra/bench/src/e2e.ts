@@ -1,3 +1,5 @@
+import { Agent, request as httpRequest } from 'node:http';
+import type { CpuReport } from './cpu.ts';
 import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
 import { resetData } from './database.ts';
 import { percentile, round } from './measure.ts';
@@ -19,6 +21,8 @@ export interface E2eResult {
   intakeP99Ms: number;
   rssBookingMb: number;
   rssDispatcherMb: number;
+  /** CPU per booking, from the first POST until its message arrived, and machine load. */
+  cpu: CpuReport;
 }
 
 interface Sent {
@@ -27,12 +31,27 @@ interface Sent {
   answeredAt?: number;
 }
 
+/** POST a JSON body on a keep-alive agent; resolves with the status (0 on a network error). */
+function post(agent: Agent, url: URL, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', () => resolve(0));
+    request.end(body);
+  });
+}
+
 /**
  * Open-loop load: booking i is sent at t0 + i/rate whatever happened to the earlier ones (a
- * closed loop would slow down with the system and hide queueing). Requests go out on keep-alive
- * connections; returns each booking's send and answer times, keyed by its phone number.
+ * closed loop would slow down with the system and hide queueing). Plain node:http on keep-alive
+ * sockets: fetch costs about a millisecond of CPU per request, which this machine cannot spare.
+ * Returns each booking's send and answer times, keyed by its phone number.
  */
 async function sendAtFixedRate(url: string, rate: number, seconds: number, next: ReturnType<typeof createBookingBodies>): Promise<Map<string, Sent>> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL(url);
   const sent = new Map<string, Sent>();
   const total = Math.round(rate * seconds);
   const pending: Promise<void>[] = [];
@@ -44,18 +63,14 @@ async function sendAtFixedRate(url: string, rate: number, seconds: number, next:
     const entry: Sent = { sentAt: Date.now() };
     sent.set(e164(body), entry);
     pending.push(
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-        .then(async (response) => {
-          await response.arrayBuffer();
-          entry.status = response.status;
-          entry.answeredAt = Date.now();
-        })
-        .catch(() => {
-          entry.status = 0;
-        }),
+      post(agent, target, JSON.stringify(body)).then((status) => {
+        entry.status = status;
+        entry.answeredAt = Date.now();
+      }),
     );
   }
   await Promise.all(pending);
+  agent.destroy();
   return sent;
 }
 
@@ -92,9 +107,12 @@ export async function runE2e(ctx: BenchContext): Promise<E2eResult> {
     await sim.clearMessages();
 
     ctx.log(`e2e: ${s.seconds}s at ${s.ratePerSecond} bookings/s`);
+    const meter = ctx.cpuMeter({ bookingApi: api.child.pid, dispatcher: dispatcher.child.pid, simulator: sim.child.pid, redis: ctx.redisPid });
+    const stopMeter = await meter.start();
     const sent = await sendAtFixedRate(url, s.ratePerSecond, s.seconds, createBookingBodies('e2e', 1_000_000));
     const accepted = [...sent.values()].filter((e) => e.status === 201).length;
     const messages = await waitForMessages(sim, accepted, 60_000);
+    const cpu = await stopMeter(sent.size);
     const latencies: number[] = [];
     for (const message of messages) {
       const entry = sent.get(message.number);
@@ -113,8 +131,12 @@ export async function runE2e(ctx: BenchContext): Promise<E2eResult> {
       intakeP99Ms: percentile(intake, 99),
       rssBookingMb: api.child.peakRssMb(),
       rssDispatcherMb: dispatcher.child.peakRssMb(),
+      cpu,
     };
-    ctx.log(`e2e: ${result.delivered}/${result.bookings} delivered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (intake p99 ${result.intakeP99Ms} ms)`);
+    ctx.log(
+      `e2e: ${result.delivered}/${result.bookings} delivered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (intake p99 ${result.intakeP99Ms} ms)  ` +
+        `CPU ms/booking ${JSON.stringify(cpu.perUnitMs)}  cores ours ${cpu.ourCores} machine ${cpu.machineCores}`,
+    );
     return { ...result, rssBookingMb: round(result.rssBookingMb, 0), rssDispatcherMb: round(result.rssDispatcherMb, 0) };
   } finally {
     await Promise.all([api.child.stop(), dispatcher.child.stop(), sim.child.stop()]);

@@ -1,7 +1,8 @@
 import autocannon, { type AutocannonResult } from 'autocannon';
+import { meanCpuMs, type CpuReport } from './cpu.ts';
 import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
 import { resetBookings, resetData } from './database.ts';
-import { mean, round } from './measure.ts';
+import { mean, median, round } from './measure.ts';
 import { createTenant } from './seed.ts';
 import { startBareServer, startBookingApi } from './services.ts';
 import { createBookingBodies } from './workload.ts';
@@ -15,13 +16,19 @@ export interface IntakeRound {
   errors: number;
   /** Service rounds: share of notification rows the booking-api enqueued (status `queued`). */
   enqueuedShare?: number;
+  /** CPU per request: the HTTP server, Postgres backends, Redis (service rounds), autocannon. */
+  cpu: CpuReport;
 }
 
 export interface IntakeResult {
   serviceRps: number;
   bareRps: number;
+  /** Median of the per-pair ratios (each pair ran back to back, under the same conditions). */
   ratio: number;
   pairRatios: number[];
+  /** Server-side CPU ms per request (HTTP server + Postgres backends + Redis), mean over rounds. */
+  serviceCpuMs: number;
+  bareCpuMs: number;
   rounds: IntakeRound[];
   rssBookingMb: number;
   rssBareMb: number;
@@ -68,7 +75,10 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
     for (let pair = 0; pair < s.pairs; pair++) {
       for (const side of ['service', 'bare'] as const) {
         await resetBookings(ctx.sql);
+        const processes: Record<string, number> = side === 'service' ? { server: service.child.pid, redis: ctx.redisPid } : { server: bare.child.pid };
+        const stopMeter = await ctx.cpuMeter(processes).start();
         const result = await load(urls[side], s.connections, s.roundSeconds, next);
+        const cpu = await stopMeter(result['2xx']);
         const round: IntakeRound = {
           side,
           rps: result['2xx'] / result.duration,
@@ -76,21 +86,26 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
           p99Ms: result.latency.p99,
           non2xx: result.non2xx,
           errors: result.errors + result.timeouts,
+          cpu,
         };
         if (side === 'service') round.enqueuedShare = await enqueuedShare(ctx);
         rounds.push(round);
-        ctx.log(`intake: ${side.padEnd(7)} ${round.rps.toFixed(0)} req/s  p99 ${round.p99Ms} ms  non-2xx ${round.non2xx}  errors ${round.errors}`);
+        ctx.log(
+          `intake: ${side.padEnd(7)} ${round.rps.toFixed(0)} req/s  p99 ${round.p99Ms} ms  non-2xx ${round.non2xx}  errors ${round.errors}  ` +
+            `CPU ms/req ${JSON.stringify(cpu.perUnitMs)}  cores ours ${cpu.ourCores} machine ${cpu.machineCores}`,
+        );
       }
     }
     const rpsOf = (side: IntakeRound['side']) => rounds.filter((r) => r.side === side).map((r) => r.rps);
-    const serviceRps = mean(rpsOf('service'));
-    const bareRps = mean(rpsOf('bare'));
     const pairRatios = rpsOf('service').map((rps, i) => rps / rpsOf('bare')[i]!);
+    const cpuOf = (side: IntakeRound['side']) => meanCpuMs(rounds.filter((r) => r.side === side).map((r) => r.cpu), ['server', 'postgres', 'redis']);
     return {
-      serviceRps: round(serviceRps, 0),
-      bareRps: round(bareRps, 0),
-      ratio: serviceRps / bareRps,
+      serviceRps: round(mean(rpsOf('service')), 0),
+      bareRps: round(mean(rpsOf('bare')), 0),
+      ratio: median(pairRatios),
       pairRatios: pairRatios.map((r) => round(r, 3)),
+      serviceCpuMs: cpuOf('service'),
+      bareCpuMs: cpuOf('bare'),
       rounds: rounds.map((r) => ({ ...r, rps: round(r.rps, 0) })),
       rssBookingMb: service.child.peakRssMb(),
       rssBareMb: bare.child.peakRssMb(),

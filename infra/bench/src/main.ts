@@ -1,12 +1,14 @@
 // Process entry: `pnpm bench [--quick] [--only=intake,dispatch,e2e,routing,stats] [--profile] [--keep-db]`.
 // Reads the environment, owns the child processes, writes the report.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databaseName } from '@bora/db';
 import { Redis } from 'ioredis';
 import { createChildRegistry, killStaleChildren } from './children.ts';
 import { deleteAllBenchKeys, type BenchContext } from './context.ts';
+import { createCpuMeter } from './cpu.ts';
 import { connect, dropDatabase, recreateDatabase } from './database.ts';
 import { figureLine, figuresOf } from './figures.ts';
 import { describeMachine } from './machine.ts';
@@ -63,6 +65,16 @@ setTimeout(() => {
   process.exit(3);
 }, deadlineMs).unref();
 
+/** Redis's pid if it runs here (its /proc entry names redis-server), so its CPU can be read. */
+async function localRedisPid(client: Redis): Promise<number> {
+  const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1] ?? 0);
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server') ? pid : 0;
+  } catch {
+    return 0;
+  }
+}
+
 const started = performance.now();
 await recreateDatabase(databaseUrl);
 const sql = connect(databaseUrl);
@@ -82,6 +94,8 @@ const ctx: BenchContext = {
   sql,
   redis,
   log,
+  cpuMeter: (processes) => createCpuMeter(sql, databaseName(databaseUrl), processes),
+  redisPid: await localRedisPid(redis),
 };
 const command = `pnpm bench${args.length ? ` ${args.join(' ')}` : ''}`;
 const machine = await describeMachine({ repoRoot, sql, redis, command, mode: settings.mode });

@@ -1,5 +1,6 @@
-// Entry: `pnpm --filter @bora/bench profile <file.cpuprofile> [top=25]` — where a V8 CPU profile
-// (from `pnpm bench --profile`) spends its time: self time by function and by package.
+// Entry: `pnpm --filter @bora/bench profile <file.cpuprofile> [top=25] [function]` — where a V8 CPU
+// profile (from `pnpm bench --profile`) spends its time: self time by function and by package, and,
+// given a function name, which packages' code called it (its nearest caller outside Node core).
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -13,7 +14,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, focus] = process.argv.slice(2);
 if (!file) {
   console.error('usage: profile-top <file.cpuprofile> [top]');
   process.exit(2);
@@ -21,6 +22,8 @@ if (!file) {
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 const selfUs = new Map<number, number>();
 profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
@@ -38,13 +41,25 @@ function packageOf(url: string): string {
   return match ? `${match[1]}/${match[2]}` : url;
 }
 
+/**
+ * Who a sample's time is charged to: its own package, or for Node core and native frames (socket
+ * writes, HTTP parsing, timers) the nearest package frame that called them. Idle, GC and the
+ * engine's own work keep their names.
+ */
+function ownerOf(id: number): string {
+  const frame = byId.get(id)!.callFrame;
+  if (['(idle)', '(garbage collector)', '(program)', '(root)'].includes(frame.functionName)) return frame.functionName;
+  const own = packageOf(frame.url);
+  return own === 'node:core' || own === '(native/idle)' ? `${callerPackage(id)} (via node)` : own;
+}
+
 const functions = new Map<string, number>();
 const packages = new Map<string, number>();
 for (const [id, us] of selfUs) {
   const frame = byId.get(id)!.callFrame;
   const name = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(services|packages|infra)\//, '$1/')}:${frame.lineNumber + 1}`;
   functions.set(name, (functions.get(name) ?? 0) + us);
-  const pkg = packageOf(frame.url);
+  const pkg = ownerOf(id);
   packages.set(pkg, (packages.get(pkg) ?? 0) + us);
 }
 
@@ -54,6 +69,24 @@ const print = (title: string, map: Map<string, number>) => {
     console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
   }
 };
+/** The first ancestor frame that is neither Node core nor native: who asked for this work. */
+function callerPackage(id: number): string {
+  for (let at = parentOf.get(id); at !== undefined; at = parentOf.get(at)) {
+    const pkg = packageOf(byId.get(at)!.callFrame.url);
+    if (pkg !== 'node:core' && pkg !== '(native/idle)') return pkg;
+  }
+  return '(none)';
+}
+
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
-print('self time by package', packages);
+print('time by responsible package (core and native work charged to the package that asked)', packages);
 print('self time by function', functions);
+if (focus) {
+  const callers = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    if (byId.get(id)!.callFrame.functionName !== focus) continue;
+    const pkg = callerPackage(id);
+    callers.set(pkg, (callers.get(pkg) ?? 0) + us);
+  }
+  print(`callers of ${focus} (nearest package frame)`, callers);
+}

@@ -37,28 +37,36 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
     '',
   ];
   if (intake) {
+    const service = intake.rounds.filter((r) => r.side === 'service');
     lines.push(
-      `Intake rounds (req/s, in run order): ${intake.rounds.map((r) => `${r.side} ${r.rps}`).join(', ')}; pair ratios ${intake.pairRatios.join(', ')}; ` +
-        `service p99 ${fmt(Math.max(...intake.rounds.filter((r) => r.side === 'service').map((r) => r.p99Ms)))} ms; every service round enqueued ${intake.rounds.every((r) => r.side === 'bare' || r.enqueuedShare === 1) ? 'all' : 'NOT all'} its notifications.`,
+      `- Intake rounds (req/s, in run order): ${intake.rounds.map((r) => `${r.side} ${r.rps}`).join(', ')}; figure = median of the pair ratios ${intake.pairRatios.join(', ')}. ` +
+        `Service p99 ${fmt(Math.max(...service.map((r) => r.p99Ms)))} ms; every service round enqueued ${service.every((r) => r.enqueuedShare === 1) ? 'all' : `${fmt(Math.min(...service.map((r) => (r.enqueuedShare ?? 0) * 100)), 1)}% or more of`} its notifications. ` +
+        `Server-side CPU per booking (process + Postgres + Redis): service ${fmt(intake.serviceCpuMs, 2)} ms, bare ${fmt(intake.bareCpuMs, 2)} ms (bare/service ${fmt(intake.bareCpuMs / intake.serviceCpuMs, 2)}). ` +
+        `Machine busy during rounds: ${intake.rounds.map((r) => r.cpu.machineCores).join(', ')} of ${machine.nproc} cores (ours ${intake.rounds.map((r) => r.cpu.ourCores).join(', ')}).`,
     );
   }
   if (dispatch) {
     lines.push(
-      `Dispatch rounds (msg/s): ${dispatch.rounds.map((r) => `${r.side} ${r.rate}`).join(', ')}; ledger, routing and attempt rows ${dispatch.verified ? 'verified for every message' : '**NOT verified**'}.`,
+      `- Dispatch rounds (msg/s): ${dispatch.rounds.map((r) => `${r.side} ${r.rate}`).join(', ')}; figure = median of the pair ratios ${dispatch.pairRatios.join(', ')}; ` +
+        `ledger, routing and attempt rows ${dispatch.verified ? 'verified for every message' : '**NOT verified**'}. ` +
+        `Worker-side CPU per message (process + Postgres + Redis): service ${fmt(dispatch.serviceCpuMs, 2)} ms, bare ${fmt(dispatch.bareCpuMs, 2)} ms (bare/service ${fmt(dispatch.bareCpuMs / dispatch.serviceCpuMs, 2)}). ` +
+        `Machine busy: ${dispatch.rounds.map((r) => r.cpu.machineCores).join(', ')} cores (ours ${dispatch.rounds.map((r) => r.cpu.ourCores).join(', ')}).`,
     );
   }
   if (e2e) {
     lines.push(
-      `End to end: ${e2e.delivered}/${e2e.bookings} bookings delivered, max ${fmt(e2e.maxMs)} ms; intake alone p50 ${fmt(e2e.intakeP50Ms)} ms, p99 ${fmt(e2e.intakeP99Ms)} ms; peak RSS booking-api ${fmt(e2e.rssBookingMb)} MB, dispatcher ${fmt(e2e.rssDispatcherMb)} MB.`,
+      `- End to end: ${e2e.delivered}/${e2e.bookings} bookings delivered, max ${fmt(e2e.maxMs)} ms; intake alone p50 ${fmt(e2e.intakeP50Ms)} ms, p99 ${fmt(e2e.intakeP99Ms)} ms; ` +
+        `CPU ms per booking ${Object.entries(e2e.cpu.perUnitMs).map(([k, v]) => `${k} ${v}`).join(', ')}; machine busy ${e2e.cpu.machineCores} cores (ours ${e2e.cpu.ourCores}); ` +
+        `peak RSS booking-api ${fmt(e2e.rssBookingMb)} MB, dispatcher ${fmt(e2e.rssDispatcherMb)} MB.`,
     );
   }
   if (routing) {
     lines.push(
-      `Routing by fleet size (µs/message): ${routing.points.map((p) => `${p.instances.toLocaleString('en-US')} → ${p.routeUs}`).join(', ')}; growth ×${routing.growth} from smallest to largest (index build at 20,000: ${fmt(routing.points.at(-1)?.buildMs, 1)} ms, once per fleet change).`,
+      `- Routing by fleet size (µs/message): ${routing.points.map((p) => `${p.instances.toLocaleString('en-US')} → ${p.routeUs}`).join(', ')}; growth ×${routing.growth} from smallest to largest (index build at 20,000: ${fmt(routing.points.at(-1)?.buildMs, 1)} ms, once per fleet change).`,
     );
   }
-  if (stats) lines.push(`Stats: p90 ${fmt(stats.p90Ms, 1)} ms, response ${(stats.bytes / 1024).toFixed(0)} KiB.`);
-  for (const [name, error] of Object.entries(outcome.errors)) lines.push(`**${name} failed:** ${error}`);
+  if (stats) lines.push(`- Stats: p90 ${fmt(stats.p90Ms, 1)} ms, response ${(stats.bytes / 1024).toFixed(0)} KiB.`);
+  for (const [name, error] of Object.entries(outcome.errors)) lines.push(`- **${name} failed:** ${error}`);
   return lines.join('\n');
 }
 

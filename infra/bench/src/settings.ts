@@ -20,8 +20,8 @@ export function benchSettings(quick: boolean): BenchSettings {
       }
     : {
         mode: 'full',
-        intake: { connections: 50, warmupSeconds: 5, roundSeconds: 15, pairs: 3 },
-        dispatch: { servers: 20, instancesPerServer: 20, concurrency: 50, messagesPerRound: 10_000, warmupMessages: 1_000, pairs: 3 },
+        intake: { connections: 50, warmupSeconds: 5, roundSeconds: 10, pairs: 4 },
+        dispatch: { servers: 20, instancesPerServer: 20, concurrency: 50, messagesPerRound: 8_000, warmupMessages: 1_000, pairs: 3 },
         e2e: { ratePerSecond: 200, warmupSeconds: 5, seconds: 30 },
         routing: { sizes: [80, 400, 2_000, 4_000, 10_000, 20_000], callsPerSample: 100_000, samples: 7 },
         stats: { servers: 1_000, instancesPerServer: 20, warmupCalls: 20, calls: 200 },
