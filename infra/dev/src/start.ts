@@ -1,26 +1,13 @@
 // `pnpm start`: the whole system on local defaults — migrations, the demo fleet, the Evolution
 // simulator and the three services — until Ctrl-C.
 import { loadAdminApiConfig } from '@bora/config';
-import { Redis } from 'ioredis';
 import { DEMO_TENANT } from './demo-fleet.ts';
 import { startStack } from './stack.ts';
+import { redisAnswers } from '@bora/queue';
 
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
 const config = loadAdminApiConfig(env);
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 if (!(await redisAnswers(config.redisUrl))) {
   console.error(`Redis is not answering at ${config.redisUrl}.\nStart it (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL.`);

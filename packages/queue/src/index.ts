@@ -1,2 +1,2 @@
 export * from './notifications.ts';
-export { createRedis, pingRedis } from './redis.ts';
+export { createRedis, pingRedis, redisAnswers } from './redis.ts';

@@ -46,3 +46,17 @@ export async function pingRedis(redis: Redis, waitMs = 1_500): Promise<string> {
   }
   return redis.ping();
 }
+
+/** One-shot probe: does a Redis server answer PING at `url`? (start-up checks, test discovery) */
+export async function redisAnswers(url: string, timeoutMs = 3_000): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}

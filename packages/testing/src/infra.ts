@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { Redis } from 'ioredis';
 import postgres from 'postgres';
+import { redisAnswers } from '@bora/queue';
 
 export interface TestInfra {
   /** A URL on the server's maintenance database; tests get their own databases from it. */
@@ -21,19 +21,6 @@ async function postgresAnswers(url: string): Promise<boolean> {
     return false;
   } finally {
     await sql.end({ timeout: 1 }).catch(() => {});
-  }
-}
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
   }
 }
 
