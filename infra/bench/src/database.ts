@@ -37,9 +37,21 @@ export async function resetData(sql: Sql): Promise<void> {
   await sql`truncate delivery_attempts, notifications, idempotency_keys, bookings, whatsapp_instances, evolution_apis, tenants restart identity cascade`;
 }
 
-/** Bookings and what hangs off them, between rounds of one benchmark (fleet and tenants stay). */
+/**
+ * Bookings and what hangs off them, between rounds of one benchmark (fleet and tenants stay).
+ * A round's last requests may still be writing when the load generator stops, and TRUNCATE's
+ * exclusive lock can deadlock with them: wait them out, retry on a deadlock.
+ */
 export async function resetBookings(sql: Sql): Promise<void> {
-  await sql`truncate delivery_attempts, notifications, idempotency_keys, bookings restart identity cascade`;
+  for (let attempt = 1; ; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    try {
+      await sql`truncate delivery_attempts, notifications, idempotency_keys, bookings restart identity cascade`;
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+    }
+  }
 }
 
 export async function serverVersion(sql: Sql): Promise<string> {
