@@ -8,7 +8,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
+import { createBatcher } from './bookings/batcher.ts';
 import { bookingRoutes } from './bookings/booking-routes.ts';
+import { markQueued } from './bookings/booking-store.ts';
 import type { BookingDeps } from './bookings/create-booking.ts';
 import { createEnqueuer } from './bookings/enqueuer.ts';
 import { registerProtection } from './plugins/protection.ts';
@@ -50,10 +52,15 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   registerMetricsRoute(app, createMetricsRegistry('booking-api'));
 
   const tenants = createTenantCache(deps.db.sql, { ttlMs: config.tenantCacheTtlMs });
+  const sql = deps.db.sql;
   const bookingDeps: BookingDeps = {
-    sql: deps.db.sql,
+    sql,
     tenants,
     enqueuer: createEnqueuer({ queue: deps.queue, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
+    markQueued: createBatcher(async (groups: (readonly string[])[]) => {
+      const statuses = await markQueued(sql, groups.flat());
+      return groups.map(() => statuses);
+    }),
     logger: deps.logger,
     idempotencyTtlHours: config.idempotencyTtlHours,
   };

@@ -22,6 +22,9 @@ describe('POST /v1/tenants/:slug/bookings', () => {
       payload: bookingBody({ startsAt, durationMinutes: 45, professional: ' Zé ', notes: 'Primeira vez' }),
     });
     expect(res.statusCode).toBe(201);
+    // JSON answers carry nosniff but not the document headers (CSP) the mini-site pages get.
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBeUndefined();
     const body = res.json();
     expect(body).toMatchObject({
       tenantSlug: tenant.slug,

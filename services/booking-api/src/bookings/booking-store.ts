@@ -117,18 +117,25 @@ export async function insertBooking(
 
 /**
  * After a successful enqueue: `pending` → `queued`, guarded so a row the dispatcher already
- * claimed keeps its newer status. Answers every row's status as of now.
+ * claimed keeps its newer status. Answers every row's status as of now. The commit skips the
+ * WAL flush wait (`synchronous_commit` off for this statement's own transaction): the mark is
+ * a hint, and losing it in a crash leaves rows `pending`, the very state the sweeper handles.
  */
 export async function markQueued(sql: Sql, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
+  const list = sql.array(ids as string[]);
   const rows = await sql<{ id: string; status: string }[]>`
-    with u as (
+    with async_commit as (select set_config('synchronous_commit', 'off', true)),
+    u as (
       update notifications set status = 'queued', updated_at = now()
-      where id = any(${sql.array(ids as string[])}::uuid[]) and status = 'pending'
+      -- The "|| ''" keeps the planner on the primary key: every mark leaves a dead 'pending'
+      -- entry in the status indexes until vacuum, and a plan that scans them (it does pick one,
+      -- pending rows look rare) gets slower with every booking.
+      where id = any(${list}::uuid[]) and status || '' = 'pending'
       returning id, status
     )
     select n.id, coalesce(u.status, n.status) as status
-    from notifications n left join u on u.id = n.id
-    where n.id = any(${sql.array(ids as string[])}::uuid[])`;
+    from async_commit, notifications n left join u on u.id = n.id
+    where n.id = any(${list}::uuid[])`;
   return new Map(rows.map((r) => [r.id, r.status]));
 }

@@ -12,6 +12,8 @@ export interface BookingDeps {
   sql: Sql;
   tenants: TenantCache;
   enqueuer: Enqueuer;
+  /** `markQueued` over the pool, batched across concurrent requests. */
+  markQueued: (ids: readonly string[]) => Promise<Map<string, string>>;
   logger: Logger;
   idempotencyTtlHours: number;
 }
@@ -45,13 +47,14 @@ function mapInsertError(error: unknown, deps: BookingDeps, tenant: TenantInfo): 
  * After commit: enqueue the pointer jobs (bounded), then flip the rows to `queued` in one
  * guarded UPDATE. Whatever fails here leaves `pending` rows the sweeper owns; the booking stands.
  */
-export async function dispatchAfterCommit(deps: BookingDeps, conn: Sql, planned: readonly NotificationRef[]): Promise<NotificationRef[]> {
+export async function dispatchAfterCommit(deps: BookingDeps, planned: readonly NotificationRef[], conn?: Sql): Promise<NotificationRef[]> {
   const onLate = (ids: string[]) => {
-    markQueued(deps.sql, ids).catch((err: unknown) => deps.logger.warn({ err }, 'late mark-queued failed'));
+    deps.markQueued(ids).catch((err: unknown) => deps.logger.warn({ err }, 'late mark-queued failed'));
   };
   if (!(await deps.enqueuer.enqueue(planned, onLate))) return [...planned];
   try {
-    const statuses = await markQueued(conn, planned.map((n) => n.id));
+    const ids = planned.map((n) => n.id);
+    const statuses = await (conn ? markQueued(conn, ids) : deps.markQueued(ids));
     return planned.map((n) => ({ ...n, status: statuses.get(n.id) ?? n.status }));
   } catch (err) {
     deps.logger.warn({ err }, 'mark-queued failed; jobs are in Redis, rows stay pending');
@@ -74,7 +77,7 @@ export async function createBooking(
 
   if (idempotencyKey === undefined) {
     await insertBooking(deps.sql, tenant.id, bookingId, input, planned).catch((e: unknown) => mapInsertError(e, deps, tenant));
-    const sent = await dispatchAfterCommit(deps, deps.sql, planned);
+    const sent = await dispatchAfterCommit(deps, planned);
     return bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
   }
 
@@ -95,7 +98,7 @@ export async function createBooking(
     }).catch((e: unknown) => mapInsertError(e, deps, tenant));
     // Marking goes through the reserved connection: the pool may be full of retries waiting on
     // this very lock, and waiting for one of their connections would deadlock.
-    const sent = await dispatchAfterCommit(deps, conn, planned);
+    const sent = await dispatchAfterCommit(deps, planned, conn);
     const final = bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
     if (sent.some((n, i) => n.status !== planned[i]?.status)) {
       // If this fails, replays show the commit-time statuses: stale, still the same booking.

@@ -2,6 +2,7 @@ import type { Logger } from '@bora/logger';
 import { enqueueNotifications, removeNotificationJob, type DueNotification, type NotificationJob } from '@bora/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createBatcher } from './batcher.ts';
 
 export interface Enqueuer {
   /**
@@ -42,13 +43,18 @@ export function createEnqueuer(deps: {
   logger: Logger;
 }): Enqueuer {
   const { queue, redis, timeoutMs, logger } = deps;
+  // Concurrent bookings share one addBulk (one Redis pipeline) instead of one each.
+  const addBatched = createBatcher<readonly DueNotification[], void>(async (groups) => {
+    await enqueueNotifications(queue, groups.flat());
+    return groups.map(() => undefined);
+  });
   return {
     async enqueue(items, onLate) {
       if (items.length === 0) return true;
       // During an outage, skip straight to "pending" instead of paying the deadline per booking.
       if (DOWN.has(redis.status)) return false;
       let timedOut = false;
-      const adding = enqueueNotifications(queue, items).then(
+      const adding = addBatched(items).then(
         () => {
           if (timedOut) onLate?.(items.map((i) => i.id));
           return true;

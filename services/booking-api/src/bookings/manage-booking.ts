@@ -66,7 +66,7 @@ export async function cancelBooking(deps: BookingDeps, slug: string, id: string,
   if (outcome?.reminders?.length) await deps.enqueuer.remove(outcome.reminders);
   if (outcome?.cancellation) {
     const planned: NotificationRef[] = [{ id: outcome.cancellation, kind: 'cancellation', status: 'pending', dueAt: now }];
-    await dispatchAfterCommit(deps, deps.sql, planned);
+    await dispatchAfterCommit(deps, planned);
   }
   const booking = await findBooking(deps.sql, tenant.id, tenant.slug, id);
   if (!booking) throw bookingNotFound();

@@ -14,6 +14,8 @@ import { confirmationPage, messagePage, notFoundPage } from './pages.ts';
 const HTML = 'text/html; charset=utf-8';
 const htmlResponse = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } });
 const tags = ['mini-site'];
+/** Documents opt in to helmet's headers and CSP (see protection.ts). */
+const page = { helmet: {} };
 
 function sendHtml(reply: FastifyReply, status: number, body: string) {
   return reply.status(status).type(HTML).header('cache-control', 'no-store').send(body);
@@ -44,7 +46,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = asyn
   app.setErrorHandler(siteErrorHandler);
 
   // Assets stay outside the rate limit: a page view costs one request, not three.
-  const assetRoute = { config: { rateLimit: false as const } };
+  const assetRoute = { ...page, config: { rateLimit: false as const } };
   app.get('/assets/site.js', { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } }, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.js),
   );
@@ -54,7 +56,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = asyn
 
   app.get(
     '/:slug',
-    { schema: { tags, summary: 'Mini-site do negócio (HTML)', params: TenantParams, response: { 200: htmlResponse('Formulário'), 404: htmlResponse('Não encontrado') } } },
+    { ...page, schema: { tags, summary: 'Mini-site do negócio (HTML)', params: TenantParams, response: { 200: htmlResponse('Formulário'), 404: htmlResponse('Não encontrado') } } },
     async (request, reply) => {
       const tenant = await deps.tenants.get(request.params.slug);
       if (!tenant) return sendHtml(reply, 404, notFoundPage());
@@ -65,6 +67,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = asyn
   app.post(
     '/:slug',
     {
+      ...page,
       schema: {
         tags,
         summary: 'Envio do formulário do mini-site (application/x-www-form-urlencoded)',
@@ -84,7 +87,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = asyn
 
   app.get(
     '/:slug/agendamentos/:id',
-    { schema: { tags, summary: 'Página de confirmação de um agendamento (HTML)', params: BookingParams, response: { 200: htmlResponse('Confirmação'), 404: htmlResponse('Não encontrado') } } },
+    { ...page, schema: { tags, summary: 'Página de confirmação de um agendamento (HTML)', params: BookingParams, response: { 200: htmlResponse('Confirmação'), 404: htmlResponse('Não encontrado') } } },
     async (request, reply) => {
       const tenant = await deps.tenants.get(request.params.slug);
       const booking = tenant && (await findBooking(deps.sql, tenant.id, tenant.slug, request.params.id));
