@@ -13,6 +13,7 @@ import { bookingRoutes } from './bookings/booking-routes.ts';
 import { markQueued } from './bookings/booking-store.ts';
 import type { BookingDeps } from './bookings/create-booking.ts';
 import { createEnqueuer } from './bookings/enqueuer.ts';
+import { registerIdempotencyJanitor } from './plugins/idempotency-janitor.ts';
 import { registerProtection } from './plugins/protection.ts';
 import { siteRoutes } from './site/site-routes.ts';
 import { createTenantCache } from './tenants/tenant-cache.ts';
@@ -64,6 +65,8 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     logger: deps.logger,
     idempotencyTtlHours: config.idempotencyTtlHours,
   };
+
+  registerIdempotencyJanitor(app, sql);
 
   // The public surface, encapsulated so its headers, rate limit and form parser stay off
   // health, metrics and docs.

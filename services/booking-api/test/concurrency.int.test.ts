@@ -3,6 +3,9 @@ import type { AnyFastify } from '@bora/http';
 import { test } from '@bora/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect } from 'vitest';
+import { waitFor } from '@bora/testing';
+import Fastify from 'fastify';
+import { registerIdempotencyJanitor } from '../src/plugins/idempotency-janitor.ts';
 import { bookingBody, createTenant, dayAt, inHours, startApp } from './support/app.ts';
 
 let app: AnyFastify;
@@ -116,5 +119,24 @@ describe('Idempotency-Key', () => {
     expect(taken.statusCode).toBe(409);
     const moved = await post(tenant.slug, bookingBody({ startsAt: inHours(121) }), { 'idempotency-key': 'after-409' });
     expect(moved.statusCode).toBe(201);
+  });
+
+  test('expired keys are swept from the table; live ones stay', async ({ env }) => {
+    const tenant = await createTenant(env);
+    for (const [key, expires] of [['old', "now() - interval '1 hour'"], ['live', "now() + interval '1 hour'"]] as const) {
+      await env.db.sql.unsafe(
+        `insert into idempotency_keys (tenant_id, key, request_hash, response_status, response_body, expires_at)
+         values ($1, $2, 'h', 201, '{}', ${expires})`,
+        [tenant.id, key],
+      );
+    }
+    const host = Fastify();
+    registerIdempotencyJanitor(host, env.db.sql, { everyMs: 20 });
+    await host.ready();
+    const keysLeft = async () =>
+      (await env.db.sql<{ key: string }[]>`select key from idempotency_keys where tenant_id = ${tenant.id} order by key`).map((r) => r.key);
+    await waitFor(async () => (await keysLeft()).length === 1, { what: 'the expired key to be swept' });
+    expect(await keysLeft()).toEqual(['live']);
+    await host.close();
   });
 });
