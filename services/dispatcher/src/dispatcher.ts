@@ -66,6 +66,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     intervalMs: config.sweepIntervalMs,
     owner: randomUUID(),
   });
+  const stallMs = Math.min(30_000, Math.max(1_000, config.sendingLeaseMs));
   let worker: Worker<NotificationJob> | undefined;
   let workerConnection: Redis | undefined;
 
@@ -83,6 +84,13 @@ export function createDispatcher(deps: DispatcherDeps) {
         prefix,
         concurrency: config.concurrency,
         autorun: true,
+        // A crashed replica's active jobs return only once BullMQ sees their lock expire: tie that
+        // to the sending lease, or a crash holds its messages for BullMQ's fixed 30 s + 30 s.
+        lockDuration: stallMs,
+        stalledInterval: stallMs,
+        // Re-running a stalled job is safe (the claim is guarded); a low limit would only turn
+        // jobs caught by two crashes into dead jobs that wait minutes for the sweeper.
+        maxStalledCount: 100,
       });
       worker.on('error', (err) => logger.warn({ err }, 'worker connection error'));
       worker.on('failed', (job, err) => {

@@ -1,0 +1,103 @@
+import { encryptSecret, randomToken } from '@bora/core';
+import { createDb, FLEET_CHANGED_CHANNEL } from '@bora/db';
+
+/**
+ * What a scenario runs against: tenants, Evolution servers (virtual servers of the simulator, or
+ * a URL nobody listens on) and their WhatsApp instances. Seeded in Postgres and in the simulator
+ * from this one description, with fresh random API keys and webhook secrets.
+ */
+export interface InstanceSpec {
+  name: string;
+  phone: string;
+  /** Tenant slug owning the number; null = a shared platform sender. */
+  tenant: string | null;
+  isPrimary?: boolean;
+  state?: 'open' | 'connecting' | 'close';
+}
+
+export interface ServerSpec {
+  name: string;
+  /** Virtual server name in the simulator; ignored when `url` is given. */
+  simName: string;
+  priority: number;
+  /** Overrides the simulator URL, e.g. a closed port for a server that refuses connections. */
+  url?: string;
+  instances: InstanceSpec[];
+}
+
+export interface TenantSpec {
+  slug: string;
+  name: string;
+  allowSharedSender?: boolean;
+}
+
+export interface FleetSpec {
+  tenants: TenantSpec[];
+  servers: ServerSpec[];
+}
+
+export interface SeededServer extends ServerSpec {
+  id: string;
+  apiKey: string;
+  webhookSecret: string;
+}
+
+const STATUS = { open: 'connected', connecting: 'connecting', close: 'disconnected' } as const;
+
+export async function seedFleet(databaseUrl: string, secretKey: string, simUrl: string, fleet: FleetSpec): Promise<SeededServer[]> {
+  const handle = createDb(databaseUrl, { max: 1, applicationName: 'bora-chaos-seed' });
+  const { sql } = handle;
+  try {
+    const tenantIds = new Map<string, string>();
+    for (const t of fleet.tenants) {
+      const [row] = await sql<{ id: string }[]>`
+        insert into tenants (slug, name, allow_shared_sender) values (${t.slug}, ${t.name}, ${t.allowSharedSender ?? true}) returning id`;
+      tenantIds.set(t.slug, row!.id);
+    }
+    const seeded: SeededServer[] = [];
+    for (const server of fleet.servers) {
+      // Chaos keys are long random strings, so the log audit can search for them verbatim.
+      const apiKey = `chaos-key-${randomToken(18)}`;
+      const webhookSecret = randomToken(24);
+      const [row] = await sql<{ id: string }[]>`
+        insert into evolution_apis (name, url, api_key_encrypted, webhook_secret_encrypted, capacity, priority)
+        values (${server.name}, ${server.url ?? `${simUrl}/${server.simName}`}, ${encryptSecret(apiKey, secretKey)},
+                ${encryptSecret(webhookSecret, secretKey)}, 20, ${server.priority})
+        returning id`;
+      for (const i of server.instances) {
+        await sql`
+          insert into whatsapp_instances (evolution_api_id, tenant_id, instance_name, phone_number, display_name, is_primary, status)
+          values (${row!.id}, ${i.tenant ? tenantIds.get(i.tenant)! : null}, ${i.name}, ${i.phone}, ${i.name}, ${i.isPrimary ?? false},
+                  ${STATUS[i.state ?? 'open']})`;
+      }
+      seeded.push({ ...server, id: row!.id, apiKey, webhookSecret });
+    }
+    await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+    return seeded;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The simulator's SIM_CONFIG for the seeded servers that live in it, webhooks aimed at admin-api. */
+export function simulatorConfig(servers: SeededServer[], adminUrl: string, webhook: Record<string, unknown>) {
+  return {
+    servers: servers
+      .filter((s) => !s.url)
+      .map((s) => ({
+        name: s.simName,
+        apiKey: s.apiKey,
+        instances: s.instances.map((i) => ({
+          name: i.name,
+          state: i.state ?? 'open',
+          ownerNumber: i.phone,
+          webhook: {
+            url: `${adminUrl}/webhooks/evolution/${s.id}`,
+            headers: { 'x-bora-webhook-secret': s.webhookSecret },
+            events: ['SEND_MESSAGE', 'MESSAGES_UPDATE', 'CONNECTION_UPDATE', 'LOGOUT_INSTANCE', 'STATUS_INSTANCE'],
+          },
+        })),
+      })),
+    webhook,
+  };
+}
