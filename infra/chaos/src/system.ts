@@ -36,7 +36,7 @@ export interface System {
   all: Child[];
   /** Starts a dispatcher in `slot` (a port each), with optional extra environment. */
   startDispatcher(slot?: number, env?: Record<string, string>): Promise<Child>;
-  startBooking(): Promise<Child>;
+  startBooking(env?: Record<string, string>): Promise<Child>;
   dispatcherUrl(slot: number): string;
   stop(): Promise<void>;
 }
@@ -73,6 +73,10 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     PUBLIC_URL: urls.admin,
     // One client (this test) makes all the traffic; the per-IP limit is not what is under test.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // Unpaced unless a scenario is about pacing: a paced number sends one message every few
+    // seconds, and 300 confirmations would take a quarter of an hour.
+    PACING_MIN_INTERVAL_MS: '0',
+    PACING_JITTER_MS: '0',
     ...options.env,
   };
   await migrateDatabase(options.databaseUrl);
@@ -111,8 +115,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       await waitHttpOk(`${system.dispatcherUrl(slot)}/healthz`, child);
       return child;
     },
-    async startBooking() {
-      const child = launch('booking-api', SERVICES.booking, { ...base, ...options.bookingEnv });
+    async startBooking(env = {}) {
+      const child = launch('booking-api', SERVICES.booking, { ...base, ...options.bookingEnv, ...env });
       system.booking = child;
       await waitHttpOk(`${urls.booking}/healthz`, child);
       return child;

@@ -11,6 +11,8 @@ export interface BookingResult {
   tag: string;
   phone: string;
   status: number;
+  /** When the request was sent (epoch ms) and how long its answer took. */
+  startedAt: number;
   ms: number;
   /** 201: the booking; otherwise the error body (or undefined when no answer came). */
   body: { id?: string; notifications?: { id: string; kind: string }[]; error?: { code: string; message: string } } | undefined;
@@ -44,6 +46,7 @@ export function bookingRequest(scenario: string, index: number): BookingRequestS
 
 export async function postBooking(bookingUrl: string, slug: string, spec: BookingRequestSpec, timeoutMs = 10_000): Promise<BookingResult> {
   const started = performance.now();
+  const startedAt = Date.now();
   try {
     const res = await fetch(`${bookingUrl}/v1/tenants/${slug}/bookings`, {
       method: 'POST',
@@ -52,10 +55,10 @@ export async function postBooking(bookingUrl: string, slug: string, spec: Bookin
       signal: AbortSignal.timeout(timeoutMs),
     });
     const body = (await res.json().catch(() => undefined)) as BookingResult['body'];
-    return { tag: spec.tag, phone: spec.phone, status: res.status, ms: performance.now() - started, body, hung: false };
+    return { tag: spec.tag, phone: spec.phone, status: res.status, startedAt, ms: performance.now() - started, body, hung: false };
   } catch (error) {
     const hung = (error as Error).name === 'TimeoutError';
-    return { tag: spec.tag, phone: spec.phone, status: 0, ms: performance.now() - started, body: undefined, hung };
+    return { tag: spec.tag, phone: spec.phone, status: 0, startedAt, ms: performance.now() - started, body: undefined, hung };
   }
 }
 

@@ -13,7 +13,7 @@ let s: Scenario;
 
 beforeAll(async () => {
   s = await openScenario({
-    env: { SENDING_LEASE_MS: '3000', SWEEP_INTERVAL_MS: '500', PACING_JITTER_MS: '0', DISPATCH_CONCURRENCY: String(CONCURRENCY) },
+    env: { SENDING_LEASE_MS: '3000', SWEEP_INTERVAL_MS: '500', DISPATCH_CONCURRENCY: String(CONCURRENCY) },
     // Production paces every number; the second test restarts the dispatcher without pacing.
     dispatcherEnv: { PACING_MIN_INTERVAL_MS: '100' },
   });
