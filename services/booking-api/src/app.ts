@@ -52,8 +52,8 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   });
   registerMetricsRoute(app, createMetricsRegistry('booking-api'));
 
-  const tenants = createTenantCache(deps.db.sql, { ttlMs: config.tenantCacheTtlMs });
   const sql = deps.db.sql;
+  const tenants = createTenantCache(sql, { ttlMs: config.tenantCacheTtlMs });
   const bookingDeps: BookingDeps = {
     sql,
     tenants,

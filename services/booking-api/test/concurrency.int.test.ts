@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect } from 'vitest';
 import { waitFor } from '@bora/testing';
 import Fastify from 'fastify';
+import { requestHash } from '../src/bookings/idempotency.ts';
 import { registerIdempotencyJanitor } from '../src/plugins/idempotency-janitor.ts';
 import { bookingBody, createTenant, dayAt, inHours, startApp } from './support/app.ts';
 
@@ -85,6 +86,18 @@ describe('Idempotency-Key', () => {
     expect(stored?.responseStatus).toBe(201);
     const ttlHours = (stored!.expiresAt.getTime() - stored!.createdAt.getTime()) / 3_600_000;
     expect(ttlHours).toBeCloseTo(24, 1);
+  });
+
+  test('a retry after the start time has passed still replays its booking', async ({ env }) => {
+    const tenant = await createTenant(env);
+    const first = await post(tenant.slug, bookingBody({ startsAt: inHours(140) }), { 'idempotency-key': 'late-retry' });
+    expect(first.statusCode).toBe(201);
+    // As if that request had been for a slot that is over by the time the retry arrives.
+    const pastBody = bookingBody({ startsAt: inHours(-2) });
+    await env.db.sql`update idempotency_keys set request_hash = ${requestHash(pastBody)} where key = 'late-retry'`;
+    const late = await post(tenant.slug, pastBody, { 'idempotency-key': 'late-retry' });
+    expect(late.statusCode).toBe(201);
+    expect(late.body).toBe(first.body);
   });
 
   test('the same key with another body → 422 IDEMPOTENCY_KEY_REUSED', async ({ env }) => {

@@ -62,6 +62,12 @@ export async function dispatchAfterCommit(deps: BookingDeps, planned: readonly N
   }
 }
 
+function prepare(body: BookingRequest, tenant: TenantInfo) {
+  const input = toBookingInput(body);
+  const now = new Date();
+  return { input, now, bookingId: randomUUID(), planned: planNotifications(input.startsAt, tenant.reminderLeadMinutes, now) };
+}
+
 /** `POST /v1/tenants/:slug/bookings`, for the JSON API and the mini-site form alike. */
 export async function createBooking(
   deps: BookingDeps,
@@ -70,12 +76,9 @@ export async function createBooking(
   idempotencyKey?: string,
 ): Promise<BookingView> {
   const tenant = await requireTenant(deps.tenants, slug);
-  const input = toBookingInput(body);
-  const now = new Date();
-  const bookingId = randomUUID();
-  const planned = planNotifications(input.startsAt, tenant.reminderLeadMinutes, now);
 
   if (idempotencyKey === undefined) {
+    const { input, bookingId, planned } = prepare(body, tenant);
     await insertBooking(deps.sql, tenant.id, bookingId, input, planned).catch((e: unknown) => mapInsertError(e, deps, tenant));
     const sent = await dispatchAfterCommit(deps, planned);
     return bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
@@ -83,11 +86,14 @@ export async function createBooking(
 
   const hash = requestHash(body);
   return withKeyLock(deps.sql, tenant.id, idempotencyKey, async (conn) => {
+    // Look the key up before validating: a retry arriving after the start time has passed
+    // must still replay its booking, not fail with "precisa estar no futuro".
     const replay = await findLiveKey(conn, tenant.id, idempotencyKey);
     if (replay) {
       if (replay.requestHash !== hash) throw keyReused();
       return replay.body;
     }
+    const { input, now, bookingId, planned } = prepare(body, tenant);
     const first = bookingView(tenant.slug, bookingId, 'confirmed', input, planned);
     const expiresAt = new Date(now.getTime() + deps.idempotencyTtlHours * 3_600_000);
     await insertBooking(conn, tenant.id, bookingId, input, planned, {

@@ -27,15 +27,15 @@ function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => T): Prom
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** ioredis states in which the producer client is known to be cut off from Redis. */
+const DOWN = new Set(['reconnecting', 'close', 'end']);
+
 /**
  * The rows are already committed when this runs, so a failed or slow enqueue costs nothing but
  * latency: they stay `pending` and the dispatcher's sweeper enqueues them. Hence a short,
  * hard deadline instead of waiting for a Redis that may be down (BullMQ would wait for it to
  * come back before even trying).
  */
-/** ioredis states in which the producer client is known to be cut off from Redis. */
-const DOWN = new Set(['reconnecting', 'close', 'end']);
-
 export function createEnqueuer(deps: {
   queue: Queue<NotificationJob>;
   redis: Pick<Redis, 'status'>;
@@ -44,8 +44,15 @@ export function createEnqueuer(deps: {
 }): Enqueuer {
   const { queue, redis, timeoutMs, logger } = deps;
   // Concurrent bookings share one addBulk (one Redis pipeline) instead of one each.
+  // A failure is logged once per batch, not once per booking in it.
   const addBatched = createBatcher<readonly DueNotification[], void>(async (groups) => {
-    await enqueueNotifications(queue, groups.flat());
+    const items = groups.flat();
+    try {
+      await enqueueNotifications(queue, items);
+    } catch (err) {
+      logger.warn({ err, notifications: items.length }, 'enqueue failed; rows stay pending for the sweeper');
+      throw err;
+    }
     return groups.map(() => undefined);
   });
   return {
@@ -59,10 +66,7 @@ export function createEnqueuer(deps: {
           if (timedOut) onLate?.(items.map((i) => i.id));
           return true;
         },
-        (err: unknown) => {
-          logger.warn({ err, notifications: items.length }, 'enqueue failed; rows stay pending for the sweeper');
-          return false;
-        },
+        () => false,
       );
       return withDeadline(adding, timeoutMs, () => {
         timedOut = true;
