@@ -133,6 +133,7 @@ function serviceSide(ctx: BenchContext, tenantId: string, queue: Queue<Notificat
     async run(n, roundNo) {
       await resetBookings(ctx.sql);
       const ids = await insertDueNotifications(ctx, tenantId, n, roundNo);
+      await ctx.sql`analyze bookings, notifications`; // as autovacuum would after a bulk insert
       await enqueueAll(queue, ids);
       await waitUntil(
         async () => {

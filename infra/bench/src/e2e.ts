@@ -19,6 +19,9 @@ export interface E2eResult {
   maxMs: number;
   intakeP50Ms: number;
   intakeP99Ms: number;
+  /** From the 201 reaching the client to the sendText reaching the simulator (queue + dispatch). */
+  afterAcceptP50Ms: number;
+  afterAcceptP99Ms: number;
   rssBookingMb: number;
   rssDispatcherMb: number;
   /** CPU per booking, from the first POST until its message arrived, and machine load. */
@@ -114,9 +117,12 @@ export async function runE2e(ctx: BenchContext): Promise<E2eResult> {
     const messages = await waitForMessages(sim, accepted, 60_000);
     const cpu = await stopMeter(sent.size);
     const latencies: number[] = [];
+    const afterAccept: number[] = [];
     for (const message of messages) {
       const entry = sent.get(message.number);
-      if (entry?.status === 201) latencies.push(message.receivedAt - entry.sentAt);
+      if (entry?.status !== 201) continue;
+      latencies.push(message.receivedAt - entry.sentAt);
+      afterAccept.push(message.receivedAt - entry.answeredAt!);
     }
     const intake = [...sent.values()].filter((e) => e.answeredAt !== undefined).map((e) => e.answeredAt! - e.sentAt);
     const result: E2eResult = {
@@ -129,6 +135,8 @@ export async function runE2e(ctx: BenchContext): Promise<E2eResult> {
       maxMs: percentile(latencies, 100),
       intakeP50Ms: percentile(intake, 50),
       intakeP99Ms: percentile(intake, 99),
+      afterAcceptP50Ms: percentile(afterAccept, 50),
+      afterAcceptP99Ms: percentile(afterAccept, 99),
       rssBookingMb: api.child.peakRssMb(),
       rssDispatcherMb: dispatcher.child.peakRssMb(),
       cpu,

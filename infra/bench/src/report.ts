@@ -55,7 +55,8 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
   }
   if (e2e) {
     lines.push(
-      `- End to end: ${e2e.delivered}/${e2e.bookings} bookings delivered, max ${fmt(e2e.maxMs)} ms; intake alone p50 ${fmt(e2e.intakeP50Ms)} ms, p99 ${fmt(e2e.intakeP99Ms)} ms; ` +
+      `- End to end: ${e2e.delivered}/${e2e.bookings} bookings delivered, max ${fmt(e2e.maxMs)} ms; intake alone (POST → 201) p50 ${fmt(e2e.intakeP50Ms)} ms, p99 ${fmt(e2e.intakeP99Ms)} ms; ` +
+        `201 → sendText p50 ${fmt(e2e.afterAcceptP50Ms)} ms, p99 ${fmt(e2e.afterAcceptP99Ms)} ms; ` +
         `CPU ms per booking ${Object.entries(e2e.cpu.perUnitMs).map(([k, v]) => `${k} ${v}`).join(', ')}; machine busy ${e2e.cpu.machineCores} cores (ours ${e2e.cpu.ourCores}); ` +
         `peak RSS booking-api ${fmt(e2e.rssBookingMb)} MB, dispatcher ${fmt(e2e.rssDispatcherMb)} MB.`,
     );

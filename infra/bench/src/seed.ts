@@ -69,6 +69,9 @@ export async function seedFleet(
     select s, i, p, i, t, 'connected'
     from unnest(${sql.array(serverIds)}::uuid[], ${sql.array(names)}::text[], ${sql.array(phones)}::text[], ${sql.array(tenants)}::uuid[]) as x(s, i, p, t)
     returning id, instance_name`;
+  // Production runs autovacuum, which analyzes fresh tables; this machine's server may not (the dev
+  // one has it off), and a planner without statistics would measure a plan production never runs.
+  await sql`analyze evolution_apis, whatsapp_instances, tenants`;
   const serverOfName = new Map(names.map((name, i) => [name, servers[Math.floor(i / instancesPerServer)]!.name]));
   return rows.map((r) => ({ id: r.id, name: r.instance_name, server: serverOfName.get(r.instance_name)! }));
 }
