@@ -54,6 +54,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     logger,
     retry: config.retry,
     maxInlinePaceWaitMs: config.pacing.minIntervalMs + config.pacing.jitterMs,
+    leaseMs: config.sendingLeaseMs,
     random: deps.random,
   });
   const sweeper = createSweeper({

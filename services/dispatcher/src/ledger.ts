@@ -108,12 +108,12 @@ export function createLedger(db: DbHandle, leaseMs: number) {
    * so the attempts are logged even when another replica already finished the row: they were real
    * HTTP sends either way).
    */
-  async function finish(id: string, set: ReturnType<typeof sql>, attempts: AttemptRecord[]): Promise<boolean> {
+  async function finish(id: string, set: ReturnType<typeof sql>, attempts: AttemptRecord[], from: readonly string[] = ['sending']): Promise<boolean> {
     const log = attempts.length > 0 ? sql`, logged as (insert into delivery_attempts ${sql(insertAttempts(id, attempts))})` : sql``;
     const rows = await sql`
       with updated as (
         update notifications set ${set}, lease_until = null, updated_at = now()
-         where id = ${id} and status = 'sending'
+         where id = ${id} and status = any(${from as string[]}::text[])
         returning id
       ) ${log}
       select id from updated`;
@@ -135,6 +135,9 @@ export function createLedger(db: DbHandle, leaseMs: number) {
             whatsapp_instance_id = ${sent.instanceId}, message_id = ${sent.messageId},
             remote_jid = ${sent.remoteJid}, sent_at = now(), last_error_code = null, last_error_message = null`,
         attempts,
+        // A send that really happened is recorded even if the lease ran out meanwhile and the
+        // sweeper put the row back in line: that is what keeps it from going out twice.
+        ['sending', 'queued', 'pending'],
       );
     },
 

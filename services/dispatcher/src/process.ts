@@ -1,5 +1,5 @@
 import { routeMessage, type RouteCandidate } from '@bora/balancer';
-import { isEvolutionError, type EvolutionError } from '@bora/evolution-client';
+import { isEvolutionError, type EvolutionError, type SendTextResult } from '@bora/evolution-client';
 import type { Logger } from '@bora/logger';
 import { parseNotificationJob, type NotificationJob } from '@bora/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
@@ -11,6 +11,7 @@ import type { AttemptRecord, ClaimedNotification, Ledger } from './ledger.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 import type { Pacer } from './pacing.ts';
 import { renderTemplate } from './render.ts';
+import { retryWrite } from './retry-write.ts';
 
 
 export interface ProcessorDeps {
@@ -24,6 +25,8 @@ export interface ProcessorDeps {
   retry: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
   /** A failover candidate whose slot is further away than this is skipped in this attempt. */
   maxInlinePaceWaitMs: number;
+  /** How long a claim holds its row (SENDING_LEASE_MS): the deadline for recording a send. */
+  leaseMs: number;
   random?: () => number;
 }
 
@@ -69,12 +72,26 @@ export function createProcessor(deps: ProcessorDeps) {
   let rotation = 0;
 
   return async function processNotification(job: Job<NotificationJob>, token?: string): Promise<ProcessOutcome> {
+    try {
+      return await processOnce(job, token);
+    } catch (error) {
+      if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
+      // Postgres or Redis failed under us (a restart, a failover). A failed job would leave its row
+      // to the sweeper's slow path; the row is still the truth (untouched, or leased until the
+      // sweeper frees it), so look at it again shortly.
+      deps.logger.warn({ err: error, notificationId: job.data?.notificationId }, 'processing interrupted by an infrastructure error; retrying shortly');
+      return delayJob(job, token, Date.now() + 1_000 + Math.round(random() * 2_000));
+    }
+  };
+
+  async function processOnce(job: Job<NotificationJob>, token?: string): Promise<ProcessOutcome> {
     const data = parseNotificationJob(job.data);
     if (!data) throw new UnrecoverableError('invalid job payload: expected {notificationId: uuid}');
     const id = data.notificationId;
     const log = deps.logger.child({ notificationId: id });
 
     const claimed = await deps.ledger.claim(id);
+    const leaseEnds = Date.now() + deps.leaseMs;
     if ('reason' in claimed) {
       if (claimed.reason === 'not-due') await delayJob(job, token, claimed.dueAt.getTime());
       return { skipped: claimed.reason };
@@ -117,20 +134,9 @@ export function createProcessor(deps: ProcessorDeps) {
       }
 
       const started = performance.now();
+      let result: SendTextResult;
       try {
-        const result = await deps.clients.get(server).sendText({ instance: candidate.instanceName, number: claimed.recipient, text });
-        const latencyMs = Math.round(performance.now() - started);
-        deps.metrics.sendLatency.observe({ server: server.name }, latencyMs / 1000);
-        attempts.push(attempt(claimed, candidate, latencyMs));
-        await noteSuccess(server, log);
-        await deps.ledger.markSent(
-          id,
-          { text, serverId: server.id, instanceId: candidate.instanceId, messageId: result.keyId, remoteJid: result.remoteJid },
-          attempts,
-        );
-        deps.metrics.sent.inc({ server: server.name });
-        log.info({ evolutionApiId: server.id, instance: candidate.instanceName, messageId: result.keyId, latencyMs }, 'message sent');
-        return { sent: true, messageId: result.keyId };
+        result = await deps.clients.get(server).sendText({ instance: candidate.instanceName, number: claimed.recipient, text });
       } catch (error) {
         const latencyMs = Math.round(performance.now() - started);
         const evolution = asEvolutionError(error);
@@ -146,7 +152,22 @@ export function createProcessor(deps: ProcessorDeps) {
           throw new UnrecoverableError(failure.message);
         }
         await handleSenderFailure(scope, server, candidate, evolution, log);
+        continue;
       }
+      // The message is out. From here no error may look like a send failure (that would fail over
+      // and send it again), and the ledger write must land before the lease runs out, or the
+      // sweeper will send it again: retry it through a Postgres restart.
+      const latencyMs = Math.round(performance.now() - started);
+      deps.metrics.sendLatency.observe({ server: server.name }, latencyMs / 1000);
+      attempts.push(attempt(claimed, candidate, latencyMs));
+      await noteSuccess(server, log).catch((err: unknown) => log.warn({ err }, 'could not record the server answering'));
+      const sent = { text, serverId: server.id, instanceId: candidate.instanceId, messageId: result.keyId, remoteJid: result.remoteJid };
+      await retryWrite(() => deps.ledger.markSent(id, sent, attempts), leaseEnds - 1_000, (err) =>
+        log.warn({ err }, 'message sent but not yet recorded; retrying the ledger write'),
+      );
+      deps.metrics.sent.inc({ server: server.name });
+      log.info({ evolutionApiId: server.id, instance: candidate.instanceName, messageId: result.keyId, latencyMs }, 'message sent');
+      return { sent: true, messageId: result.keyId };
     }
 
     if (claimed.attempts >= deps.retry.maxAttempts) {
@@ -160,7 +181,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const delay = backoffDelay(claimed.attempts, deps.retry.backoffBaseMs, deps.retry.backoffMaxMs, random);
     log.info({ code: failure.code, attempt: claimed.attempts, retryInMs: delay }, 'no sender succeeded; retrying later');
     return delayJob(job, token, Date.now() + delay);
-  };
+  }
 
   /** undefined = send now; else the promised slot and how long until it. */
   async function paceFor(data: NotificationJob, candidate: RouteCandidate): Promise<{ slot: number; waitMs: number } | undefined> {
