@@ -16,6 +16,9 @@ export interface Child {
   output: string[];
   /** SIGKILL the whole process group: no shutdown hook, no flush — a real crash. */
   kill9(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the process freezes mid-work (a long GC pause, a starved CPU) and resumes. */
+  pause(): void;
+  resume(): void;
   /** SIGTERM, then SIGKILL after the deadline. */
   stop(deadlineMs?: number): Promise<number | null>;
 }
@@ -52,6 +55,8 @@ export function spawnChild(name: string, command: string, args: string[], env: N
     child,
     exited,
     output,
+    pause: () => signalGroup('SIGSTOP'),
+    resume: () => signalGroup('SIGCONT'),
     async kill9() {
       signalGroup('SIGKILL');
       await exited;

@@ -111,6 +111,16 @@ describe('Evolution webhooks', () => {
     // v1 shape (`id` instead of `keyId`) and PLAYED are understood; unknown ids are acknowledged.
     expect((await post({ id: '3EB0AAAA1111', status: 'PLAYED' })).json().result).toBe('unchanged');
     expect((await post({ keyId: '3EB0FFFF', status: 'READ' })).json().result).toBe('unmatched');
+
+    // A receipt that overtakes the record of its send (a send to that chat is still in flight,
+    // WhatsApp's JID without the 9th digit) gets 425, so Evolution posts it again later.
+    await env.db.sql`
+      insert into notifications (tenant_id, kind, recipient, text, status, lease_until)
+      select id, 'manual', '5521987650000', 'Oi', 'sending', now() + interval '1 minute' from tenants where slug = 'acme'`;
+    const early = await post({ keyId: '3EB0BBBB2222', remoteJid: '552187650000@s.whatsapp.net', fromMe: true, status: 'DELIVERY_ACK' });
+    expect(early.statusCode).toBe(425);
+    expect(early.json().error.code).toBe('RECEIPT_TOO_EARLY');
+    expect((await post({ keyId: '3EB0CCCC3333', remoteJid: '5521900000000@s.whatsapp.net', status: 'READ' })).json().result).toBe('unmatched');
     await t.close();
   });
 });

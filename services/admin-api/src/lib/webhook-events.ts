@@ -1,7 +1,7 @@
 import type { InstanceStatus, Sql } from '@bora/db';
 import { FLEET_CHANGED_CHANNEL } from '@bora/db';
 
-export type WebhookResult = 'updated' | 'unchanged' | 'ignored' | 'unknown-instance' | 'unmatched';
+export type WebhookResult = 'updated' | 'unchanged' | 'ignored' | 'unknown-instance' | 'unmatched' | 'too-early';
 
 export interface WebhookEnvelope {
   event: string;
@@ -78,7 +78,23 @@ async function advanceMessage(sql: Sql, serverId: string, data: Record<string, u
     returning id`;
   if (rows.length > 0) return 'updated';
   const [known] = await sql`select 1 from notifications where message_id = ${keyId} and evolution_api_id = ${serverId}`;
-  return known ? 'unchanged' : 'unmatched';
+  if (known) return 'unchanged';
+  return (await sendInFlightTo(sql, data.remoteJid)) ? 'too-early' : 'unmatched';
+}
+
+/**
+ * A receipt can beat the dispatcher's ledger write: Evolution may post it the moment it answers
+ * 201, before the key id is recorded. If a send to that chat is in flight, the receipt is probably
+ * ours, and answering "too early" makes Evolution post it again a little later.
+ */
+async function sendInFlightTo(sql: Sql, remoteJid: unknown): Promise<boolean> {
+  const jid = text(remoteJid);
+  if (!jid?.endsWith('@s.whatsapp.net')) return false;
+  const digits = jid.slice(0, jid.indexOf('@'));
+  // Brazil: WhatsApp's JID may have dropped the 9th digit of the number we sent to.
+  const numbers = digits.length === 12 && digits.startsWith('55') ? [digits, `${digits.slice(0, 4)}9${digits.slice(4)}`] : [digits];
+  const [row] = await sql`select 1 from notifications where status = 'sending' and recipient = any(${numbers}::text[]) limit 1`;
+  return row !== undefined;
 }
 
 /** Applies one Evolution webhook from server `serverId`. Idempotent: Evolution retries deliveries. */
@@ -101,6 +117,7 @@ export async function applyWebhookEvent(sql: Sql, serverId: string, envelope: We
       // Some builds batch receipts in an array; each is applied on its own.
       const items = Array.isArray(envelope.data) ? envelope.data.map(record) : [data];
       const results = await Promise.all(items.map((item) => advanceMessage(sql, serverId, item)));
+      if (results.includes('too-early')) return 'too-early';
       return results.includes('updated') ? 'updated' : (results[0] ?? 'ignored');
     }
     default:

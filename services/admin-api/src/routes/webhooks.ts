@@ -23,7 +23,8 @@ const Ack = Type.Object({
 /**
  * Evolution → us. No admin token here: each server has its own secret, sent back by Evolution in
  * the header we configured (or pasted by an operator as `?secret=`), compared in constant time.
- * Anything we cannot use is still acknowledged with 200, so Evolution does not retry it ten times.
+ * Anything we cannot use is still acknowledged with 200, so Evolution does not retry it ten times;
+ * the one exception is a receipt that overtook the record of its send (425, retried).
  */
 export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const { db, sql } = deps.db;
@@ -40,7 +41,7 @@ export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
           params: Type.Object({ evolutionApiId: Uuid }),
           querystring: Type.Object({ secret: Type.Optional(Type.String({ maxLength: 256 })) }),
           body: Envelope,
-          response: { 200: Ack, 401: ErrorResponse },
+          response: { 200: Ack, 401: ErrorResponse, 425: ErrorResponse },
         },
       },
       async (request, reply) => {
@@ -57,6 +58,11 @@ export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
         const event = normalizeEventName(request.body.event);
         const result = await applyWebhookEvent(sql, serverId, request.body);
         const log = request.log.child({ evolutionApiId: serverId, event });
+        if (result === 'too-early') {
+          // Not a failure: a receipt that overtook our record of the send. Evolution retries it.
+          log.debug('receipt arrived before its send was recorded; asking Evolution to retry');
+          return reply.status(425).send({ error: { code: 'RECEIPT_TOO_EARLY', message: 'Envio ainda não registrado; reenvie o webhook' } });
+        }
         if (result === 'unknown-instance') log.warn({ instance: String(request.body.instance ?? '') }, 'webhook for an instance we do not know');
         else log.debug({ result }, 'webhook applied');
         return { ok: true, event, result };
