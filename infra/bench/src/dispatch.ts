@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { createNotificationsQueue, enqueueNotifications, type NotificationJob } from '@bora/queue';
-import type { Queue } from 'bullmq';
+import { createNotificationsQueue } from '@bora/queue';
 import { meanCpuMs, type CpuReport } from './cpu.ts';
 import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
-import { resetBookings, resetData } from './database.ts';
-import { verifyLedger, type LedgerCheck } from './ledger-check.ts';
+import { resetData } from './database.ts';
+import { bareSide, serviceSide, type Side } from './dispatch-sides.ts';
+import type { LedgerCheck } from './ledger-check.ts';
 import { mean, median, round, steadyRate } from './measure.ts';
-import { waitUntil } from './net.ts';
 import { createTenant, seedFleet } from './seed.ts';
 import { startBareWorker, startDispatcher } from './services.ts';
 import { simFleet, startSim, type RunningSim } from './simulator.ts';
@@ -37,11 +35,6 @@ export interface DispatchResult {
   rssBareMb: number;
 }
 
-interface Side {
-  queue: Queue<NotificationJob>;
-  /** Enqueues n jobs and resolves once all are done. */
-  run(n: number, round: number): Promise<LedgerCheck | undefined>;
-}
 
 /**
  * Dispatch: the dispatcher process (claim, render, route, send, ledger + attempt rows) against a
@@ -118,69 +111,4 @@ async function measureRound(sim: RunningSim, side: Side, n: number, roundNo: num
   const messages = await sim.messages();
   if (messages.length !== n) throw new Error(`simulator received ${messages.length} messages, expected ${n}`);
   return { rate: steadyRate(messages.map((m) => m.receivedAt)), ...(check && { check }) };
-}
-
-async function enqueueAll(queue: Queue<NotificationJob>, ids: readonly string[]): Promise<void> {
-  const now = new Date();
-  for (let i = 0; i < ids.length; i += 1_000) {
-    await enqueueNotifications(queue, ids.slice(i, i + 1_000).map((id) => ({ id, dueAt: now })));
-  }
-}
-
-function serviceSide(ctx: BenchContext, tenantId: string, queue: Queue<NotificationJob>): Side {
-  return {
-    queue,
-    async run(n, roundNo) {
-      await resetBookings(ctx.sql);
-      const ids = await insertDueNotifications(ctx, tenantId, n, roundNo);
-      await ctx.sql`analyze bookings, notifications`; // as autovacuum would after a bulk insert
-      await enqueueAll(queue, ids);
-      await waitUntil(
-        async () => {
-          const [row] = await ctx.sql<{ done: number }[]>`select count(*)::int as done from notifications where status in ('sent', 'failed')`;
-          return (row?.done ?? 0) >= n;
-        },
-        `${n} notifications sent`,
-        180_000,
-        250,
-      );
-      return verifyLedger(ctx.sql, n);
-    },
-  };
-}
-
-function bareSide(queue: Queue<NotificationJob>): Side {
-  return {
-    queue,
-    async run(n) {
-      const before = await queue.getJobCounts('completed', 'failed');
-      await enqueueAll(queue, Array.from({ length: n }, () => randomUUID()));
-      await waitUntil(
-        async () => {
-          const counts = await queue.getJobCounts('completed', 'failed');
-          return (counts.completed ?? 0) + (counts.failed ?? 0) - (before.completed ?? 0) - (before.failed ?? 0) >= n;
-        },
-        `${n} bare jobs done`,
-        180_000,
-        250,
-      );
-      return undefined;
-    },
-  };
-}
-
-/** n bookings with a due confirmation each, as booking-api leaves them after enqueueing. */
-async function insertDueNotifications(ctx: BenchContext, tenantId: string, n: number, roundNo: number): Promise<string[]> {
-  const base = new Date(Date.now() + 2 * 86_400_000).toISOString();
-  const rows = await ctx.sql<{ id: string }[]>`
-    with b as (
-      insert into bookings (tenant_id, customer_name, customer_phone, service, professional, starts_at, ends_at)
-      select ${tenantId}, 'Cliente ' || g, '5511' || (970000000 + g)::text, 'Corte de cabelo', ${`round-${roundNo}`},
-             ${base}::timestamptz + g * interval '30 minutes', ${base}::timestamptz + g * interval '30 minutes' + interval '30 minutes'
-      from generate_series(1, ${n}::int) g
-      returning id, tenant_id, customer_phone)
-    insert into notifications (tenant_id, booking_id, kind, recipient, status)
-    select tenant_id, id, 'confirmation', customer_phone, 'queued' from b
-    returning id`;
-  return rows.map((r) => r.id);
 }
