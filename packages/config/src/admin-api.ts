@@ -25,7 +25,7 @@ export interface AdminApiConfig extends CommonConfig {
 }
 
 export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {
-  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, c));
+  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, { ADMIN_TOKEN: c.ADMIN_TOKEN, SECRET_KEY: c.SECRET_KEY }));
   return {
     ...commonFrom(e),
     port: e.ADMIN_API_PORT,

@@ -94,3 +94,19 @@ describe('loadMigrateConfig', () => {
     expect(() => loadMigrateConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL/);
   });
 });
+
+describe('production', () => {
+  const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379' };
+
+  it('starts every service with real secrets', () => {
+    expect(loadBookingApiConfig(base).env).toBe('production');
+    expect(loadDispatcherConfig({ ...base, SECRET_KEY: 'k'.repeat(40) }).secretKey).toBe('k'.repeat(40));
+    expect(loadAdminApiConfig({ ...base, PUBLIC_URL: 'https://a.example', ADMIN_TOKEN: 't'.repeat(30), SECRET_KEY: 'k'.repeat(40) }).env).toBe(
+      'production',
+    );
+  });
+
+  it('refuses the dispatcher on the development key', () => {
+    expect(() => loadDispatcherConfig({ ...base, SECRET_KEY: DEV_SECRET_KEY })).toThrow(/SECRET_KEY/);
+  });
+});
