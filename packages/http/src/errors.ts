@@ -1,5 +1,5 @@
 import { isAppError } from '@bora/core';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AnyFastify } from './types.ts';
 import { Type } from 'typebox';
 
@@ -79,4 +79,16 @@ export function registerErrorHandling(app: AnyFastify): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Rota não encontrada: ${request.method} ${request.url.split('?')[0]}` } });
   });
+}
+
+/**
+ * Fastify refuses some requests before routing (a broken percent-encoding, a path parameter past
+ * `maxParamLength`) and would answer them with its own body. Passed as the `frameworkErrors`
+ * option, this gives them the house envelope like every other error.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply
+    .status(tooLong ? 414 : 400)
+    .send({ error: tooLong ? { code: 'URI_TOO_LONG', message: 'Endereço grande demais' } : { code: 'BAD_URL', message: 'Endereço com codificação inválida' } });
 }

@@ -1,4 +1,4 @@
-export { ErrorBody, describeValidation, registerErrorHandling } from './errors.ts';
+export { ErrorBody, describeValidation, frameworkErrors, registerErrorHandling } from './errors.ts';
 export { registerHealthRoutes, type ReadinessCheck } from './health.ts';
 export { createMetricsRegistry, registerMetricsRoute } from './metrics.ts';
 export { registerDocs } from './docs.ts';

@@ -1,4 +1,4 @@
-import { type AnyFastify, createMetricsRegistry, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
+import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
 import { pingRedis } from '@bora/queue';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
@@ -38,6 +38,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
     bodyLimit: 256 * 1024,
     trustProxy: true,
     requestIdHeader: 'x-request-id',
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);

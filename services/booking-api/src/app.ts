@@ -1,6 +1,6 @@
 import type { BookingApiConfig } from '@bora/config';
 import type { DbHandle } from '@bora/db';
-import { type AnyFastify, createMetricsRegistry, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
+import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { pingRedis, type NotificationJob } from '@bora/queue';
 import formbody from '@fastify/formbody';
@@ -36,6 +36,7 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     // Believe X-Forwarded-For only for the configured number of hops (proxy-addr semantics).
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     requestIdHeader: 'x-request-id',
+    frameworkErrors,
     // Report every bad field at once (a form shows them all), and refuse unknown fields
     // instead of silently dropping them, so a typo like `startAt` is an error, not a default.
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
