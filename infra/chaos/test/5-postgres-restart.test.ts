@@ -66,6 +66,8 @@ describe('Postgres restarted mid-burst', () => {
       notes: `${results.length} requests (${codes.join(', ')}); first 201 ${firstOkAfter ? ((firstOkAfter.startedAt + firstOkAfter.ms - upAt) / 1000).toFixed(1) : '—'} s after restart; slowest answer ${(Math.max(...results.map((r) => r.ms)) / 1000).toFixed(1)} s; ${failedButBooked.length} answered an error but were booked; outage ${((upAt - downAt) / 1000).toFixed(1)} s; time = restart → last confirmation`,
     });
     expect(allReady).toEqual([true, true, true]);
+    // The database being away is nobody's bug: a clean 503 with the envelope, never a 500.
+    expect(results.filter((r) => r.status !== 201 && !(r.status === 503 && r.body?.error?.code === 'SERVICE_UNAVAILABLE')).map((r) => `${r.tag} ${r.status}`)).toEqual([]);
     expect(firstOkAfter).toBeDefined();
     expect(created.every((r) => inDb.has(r.tag))).toBe(true);
     expect(bookings.filter((b) => b.notifications !== 2)).toEqual([]);

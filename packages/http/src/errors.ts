@@ -43,10 +43,32 @@ const STATUS_CODES: Record<string, { status: number; code: string; message: stri
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', message: 'Content-Length inválido' },
 };
 
+// A database or Redis that is unreachable or restarting (node socket errors, postgres.js
+// connection errors, Postgres shutdown/recovery states, too many connections): transient.
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+function isUnavailable(error: unknown): boolean {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return UNAVAILABLE.has(String(code)) || UNAVAILABLE.has(String(cause?.code));
+}
+
 /**
  * One error handler for every service: AppErrors keep their code and status; schema failures
- * become 400 VALIDATION_FAILED naming each field; parser errors get their own codes; anything
- * else is a generic 500 whose details stay in the log.
+ * become 400 VALIDATION_FAILED naming each field; parser errors get their own codes; an
+ * unreachable database or Redis is a 503 with Retry-After; anything else is a generic 500 whose
+ * details stay in the log.
  */
 export function registerErrorHandling(app: AnyFastify): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -71,6 +93,14 @@ export function registerErrorHandling(app: AnyFastify): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ error: { code: 'BAD_REQUEST', message: error.message } });
+    }
+    if (isUnavailable(error)) {
+      // Not our bug and not the client's: say "try again", the way a load balancer understands.
+      request.log.warn({ err: error }, 'a dependency is unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '5')
+        .send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Serviço temporariamente indisponível; tente novamente em instantes' } });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Erro interno; tente novamente' } });
