@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,10 +23,6 @@ export interface OwnPostgres {
 function pgCommand(binary: string, args: string[]): [string, string[]] {
   const path = join(BIN, binary);
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
-}
-
-export function ownPostgresAvailable(): boolean {
-  return existsSync(join(BIN, 'initdb'));
 }
 
 /**
