@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomToken } from '@bora/core';
@@ -81,7 +81,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   };
   await migrateDatabase(options.databaseUrl);
   const servers = await seedFleet(options.databaseUrl, secretKey, urls.sim, options.fleet);
-  const simConfigPath = join(mkdtempSync(join(tmpdir(), 'bora-chaos-sim-')), 'fleet.json');
+  const simConfigDir = mkdtempSync(join(tmpdir(), 'bora-chaos-sim-'));
+  const simConfigPath = join(simConfigDir, 'fleet.json');
   writeFileSync(simConfigPath, JSON.stringify(simulatorConfig(servers, urls.admin, options.simWebhook ?? { ackDelaysMs: [200, 800, 2000] })));
 
   const all: Child[] = [];
@@ -123,6 +124,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     },
     async stop() {
       await Promise.all(all.map((c) => c.stop(10_000)));
+      rmSync(simConfigDir, { recursive: true, force: true });
     },
   };
   try {
