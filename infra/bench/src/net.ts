@@ -1,19 +1,7 @@
-import { createServer } from 'node:net';
+import { freePort } from '@bora/testing/ports';
 import type { Child } from './children.ts';
 
-/** A free TCP port on 127.0.0.1. (@bora/testing has one, but its index imports vitest, which
- * refuses to load outside a vitest run.) */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

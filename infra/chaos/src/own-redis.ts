@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { redisAnswers } from '@bora/queue';
 import { freePort, waitFor } from '@bora/testing';
 import { spawnChild, type Child } from './children.ts';
 
@@ -11,18 +11,7 @@ export interface OwnRedis {
   start(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+const answers = (url: string) => redisAnswers(url, 500);
 
 /**
  * A throwaway Redis the test may kill: the shared one on 6379 belongs to everyone. No RDB, no
