@@ -59,9 +59,22 @@ const UNAVAILABLE = new Set([
   '53300',
 ]);
 
-function isUnavailable(error: unknown): boolean {
+function codesOf(error: unknown): string[] {
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
-  return UNAVAILABLE.has(String(code)) || UNAVAILABLE.has(String(cause?.code));
+  return [String(code), String(cause?.code)];
+}
+
+function isUnavailable(error: unknown): boolean {
+  return codesOf(error).some((code) => UNAVAILABLE.has(code));
+}
+
+/**
+ * SQLSTATE class 22 ("data exception") is Postgres refusing a value the client sent — a NUL
+ * character in text (22021), a number out of range (22003), an impossible date (22008) — that
+ * the route schema let through. It is the request's fault: 400, never 500.
+ */
+function isDataException(error: unknown): boolean {
+  return codesOf(error).some((code) => /^22[0-9A-Z]{3}$/.test(code));
 }
 
 /**
@@ -82,6 +95,11 @@ export function registerErrorHandling(app: AnyFastify): void {
       const details = describeValidation(error.validation as ValidationItem[], error.validationContext);
       const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
       return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message: `Dados inválidos — ${summary}`, details } });
+    }
+    if (isDataException(error)) {
+      return reply.status(400).send({
+        error: { code: 'VALIDATION_FAILED', message: 'Dados inválidos — um valor não pode ser armazenado (caractere ou número fora do permitido)' },
+      });
     }
     const known = error.code ? STATUS_CODES[error.code] : undefined;
     if (known) return reply.status(known.status).send({ error: { code: known.code, message: known.message } });
