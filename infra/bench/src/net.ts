@@ -1,23 +1,13 @@
-import { freePort } from '@bora/testing/ports';
+import { freePort, waitFor } from '@bora/testing/ports';
 import type { Child } from './children.ts';
 
 export { freePort };
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs: number, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${String(lastError)})` : ''}`);
+/** Polls `probe` until it yields a value (testing's `waitFor`, in this harness's argument order). */
+export function waitUntil<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs: number, intervalMs = 100): Promise<T> {
+  return waitFor(probe, { what, timeoutMs, intervalMs });
 }
 
 /**

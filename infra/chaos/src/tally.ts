@@ -1,13 +1,7 @@
 import type { Sql } from '@bora/db';
+import type { SimMessage } from '@bora/evolution-sim';
 
-export interface SimMessage {
-  server: string;
-  instance: string;
-  number: string;
-  text: string;
-  keyId: string;
-  receivedAt: number;
-}
+export type { SimMessage };
 
 export interface NotificationTally {
   id: string;

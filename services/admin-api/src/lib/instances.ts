@@ -54,4 +54,15 @@ export async function tenantIdOf(db: Db, slug: string | null | undefined): Promi
   return tenant.id;
 }
 
+/** One instance with the server that hosts it (for calls to that server); 404 when unknown. */
+export async function findInstanceWithServer(db: Db, id: string) {
+  const [row] = await db
+    .select({ instance: whatsappInstances, server: evolutionApis })
+    .from(whatsappInstances)
+    .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
+    .where(eq(whatsappInstances.id, id));
+  if (!row) throw instanceNotFound();
+  return row;
+}
+
 export const instanceNotFound = () => notFound('WHATSAPP_INSTANCE_NOT_FOUND', 'WhatsApp não encontrado');

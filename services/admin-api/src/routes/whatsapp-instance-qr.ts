@@ -1,10 +1,10 @@
-import { evolutionApis, whatsappInstances, type InstanceStatus } from '@bora/db';
+import { whatsappInstances, type InstanceStatus } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, eq, ne } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
 import { errorFields, evolutionFailure, withServerClient } from '../lib/evolution.ts';
 import { notifyFleetChanged } from '../lib/fleet.ts';
-import { instanceNotFound } from '../lib/instances.ts';
+import { findInstanceWithServer } from '../lib/instances.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
 import { QrView } from '../schemas/whatsapp-instance.ts';
 
@@ -35,13 +35,7 @@ export function whatsappInstanceQrRoutes(deps: AdminApiDeps): FastifyPluginAsync
         },
       },
       async (request) => {
-        const [row] = await db
-          .select({ instance: whatsappInstances, server: evolutionApis })
-          .from(whatsappInstances)
-          .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
-          .where(eq(whatsappInstances.id, request.params.id));
-        if (!row) throw instanceNotFound();
-        const { instance, server } = row;
+        const { instance, server } = await findInstanceWithServer(db, request.params.id);
         let result;
         try {
           result = await withServerClient(deps.config, server, (client) => client.connect(instance.instanceName));

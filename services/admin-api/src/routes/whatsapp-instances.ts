@@ -1,4 +1,4 @@
-import { evolutionApis, whatsappInstances, type NewWhatsappInstance } from '@bora/db';
+import { whatsappInstances, type NewWhatsappInstance } from '@bora/db';
 import { isEvolutionError } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
@@ -7,7 +7,7 @@ import type { AdminApiDeps } from '../deps.ts';
 import { mapDbError } from '../lib/db-errors.ts';
 import { errorFields, evolutionFailure, withServerClient } from '../lib/evolution.ts';
 import { notifyFleetChanged } from '../lib/fleet.ts';
-import { findInstances, instanceNotFound, tenantIdOf } from '../lib/instances.ts';
+import { findInstances, findInstanceWithServer, instanceNotFound, tenantIdOf } from '../lib/instances.ts';
 import { demoteOtherPrimary } from '../lib/placement.ts';
 import { authErrors, ErrorResponse, IdParams, Uuid } from '../schemas/common.ts';
 import { Slug } from '../schemas/tenant.ts';
@@ -95,12 +95,7 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
         },
       },
       async (request, reply) => {
-        const [row] = await db
-          .select({ instance: whatsappInstances, server: evolutionApis })
-          .from(whatsappInstances)
-          .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
-          .where(eq(whatsappInstances.id, request.params.id));
-        if (!row) throw instanceNotFound();
+        const row = await findInstanceWithServer(db, request.params.id);
         if (request.query.deleteOnServer) {
           try {
             await withServerClient(deps.config, row.server, (client) => client.deleteInstance(row.instance.instanceName));
