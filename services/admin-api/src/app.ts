@@ -33,10 +33,12 @@ function serializeRequest(request: FastifyRequest) {
 
 /** The admin-api as a value: routes and plugins, no listening, no process handling. */
 export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
+  const trustProxyHops = deps.trustProxyHops ?? 0;
   const app = Fastify({
     loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }),
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    // Believe X-Forwarded-For only for the configured number of hops (proxy-addr semantics).
+    trustProxy: (_address: string, hop: number) => hop < trustProxyHops,
     requestIdHeader: 'x-request-id',
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();

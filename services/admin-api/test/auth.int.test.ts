@@ -105,4 +105,26 @@ describe('admin-api authentication', () => {
     expect((await attempt(ADMIN_TOKEN, '10.0.0.8')).statusCode).toBe(303);
     await close();
   });
+
+  test('by default X-Forwarded-For is not believed: rotating it does not escape the login throttle', async ({ env }) => {
+    const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
+    const attempt = (token: string, forwardedFor: string) =>
+      app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: '10.0.0.9', headers: { 'x-forwarded-for': forwardedFor } });
+    for (let i = 0; i < 3; i++) expect((await attempt('wrong', `203.0.113.${i}`)).statusCode).toBe(401);
+    expect((await attempt(ADMIN_TOKEN, '203.0.113.50')).statusCode).toBe(429);
+    const viaApi = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer wrong', 'x-forwarded-for': '198.51.100.1' }, remoteAddress: '10.0.0.9' });
+    expect(viaApi.statusCode).toBe(429);
+    await close();
+  });
+
+  test('with one trusted proxy hop, clients behind the proxy are told apart by X-Forwarded-For', async ({ env }) => {
+    const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' }, { trustProxyHops: 1 });
+    // The proxy appends the address it saw last; anything a client put before it is not believed.
+    const attempt = (token: string, forwardedFor: string) =>
+      app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
+    for (let i = 0; i < 3; i++) expect((await attempt('wrong', `198.51.100.${i}, 203.0.113.7`)).statusCode).toBe(401);
+    expect((await attempt(ADMIN_TOKEN, '203.0.113.7')).statusCode).toBe(429);
+    expect((await attempt(ADMIN_TOKEN, '203.0.113.8')).statusCode).toBe(303);
+    await close();
+  });
 });
