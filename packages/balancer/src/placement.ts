@@ -5,6 +5,7 @@ export interface PlacementServer extends FleetServer {
   readonly used: number;
 }
 
+/** `reason` is shown to operators as is (admin page, 409 details), so it is pt-BR. */
 export interface PlacementVerdict {
   readonly serverId: string;
   readonly name: string;
@@ -49,18 +50,18 @@ export function placeInstance(servers: readonly PlacementServer[]): PlacementDec
   const verdicts: PlacementVerdict[] = [];
   for (const server of servers) {
     if (!server.isActive) {
-      verdicts.push({ serverId: server.id, name: server.name, eligible: false, reason: 'inactive' });
+      verdicts.push({ serverId: server.id, name: server.name, eligible: false, reason: 'inativa' });
       continue;
     }
     if (server.used >= server.capacity) {
-      verdicts.push({ serverId: server.id, name: server.name, eligible: false, reason: `full (${server.used}/${server.capacity})` });
+      verdicts.push({ serverId: server.id, name: server.name, eligible: false, reason: `cheia (${server.used}/${server.capacity})` });
       continue;
     }
     verdicts.push({
       serverId: server.id,
       name: server.name,
       eligible: true,
-      reason: `has room (${server.used}/${server.capacity}), priority ${server.priority}`,
+      reason: `com espaço (${server.used}/${server.capacity}), prioridade ${server.priority}`,
     });
     if (!best || comparePlacement(server, best) < 0) best = server;
   }
@@ -70,7 +71,7 @@ export function placeInstance(servers: readonly PlacementServer[]): PlacementDec
   return {
     ok: true,
     server: best,
-    reason: `${best.name}: active, has room (${best.used}/${best.capacity}), highest priority (${best.priority}), least used among equals`,
+    reason: `${best.name}: ativa, com espaço (${best.used}/${best.capacity}), maior prioridade (${best.priority}), menos usada entre as de mesma prioridade`,
     verdicts,
   };
 }

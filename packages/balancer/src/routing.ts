@@ -14,7 +14,11 @@ export interface RouteState {
   readonly openCircuits?: ReadonlySet<string>;
   /** Instances already tried in this attempt, or known to be failing right now. */
   readonly excludedInstances?: ReadonlySet<string>;
-  /** Spreads load over equally ranked shared senders (e.g. a counter); any integer. */
+  /**
+   * Where the round-robin over equally ranked shared senders starts; any integer. A caller that
+   * adds one per routed message (the dispatcher does) gets DESIGN.md's "priority, then least
+   * recent load": among senders of equal priority, the one used least recently goes first.
+   */
   readonly rotation?: number;
   /** How many candidates to return at most. */
   readonly limit?: number;
@@ -42,7 +46,7 @@ const DEFAULT_LIMIT = 5;
 /**
  * The ordered (server, instance) candidates for one message: a forced server's instances; else the
  * tenant's own connected instances, primary first; then, when the tenant allows it, shared senders
- * by server priority, rotating among equals. Inactive servers, open circuits, instances that are
+ * by server priority, then least recent load (round-robin among equals, see `RouteState.rotation`). Inactive servers, open circuits, instances that are
  * not connected and instances already tried are skipped, each with its reason.
  */
 export function routeMessage(index: FleetIndex, request: RouteRequest, state: RouteState = {}): RouteDecision {
@@ -84,6 +88,9 @@ export function routeMessage(index: FleetIndex, request: RouteRequest, state: Ro
     consider(instance, instance.isPrimary ? 'tenant-primary' : 'tenant-instance');
   }
   if (request.allowSharedSender) {
+    // Deliberate round-robin within each priority group (not "least used by count"): with the
+    // rotation advancing per message it is least-recently-used spreading, and it stays pure
+    // (no per-sender load state in the snapshot).
     const rotation = Math.abs(Math.trunc(state.rotation ?? 0));
     for (const group of index.sharedByPriority) {
       for (let i = 0; i < group.length && candidates.length < limit; i++) {

@@ -72,10 +72,15 @@ describe('placeInstance (table)', () => {
       server({ name: 'C', used: 3, priority: 2 }),
     ]);
     expect(decision.verdicts.map((v) => [v.name, v.eligible, v.reason])).toEqual([
-      ['A', false, 'inactive'],
-      ['B', false, 'full (20/20)'],
-      ['C', true, 'has room (3/20), priority 2'],
+      ['A', false, 'inativa'],
+      ['B', false, 'cheia (20/20)'],
+      ['C', true, 'com espaço (3/20), prioridade 2'],
     ]);
+  });
+
+  it("explains the choice in pt-BR for the operator (the seed's example)", () => {
+    const decision = placeInstance([server({ name: 'Evolution API 1', used: 18, priority: 10 }), server({ name: 'Evolution API 2', used: 8, priority: 5 })]);
+    expect(decision.ok && decision.reason).toBe('Evolution API 1: ativa, com espaço (18/20), maior prioridade (10), menos usada entre as de mesma prioridade');
   });
 });
 

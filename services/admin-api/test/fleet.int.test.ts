@@ -64,7 +64,10 @@ describe('the seed example through the API', () => {
     const first = await placeOne(t);
     expect(first.statusCode, first.body).toBe(201);
     expect(first.json().instance.evolutionApiId).toBe(api1.id);
-    expect(first.json().placement.chosenBy).toBe('balancer');
+    expect(first.json().placement).toEqual({
+      chosenBy: 'balancer',
+      reason: 'Evolution API 1: ativa, com espaço (18/20), maior prioridade (10), menos usada entre as de mesma prioridade',
+    });
     expect((await placeOne(t)).json().instance.evolutionApiId).toBe(api1.id);
     // API 1 is now 20/20 → API 2.
     const third = await placeOne(t);
@@ -83,6 +86,14 @@ describe('the seed example through the API', () => {
     const none = await placeOne(t);
     expect(none.statusCode).toBe(409);
     expect(none.json().error).toMatchObject({ code: 'NO_EVOLUTION_API_AVAILABLE', message: 'Nenhuma Evolution API disponível' });
+    // Every server gets a pt-BR verdict the operator can read (in no particular order).
+    expect(none.json().error.details.verdicts).toHaveLength(2);
+    expect(none.json().error.details.verdicts).toEqual(
+      expect.arrayContaining([
+        { serverId: api1.id, name: 'Evolution API 1', eligible: false, reason: 'cheia (20/20)' },
+        { serverId: api2.id, name: 'Evolution API 2', eligible: false, reason: 'cheia (20/20)' },
+      ]),
+    );
 
     const after = (await t.app.inject({ url: '/v1/stats/usage', headers: auth })).json();
     expect(after.instances.map((s: { registered: number; available: number; usage_percentage: number }) => [s.registered, s.available, s.usage_percentage])).toEqual([
@@ -92,7 +103,9 @@ describe('the seed example through the API', () => {
 
     // An inactive server is never chosen, whatever its priority; stats say so.
     const api3 = await createServer(t, { name: 'Evolution API 3', url: 'https://evo3.seu-dominio.com', priority: 99, isActive: false });
-    expect((await placeOne(t)).statusCode).toBe(409);
+    const withInactive = await placeOne(t);
+    expect(withInactive.statusCode).toBe(409);
+    expect(withInactive.json().error.details.verdicts).toContainEqual({ serverId: api3.id, name: 'Evolution API 3', eligible: false, reason: 'inativa' });
     const inactive = (await t.app.inject({ url: '/v1/stats/usage', headers: auth })).json();
     expect(inactive.instances.find((s: { id: string }) => s.id === api3.id)).toMatchObject({ status: '⛔ Inativa', is_active: false, registered: 0, available: 20 });
     await t.close();
