@@ -84,6 +84,11 @@ describe('tenants, Evolution APIs and WhatsApp instances CRUD', () => {
     const refused = await t.app.inject({ method: 'DELETE', url: `/v1/evolution-apis/${server.id}`, headers: auth });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toMatchObject({ code: 'EVOLUTION_API_HAS_INSTANCES', details: { instances: 1 } });
+    // No route moves a WhatsApp between servers, so the message must not suggest it.
+    const refusal = refused.json().error.message as string;
+    expect(refusal).not.toMatch(/mova/i);
+    expect(refusal).toContain('cadastre-os de novo em outra Evolution API');
+    expect(refusal).toContain('?force=true');
     expect((await t.app.inject({ method: 'DELETE', url: `/v1/evolution-apis/${server.id}?force=true`, headers: auth })).statusCode).toBe(204);
     expect((await t.app.inject({ url: `/v1/evolution-apis/${server.id}`, headers: auth })).statusCode).toBe(404);
     const [left] = await env.db.sql`select count(*)::int as n from whatsapp_instances`;

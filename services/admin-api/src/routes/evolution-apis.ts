@@ -131,7 +131,14 @@ export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
           const [hosted] = await tx.select({ n: count() }).from(whatsappInstances).where(eq(whatsappInstances.evolutionApiId, server.id));
           const instances = hosted?.n ?? 0;
           if (instances > 0 && !request.query.force) {
-            throw conflict('EVOLUTION_API_HAS_INSTANCES', `Esta Evolution API ainda hospeda ${instances} WhatsApp(s); mova-os ou use ?force=true`, { instances });
+            // A WhatsApp session lives on its server: there is no "move", only remove and recreate.
+            throw conflict(
+              'EVOLUTION_API_HAS_INSTANCES',
+              `Esta Evolution API ainda hospeda ${instances} WhatsApp(s). Um WhatsApp não pode ser movido entre servidores (a sessão fica neste servidor): ` +
+                'exclua-os e cadastre-os de novo em outra Evolution API (escaneando o QR code outra vez), ' +
+                'ou exclua com ?force=true, que apaga também o cadastro desses WhatsApps.',
+              { instances },
+            );
           }
           // Forced: the registrations go with the server (the ledger keeps its history, the
           // references are set null); nothing is called on the Evolution side, which may be gone.
