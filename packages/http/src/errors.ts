@@ -2,6 +2,7 @@ import { isAppError } from '@bora/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AnyFastify } from './types.ts';
 import { Type } from 'typebox';
+import { describeValidation, type ValidationItem } from './validation.ts';
 
 export const ErrorBody = Type.Object(
   {
@@ -13,28 +14,6 @@ export const ErrorBody = Type.Object(
   },
   { $id: 'ErrorBody' },
 );
-
-interface ValidationItem {
-  instancePath?: string;
-  message?: string;
-  params?: Record<string, unknown>;
-  keyword?: string;
-}
-
-/** Turns ajv output into `{field, message}` pairs a person can act on. */
-export function describeValidation(items: ValidationItem[], context: string | undefined): { field: string; message: string }[] {
-  return items.map((item) => {
-    let field = (item.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    if (item.keyword === 'required' && typeof item.params?.missingProperty === 'string') {
-      field = field ? `${field}.${item.params.missingProperty}` : item.params.missingProperty;
-      return { field, message: 'é obrigatório' };
-    }
-    if (item.keyword === 'additionalProperties' && typeof item.params?.additionalProperty === 'string') {
-      return { field: item.params.additionalProperty, message: 'campo não permitido' };
-    }
-    return { field: field || context || 'body', message: item.message ?? 'inválido' };
-  });
-}
 
 const STATUS_CODES: Record<string, { status: number; code: string; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Corpo da requisição grande demais' },

@@ -1,4 +1,5 @@
-export { ErrorBody, describeValidation, frameworkErrors, registerErrorHandling } from './errors.ts';
+export { ErrorBody, frameworkErrors, registerErrorHandling } from './errors.ts';
+export { describeValidation } from './validation.ts';
 export { registerHealthRoutes, type ReadinessCheck } from './health.ts';
 export { createMetricsRegistry, registerMetricsRoute } from './metrics.ts';
 export { registerDocs } from './docs.ts';

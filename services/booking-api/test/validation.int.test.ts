@@ -24,11 +24,11 @@ describe('booking validation', () => {
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ['missing name', { customerName: undefined }, 'customerName', /obrigatório/],
     ['blank name', { customerName: '   ' }, 'customerName', /obrigatório/],
-    ['name too long', { customerName: 'x'.repeat(121) }, 'customerName', /120/],
+    ['name too long', { customerName: 'x'.repeat(121) }, 'customerName', /^deve ter no máximo 120 caracteres$/],
     ['landline', { customerPhone: '(11) 3456-7890' }, 'customerPhone', /celular/],
     ['impossible number', { customerPhone: '(11) 12345-678' }, 'customerPhone', /inválido/],
     ['letters in phone', { customerPhone: 'meu zap' }, 'customerPhone', /dígitos/],
-    ['phone not a string', { customerPhone: { ddd: 11 } }, 'customerPhone', /string/],
+    ['phone not a string', { customerPhone: { ddd: 11 } }, 'customerPhone', /^deve ser um texto$/],
     ['missing service', { service: undefined }, 'service', /obrigatório/],
     ['past start', { startsAt: inHours(-1) }, 'startsAt', /futuro/],
     ['start without offset', { startsAt: dayAt(5, '14:30').slice(0, 19) }, 'startsAt', /fuso/],
@@ -39,9 +39,9 @@ describe('booking validation', () => {
     ['end equal to start', { startsAt: dayAt(5, '14:30'), endsAt: dayAt(5, '14:30') }, 'endsAt', /depois/],
     ['end without offset', { startsAt: dayAt(5, '14:30'), endsAt: dayAt(5, '15:30').slice(0, 19) }, 'endsAt', /fuso/],
     ['duration over 12 h via endsAt', { startsAt: dayAt(5, '08:00'), endsAt: dayAt(5, '20:01') }, 'endsAt', /12 horas/],
-    ['duration over 12 h', { durationMinutes: 721 }, 'durationMinutes', /720/],
-    ['duration zero', { durationMinutes: 0 }, 'durationMinutes', /1/],
-    ['duration fractional', { durationMinutes: 30.5 }, 'durationMinutes', /integer/],
+    ['duration over 12 h', { durationMinutes: 721 }, 'durationMinutes', /^deve ser no máximo 720$/],
+    ['duration zero', { durationMinutes: 0 }, 'durationMinutes', /^deve ser no mínimo 1$/],
+    ['duration fractional', { durationMinutes: 30.5 }, 'durationMinutes', /^deve ser um número inteiro$/],
     ['both endsAt and duration', { durationMinutes: 30, endsAt: inHours(49) }, 'endsAt', /não os dois/],
     ['unknown field', { startAt: inHours(5) }, 'startAt', /não permitido/],
   ];
@@ -61,6 +61,26 @@ describe('booking validation', () => {
     const res = await post(bookingBody({ customerPhone: '123', startsAt: inHours(-2), customerName: ' ' }));
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.map((d: { field: string }) => d.field).sort()).toEqual(['customerName', 'customerPhone', 'startsAt']);
+  });
+
+  test('the reasons a customer reads are Portuguese, never the validator’s English', async () => {
+    const res = await post({
+      customerName: 'x'.repeat(500),
+      customerPhone: ['11', '98765'],
+      service: { name: 'Corte' },
+      startsAt: { at: 'amanhã' },
+      durationMinutes: 1.5,
+      endsAt: { at: 'depois' },
+      professional: { name: 'Bia' },
+      notes: { text: 'oi' },
+      startAt: 'typo',
+    });
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json();
+    expect(error.details.length).toBeGreaterThanOrEqual(8);
+    const english = /\b(must|should|have|property|properties|characters|string|integer|format|match|equal|allowed)\b/i;
+    for (const { message } of error.details as { message: string }[]) expect(message).not.toMatch(english);
+    expect(error.message.replace(/\b[a-z]+(\.[a-z]+)*:/gi, '')).not.toMatch(english);
   });
 
   test('malformed JSON → 400 INVALID_JSON', async () => {
@@ -91,7 +111,7 @@ describe('booking validation', () => {
   test('a malformed Idempotency-Key → 400 naming the header', async () => {
     const res = await post(bookingBody(), { 'idempotency-key': 'x'.repeat(256) });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.details[0].field).toMatch(/idempotency-key/);
+    expect(res.json().error.details[0]).toEqual({ field: 'idempotency-key', message: expect.stringMatching(/^deve ter no máximo [0-9.]+ caracteres$/) });
   });
 });
 
