@@ -20,6 +20,20 @@ describe('tenants, Evolution APIs and WhatsApp instances CRUD', () => {
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe('TENANT_SLUG_TAKEN');
 
+    // booking-api's fixed routes (/docs, /healthz, /v1/…) would shadow the mini-site at /:slug.
+    for (const slug of ['docs', 'healthz', 'readyz', 'metrics', 'v1', 'admin', 'webhooks', 'static', 'assets']) {
+      const reserved = await t.app.inject({ method: 'POST', url: '/v1/tenants', headers: auth, payload: { slug, name: 'X' } });
+      expect(reserved.statusCode, slug).toBe(400);
+      expect(reserved.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'slug', message: expect.stringContaining('reservado') }] });
+    }
+    const renamed = await t.app.inject({ method: 'PATCH', url: '/v1/tenants/barbearia-do-ze', headers: auth, payload: { slug: 'metrics', timezone: 'America/Atlantida' } });
+    expect(renamed.statusCode).toBe(400);
+    expect(renamed.json().error.details.map((d: { field: string }) => d.field)).toEqual(['slug', 'timezone']);
+    expect((await t.app.inject({ url: '/v1/tenants/barbearia-do-ze', headers: auth })).statusCode).toBe(200);
+    // Only whole names are reserved.
+    expect((await t.app.inject({ method: 'POST', url: '/v1/tenants', headers: auth, payload: { slug: 'docs-da-ana', name: 'Docs da Ana' } })).statusCode).toBe(201);
+    expect((await t.app.inject({ method: 'DELETE', url: '/v1/tenants/docs-da-ana', headers: auth })).statusCode).toBe(204);
+
     const patched = await t.app.inject({
       method: 'PATCH',
       url: '/v1/tenants/barbearia-do-ze',

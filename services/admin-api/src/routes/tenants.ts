@@ -1,10 +1,11 @@
-import { conflict, notFound, validationFailed } from '@bora/core';
+import { conflict, notFound, validationFailed, type FieldProblem } from '@bora/core';
 import { tenants, whatsappInstances, type NewTenant } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
 import { isValidTimezone, mapDbError } from '../lib/db-errors.ts';
+import { isReservedSlug, RESERVED_SLUG_MESSAGE } from '../lib/reserved-slugs.ts';
 import { authErrors, ErrorResponse } from '../schemas/common.ts';
 import { Slug, TenantCreate, TenantPatch, TenantView, tenantView } from '../schemas/tenant.ts';
 
@@ -12,9 +13,12 @@ const SlugParams = Type.Object({ slug: Slug });
 const tags = ['tenants'];
 
 function columnsFrom(body: Static<typeof TenantPatch>): Partial<NewTenant> {
+  const problems: FieldProblem[] = [];
+  if (body.slug !== undefined && isReservedSlug(body.slug)) problems.push({ field: 'slug', message: RESERVED_SLUG_MESSAGE });
   if (body.timezone !== undefined && !isValidTimezone(body.timezone)) {
-    throw validationFailed([{ field: 'timezone', message: 'fuso horário desconhecido (use um nome IANA, ex.: America/Sao_Paulo)' }]);
+    problems.push({ field: 'timezone', message: 'fuso horário desconhecido (use um nome IANA, ex.: America/Sao_Paulo)' });
   }
+  if (problems.length > 0) throw validationFailed(problems);
   const values: Partial<NewTenant> = {};
   if (body.slug !== undefined) values.slug = body.slug;
   if (body.name !== undefined) values.name = body.name;

@@ -1,5 +1,6 @@
 import type { Tenant } from '@bora/db';
 import { Type } from 'typebox';
+import { RESERVED_SLUGS } from '../lib/reserved-slugs.ts';
 import { iso, Timestamp } from './common.ts';
 
 const Template = Type.String({ minLength: 1, maxLength: 1000 });
@@ -8,11 +9,15 @@ export const Templates = Type.Object(
   { description: 'Placeholders: {cliente}, {servico}, {negocio}, {data}, {hora}' },
 );
 
-export const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 1, maxLength: 63 });
+const slugRules = { pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 1, maxLength: 63 };
+export const Slug = Type.String(slugRules);
 
 export const TenantCreate = Type.Object(
   {
-    slug: Slug,
+    slug: Type.String({
+      ...slugRules,
+      description: `Endereço do mini-site (/<slug>). Reservados (400 VALIDATION_FAILED): ${[...RESERVED_SLUGS].join(', ')}`,
+    }),
     name: Type.String({ minLength: 1, maxLength: 120 }),
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA, ex.: America/Sao_Paulo' })),
     allowSharedSender: Type.Optional(Type.Boolean()),
