@@ -40,7 +40,7 @@ export function commonFrom(e: {
 
 /** Production must never run on the secrets that ship for local development. */
 export function secretChecks(
-  env: string,
+  env: string | undefined,
   secrets: { ADMIN_TOKEN?: string; SECRET_KEY?: string },
 ): Record<string, string> {
   const problems: Record<string, string> = {};

@@ -44,13 +44,15 @@ function redactUrl(raw: string): string {
 
 /**
  * Runs envalid over `env` and collects every failure into one ConfigError instead of envalid's
- * default of printing and exiting. `extraChecks` see the cleaned values and add cross-field
- * problems (such as default secrets in production) to the same list.
+ * default of printing and exiting. `extraChecks` add cross-field problems (such as default
+ * secrets in production) to the same list; they always run, so a bad port does not hide a
+ * default secret, and they see only the fields that passed (a failed field was already
+ * reported, and envalid's cleaned object throws when one is read).
  */
 export function parseEnv<S extends object>(
   env: Record<string, string | undefined>,
   specs: S,
-  extraChecks: (cleaned: CleanedEnv<S>) => Record<string, string> = () => ({}),
+  extraChecks: (valid: Partial<CleanedEnv<S>>) => Record<string, string> = () => ({}),
 ): CleanedEnv<S> {
   const problems: Record<string, string> = {};
   // envalid applies dev defaults only when NODE_ENV is set; unset means a developer's machine.
@@ -63,7 +65,12 @@ export function parseEnv<S extends object>(
       }
     },
   });
-  if (Object.keys(problems).length === 0) Object.assign(problems, extraChecks(cleaned));
+  const valid = Object.fromEntries(
+    Object.keys(specs)
+      .filter((name) => !(name in problems))
+      .map((name) => [name, (cleaned as Record<string, unknown>)[name]]),
+  ) as Partial<CleanedEnv<S>>;
+  for (const [name, why] of Object.entries(extraChecks(valid))) problems[name] ??= why;
   if (Object.keys(problems).length > 0) throw new ConfigError(problems);
   return cleaned;
 }

@@ -74,6 +74,35 @@ describe('config loaders', () => {
     expect(Object.keys(problems).sort()).toEqual(['ADMIN_TOKEN', 'SECRET_KEY']);
   });
 
+  it('lists a default secret alongside other problems, not only once those are fixed', () => {
+    const problems = problemsOf(() =>
+      loadAdminApiConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://db/app',
+        REDIS_URL: 'redis://cache:6379',
+        PUBLIC_URL: 'https://admin.example.com',
+        ADMIN_API_PORT: 'eighty',
+        ADMIN_TOKEN: DEV_ADMIN_TOKEN,
+        SECRET_KEY: 'short',
+      }),
+    );
+    expect(Object.keys(problems).sort()).toEqual(['ADMIN_API_PORT', 'ADMIN_TOKEN', 'SECRET_KEY']);
+    expect(problems.ADMIN_TOKEN).toMatch(/development default/);
+    expect(problems.SECRET_KEY).toMatch(/at least 32 characters/);
+  });
+
+  it('keeps a failed field’s own problem instead of a secret check’s', () => {
+    const problems = problemsOf(() => loadAdminApiConfig({ NODE_ENV: 'production', TRUST_PROXY_HOPS: '-1', SECRET_KEY: DEV_SECRET_KEY }));
+    expect(Object.keys(problems).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'PUBLIC_URL', 'REDIS_URL', 'SECRET_KEY', 'TRUST_PROXY_HOPS']);
+    expect(problems.ADMIN_TOKEN).toBe('is required');
+    expect(problems.SECRET_KEY).toMatch(/development default/);
+  });
+
+  it('skips the secret checks, without crashing, when NODE_ENV itself is bad', () => {
+    const problems = problemsOf(() => loadDispatcherConfig({ NODE_ENV: 'prod', SECRET_KEY: DEV_SECRET_KEY, DISPATCHER_PORT: 'x' }));
+    expect(Object.keys(problems).sort()).toEqual(['DISPATCHER_PORT', 'NODE_ENV']);
+  });
+
   it('accepts real secrets in production', () => {
     const config = loadAdminApiConfig({
       NODE_ENV: 'production',
@@ -84,6 +113,20 @@ describe('config loaders', () => {
       SECRET_KEY: 'b'.repeat(40),
     });
     expect(config.publicUrl).toBe('https://admin.example.com');
+  });
+});
+
+describe('TRUST_PROXY_HOPS', () => {
+  it('defaults to 0 (believe no X-Forwarded-For) in both HTTP services', () => {
+    expect(loadBookingApiConfig({}).trustProxyHops).toBe(0);
+    expect(loadAdminApiConfig({}).trustProxyHops).toBe(0);
+  });
+
+  it('reads a hop count and refuses anything but a whole number ≥ 0', () => {
+    expect(loadAdminApiConfig({ TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
+    for (const bad of ['-1', '1.5', 'all']) {
+      expect(problemsOf(() => loadAdminApiConfig({ TRUST_PROXY_HOPS: bad })).TRUST_PROXY_HOPS).toMatch(/whole number ≥ 0/);
+    }
   });
 });
 
