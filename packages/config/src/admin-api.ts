@@ -1,6 +1,6 @@
 import { port, str, url } from 'envalid';
 import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
-import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, parseEnv, positiveInt } from './load.ts';
+import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 
 const specs = {
   ...commonSpecs,
@@ -12,6 +12,9 @@ const specs = {
   HEALTH_POLL_INTERVAL_MS: positiveInt({ default: 30_000 }),
   LOGIN_ATTEMPTS_PER_MINUTE: positiveInt({ default: 10 }),
   EVOLUTION_TIMEOUT_MS: positiveInt({ default: 10_000 }),
+  // Proxies in front of the service whose X-Forwarded-For may be believed (0 = none). Trusting
+  // more than really exist lets a client pick its own IP and dodge the per-IP rate limit.
+  TRUST_PROXY_HOPS: nonNegativeInt({ default: 0 }),
 };
 
 export interface AdminApiConfig extends CommonConfig {
@@ -22,6 +25,7 @@ export interface AdminApiConfig extends CommonConfig {
   healthPollIntervalMs: number;
   loginAttemptsPerMinute: number;
   evolutionTimeoutMs: number;
+  trustProxyHops: number;
 }
 
 export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {
@@ -35,5 +39,6 @@ export function loadAdminApiConfig(env: Record<string, string | undefined>): Adm
     healthPollIntervalMs: e.HEALTH_POLL_INTERVAL_MS,
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     evolutionTimeoutMs: e.EVOLUTION_TIMEOUT_MS,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }
