@@ -38,7 +38,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
     forceCloseConnections: true,
     bodyLimit: 10 * 1024 * 1024,
   });
-  const store = new SimStore(options.webhook);
+  const store = new SimStore(options.webhook, options.qr);
   const webhooks = new WebhookEmitter(store, app.log);
   const control = createControl(store, webhooks);
   for (const server of options.servers ?? []) control.addServer(server);
@@ -47,6 +47,8 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
   registerSimHooks(app, store);
   app.addHook('onClose', async () => {
     store.closed = true;
+    for (const timer of store.qrTimers) clearTimeout(timer);
+    store.qrTimers.clear();
   });
   // Lets startSimulator tell the webhooks which public URL to put in `server_url`.
   app.decorate('simStore', store);

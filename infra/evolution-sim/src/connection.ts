@@ -1,6 +1,6 @@
 // Connection state changes and the webhooks Evolution emits for them.
 import { newQrCode } from './ids.ts';
-import type { InstanceRecord } from './store.ts';
+import type { InstanceRecord, SimStore } from './store.ts';
 import type { SimState } from './types.ts';
 import type { WebhookEmitter } from './webhooks.ts';
 
@@ -34,15 +34,32 @@ export function changeState(instance: InstanceRecord, state: SimState | 'refused
 }
 
 /** Starts (or keeps) a QR session: a fresh QR only when the instance was closed. */
-export function startQrSession(instance: InstanceRecord, webhooks: WebhookEmitter, number?: string) {
+export function startQrSession(store: SimStore, instance: InstanceRecord, webhooks: WebhookEmitter, number?: string) {
   if (instance.state !== 'connecting' || !instance.qr) {
     if (instance.state !== 'connecting') changeState(instance, 'connecting', webhooks);
-    instance.qr = newQrCode((instance.qr?.count ?? 0) + 1, number);
-    webhooks.emit(instance, 'QRCODE_UPDATED', {
-      qrcode: { instance: instance.name, pairingCode: instance.qr.pairingCode, code: instance.qr.code, base64: instance.qr.base64 },
-    });
+    showQr(store, instance, webhooks, (instance.qr?.count ?? 0) + 1, number);
   }
-  return instance.qr;
+  return instance.qr!;
+}
+
+/**
+ * Shows QR number `count` and lets it expire like Baileys does: an unscanned code is replaced
+ * every `ttlMs`, and after `maxCodes` of them WhatsApp refuses and the session closes.
+ */
+function showQr(store: SimStore, instance: InstanceRecord, webhooks: WebhookEmitter, count: number, number?: string): void {
+  const qr = newQrCode(count, number);
+  instance.qr = qr;
+  webhooks.emit(instance, 'QRCODE_UPDATED', {
+    qrcode: { instance: instance.name, pairingCode: qr.pairingCode, code: qr.code, base64: qr.base64 },
+  });
+  const timer = setTimeout(() => {
+    store.qrTimers.delete(timer);
+    const current = !store.closed && instance.server.instances.get(instance.name) === instance;
+    if (!current || instance.state !== 'connecting' || instance.qr !== qr) return;
+    if (count >= store.qr.maxCodes) changeState(instance, 'refused', webhooks);
+    else showQr(store, instance, webhooks, count + 1, number);
+  }, store.qr.ttlMs).unref();
+  store.qrTimers.add(timer);
 }
 
 /** A logout (API call or a 401 from WhatsApp) ends the session the way Baileys reports it. */

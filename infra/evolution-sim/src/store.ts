@@ -3,6 +3,7 @@ import { SimControlError } from './errors.ts';
 import { newToken, newUuid, type QrCode } from './ids.ts';
 import type {
   InstanceFaults,
+  QrOptions,
   ServerFaults,
   SimInstanceOptions,
   SimMessage,
@@ -92,9 +93,16 @@ export class SimStore {
   closed = false;
   /** Bumped by reset(): webhook work scheduled before it (acks, retries) is dropped, not delivered late. */
   generation = 0;
+  readonly qr: QrOptions;
+  /** Pending QR expiries, cleared when the app closes. */
+  readonly qrTimers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly initialWebhook: Partial<WebhookOptions> = {}) {
+  constructor(
+    private readonly initialWebhook: Partial<WebhookOptions> = {},
+    qr: Partial<QrOptions> = {},
+  ) {
     this.webhook = { ...defaultWebhookOptions(), ...initialWebhook };
+    this.qr = { ttlMs: 45_000, maxCodes: 30, ...qr };
   }
 
   server(name: string): ServerRecord {

@@ -87,9 +87,16 @@ export interface SimControl {
   reset(): void; // clears faults, messages, unregistered numbers
 }
 
+/** How long a QR code lives while nobody scans it, and how many are shown before WhatsApp refuses. */
+export interface QrOptions {
+  ttlMs: number /* Evolution: ~45 s */;
+  maxCodes: number /* Evolution's QRCODE_LIMIT: 30, then `refused` and the session closes */;
+}
+
 export interface SimulatorOptions {
   servers?: SimServerOptions[];
   webhook?: Partial<WebhookOptions>;
+  qr?: Partial<QrOptions>;
   logger?: boolean | object;
 }
 

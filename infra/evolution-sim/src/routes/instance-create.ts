@@ -51,7 +51,7 @@ export function createInstance(ctx: SimContext, req: EvoRequest) {
     integration,
   });
   // Evolution only opens a session at creation when asked for a QR (or given a number to pair).
-  const qr = body.qrcode === true || number ? qrView(startQrSession(instance, ctx.webhooks, number)) : undefined;
+  const qr = body.qrcode === true || number ? qrView(startQrSession(ctx.store, instance, ctx.webhooks, number)) : undefined;
 
   if (server.version === 'v1') {
     return {

@@ -11,7 +11,7 @@ import { instanceRow, qrView, stateView } from './instance-views.ts';
 function connect(instance: InstanceRecord, ctx: SimContext, number?: string) {
   if (instance.faults.connectError) return CONNECT_FAILURE;
   if (instance.state === 'open') return stateView(instance);
-  return qrView(startQrSession(instance, ctx.webhooks, number));
+  return qrView(startQrSession(ctx.store, instance, ctx.webhooks, number));
 }
 
 function fetchInstances(store: SimStore, req: EvoRequest) {
