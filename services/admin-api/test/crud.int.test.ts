@@ -144,4 +144,39 @@ describe('tenants, Evolution APIs and WhatsApp instances CRUD', () => {
     expect(all.items).toHaveLength(2);
     await t.close();
   });
+
+  test('WhatsApp list is paged: total and nextOffset say when there is more, and following them returns every instance once', async ({ env }) => {
+    await resetData(env);
+    const t = await startAdminApi(env);
+    const server = (await t.app.inject({ method: 'POST', url: '/v1/evolution-apis', headers: auth, payload: { name: 'Evolution API 1', url: 'http://e.example', apiKey: 'k' } })).json();
+    for (let i = 0; i < 5; i++) {
+      const status = i < 3 ? 'connected' : 'disconnected';
+      const res = await t.app.inject({ method: 'POST', url: '/v1/whatsapp-instances', headers: auth, payload: { evolutionApiId: server.id, phoneNumber: `1198765000${i}`, displayName: `WA ${i}`, status } });
+      expect(res.statusCode).toBe(201);
+    }
+
+    const seen: string[] = [];
+    let offset: number | null = 0;
+    while (offset !== null) {
+      const page = (await t.app.inject({ url: `/v1/whatsapp-instances?limit=2&offset=${offset}`, headers: auth })).json();
+      expect(page.total).toBe(5);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((i: { id: string }) => i.id));
+      offset = page.nextOffset;
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
+
+    // The default page holds everything here: nothing more to fetch. Filters count too.
+    expect((await t.app.inject({ url: '/v1/whatsapp-instances', headers: auth })).json()).toMatchObject({ total: 5, nextOffset: null });
+    const connected = (await t.app.inject({ url: '/v1/whatsapp-instances?status=connected&limit=2', headers: auth })).json();
+    expect(connected).toMatchObject({ total: 3, nextOffset: 2 });
+    expect((await t.app.inject({ url: '/v1/whatsapp-instances?offset=10', headers: auth })).json()).toEqual({ items: [], total: 5, nextOffset: null });
+
+    // /docs shows the paging fields.
+    const spec = (await t.app.inject({ url: '/openapi.json', headers: auth })).json();
+    const listed = spec.paths['/v1/whatsapp-instances'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(listed.properties)).toEqual(['items', 'total', 'nextOffset']);
+    await t.close();
+  });
 });

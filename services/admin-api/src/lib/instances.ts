@@ -1,6 +1,6 @@
 import { notFound } from '@bora/core';
 import { evolutionApis, tenants, whatsappInstances, type Db, type InstanceStatus } from '@bora/db';
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
 import { iso } from '../schemas/common.ts';
 
 export interface InstanceFilter {
@@ -12,19 +12,24 @@ export interface InstanceFilter {
   offset?: number;
 }
 
-/** Instances with their server's name and tenant's slug, as every instance route answers them. */
-export async function findInstances(db: Db, filter: InstanceFilter) {
+function whereOf(filter: InstanceFilter): SQL | undefined {
   const where: SQL[] = [];
   if (filter.id) where.push(eq(whatsappInstances.id, filter.id));
   if (filter.status) where.push(eq(whatsappInstances.status, filter.status));
   if (filter.evolutionApiId) where.push(eq(whatsappInstances.evolutionApiId, filter.evolutionApiId));
   if (filter.tenantSlug) where.push(eq(tenants.slug, filter.tenantSlug));
+  return and(...where);
+}
+
+/** Instances with their server's name and tenant's slug, as every instance route answers them. */
+export async function findInstances(db: Db, filter: InstanceFilter) {
   const rows = await db
     .select({ instance: whatsappInstances, evolutionApiName: evolutionApis.name, tenantSlug: tenants.slug })
     .from(whatsappInstances)
     .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
     .leftJoin(tenants, eq(tenants.id, whatsappInstances.tenantId))
-    .where(and(...where))
+    .where(whereOf(filter))
+    // instanceName is unique, so the order is total and offset pages neither repeat nor skip.
     .orderBy(desc(evolutionApis.priority), asc(evolutionApis.name), desc(whatsappInstances.isPrimary), asc(whatsappInstances.instanceName))
     .limit(filter.limit ?? 1000)
     .offset(filter.offset ?? 0);
@@ -45,6 +50,17 @@ export async function findInstances(db: Db, filter: InstanceFilter) {
 }
 
 export type InstanceView = Awaited<ReturnType<typeof findInstances>>[number];
+
+/** How many instances match the filter, ignoring limit and offset (for paging). */
+export async function countInstances(db: Db, filter: InstanceFilter): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(whatsappInstances)
+    .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
+    .leftJoin(tenants, eq(tenants.id, whatsappInstances.tenantId))
+    .where(whereOf(filter));
+  return row?.n ?? 0;
+}
 
 /** `undefined`/`null` slug = a shared platform sender (no tenant). */
 export async function tenantIdOf(db: Db, slug: string | null | undefined): Promise<string | null> {

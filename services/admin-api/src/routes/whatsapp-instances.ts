@@ -7,11 +7,11 @@ import type { AdminApiDeps } from '../deps.ts';
 import { mapDbError } from '../lib/db-errors.ts';
 import { errorFields, evolutionFailure, withServerClient } from '../lib/evolution.ts';
 import { notifyFleetChanged } from '../lib/fleet.ts';
-import { findInstances, findInstanceWithServer, instanceNotFound, tenantIdOf } from '../lib/instances.ts';
+import { countInstances, findInstances, findInstanceWithServer, instanceNotFound, tenantIdOf } from '../lib/instances.ts';
 import { demoteOtherPrimary } from '../lib/placement.ts';
 import { authErrors, ErrorResponse, IdParams, Uuid } from '../schemas/common.ts';
 import { Slug } from '../schemas/tenant.ts';
-import { InstancePatch, InstanceStatus, InstanceView } from '../schemas/whatsapp-instance.ts';
+import { InstancePage, InstancePatch, InstanceStatus, InstanceView } from '../schemas/whatsapp-instance.ts';
 
 const tags = ['whatsapp-instances'];
 
@@ -24,6 +24,7 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
         schema: {
           tags,
           summary: 'Listar WhatsApps (?status=connected é o get_connected_whatsapps do documento original)',
+          description: 'Paginado por limit/offset: `total` diz quantos há com estes filtros e `nextOffset`, quando não é null, é o offset da próxima página.',
           querystring: Type.Object({
             status: Type.Optional(InstanceStatus),
             evolutionApiId: Type.Optional(Uuid),
@@ -31,10 +32,14 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
             limit: Type.Integer({ minimum: 1, maximum: 20_000, default: 1000 }),
             offset: Type.Integer({ minimum: 0, default: 0 }),
           }),
-          response: { 200: Type.Object({ items: Type.Array(InstanceView) }), ...authErrors },
+          response: { 200: InstancePage, ...authErrors },
         },
       },
-      async (request) => ({ items: await findInstances(db, request.query) }),
+      async (request) => {
+        const [items, total] = await Promise.all([findInstances(db, request.query), countInstances(db, request.query)]);
+        const reached = request.query.offset + items.length;
+        return { items, total, nextOffset: reached < total ? reached : null };
+      },
     );
 
     app.get(

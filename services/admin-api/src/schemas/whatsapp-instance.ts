@@ -45,6 +45,13 @@ export const InstanceView = Type.Object({
   updatedAt: Timestamp,
 });
 
+/** One page of the list; `items` is what callers had before paging was made explicit. */
+export const InstancePage = Type.Object({
+  items: Type.Array(InstanceView),
+  total: Type.Integer({ minimum: 0, description: 'Quantos WhatsApps atendem aos filtros, em todas as páginas' }),
+  nextOffset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'offset da próxima página; null quando esta é a última' }),
+});
+
 /** `{base64, code, pairingCode}` while pairing, `{state:'open'}` once the number is connected. */
 export const QrView = Type.Object({
   state: Type.Optional(Type.String()),
