@@ -53,10 +53,11 @@ describe('dispatcher: the happy path and failover', () => {
       expect(sim.control.messages().map((m) => m.instance)).toEqual(['shared-01']);
       const [instance] = await env.db.sql`select status from whatsapp_instances where id = ${instanceIds['own-01']!}`;
       expect(instance!.status).toBe('disconnected');
-      const attempts = await env.db.sql`select outcome, error_code from delivery_attempts where notification_id = ${notification.id} order by id`;
+      const attempts = await env.db.sql`select outcome, error_code, error_message from delivery_attempts where notification_id = ${notification.id} order by id`;
+      // Operators read attempts (admin-api GET /v1/messages/:id): the reason is in pt-BR.
       expect(attempts).toEqual([
-        { outcome: 'failed', error_code: 'INSTANCE_NOT_CONNECTED' },
-        { outcome: 'sent', error_code: null },
+        { outcome: 'failed', error_code: 'INSTANCE_NOT_CONNECTED', error_message: expect.stringMatching(/^A instância .*own-01.* não está conectada ao WhatsApp$/) },
+        { outcome: 'sent', error_code: null, error_message: null },
       ]);
     } finally {
       await dispatcher.close();
@@ -77,6 +78,11 @@ describe('dispatcher: the happy path and failover', () => {
       expect(row.attempts).toBe(1);
       expect(row.last_error_code).toBe('NUMBER_NOT_ON_WHATSAPP');
       expect(row.last_error_message).toMatch(/WhatsApp/);
+      const attempts = await env.db.sql`select error_code, error_message from delivery_attempts where notification_id = ${notification.id}`;
+      expect(attempts).toHaveLength(1);
+      expect(attempts[0]!.error_code).toBe('NUMBER_NOT_ON_WHATSAPP');
+      expect(attempts[0]!.error_message).toMatch(/^O número .* não tem WhatsApp$/);
+      expect(attempts[0]!.error_message).toBe(row.last_error_message);
       const job = await dispatcher.queue.getJob(notification.id);
       expect(await job?.getState()).toBe('failed');
     } finally {
