@@ -3,6 +3,7 @@ import { isEvolutionError, type EvolutionError, type SendTextResult } from '@bor
 import type { Logger } from '@bora/logger';
 import { parseNotificationJob, type NotificationJob } from '@bora/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { attemptRecord, technicalDetail, UNEXPECTED_SEND_ERROR } from './attempt.ts';
 import { backoffDelay } from './backoff.ts';
 import type { CircuitBreaker } from './circuit.ts';
 import type { ClientPool } from './clients.ts';
@@ -141,17 +142,20 @@ export function createProcessor(deps: ProcessorDeps) {
         const latencyMs = Math.round(performance.now() - started);
         const evolution = asEvolutionError(error);
         const code = evolution?.code ?? 'UNEXPECTED';
-        attempts.push(attempt(claimed, candidate, latencyMs, evolution, error));
+        attempts.push(attemptRecord(claimed, candidate, latencyMs, { error: evolution }));
         deps.metrics.sendErrors.inc({ server: server.name, code });
-        failure = { code, message: evolution?.userMessage ?? 'Erro inesperado ao enviar' };
+        failure = { code, message: evolution?.userMessage ?? UNEXPECTED_SEND_ERROR };
+        // The technical (English) detail goes to the logs only; the ledger keeps the pt-BR text.
+        const sendLog = log.child({ evolutionApiId: server.id, instance: candidate.instanceName, code, detail: technicalDetail(evolution, error) });
+        if (!evolution) sendLog.error({ err: error }, 'send failed with an unexpected error');
         const scope = evolution?.scope ?? 'server';
         if (scope === 'recipient' || scope === 'request') {
           await deps.ledger.markFailed(id, { ...failure, text }, attempts);
           deps.metrics.failed.inc({ server: server.name, code });
-          log.warn({ evolutionApiId: server.id, code }, 'message failed for good: the recipient or the request is at fault');
+          sendLog.warn('message failed for good: the recipient or the request is at fault');
           throw new UnrecoverableError(failure.message);
         }
-        await handleSenderFailure(scope, server, candidate, evolution, log);
+        await handleSenderFailure(scope, server, candidate, evolution, sendLog);
         continue;
       }
       // The message is out. From here no error may look like a send failure (that would fail over
@@ -159,7 +163,7 @@ export function createProcessor(deps: ProcessorDeps) {
       // sweeper will send it again: retry it through a Postgres restart.
       const latencyMs = Math.round(performance.now() - started);
       deps.metrics.sendLatency.observe({ server: server.name }, latencyMs / 1000);
-      attempts.push(attempt(claimed, candidate, latencyMs));
+      attempts.push(attemptRecord(claimed, candidate, latencyMs));
       await noteSuccess(server, log).catch((err: unknown) => log.warn({ err }, 'could not record the server answering'));
       const sent = { text, serverId: server.id, instanceId: candidate.instanceId, messageId: result.keyId, remoteJid: result.remoteJid };
       await retryWrite(() => deps.ledger.markSent(id, sent, attempts), leaseEnds - 1_000, (err) =>
@@ -217,56 +221,28 @@ export function createProcessor(deps: ProcessorDeps) {
     }
   }
 
-  async function handleSenderFailure(
-    scope: string,
-    server: SenderServer,
-    candidate: RouteCandidate,
-    error: EvolutionError | undefined,
-    log: Logger,
-  ): Promise<void> {
+  /** `log` already carries the server, instance, code and technical detail of the failed send. */
+  async function handleSenderFailure(scope: string, server: SenderServer, candidate: RouteCandidate, error: EvolutionError | undefined, log: Logger): Promise<void> {
     if (scope === 'instance') {
-      log.warn({ evolutionApiId: server.id, instance: candidate.instanceName, code: error?.code }, 'instance cannot send; marked disconnected, failing over');
+      log.warn('instance cannot send; marked disconnected, failing over');
       await deps.fleet.markInstanceDisconnected(candidate.instanceId);
       return;
     }
     if (scope === 'auth') {
-      log.error(
-        { evolutionApiId: server.id, server: server.name, code: error?.code },
-        'Evolution server rejected our API key: routing to it stopped until an operator fixes the key',
-      );
-      await deps.fleet.markServerUnauthorized(server.id, error?.userMessage ?? 'API key rejected');
+      log.error({ server: server.name }, 'Evolution server rejected our API key: routing to it stopped until an operator fixes the key');
+      await deps.fleet.markServerUnauthorized(server.id, error?.userMessage ?? 'Chave de API rejeitada pelo servidor Evolution');
       return;
     }
     suspects.add(server.id);
     if (await deps.circuit.recordFailure(server.id)) {
       deps.metrics.circuitTransitions.inc({ server: server.name, to: 'open' });
-      log.warn({ evolutionApiId: server.id, server: server.name }, 'circuit opened: server failing, routing around it');
+      log.warn({ server: server.name }, 'circuit opened: server failing, routing around it');
     } else {
-      log.warn({ evolutionApiId: server.id, code: error?.code }, 'server error; failing over');
+      log.warn('server error; failing over');
     }
   }
 }
 
 function nameOf(servers: ReadonlyMap<string, SenderServer>, id: string | null): string {
   return (id && servers.get(id)?.name) || 'none';
-}
-
-function attempt(
-  n: ClaimedNotification,
-  candidate: RouteCandidate,
-  latencyMs: number,
-  error?: EvolutionError,
-  raw?: unknown,
-): AttemptRecord {
-  return {
-    attempt: n.attempts,
-    evolutionApiId: candidate.serverId,
-    whatsappInstanceId: candidate.instanceId,
-    outcome: raw === undefined ? 'sent' : 'failed',
-    errorCode: raw === undefined ? null : (error?.code ?? 'UNEXPECTED'),
-    errorScope: error?.scope ?? (raw === undefined ? null : 'server'),
-    errorMessage: raw === undefined ? null : (error?.message ?? String((raw as Error)?.message ?? raw)).slice(0, 500),
-    httpStatus: error?.httpStatus ?? null,
-    latencyMs,
-  };
 }
