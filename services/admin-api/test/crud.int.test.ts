@@ -158,10 +158,10 @@ describe('tenants, Evolution APIs and WhatsApp instances CRUD', () => {
     const seen: string[] = [];
     let offset: number | null = 0;
     while (offset !== null) {
-      const page = (await t.app.inject({ url: `/v1/whatsapp-instances?limit=2&offset=${offset}`, headers: auth })).json();
+      const page: { items: { id: string }[]; total: number; nextOffset: number | null } = (await t.app.inject({ url: `/v1/whatsapp-instances?limit=2&offset=${offset}`, headers: auth })).json();
       expect(page.total).toBe(5);
       expect(page.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.items.map((i: { id: string }) => i.id));
+      seen.push(...page.items.map((i) => i.id));
       offset = page.nextOffset;
     }
     expect(seen).toHaveLength(5);
