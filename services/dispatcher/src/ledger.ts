@@ -42,15 +42,24 @@ export type Unclaimable = { reason: 'missing' } | { reason: 'done'; status: stri
 export function createLedger(db: DbHandle, leaseMs: number) {
   const { sql } = db;
 
-  async function claim(id: string): Promise<ClaimedNotification | Unclaimable> {
+  /**
+   * `reopenFailed`: the job was re-run by an operator after it failed (a bull-board retry), so a
+   * `failed` row starts over with a fresh attempt budget, as admin-api's retry does — in the same
+   * guarded statement, so a `sent` or `cancelled` row is never touched.
+   */
+  async function claim(id: string, options: { reopenFailed?: boolean } = {}): Promise<ClaimedNotification | Unclaimable> {
+    const reopen = options.reopenFailed === true;
     const rows = await sql`
       with claimed as (
         update notifications
-           set status = 'sending', attempts = attempts + 1, updated_at = now(),
+           set status = 'sending', updated_at = now(),
+               attempts = case when status = 'failed' then 1 else attempts + 1 end,
+               due_at = case when status = 'failed' then now() else due_at end,
+               failed_at = case when status = 'failed' then null else failed_at end,
                lease_until = now() + ${leaseMs} * interval '1 millisecond'
          where id = ${id}
            and due_at <= now() + interval '1 second'
-           and (status in ('pending', 'queued') or (status = 'sending' and lease_until < now()))
+           and (status in ('pending', 'queued') or (status = 'sending' and lease_until < now()) or (${reopen}::boolean and status = 'failed'))
         returning *
       )
       select c.id, c.tenant_id, c.kind, c.recipient, c.text, c.attempts, c.forced_evolution_api_id,

@@ -91,7 +91,12 @@ export function createProcessor(deps: ProcessorDeps) {
     const id = data.notificationId;
     const log = deps.logger.child({ notificationId: id });
 
-    const claimed = await deps.ledger.claim(id);
+    // BullMQ counts an attempt only when a job finishes (our delays skip it, and a notification
+    // job has a single BullMQ attempt), and a finished job runs again only through `job.retry` —
+    // bull-board's retry button. A row that job left `failed` is then the operator's to reopen.
+    const retriedByOperator = job.attemptsMade > 0;
+    if (retriedByOperator) log.info({ attemptsMade: job.attemptsMade }, 'job re-run after it had finished (an operator retry): a failed row starts over');
+    const claimed = await deps.ledger.claim(id, { reopenFailed: retriedByOperator });
     const leaseEnds = Date.now() + deps.leaseMs;
     if ('reason' in claimed) {
       if (claimed.reason === 'not-due') await delayJob(job, token, claimed.dueAt.getTime());
