@@ -33,11 +33,12 @@ function serializeRequest(request: FastifyRequest) {
 
 /** The admin-api as a value: routes and plugins, no listening, no process handling. */
 export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
-  const trustProxyHops = deps.trustProxyHops ?? 0;
+  const { trustProxyHops } = deps.config;
   const app = Fastify({
     loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }),
     bodyLimit: 256 * 1024,
-    // Believe X-Forwarded-For only for the configured number of hops (proxy-addr semantics).
+    // Believe X-Forwarded-For only for TRUST_PROXY_HOPS hops (proxy-addr semantics; default 0):
+    // request.ip keys the failed-login budget, so trusting any header would let a client rotate it.
     trustProxy: (_address: string, hop: number) => hop < trustProxyHops,
     requestIdHeader: 'x-request-id',
     frameworkErrors,

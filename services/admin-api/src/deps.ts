@@ -17,11 +17,4 @@ export interface AdminApiDeps {
    * leave it off and call `pollFleetHealth` themselves, so no timer races their assertions.
    */
   healthPoll?: boolean;
-  /**
-   * Proxies in front of the service whose X-Forwarded-For may be believed (default 0: none).
-   * `request.ip` keys the failed-login budget, so trusting more hops than really exist would let
-   * a client pick its own IP per attempt. `server.ts` will pass `config.trustProxyHops` once
-   * `loadAdminApiConfig` reads TRUST_PROXY_HOPS.
-   */
-  trustProxyHops?: number;
 }

@@ -117,8 +117,8 @@ describe('admin-api authentication', () => {
     await close();
   });
 
-  test('with one trusted proxy hop, clients behind the proxy are told apart by X-Forwarded-For', async ({ env }) => {
-    const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' }, { trustProxyHops: 1 });
+  test('with TRUST_PROXY_HOPS=1, clients behind the proxy are told apart by X-Forwarded-For', async ({ env }) => {
+    const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3', TRUST_PROXY_HOPS: '1' });
     // The proxy appends the address it saw last; anything a client put before it is not believed.
     const attempt = (token: string, forwardedFor: string) =>
       app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
