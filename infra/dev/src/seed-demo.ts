@@ -1,7 +1,7 @@
 import { decryptSecret, encryptSecret, randomToken } from '@bora/core';
-import { createDb, FLEET_CHANGED_CHANNEL, evolutionApis, tenants, whatsappInstances } from '@bora/db';
+import { createDb, FLEET_CHANGED_CHANNEL, evolutionApis, tenants, whatsappInstances, type Db, type EvolutionApi } from '@bora/db';
 import { eq } from 'drizzle-orm';
-import { DEMO_SERVERS, DEMO_TENANT, type DemoInstance } from './demo-fleet.ts';
+import { DEMO_SERVERS, DEMO_TENANT, type DemoInstance, type DemoServer } from './demo-fleet.ts';
 
 export interface SeededServer {
   id: string;
@@ -13,10 +13,52 @@ export interface SeededServer {
 
 const STATUS = { open: 'connected', connecting: 'connecting', close: 'disconnected' } as const;
 
+function opens(stored: string, secretKey: string): boolean {
+  try {
+    decryptSecret(stored, secretKey);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One demo server, inserted once. On later runs only what this run's configuration decides is
+ * brought up to date: the URL (it carries SIM_PORT), and the encrypted key and webhook secret when
+ * SECRET_KEY changed and they no longer decrypt. Operator edits (priority, capacity, active, a
+ * key set through admin-api) are kept.
+ */
+async function ensureServer(db: Db, server: DemoServer, url: string, secretKey: string): Promise<EvolutionApi> {
+  await db
+    .insert(evolutionApis)
+    .values({
+      name: server.name,
+      url,
+      apiKeyEncrypted: encryptSecret(server.apiKey, secretKey),
+      webhookSecretEncrypted: encryptSecret(randomToken(), secretKey),
+      capacity: 20,
+      priority: server.priority,
+    })
+    .onConflictDoNothing({ target: evolutionApis.name });
+  const [row] = await db.select().from(evolutionApis).where(eq(evolutionApis.name, server.name));
+  const patch: Partial<EvolutionApi> = {};
+  if (row!.url !== url) patch.url = url;
+  if (!opens(row!.apiKeyEncrypted, secretKey)) patch.apiKeyEncrypted = encryptSecret(server.apiKey, secretKey);
+  if (!opens(row!.webhookSecretEncrypted, secretKey)) patch.webhookSecretEncrypted = encryptSecret(randomToken(), secretKey);
+  if (Object.keys(patch).length === 0) return row!;
+  const [updated] = await db
+    .update(evolutionApis)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(evolutionApis.id, row!.id))
+    .returning();
+  return updated!;
+}
+
 /**
  * Inserts the demo fleet unless it is already there (matched by tenant slug, server name and
- * instance name), so running `pnpm start` again never duplicates it. Returns what the simulator
- * needs: each server's id, key and webhook secret.
+ * instance name), so running `pnpm start` again never duplicates it; a server's URL follows the
+ * simulator's current port (see `ensureServer`). Returns what the simulator needs: each server's
+ * id, key and webhook secret.
  */
 export async function seedDemo(databaseUrl: string, secretKey: string, simUrl: string): Promise<SeededServer[]> {
   const handle = createDb(databaseUrl, { max: 2, applicationName: 'bora-dev-seed' });
@@ -26,23 +68,12 @@ export async function seedDemo(databaseUrl: string, secretKey: string, simUrl: s
     const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, DEMO_TENANT.slug));
     const seeded: SeededServer[] = [];
     for (const server of DEMO_SERVERS) {
-      await db
-        .insert(evolutionApis)
-        .values({
-          name: server.name,
-          url: `${simUrl}/${server.simName}`,
-          apiKeyEncrypted: encryptSecret(server.apiKey, secretKey),
-          webhookSecretEncrypted: encryptSecret(randomToken(), secretKey),
-          capacity: 20,
-          priority: server.priority,
-        })
-        .onConflictDoNothing({ target: evolutionApis.name });
-      const [row] = await db.select().from(evolutionApis).where(eq(evolutionApis.name, server.name));
+      const row = await ensureServer(db, server, `${simUrl}/${server.simName}`, secretKey);
       for (const instance of server.instances) {
         await db
           .insert(whatsappInstances)
           .values({
-            evolutionApiId: row!.id,
+            evolutionApiId: row.id,
             tenantId: instance.owner === 'tenant' ? tenant!.id : null,
             instanceName: instance.name,
             phoneNumber: instance.phone,
@@ -53,10 +84,10 @@ export async function seedDemo(databaseUrl: string, secretKey: string, simUrl: s
           .onConflictDoNothing();
       }
       seeded.push({
-        id: row!.id,
+        id: row.id,
         simName: server.simName,
-        apiKey: decryptSecret(row!.apiKeyEncrypted, secretKey),
-        webhookSecret: decryptSecret(row!.webhookSecretEncrypted, secretKey),
+        apiKey: decryptSecret(row.apiKeyEncrypted, secretKey),
+        webhookSecret: decryptSecret(row.webhookSecretEncrypted, secretKey),
         instances: server.instances,
       });
     }
