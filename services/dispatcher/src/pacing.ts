@@ -2,8 +2,10 @@ import type { Redis } from 'ioredis';
 
 // Per instance, two timestamps on Redis' clock (one clock for every replica):
 //   last = when the instance last actually sent; next = the next slot not yet promised.
-// Without a held slot (ARGV[2] = 0): promise the earliest slot ≥ now, ≥ next and ≥ last + gap;
-//   if it is now, record the send and answer 0; otherwise answer the slot (a negative number).
+// Without a held slot (ARGV[2] = 0): the earliest slot ≥ now, ≥ next and ≥ last + gap. If it is
+//   further than the caller's maximum wait (ARGV[3] ≥ 0), promise nothing and answer how far it is
+//   (a positive number); else promise it: if it is now, record the send and answer 0, otherwise
+//   answer the slot (a negative number).
 // With a held slot: go when both the slot and the spacing since the last real send have come
 //   (record it, answer 0); else answer the milliseconds still to wait (positive).
 const PACE = `
@@ -23,6 +25,10 @@ if held > 0 then
 end
 local nextFree = tonumber(redis.call('GET', KEYS[2]) or '0')
 local slot = math.max(now, nextFree, last + gap)
+local maxWait = tonumber(ARGV[3])
+if maxWait >= 0 and slot - now > maxWait then
+  return slot - now
+end
 redis.call('SET', KEYS[2], slot + gap, 'PX', slot - now + ttl)
 if slot == now then
   redis.call('SET', KEYS[1], now, 'PX', ttl)
@@ -36,12 +42,17 @@ export interface PacingOptions {
   jitterMs: number;
 }
 
-export type PaceAnswer = { go: true } | { go: false; slot: number; waitMs: number };
+/** go: send now (recorded); a slot: promised to the caller, come back then; busy: nothing promised. */
+export type PaceAnswer = { go: true } | { go: false; slot: number; waitMs: number } | { go: false; busy: true; waitMs: number };
 
 export interface Pacer {
   readonly enabled: boolean;
-  /** Asks to send now; if the instance is busy, promises its next slot instead. */
-  request(instanceId: string): Promise<PaceAnswer>;
+  /**
+   * Asks to send now; if the instance is busy, promises its next slot instead — unless that slot
+   * is further than `maxWaitMs`: then nothing is reserved (a slot promised and abandoned would
+   * hold the instance idle) and the answer is `busy`.
+   */
+  request(instanceId: string, options?: { maxWaitMs?: number }): Promise<PaceAnswer>;
   /** For a job waking at its promised slot: 0 = send now (recorded), else ms still to wait. */
   redeem(instanceId: string, slot: number): Promise<number>;
 }
@@ -58,16 +69,19 @@ export function createPacer(redis: Redis, prefix: string, options: PacingOptions
   const keys = (id: string) => [`${prefix}:pace:${id}:last`, `${prefix}:pace:${id}:next`];
   return {
     enabled,
-    async request(instanceId) {
+    async request(instanceId, requestOptions) {
       if (!enabled) return { go: true };
-      const answer = Number(await redis.eval(PACE, 2, ...keys(instanceId), gap(), 0));
+      const max = requestOptions?.maxWaitMs;
+      const maxWait = max === undefined || !Number.isFinite(max) ? -1 : Math.max(0, Math.floor(max));
+      const answer = Number(await redis.eval(PACE, 2, ...keys(instanceId), gap(), 0, maxWait));
       if (answer === 0) return { go: true };
+      if (answer > 0) return { go: false, busy: true, waitMs: answer };
       const slot = -answer;
       return { go: false, slot, waitMs: Math.max(1, slot - Date.now()) };
     },
     async redeem(instanceId, slot) {
       if (!enabled) return 0;
-      return Number(await redis.eval(PACE, 2, ...keys(instanceId), options.minIntervalMs, slot));
+      return Number(await redis.eval(PACE, 2, ...keys(instanceId), options.minIntervalMs, slot, -1));
     },
   };
 }

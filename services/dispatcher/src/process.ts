@@ -124,7 +124,10 @@ export function createProcessor(deps: ProcessorDeps) {
     for (const [position, candidate] of decision.candidates.entries()) {
       const server = view.servers.get(candidate.serverId);
       if (!server) continue;
-      const pace = await paceFor(job.data, candidate);
+      // The best sender may promise any slot (the job is delayed to it); a failover sender only
+      // one near enough to wait for inline, so a far one is not reserved and then left unused.
+      const pace = await paceFor(job.data, candidate, position === 0 ? undefined : deps.maxInlinePaceWaitMs);
+      if (pace === 'busy') continue;
       if (pace) {
         if (position === 0) {
           // The best sender is busy: come back at its promised slot, without spending an attempt.
@@ -133,8 +136,6 @@ export function createProcessor(deps: ProcessorDeps) {
           await job.updateData({ notificationId: id, paced: { instanceId: candidate.instanceId, at: pace.slot } });
           await delayJob(job, token, Date.now() + pace.waitMs);
         }
-        // A failover sender: wait inline for a near slot, skip a far one.
-        if (pace.waitMs > deps.maxInlinePaceWaitMs) continue;
         await new Promise((resolve) => setTimeout(resolve, pace.waitMs));
         if (!(await redeemSlot(candidate.instanceId, pace.slot))) continue;
       }
@@ -192,8 +193,8 @@ export function createProcessor(deps: ProcessorDeps) {
     return delayJob(job, token, Date.now() + delay);
   }
 
-  /** undefined = send now; else the promised slot and how long until it. */
-  async function paceFor(data: NotificationJob, candidate: RouteCandidate): Promise<{ slot: number; waitMs: number } | undefined> {
+  /** undefined = send now; 'busy' = no slot within maxWaitMs; else the promised slot and how long until it. */
+  async function paceFor(data: NotificationJob, candidate: RouteCandidate, maxWaitMs?: number): Promise<{ slot: number; waitMs: number } | 'busy' | undefined> {
     if (!deps.pacer.enabled) return undefined;
     const held = data.paced;
     if (held && held.instanceId === candidate.instanceId) {
@@ -201,8 +202,9 @@ export function createProcessor(deps: ProcessorDeps) {
       // This job was promised a slot of that instance before its delay: redeem it.
       if (await redeemSlot(candidate.instanceId, held.at)) return undefined;
     }
-    const answer = await deps.pacer.request(candidate.instanceId);
-    return answer.go ? undefined : { slot: answer.slot, waitMs: answer.waitMs };
+    const answer = await deps.pacer.request(candidate.instanceId, { maxWaitMs });
+    if (answer.go) return undefined;
+    return 'busy' in answer ? 'busy' : { slot: answer.slot, waitMs: answer.waitMs };
   }
 
   /** Redeems a promised slot, waiting inline for the little lateness a predecessor may add. */
