@@ -16,8 +16,18 @@ export interface SweeperDeps {
   intervalMs: number;
   /** Replica identity for leader election. */
   owner: string;
+  /** Rows per statement (lease recovery and each page of due rows). */
   batchSize?: number;
+  /**
+   * Pages of due rows read per sweep. A paced backlog can hold far more due rows (with live jobs)
+   * than one page; the relay pages through them by (due_at, id), remembering where it stopped, so
+   * a row whose job was lost is found within ⌈due rows / (batchSize × maxPagesPerSweep)⌉ + 1 sweeps.
+   */
+  maxPagesPerSweep?: number;
 }
+
+/** Job sets (sorted by score) whose members are certainly still to run. */
+const LIVE_SETS = ['delayed', 'prioritized'] as const;
 
 // Renews the leadership only if we still hold it (compare-and-set).
 const RENEW = `
@@ -38,6 +48,11 @@ export function createSweeper(deps: SweeperDeps) {
   const { sql } = deps.db;
   const leaderKey = `${deps.prefix}:sweeper:leader`;
   const batch = deps.batchSize ?? 1000;
+  const maxPages = deps.maxPagesPerSweep ?? 10;
+  const jobKey = (id: string) => `${deps.prefix}:${NOTIFICATIONS_QUEUE}:${id}`;
+  // Where the last sweep stopped paging; undefined = start from the most overdue row. Kept in
+  // memory: a new leader starting over only repeats work, it never skips rows.
+  let cursor: { dueAt: string; id: string } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -62,22 +77,56 @@ export function createSweeper(deps: SweeperDeps) {
   }
 
   async function enqueueMissing(): Promise<number> {
-    const rows = await sql<{ id: string; due_at: Date | string; stale: boolean }[]>`
-      select id, due_at, updated_at < now() - interval '2 minutes' as stale from notifications
-       where status in ('pending', 'queued') and due_at <= now() + interval '5 seconds'
-       order by due_at limit ${batch}`;
+    let enqueued = 0;
+    for (let page = 0; page < maxPages; page++) {
+      const rows = await duePage(cursor);
+      enqueued += await relayPage(rows);
+      // A short page is the end of the due rows: the next sweep starts over from the front.
+      cursor = rows.length < batch ? undefined : { dueAt: rows.at(-1)!.cursor_at, id: rows.at(-1)!.id };
+      if (!cursor) break;
+    }
+    return enqueued;
+  }
+
+  type DueRow = { id: string; due_at: Date | string; cursor_at: string; stale: boolean };
+
+  /** One page of due rows after the cursor; `cursor_at` is due_at as text, at full precision. */
+  function duePage(after: { dueAt: string; id: string } | undefined) {
+    // `due_at >= x and (due_at > x or id > y)` rather than a row comparison: it can use the
+    // partial index on due_at.
+    const past = after
+      ? sql`and due_at >= ${after.dueAt}::timestamptz and (due_at > ${after.dueAt}::timestamptz or id > ${after.id})`
+      : sql``;
+    return sql<DueRow[]>`
+      select id, due_at, due_at::text as cursor_at, updated_at < now() - interval '2 minutes' as stale from notifications
+       where status in ('pending', 'queued') and due_at <= now() + interval '5 seconds' ${past}
+       order by due_at, id limit ${batch}`;
+  }
+
+  async function relayPage(rows: DueRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    // One pipelined EXISTS per row: is its job hash still in Redis?
+    // One pipeline: is each job hash still in Redis, and for a row long due, is its job delayed
+    // (alive, as a paced backlog's jobs are)? Only the others are worth a closer look below.
     const pipeline = deps.redis.pipeline();
-    for (const row of rows) pipeline.exists(`${deps.prefix}:${NOTIFICATIONS_QUEUE}:${row.id}`);
-    const results = (await pipeline.exec()) ?? [];
-    const missing = rows.filter((_, i) => Number(results[i]?.[1] ?? 0) === 0);
+    for (const row of rows) {
+      pipeline.exists(jobKey(row.id));
+      if (row.stale) for (const set of LIVE_SETS) pipeline.zscore(`${deps.prefix}:${NOTIFICATIONS_QUEUE}:${set}`, row.id);
+    }
+    const results = ((await pipeline.exec()) ?? []).map(([, value]) => value);
+    const missing: DueRow[] = [];
+    const doubtful: DueRow[] = [];
+    let i = 0;
+    for (const row of rows) {
+      const exists = Number(results[i++] ?? 0) === 1;
+      if (!exists) missing.push(row);
+      if (!row.stale) continue;
+      const live = LIVE_SETS.map(() => results[i++]).some((score) => score !== null && score !== undefined);
+      if (exists && !live) doubtful.push(row);
+    }
     await enqueueNotifications(deps.queue, missing.map((r) => ({ id: r.id, dueAt: toDate(r.due_at) })));
     // A row long due whose job still exists may hold a finished job (completed while another
     // replica had the row): requeue replaces finished jobs and leaves live ones alone.
-    for (const [i, row] of rows.entries()) {
-      if (row.stale && Number(results[i]?.[1] ?? 0) === 1) await requeueNotification(deps.queue, { id: row.id, dueAt: toDate(row.due_at) });
-    }
+    for (const row of doubtful) await requeueNotification(deps.queue, { id: row.id, dueAt: toDate(row.due_at) });
     if (missing.length > 0) {
       await sql`update notifications set status = 'queued', updated_at = now() where id = any(${missing.map((r) => r.id)}) and status = 'pending'`;
       deps.metrics.swept.inc(missing.length);
