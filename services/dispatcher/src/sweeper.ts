@@ -93,7 +93,7 @@ export function createSweeper(deps: SweeperDeps) {
   /** One page of due rows after the cursor; `cursor_at` is due_at as text, at full precision. */
   function duePage(after: { dueAt: string; id: string } | undefined) {
     // `due_at >= x and (due_at > x or id > y)` rather than a row comparison: it can use the
-    // partial index on due_at.
+    // partial index on (due_at, id).
     const past = after
       ? sql`and due_at >= ${after.dueAt}::timestamptz and (due_at > ${after.dueAt}::timestamptz or id > ${after.id})`
       : sql``;

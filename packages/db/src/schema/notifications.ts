@@ -61,7 +61,7 @@ export const notifications = pgTable(
       sql`${t.status} in ('pending','queued','sending','sent','delivered','read','failed','cancelled')`,
     ),
     check('notifications_booking_required', sql`(${t.kind} = 'manual') = (${t.bookingId} is null)`),
-    index('notifications_due_idx').on(t.dueAt).where(sql`${t.status} in ('pending','queued')`),
+    index('notifications_due_idx').on(t.dueAt, t.id).where(sql`${t.status} in ('pending','queued')`),
     index('notifications_sending_lease_idx').on(t.leaseUntil).where(sql`${t.status} = 'sending'`),
     uniqueIndex('notifications_message_id_idx').on(t.messageId).where(sql`${t.messageId} is not null`),
     index('notifications_status_created_idx').on(t.status, t.createdAt),
