@@ -1,4 +1,4 @@
-// Process-wide behaviour: Express-like body parsing, server faults, Evolution's 404 and error bodies.
+// Process-wide behaviour: Express-like body parsing, server and instance faults, Evolution's 404 and error bodies.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { envelope, EvoError, SimControlError } from './errors.ts';
@@ -31,6 +31,23 @@ function faultHook(store: SimStore) {
   };
 }
 
+/** Faults of one instance act once routing has named it: a sick number on a healthy host. */
+function instanceFaultHook(store: SimStore) {
+  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const name = (req.params as { instance?: string } | undefined)?.instance;
+    const f = name === undefined ? undefined : serverOf(store, req.url)?.instances.get(name)?.faults;
+    if (!f || !(f.errorRate || f.latencyMs || f.hang)) return done();
+    const apply = () => {
+      if (f.hang) return;
+      const status = f.errorStatus ?? 500;
+      if (f.errorRate && Math.random() < f.errorRate) return void reply.code(status).send(envelope(status, STATUS_CODES[status] ?? 'Error'));
+      done();
+    };
+    if (f.latencyMs) setTimeout(apply, f.latencyMs);
+    else apply();
+  };
+}
+
 export function registerSimHooks(app: FastifyInstance, store: SimStore): void {
   // Evolution (Express) reads an empty JSON body as `{}` instead of rejecting it.
   app.removeContentTypeParser('application/json');
@@ -45,6 +62,7 @@ export function registerSimHooks(app: FastifyInstance, store: SimStore): void {
   });
 
   app.addHook('onRequest', faultHook(store));
+  app.addHook('preHandler', instanceFaultHook(store));
 
   app.setNotFoundHandler((req, reply) => {
     const err = routeNotFound(store, req.method, req.url);

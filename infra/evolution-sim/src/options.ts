@@ -7,8 +7,10 @@ export const DEFAULT_SERVERS: NonNullable<SimulatorOptions['servers']> = [
 ];
 
 /**
- * Reads SIM_PORT (default 3010), SIM_HOST (default 0.0.0.0) and SIM_CONFIG (a JSON file holding
- * SimulatorOptions). Every problem is reported at once.
+ * Reads SIM_PORT (default 3010), SIM_HOST (default 0.0.0.0), SIM_CONFIG (a JSON file holding
+ * SimulatorOptions) and SIM_SERVERS (a JSON array of servers — names, keys, instances — which
+ * replaces the file's `servers`, for setups that have only an environment). Every problem is
+ * reported at once.
  */
 export function loadSimulatorOptions(env: Record<string, string | undefined>): SimulatorOptions & { port: number; host: string } {
   const problems: string[] = [];
@@ -22,6 +24,17 @@ export function loadSimulatorOptions(env: Record<string, string | undefined>): S
       options = parsed as SimulatorOptions;
     } catch (err) {
       problems.push(`SIM_CONFIG "${env.SIM_CONFIG}" is not a readable SimulatorOptions JSON file: ${(err as Error).message}`);
+    }
+  }
+  if (env.SIM_SERVERS) {
+    try {
+      const servers: unknown = JSON.parse(env.SIM_SERVERS);
+      if (!Array.isArray(servers) || !servers.every((x) => typeof x === 'object' && x !== null && typeof x.name === 'string' && typeof x.apiKey === 'string')) {
+        throw new Error('expected an array of {name, apiKey, instances?}');
+      }
+      options = { ...options, servers: servers as NonNullable<SimulatorOptions['servers']> };
+    } catch (err) {
+      problems.push(`SIM_SERVERS is not a JSON array of servers: ${(err as Error).message}`);
     }
   }
   if (problems.length > 0) throw new Error(`Invalid simulator configuration:\n  - ${problems.join('\n  - ')}`);

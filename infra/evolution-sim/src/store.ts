@@ -54,7 +54,14 @@ export interface ServerRecord {
 }
 
 export const defaultServerFaults = (): ServerFaults => ({ errorRate: 0, errorStatus: 500, latencyMs: 0, hang: false, reset: false });
-export const defaultInstanceFaults = (): InstanceFaults => ({ sendError: 'none', connectError: false });
+export const defaultInstanceFaults = (): InstanceFaults => ({
+  sendError: 'none',
+  connectError: false,
+  errorRate: 0,
+  errorStatus: 500,
+  latencyMs: 0,
+  hang: false,
+});
 export const defaultWebhookOptions = (): Required<WebhookOptions> => ({
   ackDelaysMs: [50, 150, 300],
   duplicateRate: 0,

@@ -42,6 +42,11 @@ export interface InstanceFaults {
   sendError: 'none' | 'connection-closed' | 'connection-closed-500' | 'typeerror-500';
   /** Connect and restart answer Evolution's 200 `{"error":true,"message":"[object Object]"}`. */
   connectError?: boolean;
+  /** Like the server faults, but only on the routes naming this instance (sendText, connect, …). */
+  errorRate?: number;
+  errorStatus?: number;
+  latencyMs?: number;
+  hang?: boolean;
 }
 
 export interface SimMessage {

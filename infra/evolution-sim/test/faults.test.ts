@@ -71,6 +71,37 @@ describe('server faults', () => {
   });
 });
 
+describe('instance faults', () => {
+  const sendAs = (instance: string) => sendText(base, instance, { number: '5511987654321', text: 'oi' });
+
+  it('answer errorStatus on the routes naming that instance only', async () => {
+    sim.control.setInstanceFaults('evo1', 'acme-01', { errorRate: 1, errorStatus: 502 });
+    expect(await sendAs('acme-01')).toMatchObject({ status: 502, body: { status: 502, error: 'Bad Gateway' } });
+    expect((await call(base, 'GET', '/instance/connectionState/acme-01')).status).toBe(502);
+    expect((await sendAs('acme-02')).status).toBe(201);
+    expect((await call(base, 'GET', '/instance/fetchInstances')).status).toBe(200);
+    expect(sim.control.messages().map((m) => m.instance)).toEqual(['acme-02']);
+  });
+
+  it('add latency to one instance, and can hang it while its neighbours answer', async () => {
+    sim.control.setInstanceFaults('evo1', 'acme-01', { latencyMs: 250 });
+    const slow = await sendAs('acme-01');
+    expect(slow.status).toBe(201);
+    expect(slow.ms).toBeGreaterThanOrEqual(240);
+    expect((await sendAs('acme-02')).ms).toBeLessThan(240);
+
+    sim.control.setInstanceFaults('evo1', 'acme-01', { latencyMs: 0, hang: true });
+    const hung = await fetch(`${base}/message/sendText/acme-01`, {
+      method: 'POST',
+      headers: { apikey: 'global-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ number: '5511987654321', text: 'oi' }),
+      signal: AbortSignal.timeout(300),
+    }).catch((e: Error) => e);
+    expect((hung as Error).name).toBe('TimeoutError');
+    expect((await sendAs('acme-02')).status).toBe(201);
+  });
+});
+
 describe('control errors', () => {
   it('throws on unknown servers and instances, and on duplicates', () => {
     expect(() => sim.control.setServerFaults('nope', { hang: true })).toThrow(/unknown server "nope"/);

@@ -47,6 +47,10 @@ export const InstanceFaultsBody = Type.Partial(
       Type.Literal('typeerror-500'),
     ]),
     connectError: Type.Boolean(),
+    errorRate: Type.Number({ minimum: 0, maximum: 1 }),
+    errorStatus: Type.Integer({ minimum: 100, maximum: 599 }),
+    latencyMs: Type.Integer({ minimum: 0 }),
+    hang: Type.Boolean(),
   }),
 );
 
