@@ -13,6 +13,7 @@ import { bookingRoutes } from './bookings/booking-routes.ts';
 import { markQueued } from './bookings/booking-store.ts';
 import type { BookingDeps } from './bookings/create-booking.ts';
 import { createEnqueuer } from './bookings/enqueuer.ts';
+import { createGroupInserter } from './bookings/group-insert.ts';
 import { registerIdempotencyJanitor } from './plugins/idempotency-janitor.ts';
 import { registerProtection } from './plugins/protection.ts';
 import { siteRoutes } from './site/site-routes.ts';
@@ -58,6 +59,7 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   const bookingDeps: BookingDeps = {
     sql,
     tenants,
+    insertBooking: createGroupInserter(sql),
     enqueuer: createEnqueuer({ queue: deps.queue, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
     markQueued: createBatcher(async (groups: (readonly string[])[]) => {
       const statuses = await markQueued(sql, groups.flat());

@@ -6,12 +6,15 @@ import type { TenantCache, TenantInfo } from '../tenants/tenant-cache.ts';
 import { toBookingInput, type BookingRequest } from './booking-input.ts';
 import { bookingView, insertBooking, markQueued, planNotifications, type BookingView, type NotificationRef } from './booking-store.ts';
 import type { Enqueuer } from './enqueuer.ts';
+import type { NewBooking } from './group-insert.ts';
 import { findLiveKey, keyReused, requestHash, storeFinalBody, withKeyLock } from './idempotency.ts';
 
 export interface BookingDeps {
   sql: Sql;
   tenants: TenantCache;
   enqueuer: Enqueuer;
+  /** `insertBooking` for requests without an Idempotency-Key, group-committed across concurrent requests. */
+  insertBooking: (booking: NewBooking) => Promise<void>;
   /** `markQueued` over the pool, batched across concurrent requests. */
   markQueued: (ids: readonly string[]) => Promise<Map<string, string>>;
   logger: Logger;
@@ -79,7 +82,7 @@ export async function createBooking(
 
   if (idempotencyKey === undefined) {
     const { input, bookingId, planned } = prepare(body, tenant);
-    await insertBooking(deps.sql, tenant.id, bookingId, input, planned).catch((e: unknown) => mapInsertError(e, deps, tenant));
+    await deps.insertBooking({ tenantId: tenant.id, bookingId, input, notifications: planned }).catch((e: unknown) => mapInsertError(e, deps, tenant));
     const sent = await dispatchAfterCommit(deps, planned);
     return bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
   }
