@@ -1,5 +1,6 @@
 import { notifications } from '@bora/db';
-import { freePort, test } from '@bora/testing';
+import { redisAnswers } from '@bora/queue';
+import { freePort, test, waitFor } from '@bora/testing';
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { bookingBody, createTenant, inHours, startApp } from './support/app.ts';
@@ -33,7 +34,11 @@ describe('Redis unreachable', () => {
     const port = await freePort();
     const started = spawnSync('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'yes']);
     expect(started.status).toBe(0);
+    // --daemonize returns before the server listens: a client connecting first would be refused,
+    // back off, and find Redis "down" for the first booking.
+    await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`, 500), { timeoutMs: 10_000, what: 'the new redis-server' });
     const app = await startApp(env, { REDIS_URL: `redis://127.0.0.1:${port}` });
+    await waitFor(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200, { what: 'booking-api ready' });
     const tenant = await createTenant(env);
     try {
       const ok = await app.inject({ method: 'POST', url: `/v1/tenants/${tenant.slug}/bookings`, payload: bookingBody({ startsAt: inHours(41) }) });
