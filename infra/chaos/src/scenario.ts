@@ -1,5 +1,6 @@
 import { createDb, type DbHandle } from '@bora/db';
 import { createTestEnv, type TestEnv } from '@bora/testing';
+import { diagnose } from './diagnose.ts';
 import type { FleetSpec } from './fleet.ts';
 import { auditLogs, secretsOf, type AuditResult } from './log-audit.ts';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres.ts';
@@ -45,6 +46,8 @@ export interface Scenario {
   /** Every customer number this scenario used, for the log audit. */
   phones: string[];
   audit(): AuditResult;
+  /** Every process's state, warnings and last lines: the message for a failed delivery check. */
+  diagnose(): string;
   cleanup(): Promise<void>;
 }
 
@@ -86,6 +89,7 @@ export async function openScenario(options: ScenarioOptions = {}): Promise<Scena
       ownPostgres,
       phones,
       audit: () => auditLogs(system.all, secretsOf(system, phones)),
+      diagnose: () => diagnose(system.all),
       cleanup: async () => {
         for (const clean of cleanups.reverse()) await clean().catch(() => {});
       },

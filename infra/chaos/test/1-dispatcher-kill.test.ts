@@ -62,7 +62,7 @@ describe('dispatcher killed with kill -9 mid-flight', () => {
       notes: `lease 3 s; longest silence after a kill; bound: duplicates ≤ kills (${kills})`,
     });
     expect(tally.bookings).toBe(300);
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.ledgerMismatches.map((i) => `${i.id} ${i.status}`)).toEqual([]);
     expect(tally.duplicates).toBeLessThanOrEqual(kills);
   });
@@ -81,7 +81,7 @@ describe('dispatcher killed with kill -9 mid-flight', () => {
       notes: `concurrency ${CONCURRENCY}; bound: duplicates ≤ kills × concurrency (${kills * CONCURRENCY})`,
     });
     expect(tally.bookings).toBe(200);
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.ledgerMismatches.map((i) => `${i.id} ${i.status}`)).toEqual([]);
     expect(tally.duplicates).toBeLessThanOrEqual(kills * CONCURRENCY);
   });

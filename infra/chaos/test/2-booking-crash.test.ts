@@ -42,7 +42,7 @@ describe('booking-api killed between commit and enqueue', () => {
       recoverySeconds: ((last - killedAt) / 1000).toFixed(1),
       notes: 'sweep every 1 s; recovery = kill → last confirmation',
     });
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBe(0);
     expect(tally.ledgerMismatches).toEqual([]);
   });
@@ -78,7 +78,7 @@ describe('booking-api killed between commit and enqueue', () => {
       notes: `${answered.length} answered 201, ${bookings.length - answered.length} committed without an answer, ${specs.length - bookings.length} never committed`,
     });
     expect(tally.bookings).toBeGreaterThan(0);
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBe(0);
     expect(tally.ledgerMismatches).toEqual([]);
   });

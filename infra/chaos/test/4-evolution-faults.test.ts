@@ -116,7 +116,7 @@ describe('a sick Evolution fleet', () => {
         .join(', ')}; ${await ambiguousTimeouts()} timeouts at non-hanging servers; time = first booking → last delivery`,
     });
     const timeouts = await ambiguousTimeouts();
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBeLessThanOrEqual(timeouts);
     expect(tally.ledgerMismatches).toEqual([]);
     expect(viaSick).toEqual([]);
@@ -150,7 +150,7 @@ describe('a sick Evolution fleet', () => {
       recoverySeconds: ((Math.max(...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt))) - healedAt) / 1000).toFixed(1),
       notes: `circuits closed: Error 500×${transitions(closed, 'Error 500', 'closed')}, Hang×${transitions(closed, 'Hang', 'closed')}; sent via ${[...instances].sort().join(', ')}; time = heal → last delivery`,
     });
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBe(0);
     expect(transitions(closed, 'Error 500', 'closed')).toBeGreaterThanOrEqual(1);
     expect(transitions(closed, 'Hang', 'closed')).toBeGreaterThanOrEqual(1);

@@ -77,7 +77,7 @@ describe('Postgres restarted mid-burst', () => {
     expect(created.every((r) => inDb.has(r.tag))).toBe(true);
     expect(bookings.filter((b) => b.notifications !== 2)).toEqual([]);
     expect(results.filter((r) => r.hung)).toEqual([]);
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBe(0);
     expect(tally.ledgerMismatches).toEqual([]);
   });

@@ -81,7 +81,7 @@ describe('Evolution webhooks replayed, duplicated and out of order', () => {
       recoverySeconds: ((Date.now() - started) / 1000).toFixed(1),
       notes: `${ids.length - notRead.length}/${ids.length} ended read (with delivered_at and read_at); time = booked → all read`,
     });
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(notRead.map((n) => n.status)).toEqual([]);
   });
 
@@ -165,7 +165,7 @@ describe('Evolution webhooks replayed, duplicated and out of order', () => {
       recoverySeconds: '—',
       notes: `dispatcher frozen 2.5 s with sends out, receipts at 0 ms; final statuses ${JSON.stringify(counts)}`,
     });
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(counts).toEqual({ read: ids.length });
   });
 

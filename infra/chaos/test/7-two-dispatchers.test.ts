@@ -85,7 +85,7 @@ describe('two dispatcher replicas', () => {
       recoverySeconds: '—',
       notes: `sent by replica: ${perReplica.join(' / ')}; arrival gap between sends of a number: min ${Math.round(gaps[0]!)} ms, median ${Math.round(median)} ms, ${gaps.filter((g) => g < PACING_MS).length} of ${gaps.length} under ${PACING_MS} ms (scheduling noise), ${tight.length} under ${PACING_MS / 2} ms; ${((Date.now() - started) / 1000).toFixed(1)} s for all`,
     });
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBe(0);
     expect(tally.ledgerMismatches).toEqual([]);
     expect(perReplica.every((n) => n > 0)).toBe(true);
@@ -111,7 +111,7 @@ describe('two dispatcher replicas', () => {
       recoverySeconds: ((times.at(-1)! - killedAt) / 1000).toFixed(1),
       notes: `survivor sent ${await sentBy(1)} in all; min gap per number ${Math.round(Math.min(...gaps))} ms; time = kill → last delivery; bound: duplicates ≤ 1`,
     });
-    expect(tally.lost).toBe(0);
+    expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBeLessThanOrEqual(1);
     expect(tally.ledgerMismatches).toEqual([]);
   });
