@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { envelope, EvoError, SimControlError } from './errors.ts';
 import { routeNotFound } from './routes/guard.ts';
 import type { SimStore } from './store.ts';
+import type { ServerFaults } from './types.ts';
 
 function serverOf(store: SimStore, url: string) {
   const end = url.indexOf('/', 1);
@@ -11,40 +12,39 @@ function serverOf(store: SimStore, url: string) {
   return store.servers.get(name);
 }
 
+type Done = (err?: Error) => void;
+type RequestFaults = Partial<Pick<ServerFaults, 'errorRate' | 'errorStatus' | 'latencyMs' | 'hang' | 'reset'>>;
+
+/** After `latencyMs`: drop the socket, hang, answer `errorStatus` at `errorRate`, or go on. */
+function actOn(f: RequestFaults, req: FastifyRequest, reply: FastifyReply, done: Done): void {
+  const apply = () => {
+    // Never calling done() leaves the request open: the socket dies on close (forceCloseConnections).
+    if (f.reset) return void req.raw.socket.destroy();
+    if (f.hang) return;
+    const status = f.errorStatus ?? 500;
+    if (f.errorRate && Math.random() < f.errorRate) return void reply.code(status).send(envelope(status, STATUS_CODES[status] ?? 'Error'));
+    done();
+  };
+  if (f.latencyMs) setTimeout(apply, f.latencyMs);
+  else apply();
+}
+
 /** Faults apply to every request of a faulty server, before routing, like a sick host or proxy. */
 function faultHook(store: SimStore) {
-  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+  return (req: FastifyRequest, reply: FastifyReply, done: Done) => {
     const server = serverOf(store, req.url);
     if (!server?.faulty) return done();
-    const apply = () => {
-      const f = server.faults;
-      // Never calling done() leaves the request open: the socket dies on close (forceCloseConnections).
-      if (f.reset) return void req.raw.socket.destroy();
-      if (f.hang) return;
-      if (f.errorRate > 0 && Math.random() < f.errorRate) {
-        return void reply.code(f.errorStatus).send(envelope(f.errorStatus, STATUS_CODES[f.errorStatus] ?? 'Error'));
-      }
-      done();
-    };
-    if (server.faults.latencyMs > 0) setTimeout(apply, server.faults.latencyMs);
-    else apply();
+    actOn(server.faults, req, reply, done);
   };
 }
 
 /** Faults of one instance act once routing has named it: a sick number on a healthy host. */
 function instanceFaultHook(store: SimStore) {
-  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+  return (req: FastifyRequest, reply: FastifyReply, done: Done) => {
     const name = (req.params as { instance?: string } | undefined)?.instance;
     const f = name === undefined ? undefined : serverOf(store, req.url)?.instances.get(name)?.faults;
     if (!f || !(f.errorRate || f.latencyMs || f.hang)) return done();
-    const apply = () => {
-      if (f.hang) return;
-      const status = f.errorStatus ?? 500;
-      if (f.errorRate && Math.random() < f.errorRate) return void reply.code(status).send(envelope(status, STATUS_CODES[status] ?? 'Error'));
-      done();
-    };
-    if (f.latencyMs) setTimeout(apply, f.latencyMs);
-    else apply();
+    actOn(f, req, reply, done);
   };
 }
 
