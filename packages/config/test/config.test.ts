@@ -60,13 +60,17 @@ describe('config loaders', () => {
     expect(Object.keys(problems).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'PUBLIC_URL', 'REDIS_URL', 'SECRET_KEY']);
   });
 
+  const ADMIN_PRODUCTION_URLS = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://db/app',
+    REDIS_URL: 'redis://cache:6379',
+    PUBLIC_URL: 'https://admin.example.com',
+  };
+
   it('refuses the development secrets in production', () => {
     const problems = problemsOf(() =>
       loadAdminApiConfig({
-        NODE_ENV: 'production',
-        DATABASE_URL: 'postgres://db/app',
-        REDIS_URL: 'redis://cache:6379',
-        PUBLIC_URL: 'https://admin.example.com',
+        ...ADMIN_PRODUCTION_URLS,
         ADMIN_TOKEN: DEV_ADMIN_TOKEN,
         SECRET_KEY: DEV_SECRET_KEY,
       }),
@@ -77,10 +81,7 @@ describe('config loaders', () => {
   it('lists a default secret alongside other problems, not only once those are fixed', () => {
     const problems = problemsOf(() =>
       loadAdminApiConfig({
-        NODE_ENV: 'production',
-        DATABASE_URL: 'postgres://db/app',
-        REDIS_URL: 'redis://cache:6379',
-        PUBLIC_URL: 'https://admin.example.com',
+        ...ADMIN_PRODUCTION_URLS,
         ADMIN_API_PORT: 'eighty',
         ADMIN_TOKEN: DEV_ADMIN_TOKEN,
         SECRET_KEY: 'short',
