@@ -5,6 +5,8 @@ import * as schema from './schema/index.ts';
 export type Schema = typeof schema;
 export type Db = PostgresJsDatabase<Schema>;
 export type Sql = postgres.Sql;
+/** A piece of SQL built with the `sql` tag, to be embedded in another statement. */
+export type SqlFragment = postgres.PendingQuery<postgres.Row[]>;
 
 export interface DbHandle {
   db: Db;
@@ -55,7 +57,32 @@ export function pgErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Postgres refused the statement for what it contains (a bad value, a broken constraint, a query
+ * bug): trying the same statement again gives the same answer. A dropped connection, a timeout, a
+ * deadlock or a shutdown are the opposite: worth trying again.
+ */
+export function isDeterministicPgError(error: unknown): boolean {
+  const candidate = error as { name?: unknown; severity?: unknown } | null;
+  if (candidate?.name !== 'PostgresError' || candidate.severity !== 'ERROR') return false;
+  const code = pgErrorCode(error) ?? '';
+  return code.startsWith('22') || code.startsWith('23') || code.startsWith('42');
+}
+
 export function pgConstraint(error: unknown): string | undefined {
   const candidate = error as { constraint_name?: string; cause?: { constraint_name?: string } } | null;
   return candidate?.constraint_name ?? candidate?.cause?.constraint_name;
+}
+
+/**
+ * The one rule for instants read by raw SQL: drizzle, sharing the postgres.js pool, turns its date
+ * parser off, so a `timestamptz` column arrives as text ('2030-12-03 17:30:00+00'). Accepts both.
+ */
+export function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** `toDate` for a nullable column. */
+export function toDateOrNull(value: Date | string | null): Date | null {
+  return value === null ? null : toDate(value);
 }

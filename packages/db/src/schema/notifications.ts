@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bookings } from './bookings.ts';
 import { evolutionApis } from './evolution-apis.ts';
 import { tenants } from './tenants.ts';
@@ -12,11 +12,13 @@ export const NOTIFICATION_STATUS = [
   'pending',
   'queued',
   'sending',
+  'unconfirmed',
   'sent',
   'delivered',
   'read',
   'failed',
   'cancelled',
+  'expired',
 ] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUS)[number];
 
@@ -44,12 +46,25 @@ export const notifications = pgTable(
     remoteJid: text('remote_jid'),
     lastErrorCode: text('last_error_code'),
     lastErrorMessage: text('last_error_message'),
+    /** Whose fault the last error was (`recipient`, `request`, `instance`, `server`, `auth`, `sender`, `internal`). */
+    lastErrorScope: text('last_error_scope'),
     /** While `sending`, the claim is valid until then; the sweeper recovers expired leases. */
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     readAt: timestamp('read_at', { withTimezone: true }),
     failedAt: timestamp('failed_at', { withTimezone: true }),
+    expiredAt: timestamp('expired_at', { withTimezone: true }),
+    /** When a send's outcome became unknown (status `unconfirmed`). */
+    unconfirmedAt: timestamp('unconfirmed_at', { withTimezone: true }),
+    /** While `unconfirmed`: when the next reconciliation look is due; null = nothing more to look at. */
+    reconcileAt: timestamp('reconcile_at', { withTimezone: true }),
+    /** Sends made again after an unknown outcome (each one a possible duplicate if the first got through). */
+    resends: integer('resends').notNull().default(0),
+    /** Times a row dead-lettered for lack of a sender was put back in line when one came back. */
+    revivals: integer('revivals').notNull().default(0),
+    /** Why a recorded outcome is incomplete (a field the ledger could not store), for operators. */
+    recordNote: text('record_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -58,11 +73,13 @@ export const notifications = pgTable(
     check('notifications_kind_valid', sql`${t.kind} in ('confirmation','reminder','cancellation','manual')`),
     check(
       'notifications_status_valid',
-      sql`${t.status} in ('pending','queued','sending','sent','delivered','read','failed','cancelled')`,
+      sql`${t.status} in (${sql.raw(NOTIFICATION_STATUS.map((s) => `'${s}'`).join(','))})`,
     ),
     check('notifications_booking_required', sql`(${t.kind} = 'manual') = (${t.bookingId} is null)`),
     index('notifications_due_idx').on(t.dueAt, t.id).where(sql`${t.status} in ('pending','queued')`),
     index('notifications_sending_lease_idx').on(t.leaseUntil).where(sql`${t.status} = 'sending'`),
+    index('notifications_reconcile_idx').on(t.reconcileAt).where(sql`${t.status} = 'unconfirmed'`),
+    index('notifications_failed_idx').on(t.tenantId, t.failedAt).where(sql`${t.status} = 'failed'`),
     uniqueIndex('notifications_message_id_idx').on(t.messageId).where(sql`${t.messageId} is not null`),
     index('notifications_status_created_idx').on(t.status, t.createdAt),
     index('notifications_tenant_created_idx').on(t.tenantId, t.createdAt),
@@ -80,12 +97,15 @@ export const deliveryAttempts = pgTable(
     attempt: integer('attempt').notNull(),
     evolutionApiId: uuid('evolution_api_id').references(() => evolutionApis.id, { onDelete: 'set null' }),
     whatsappInstanceId: uuid('whatsapp_instance_id').references(() => whatsappInstances.id, { onDelete: 'set null' }),
-    outcome: text('outcome', { enum: ['sent', 'failed'] }).notNull(),
+    /** `unknown`: the request was written and no readable answer came (timeout, reset, garbage 2xx). */
+    outcome: text('outcome', { enum: ['sent', 'failed', 'unknown'] }).notNull(),
     errorCode: text('error_code'),
     errorScope: text('error_scope'),
     errorMessage: text('error_message'),
     httpStatus: integer('http_status'),
     latencyMs: integer('latency_ms').notNull(),
+    /** A send made again after an unknown outcome that could not be reconciled: the customer may get it twice. */
+    possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('delivery_attempts_notification_idx').on(t.notificationId, t.id)],

@@ -1,0 +1,165 @@
+import { toDate, type NotificationKind, type Sql } from '@bora/db';
+import { fromStates } from './states.ts';
+
+/** A claimed notification with what rendering and routing need, read in the claiming statement. */
+export interface ClaimedNotification {
+  id: string;
+  tenantId: string;
+  kind: NotificationKind;
+  recipient: string;
+  text: string | null;
+  /** Real send attempts so far, this one included. */
+  attempts: number;
+  forcedEvolutionApiId: string | null;
+  /** This pass sends again after an unknown outcome nobody could reconcile: a possible duplicate. */
+  possibleDuplicate: boolean;
+  tenantName: string;
+  timezone: string;
+  allowSharedSender: boolean;
+  templates: { confirmation: string; reminder: string; cancellation: string };
+  booking: { customerName: string; service: string; professional: string; startsAt: Date; status: string } | null;
+}
+
+/** Why a claim did not hand the row over. `cancelled`, `expired`, `exhausted`: the claim itself moved it. */
+export type Unclaimable =
+  | { reason: 'missing' }
+  | { reason: 'done'; status: string }
+  | { reason: 'in-flight' }
+  | { reason: 'not-due'; dueAt: Date }
+  | { reason: 'cancelled' }
+  | { reason: 'expired' }
+  | { reason: 'exhausted' };
+
+export interface ClaimOptions {
+  leaseMs: number;
+  maxAttempts: number;
+  /** How long a message without an appointment (manual, cancellation) may wait for a sender. */
+  horizonMs: number;
+}
+
+interface ClaimRow {
+  next: 'sending' | 'cancelled' | 'expired' | 'failed';
+  id: string;
+  tenant_id: string;
+  kind: NotificationKind;
+  recipient: string;
+  text: string | null;
+  attempts: number;
+  forced_evolution_api_id: string | null;
+  last_error_code: string | null;
+  tenant_name: string;
+  timezone: string;
+  allow_shared_sender: boolean;
+  confirmation_template: string;
+  reminder_template: string;
+  cancellation_template: string;
+  customer_name: string | null;
+  service: string | null;
+  professional: string | null;
+  starts_at: Date | string | null;
+  booking_status: string | null;
+}
+
+/** `last_error_code` of a row sent again after an unknown outcome with no evidence either way. */
+export const RESEND_NO_EVIDENCE = 'RESEND_NO_EVIDENCE';
+export const RESEND_NOT_SENT = 'RESEND_NOT_SENT';
+
+/**
+ * Claims in ONE statement, deciding on the way what the row's fate is: a booking cancelled → the
+ * row is `cancelled`; its appointment started (or a manual/cancellation message's horizon passed)
+ * → `expired`; attempts already spent (a send crashed or its record kept failing) → `failed`;
+ * otherwise `sending` with a lease and one more attempt. A `reopen` claim (bull-board re-ran a
+ * finished job) first reopens a `failed` row with a fresh budget — the same rule as admin-api's
+ * retry. The guard on the status is evaluated again on the locked row, so of two replicas
+ * claiming at once exactly one gets it.
+ */
+export async function claimNotification(
+  sql: Sql,
+  id: string,
+  options: ClaimOptions & { reopenFailed?: boolean },
+): Promise<ClaimedNotification | Unclaimable> {
+  const reopen = options.reopenFailed === true;
+  const rows = await sql<ClaimRow[]>`
+    with target as (
+      select n.id,
+             case
+               when n.kind in ('confirmation', 'reminder') and b.status = 'cancelled' then 'cancelled'
+               when n.kind in ('confirmation', 'reminder') and b.starts_at <= now() then 'expired'
+               -- A reopened row's horizon counts from its reopening.
+               when n.kind in ('cancellation', 'manual') and n.status <> 'failed'
+                    and n.due_at + ${options.horizonMs} * interval '1 millisecond' <= now() then 'expired'
+               when n.status <> 'failed' and n.attempts >= ${options.maxAttempts} then 'failed'
+               else 'sending'
+             end as next
+        from notifications n left join bookings b on b.id = n.booking_id
+       where n.id = ${id}
+    ), claimed as (
+      update notifications n
+         set status = t.next,
+             attempts = case when t.next <> 'sending' then n.attempts when n.status = 'failed' then 1 else n.attempts + 1 end,
+             revivals = case when n.status = 'failed' then 0 else n.revivals end,
+             due_at = case when n.status = 'failed' then now() else n.due_at end,
+             failed_at = case when t.next = 'failed' then now() when n.status = 'failed' then null else n.failed_at end,
+             expired_at = case when t.next = 'expired' then now() else n.expired_at end,
+             lease_until = case when t.next = 'sending' then now() + ${options.leaseMs} * interval '1 millisecond' end,
+             last_error_code = case when t.next = 'failed' then 'ATTEMPTS_EXHAUSTED'
+                                    when t.next = 'expired' then 'EXPIRED' else n.last_error_code end,
+             last_error_message = case when t.next = 'failed' then 'Número máximo de tentativas atingido sem confirmação de envio'
+                                       when t.next = 'expired' and n.kind in ('confirmation', 'reminder') then 'O horário do agendamento já passou; a mensagem não foi enviada'
+                                       when t.next = 'expired' then 'O prazo para enviar a mensagem terminou; ela não foi enviada'
+                                       else n.last_error_message end,
+             last_error_scope = case when t.next = 'failed' then 'internal' when t.next = 'expired' then null else n.last_error_scope end,
+             updated_at = now()
+        from target t
+       where n.id = t.id
+         and n.due_at <= now() + interval '1 second'
+         and (n.status = any(${fromStates('claim').filter((s) => s !== 'sending')}::text[])
+              or (n.status = 'sending' and n.lease_until < now())
+              or (${reopen}::boolean and n.status = any(${fromStates('reopen')}::text[])))
+      returning n.*, t.next
+    )
+    select c.next, c.id, c.tenant_id, c.kind, c.recipient, c.text, c.attempts, c.forced_evolution_api_id, c.last_error_code,
+           t.name as tenant_name, t.timezone, t.allow_shared_sender,
+           t.confirmation_template, t.reminder_template, t.cancellation_template,
+           b.customer_name, b.service, b.professional, b.starts_at, b.status as booking_status
+      from claimed c
+      join tenants t on t.id = c.tenant_id
+      left join bookings b on b.id = c.booking_id`;
+  const row = rows[0];
+  if (!row) return whyNot(sql, id);
+  if (row.next === 'cancelled') return { reason: 'cancelled' };
+  if (row.next === 'expired') return { reason: 'expired' };
+  if (row.next === 'failed') return { reason: 'exhausted' };
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.kind,
+    recipient: row.recipient,
+    text: row.text,
+    attempts: row.attempts,
+    forcedEvolutionApiId: row.forced_evolution_api_id,
+    possibleDuplicate: row.last_error_code === RESEND_NO_EVIDENCE,
+    tenantName: row.tenant_name,
+    timezone: row.timezone,
+    allowSharedSender: row.allow_shared_sender,
+    templates: { confirmation: row.confirmation_template, reminder: row.reminder_template, cancellation: row.cancellation_template },
+    booking:
+      row.starts_at !== null
+        ? {
+            customerName: row.customer_name ?? '',
+            service: row.service ?? '',
+            professional: row.professional ?? '',
+            startsAt: toDate(row.starts_at),
+            status: row.booking_status ?? 'confirmed',
+          }
+        : null,
+  };
+}
+
+async function whyNot(sql: Sql, id: string): Promise<Unclaimable> {
+  const [row] = await sql<{ status: string; due_at: Date | string }[]>`select status, due_at from notifications where id = ${id}`;
+  if (!row) return { reason: 'missing' };
+  if (row.status === 'sending') return { reason: 'in-flight' };
+  if (row.status === 'pending' || row.status === 'queued') return { reason: 'not-due', dueAt: toDate(row.due_at) };
+  return { reason: 'done', status: row.status };
+}

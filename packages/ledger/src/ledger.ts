@@ -1,0 +1,31 @@
+import type { DbHandle } from '@bora/db';
+import { claimNotification, type ClaimOptions } from './claim.ts';
+import { createOutcomes } from './outcomes.ts';
+import { createOwed } from './owed.ts';
+import { createReceipts } from './receipts.ts';
+import { createReconcile } from './reconcile.ts';
+import { createRelay } from './relay.ts';
+
+export type LedgerOptions = ClaimOptions;
+
+/** Defaults for services that only record evidence or create rows (admin-api, booking-api). */
+export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = { leaseMs: 60_000, maxAttempts: 6, horizonMs: 24 * 3_600_000 };
+
+/**
+ * The notification ledger: the only code that changes a notification's status or writes a
+ * delivery attempt. Every statement guards on the states the transition table allows.
+ */
+export function createLedger(db: Pick<DbHandle, 'sql'>, options: LedgerOptions = DEFAULT_LEDGER_OPTIONS) {
+  const { sql } = db;
+  return {
+    options,
+    claim: (id: string, claim: { reopenFailed?: boolean } = {}) => claimNotification(sql, id, { ...options, ...claim }),
+    ...createOutcomes(sql),
+    receipts: createReceipts(sql),
+    reconcile: createReconcile(sql),
+    relay: createRelay(sql),
+    owed: createOwed(sql),
+  };
+}
+
+export type Ledger = ReturnType<typeof createLedger>;

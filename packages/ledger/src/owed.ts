@@ -1,0 +1,56 @@
+import { toDate, type Sql, type SqlFragment } from '@bora/db';
+import { fromStates, OWED_STATES } from './states.ts';
+
+/**
+ * For a booking statement's CTE: cancels the confirmation and reminders still owed for the
+ * bookings the subquery names (a confirmation still waiting in the queue must not go out after
+ * its booking was cancelled). Rows already in a dispatcher's hands are left alone: the claim
+ * re-reads the booking.
+ */
+export function cancelOwedFor(sql: Sql, bookingIds: SqlFragment): SqlFragment {
+  return sql`
+    update notifications set status = 'cancelled', lease_until = null, updated_at = now()
+     where booking_id in (${bookingIds}) and kind in ('confirmation', 'reminder')
+       and status in ${sql(OWED_STATES)}
+    returning id`;
+}
+
+export interface ManualMessage {
+  tenantId: string;
+  recipient: string;
+  text: string;
+  forcedEvolutionApiId: string | null;
+}
+
+export type ReopenResult = { reopened: true; id: string; dueAt: Date } | { reopened: false; status: string | null };
+
+/** Rows an operator or the API creates and reopens. */
+export function createOwed(sql: Sql) {
+  return {
+    /** The seed's `send_message_auto`: a manual message owed now. */
+    async createManual(message: ManualMessage): Promise<{ id: string; dueAt: Date }> {
+      const [row] = await sql<{ id: string; due_at: Date | string }[]>`
+        insert into notifications (tenant_id, kind, recipient, text, forced_evolution_api_id, due_at)
+        values (${message.tenantId}, 'manual', ${message.recipient}, ${message.text}, ${message.forcedEvolutionApiId}, now())
+        returning id, due_at`;
+      return { id: row!.id, dueAt: toDate(row!.due_at) };
+    },
+
+    /**
+     * An operator retries a dead letter: a fresh attempt budget, due now (the audit rows keep the
+     * history). The one reopen rule; a bull-board retry applies the same one inside its claim.
+     */
+    async reopen(id: string): Promise<ReopenResult> {
+      const [row] = await sql<{ id: string; due_at: Date | string }[]>`
+        update notifications
+           set status = 'pending', attempts = 0, revivals = 0, due_at = now(), failed_at = null, lease_until = null, updated_at = now()
+         where id = ${id} and status = any(${fromStates('reopen')}::text[])
+        returning id, due_at`;
+      if (row) return { reopened: true, id: row.id, dueAt: toDate(row.due_at) };
+      const [current] = await sql<{ status: string }[]>`select status from notifications where id = ${id}`;
+      return { reopened: false, status: current?.status ?? null };
+    },
+  };
+}
+
+export type Owed = ReturnType<typeof createOwed>;
