@@ -10,7 +10,16 @@ const specs = {
   // WhatsApp bans numbers that burst: one message per instance every few seconds by default.
   PACING_MIN_INTERVAL_MS: nonNegativeInt({ default: 3_000 }),
   PACING_JITTER_MS: nonNegativeInt({ default: 1_000 }),
+  // Real sends only: waiting for a pacing slot or a sender costs none.
   MAX_ATTEMPTS: positiveInt({ default: 6 }),
+  // While no sender can even try, the message looks again at most this far apart (until its
+  // appointment starts, or MESSAGE_HORIZON_MS for manual and cancellation messages).
+  SENDER_WAIT_MAX_MS: positiveInt({ default: 30_000 }),
+  MESSAGE_HORIZON_MS: positiveInt({ default: 24 * 3_600_000 }),
+  // A send whose outcome is unknown is settled within this window (found, proven absent after
+  // half of it, or sent again as a possible duplicate at its end).
+  UNCONFIRMED_WINDOW_MS: positiveInt({ default: 5 * 60_000 }),
+  MAX_REVIVALS: nonNegativeInt({ default: 3 }),
   BACKOFF_BASE_MS: positiveInt({ default: 5_000 }),
   BACKOFF_MAX_MS: positiveInt({ default: 15 * 60_000 }),
   SEND_TIMEOUT_MS: positiveInt({ default: 15_000 }),
@@ -28,6 +37,10 @@ export interface DispatcherConfig extends CommonConfig {
   concurrency: number;
   pacing: { minIntervalMs: number; jitterMs: number };
   retry: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
+  senderWaitMaxMs: number;
+  messageHorizonMs: number;
+  unconfirmedWindowMs: number;
+  maxRevivals: number;
   sendTimeoutMs: number;
   circuit: { failureThreshold: number; openMs: number };
   sweepIntervalMs: number;
@@ -46,6 +59,10 @@ export function loadDispatcherConfig(env: Record<string, string | undefined>): D
     concurrency: e.DISPATCH_CONCURRENCY,
     pacing: { minIntervalMs: e.PACING_MIN_INTERVAL_MS, jitterMs: e.PACING_JITTER_MS },
     retry: { maxAttempts: e.MAX_ATTEMPTS, backoffBaseMs: e.BACKOFF_BASE_MS, backoffMaxMs: e.BACKOFF_MAX_MS },
+    senderWaitMaxMs: e.SENDER_WAIT_MAX_MS,
+    messageHorizonMs: e.MESSAGE_HORIZON_MS,
+    unconfirmedWindowMs: e.UNCONFIRMED_WINDOW_MS,
+    maxRevivals: e.MAX_REVIVALS,
     sendTimeoutMs: e.SEND_TIMEOUT_MS,
     circuit: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, openMs: e.CIRCUIT_OPEN_MS },
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,

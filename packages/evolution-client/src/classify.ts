@@ -22,6 +22,9 @@ const INSTANCE_MISSING = /instance does not exist|instance "[^"]*" not found/i;
 const TYPE_ERROR = /TypeError|Cannot read propert(y|ies) of (undefined|null)/i;
 const NAME_IN_USE = /already in use/i;
 const TEXT_REQUIRED = /text is required/i;
+// Evolution turns any exception inside a send into `400 ["<String(error)>"]` ("TypeError: …",
+// "Error: Timed Out", "Error: Not authenticated"): the session's trouble, not the message's.
+const THROWN = /^[A-Za-z]*Error: /;
 
 function parseBody(body: unknown): { json: boolean; value: unknown } {
   if (typeof body !== 'string') return { json: true, value: body };
@@ -95,6 +98,9 @@ function verdictFor(status: number, found: ServerMessage, ctx: ClassifyContext):
   if (TEXT_REQUIRED.test(text) && status < 500) {
     return { code: 'EMPTY_TEXT', message: 'The message text is empty', userMessage: 'O texto da mensagem está vazio' };
   }
+  if (status === 400 && found.flat && found.texts.length === 1 && THROWN.test(found.texts[0]!.trim())) {
+    return instanceVerdict('INSTANCE_UNAVAILABLE', found, ctx);
+  }
   return byStatus(status, detail);
 }
 
@@ -110,8 +116,21 @@ export function classifyEvolutionError(
 ): EvolutionError | undefined {
   const parsed = parseBody(body);
   const prefix = context.operation ? `${context.operation}: ` : '';
+  const success = httpStatus >= 200 && httpStatus < 300;
+  // A gateway timeout: the upstream got the request and did not answer in time. Like an unreadable
+  // 2xx, the message may have gone out.
+  const outcome = success || httpStatus === 504 ? 'unknown' : 'not-sent';
   const build = (verdict: Verdict, serverMessage?: string): EvolutionError =>
-    new EvolutionError(verdict.code, { ...verdict, message: prefix + verdict.message, httpStatus, serverMessage });
+    new EvolutionError(verdict.code, { ...verdict, message: prefix + verdict.message, httpStatus, serverMessage, outcome });
+
+  if (httpStatus >= 300 && httpStatus < 400) {
+    // Never followed: the redirect would carry the apikey and the message to another address.
+    return build({
+      code: 'REDIRECTED',
+      message: `The server answered a redirect (HTTP ${httpStatus}); not followed, so the key went nowhere else. Fix the server's URL`,
+      userMessage: `O servidor Evolution respondeu com um redirecionamento (HTTP ${httpStatus}); ele não foi seguido e a chave não foi reenviada. Corrija a URL do servidor`,
+    });
+  }
 
   if (!parsed.json) {
     if (httpStatus === 401 || httpStatus === 404 || httpStatus === 408 || httpStatus === 429 || httpStatus >= 500) {
@@ -124,7 +143,7 @@ export function classifyEvolutionError(
     });
   }
   const found = readServerMessage(parsed.value);
-  if (httpStatus >= 200 && httpStatus < 300) {
+  if (success) {
     const value = parsed.value;
     // connect and restart report failures as 200 {"error":true,"message":"[object Object]"}.
     if (typeof value === 'object' && value !== null && (value as { error?: unknown }).error === true) {

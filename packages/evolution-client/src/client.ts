@@ -4,6 +4,7 @@ import {
   parseConnect,
   parseConnectionState,
   parseCreateInstance,
+  parseFindMessages,
   parseInstances,
   parseNumberChecks,
   parseSendText,
@@ -17,11 +18,13 @@ import type {
   CreateInstanceInput,
   CreateInstanceResult,
   EvolutionClientOptions,
+  FindMessagesQuery,
   InstanceRow,
   NumberCheck,
   SendTextInput,
   SendTextResult,
   ServerCheck,
+  StoredMessage,
   WebhookConfig,
 } from './types.ts';
 
@@ -45,11 +48,14 @@ export interface EvolutionClient {
   deleteInstance(instance: string): Promise<void>;
   setWebhook(instance: string, webhook: WebhookConfig): Promise<void>;
   checkNumbers(instance: string, numbers: readonly string[]): Promise<NumberCheck[]>;
+  /** Messages the server stored for this instance (newest first); needs the server to save messages. */
+  findMessages(instance: string, query: FindMessagesQuery): Promise<StoredMessage[]>;
   /** Releases the pooled sockets. Idempotent. */
   close(): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+const WELCOME_TIMEOUT_MS = 3_000;
 
 function webhookBody(webhook: WebhookConfig) {
   return {
@@ -112,10 +118,22 @@ export function createEvolutionClient(options: EvolutionClientOptions): Evolutio
     },
 
     async checkServer() {
-      const welcome = await transport.call('GET', '', { operation: 'checkServer' });
-      // The welcome route ignores the key; listing instances proves it.
+      // POST /verify-creds proves the key without the server going outside (GET / fetches
+      // web.whatsapp.com on every call, with no timeout). Older 2.x builds lack the route.
+      let verified = false;
+      try {
+        await transport.call('POST', 'verify-creds', { operation: 'checkServer' });
+        verified = true;
+      } catch (error) {
+        if (!(isEvolutionError(error) && error.code === 'ROUTE_NOT_FOUND')) throw error;
+      }
       const rows = await transport.call('GET', 'instance/fetchInstances', { operation: 'checkServer' });
-      return parseServerCheck(welcome, rows);
+      // The welcome document only adds the version: a short look, and no failure if it hangs.
+      const welcome = await transport.call('GET', '', { operation: 'checkServer', timeoutMs: WELCOME_TIMEOUT_MS }).catch((error: unknown) => {
+        if (!verified) throw error;
+        return undefined;
+      });
+      return parseServerCheck(welcome, rows, verified);
     },
 
     async createInstance(input) {
@@ -171,6 +189,27 @@ export function createEvolutionClient(options: EvolutionClientOptions): Evolutio
         json: { numbers: numbers.map(toEvolutionNumber) },
       });
       return parseNumberChecks(body);
+    },
+
+    async findMessages(instance, query) {
+      const key = {
+        ...(query.remoteJid ? { remoteJid: query.remoteJid } : {}),
+        ...(query.fromMe ? { fromMe: true } : {}),
+        ...(query.keyId ? { id: query.keyId } : {}),
+      };
+      const body = await transport.call('POST', at('chat/findMessages', instance), {
+        operation: 'findMessages',
+        instance,
+        json: {
+          where: {
+            ...(Object.keys(key).length > 0 ? { key } : {}),
+            ...(query.between ? { messageTimestamp: { gte: query.between.from.toISOString(), lte: query.between.to.toISOString() } } : {}),
+          },
+          page: 1,
+          offset: query.pageSize ?? 50,
+        },
+      });
+      return parseFindMessages(body);
     },
 
     close() {

@@ -8,6 +8,7 @@ import type {
   NumberCheck,
   QrCode,
   SendTextResult,
+  StoredMessage,
 } from './types.ts';
 
 /** Readers for 2xx bodies. A body missing what we rely on is a BAD_RESPONSE, not a crash later. */
@@ -40,18 +41,19 @@ export function badShape(operation: string, what: string): EvolutionError {
   });
 }
 
+/**
+ * Any 2xx to a send means the server took the message: what can be read is kept, and a body
+ * without `key.id` is still a send (never a reason to send again).
+ */
 export function parseSendText(body: unknown): SendTextResult {
   const root = record(body);
   const key = record(root?.key);
-  const keyId = str(key?.id);
-  const remoteJid = str(key?.remoteJid);
-  if (!root || !keyId || !remoteJid) throw badShape('sendText', 'no key.id / key.remoteJid');
   return {
-    keyId,
-    remoteJid,
-    status: str(root.status) ?? 'PENDING',
-    messageTimestamp: num(root.messageTimestamp),
-    instanceId: str(root.instanceId),
+    keyId: str(key?.id),
+    remoteJid: str(key?.remoteJid),
+    status: str(root?.status) ?? 'PENDING',
+    messageTimestamp: num(root?.messageTimestamp),
+    instanceId: str(root?.instanceId),
   };
 }
 
@@ -126,5 +128,32 @@ export function parseNumberChecks(body: unknown): NumberCheck[] {
     if (!row || typeof row.exists !== 'boolean') return [];
     const jid = str(row.jid);
     return [{ number: str(row.number) ?? jid?.split('@')[0] ?? '', exists: row.exists, jid }];
+  });
+}
+
+/** Text of a WhatsApp message object: `conversation`, `extendedTextMessage.text` or a media caption. */
+export function messageText(message: unknown): string | null {
+  const m = record(message);
+  if (!m) return null;
+  return (
+    str(m.conversation) ??
+    str(record(m.extendedTextMessage)?.text) ??
+    str(record(m.imageMessage)?.caption) ??
+    str(record(m.videoMessage)?.caption) ??
+    str(record(m.documentMessage)?.caption) ??
+    null
+  );
+}
+
+/** `{messages:{total,pages,currentPage,records:[…]}}` (2.3.x). */
+export function parseFindMessages(body: unknown): StoredMessage[] {
+  const records = record(record(body)?.messages)?.records;
+  if (!Array.isArray(records)) throw badShape('findMessages', 'no messages.records array');
+  return records.flatMap((item): StoredMessage[] => {
+    const row = record(item);
+    const key = record(row?.key);
+    const keyId = str(key?.id);
+    if (!row || !key || !keyId) return [];
+    return [{ keyId, remoteJid: str(key.remoteJid), fromMe: key.fromMe === true, text: messageText(row.message), messageType: str(row.messageType), timestamp: num(row.messageTimestamp) }];
   });
 }

@@ -9,13 +9,16 @@ function v1(reason: string): EvolutionError {
   });
 }
 
-/** Reads the welcome document and the instance listing of `checkServer`. */
-export function parseServerCheck(welcome: unknown, rows: unknown): ServerCheck {
+/**
+ * Reads what `checkServer` gathered: the instance listing, and the welcome document when it came.
+ * `verified`: `/verify-creds` accepted the key (2.3.x); without it, the welcome document is what
+ * says this is an Evolution API at all.
+ */
+export function parseServerCheck(welcome: unknown, rows: unknown, verified = false): ServerCheck {
   const info = typeof welcome === 'object' && welcome !== null ? (welcome as Record<string, unknown>) : undefined;
-  if (!info || typeof info.message !== 'string' || !/evolution/i.test(info.message)) {
-    throw badShape('checkServer', 'the welcome document does not look like Evolution API');
-  }
-  const version = typeof info.version === 'string' && info.version !== '' ? info.version : null;
+  const looksLikeEvolution = typeof info?.message === 'string' && /evolution/i.test(info.message);
+  if (!verified && !looksLikeEvolution) throw badShape('checkServer', 'the welcome document does not look like Evolution API');
+  const version = looksLikeEvolution && typeof info?.version === 'string' && info.version !== '' ? info.version : null;
   if (version?.startsWith('1.')) throw v1(`version ${version}`);
   if (!Array.isArray(rows)) throw badShape('checkServer', 'fetchInstances is not an array');
   // v1 wraps every row in `{instance:{instanceName,…}}`; v2 rows are flat with `name`.

@@ -4,6 +4,12 @@ export interface ServerMessage {
   texts: string[];
   /** Numbers the server reported with `exists:false` (digits, as the server echoed them). */
   missingNumbers: string[];
+  /**
+   * Whether `response.message` was one bare string or a flat list of strings (`"x"`, `["x"]`) —
+   * the shape of Evolution's catch-all `String(error)` — rather than validation's arrays of
+   * arrays or a list of objects.
+   */
+  flat: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -27,14 +33,18 @@ function walk(value: unknown, into: ServerMessage, depth: number): void {
   }
 }
 
+const isFlat = (value: unknown) => typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+
 export function readServerMessage(body: unknown): ServerMessage {
-  const found: ServerMessage = { texts: [], missingNumbers: [] };
+  const found: ServerMessage = { texts: [], missingNumbers: [], flat: false };
   if (!isRecord(body)) {
     walk(body, found, 0);
+    found.flat = isFlat(body);
     return found;
   }
-  if (isRecord(body.response) && 'message' in body.response) walk(body.response.message, found, 0);
-  else if ('message' in body) walk(body.message, found, 0);
+  const message = isRecord(body.response) && 'message' in body.response ? body.response.message : 'message' in body ? body.message : undefined;
+  walk(message, found, 0);
+  found.flat = message !== undefined && isFlat(message);
   return found;
 }
 

@@ -18,6 +18,8 @@ export interface CallOptions {
   searchParams?: Record<string, string>;
   /** Added to the configured timeout (a send's `delay` keeps the request open that long). */
   extraTimeoutMs?: number;
+  /** Replaces the configured timeout for this call. */
+  timeoutMs?: number;
 }
 
 export interface Transport {
@@ -41,13 +43,15 @@ export function createTransport(options: TransportOptions): Transport {
     // retry here would double-send messages and hide failures from the ledger.
     retry: { limit: 0 },
     throwHttpErrors: false,
-    followRedirect: true,
+    // A redirect would re-send the apikey header and the message body to wherever it points:
+    // never followed; the 3xx is reported as the server's misconfiguration (REDIRECTED).
+    followRedirect: false,
     responseType: 'text',
   });
 
   return {
     async call(method, path, call) {
-      const timeoutMs = options.timeoutMs + Math.max(0, call.extraTimeoutMs ?? 0);
+      const timeoutMs = (call.timeoutMs ?? options.timeoutMs) + Math.max(0, call.extraTimeoutMs ?? 0);
       let statusCode: number;
       let body: string;
       try {

@@ -26,10 +26,10 @@ export interface SendTextInput {
 }
 
 export interface SendTextResult {
-  /** `key.id`: the only reliable handle for later delivery webhooks. */
-  keyId: string;
+  /** `key.id`: the only reliable handle for later delivery webhooks (null if the 2xx lacked it). */
+  keyId: string | null;
   /** WhatsApp's canonical JID; may differ from the number sent (Brazil's 9th digit). */
-  remoteJid: string;
+  remoteJid: string | null;
   /** Always `PENDING` at send time on 2.3.x. */
   status: string;
   /** Epoch seconds, or null when the server omitted it. */
@@ -109,4 +109,29 @@ export interface ServerCheck {
   /** From the welcome document (`2.3.6`), when the server tells it. */
   version: string | null;
   instanceCount: number;
+}
+
+/** `POST /chat/findMessages/{instance}`: what to look for (the server filters on its stored messages). */
+export interface FindMessagesQuery {
+  /** A full JID; the server matches it exactly (no 9th-digit rule). */
+  remoteJid?: string;
+  /** Only our own messages (the server ignores `false`). */
+  fromMe?: boolean;
+  keyId?: string;
+  /** Both bounds or none: the server applies the timestamp filter only with both. */
+  between?: { from: Date; to: Date };
+  /** Page size (the server's `offset`), default 50. */
+  pageSize?: number;
+}
+
+/** One stored message, as far as the platform cares. */
+export interface StoredMessage {
+  keyId: string;
+  remoteJid: string | null;
+  fromMe: boolean;
+  /** `conversation` or `extendedTextMessage.text` (null for media without caption, reactions…). */
+  text: string | null;
+  messageType: string | null;
+  /** Epoch seconds. */
+  timestamp: number | null;
 }

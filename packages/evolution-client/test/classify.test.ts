@@ -217,14 +217,15 @@ describe('classifyEvolutionError', () => {
     expect(error?.serverMessage).toBe('Error: Connection Closed');
   });
 
-  it('treats an empty body and a 3xx as bad responses, a 401 without JSON still as auth', () => {
-    expect(classifyEvolutionError(200, '')).toMatchObject({ code: 'BAD_RESPONSE', retryable: true });
-    expect(classifyEvolutionError(304, '{}')).toMatchObject({ code: 'BAD_RESPONSE' });
+  it('treats an empty 2xx body as an unreadable answer (outcome unknown), a 3xx as a redirect never followed, a 401 without JSON still as auth', () => {
+    expect(classifyEvolutionError(200, '')).toMatchObject({ code: 'BAD_RESPONSE', retryable: true, outcome: 'unknown' });
+    expect(classifyEvolutionError(304, '{}')).toMatchObject({ code: 'REDIRECTED', scope: 'auth', outcome: 'not-sent' });
     expect(classifyEvolutionError(401, '<html>401 Authorization Required</html>')).toMatchObject({ code: 'UNAUTHORIZED', scope: 'auth' });
   });
 
   it('maps 408 and 429 to retryable server errors', () => {
-    expect(classifyEvolutionError(408, '')).toMatchObject({ code: 'TIMEOUT', scope: 'server', retryable: true });
+    // 408: the server gave up waiting for our request, so it never acted on it.
+    expect(classifyEvolutionError(408, '')).toMatchObject({ code: 'TIMEOUT', scope: 'server', retryable: true, outcome: 'not-sent' });
     expect(classifyEvolutionError(429, '{}')).toMatchObject({ code: 'RATE_LIMITED', scope: 'server', retryable: true });
   });
 });
@@ -233,7 +234,7 @@ describe('classifyTransportError', () => {
   const withCode = (name: string, code: string) => Object.assign(new Error(`boom ${code}`), { name, code });
 
   it.each([
-    [withCode('TimeoutError', 'ETIMEDOUT'), 'TIMEOUT'],
+    [withCode('TimeoutError', 'ETIMEDOUT'), 'CONNECT_TIMEOUT'],
     [withCode('RequestError', 'ECONNREFUSED'), 'UNREACHABLE'],
     [withCode('RequestError', 'ENOTFOUND'), 'UNREACHABLE'],
     [withCode('RequestError', 'ECONNRESET'), 'UNREACHABLE'],
@@ -241,7 +242,28 @@ describe('classifyTransportError', () => {
     [withCode('RequestError', 'HPE_INVALID_CONSTANT'), 'BAD_RESPONSE'],
     [Object.assign(new Error('wrapped'), { cause: withCode('Error', 'EHOSTUNREACH') }), 'UNREACHABLE'],
   ] as const)('%s → %s (server, retryable)', (error, code) => {
-    expect(classifyTransportError(error, { operation: 'sendText', timeoutMs: 100 })).toMatchObject({ code, scope: 'server', retryable: true });
+    expect(classifyTransportError(error, { operation: 'sendText', timeoutMs: 100 })).toMatchObject({ code, scope: 'server', retryable: true, outcome: 'not-sent' });
+  });
+
+  // got sets `timings.upload` once the whole request was handed to the network: from then on the
+  // server may have acted on it, whatever became of the answer.
+  const written = (error: Error) => Object.assign(error, { timings: { start: 1, upload: 2 } });
+  it.each([
+    [written(withCode('TimeoutError', 'ETIMEDOUT')), 'TIMEOUT'],
+    [written(withCode('RequestError', 'ECONNRESET')), 'CONNECTION_RESET'],
+    [written(withCode('RequestError', 'EPIPE')), 'CONNECTION_RESET'],
+    [written(withCode('ReadError', 'ECONNRESET')), 'BAD_RESPONSE'],
+    [written(withCode('RequestError', 'HPE_INVALID_CONSTANT')), 'BAD_RESPONSE'],
+    [written(withCode('RequestError', 'ESOMETHINGELSE')), 'UNREACHABLE'],
+  ] as const)('after the request was written: %s → %s, outcome unknown', (error, code) => {
+    expect(classifyTransportError(error, { operation: 'sendText' })).toMatchObject({ code, outcome: 'unknown' });
+  });
+
+  it('refused, DNS and TLS failures are not-sent even with timings (nothing was uploaded)', () => {
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
+      const error = Object.assign(withCode('RequestError', code), { timings: { start: 1, socket: 2 } });
+      expect(classifyTransportError(error)).toMatchObject({ code: 'UNREACHABLE', outcome: 'not-sent' });
+    }
   });
 
   it('keeps an EvolutionError as it is and copies only safe fields into the cause', () => {

@@ -160,11 +160,11 @@ describe('sendText failures', () => {
     expect(await failure(send(quick))).toMatchObject({ code: 'TIMEOUT', scope: 'server', retryable: true });
   });
 
-  it('UNREACHABLE for a reset connection', async () => {
+  it('CONNECTION_RESET (outcome unknown) for a connection reset after the request was written', async () => {
     sim.control.setServerFaults('evo1', { reset: true });
     const error = await failure(send(evo));
-    expect(error).toMatchObject({ code: 'UNREACHABLE', scope: 'server', retryable: true, httpStatus: undefined });
-    expect(error.userMessage).toBe('Servidor Evolution inacessível');
+    expect(error).toMatchObject({ code: 'CONNECTION_RESET', scope: 'server', retryable: true, httpStatus: undefined, outcome: 'unknown' });
+    expect(error.userMessage).toMatch(/pode ter sido enviada/);
   });
 
   it('ROUTE_NOT_FOUND when the base URL points at no Evolution server', async () => {

@@ -67,10 +67,49 @@ describe('evolution client over a plain HTTP server', () => {
     expect(error).toMatchObject({ code: 'BAD_RESPONSE', scope: 'server', retryable: true, httpStatus: 200 });
   });
 
-  it('turns a 201 without key.id into BAD_RESPONSE', async () => {
+  it('a 201 without key.id is still a send: the result says what could be read (never a reason to send again)', async () => {
     const server = await serve((_req, res) => json(res, 201, { ok: true }));
+    expect(await send(client(server.url))).toEqual({ keyId: null, remoteJid: null, status: 'PENDING', messageTimestamp: null, instanceId: null });
+  });
+
+  it('a 2xx whose body is not JSON is an unknown outcome (BAD_RESPONSE), not a failure to fail over from', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end('{"key":{"id":"3EB0');
+    });
     const error = await failure(send(client(server.url)));
-    expect(error).toMatchObject({ code: 'BAD_RESPONSE', scope: 'server', retryable: true });
+    expect(error).toMatchObject({ code: 'BAD_RESPONSE', outcome: 'unknown', httpStatus: 201 });
+  });
+
+  it('an answer cut off mid-body (reset while reading) is an unknown outcome', async () => {
+    const server = await serve((_req, res) => {
+      res.socket?.write('HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 80\r\n\r\n{"key":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const error = await failure(send(client(server.url)));
+    expect(error).toMatchObject({ code: 'BAD_RESPONSE', outcome: 'unknown' });
+  });
+
+  it('a redirect is never followed: the key and the message never reach the other host (REDIRECTED, auth scope)', async () => {
+    for (const status of [301, 302, 307, 308]) {
+      const elsewhere = await serve((_req, res) => json(res, 201, sendTextOk('5511987654321')));
+      const registered = await serve((_req, res) => {
+        res.writeHead(status, { location: `${elsewhere.url}/message/sendText/acme-01` });
+        res.end();
+      });
+      const error = await failure(send(client(registered.url)));
+      expect(error).toMatchObject({ code: 'REDIRECTED', scope: 'auth', retryable: false, httpStatus: status, outcome: 'not-sent' });
+      expect(error.userMessage).toMatch(/redirecionamento/);
+      expect(elsewhere.requests).toEqual([]);
+    }
+  });
+
+  it('a 504 from a proxy in front of the server is an unknown outcome (the upstream had the request)', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(504, { 'content-type': 'text/html' });
+      res.end('<html>Gateway Time-out</html>');
+    });
+    expect(await failure(send(client(server.url)))).toMatchObject({ code: 'SERVER_ERROR', outcome: 'unknown', httpStatus: 504 });
   });
 
   it('does not retry a 503 by itself: one request, one SERVER_ERROR', async () => {
@@ -88,18 +127,23 @@ describe('evolution client over a plain HTTP server', () => {
     expect(error.message).toMatch(/ECONNREFUSED/);
   });
 
-  it('maps a connection reset mid-request to UNREACHABLE, without retrying', async () => {
+  it('a connection reset after the request was written is an unknown outcome (CONNECTION_RESET), without retrying', async () => {
     const server = await serve((_req, res) => res.socket?.destroy());
     const error = await failure(send(client(server.url)));
-    expect(error).toMatchObject({ code: 'UNREACHABLE', scope: 'server', retryable: true });
+    expect(error).toMatchObject({ code: 'CONNECTION_RESET', scope: 'server', retryable: true, outcome: 'unknown' });
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('a refused connection is not-sent: safe to fail over', async () => {
+    const port = await freePort();
+    expect(await failure(send(client(`http://127.0.0.1:${port}`)))).toMatchObject({ code: 'UNREACHABLE', outcome: 'not-sent' });
   });
 
   it('maps a server that never answers to TIMEOUT after the configured timeout', async () => {
     const server = await serve(() => {});
     const started = Date.now();
     const error = await failure(send(client(server.url, 300)));
-    expect(error).toMatchObject({ code: 'TIMEOUT', scope: 'server', retryable: true });
+    expect(error).toMatchObject({ code: 'TIMEOUT', scope: 'server', retryable: true, outcome: 'unknown' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(Date.now() - started).toBeLessThan(2000);
   });

@@ -1,2 +1,3 @@
 export * from './notifications.ts';
-export { createRedis, pingRedis, redisAnswers } from './redis.ts';
+export { createRedis, pingRedis, redisAnswers, redisRoleOptions, type RedisRole } from './redis.ts';
+export { enqueueAfterCommit } from './after-commit.ts';

@@ -6,8 +6,8 @@ export const NOTIFICATIONS_QUEUE = 'notifications';
 /** A pointer: the row in `notifications` is the truth, the job only says "look at it". */
 export interface NotificationJob {
   notificationId: string;
-  /** Dispatcher bookkeeping: the pacing slot this job reserved before being delayed to it. */
-  paced?: { instanceId: string; at: number };
+  /** The dispatcher's private bookkeeping (pacing slot, waits); nobody else reads or writes it. */
+  dispatch?: Record<string, unknown>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,7 +24,8 @@ export function parseNotificationJob(data: unknown): NotificationJob | undefined
  */
 export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 24 * 3600, count: 50_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+  // By count too: a flood of dead letters must not grow Redis without bound (the rows stay in Postgres).
+  removeOnFail: { age: 7 * 24 * 3600, count: 100_000 },
 };
 
 export interface QueueSettings {
@@ -98,3 +99,10 @@ export async function requeueNotification(
   await enqueueNotifications(queue, [item], now);
   return 'added';
 }
+
+/**
+ * Rows due within this get their (delayed) job at once; later ones (reminders) wait in Postgres
+ * and the dispatcher's sweeper enqueues each when it comes within this window. Keeps months of
+ * delayed jobs out of Redis.
+ */
+export const ENQUEUE_LOOKAHEAD_MS = 60_000;

@@ -159,7 +159,8 @@ describe('admin-api against the Evolution simulator over HTTP', () => {
     const wa = (await call(t, 'POST', '/v1/whatsapp-instances', { evolutionApiId: server.id, instanceName: 'demo-01', phoneNumber: '11900000001', displayName: 'd' })).json().instance;
     await t.app.ready();
     await waitFor(async () => (await call(t, 'GET', `/v1/whatsapp-instances/${wa.id}`)).json().status === 'connected', { what: 'the poller to connect demo-01' });
-    expect((await call(t, 'GET', `/v1/evolution-apis/${server.id}`)).json().health).toBe('online');
+    // A round writes instance statuses, then server health: wait for the round to finish.
+    await waitFor(async () => (await call(t, 'GET', `/v1/evolution-apis/${server.id}`)).json().health === 'online', { what: 'the poller to mark the server online' });
     await t.close();
     await env.db.sql`update whatsapp_instances set status = 'disconnected' where id = ${wa.id}`;
     await new Promise((resolve) => setTimeout(resolve, 300));

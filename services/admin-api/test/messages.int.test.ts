@@ -28,7 +28,7 @@ describe('manual messages and the notifications ledger', () => {
     expect(status).toBe('queued');
 
     const [row] = await env.db.sql`select kind, booking_id, recipient, text, forced_evolution_api_id, status, due_at <= now() as due from notifications where id = ${id}`;
-    expect(row).toMatchObject({ kind: 'manual', booking_id: null, recipient: '5511987654321', text: 'Olá!', forced_evolution_api_id: server.id, status: 'queued', due: true });
+    expect(row).toMatchObject({ kind: 'manual', booking_id: null, recipient: '5511987654321', text: 'Olá!', forced_evolution_api_id: server.id, status: 'pending', due: true });
     const queue = createNotificationsQueue({ connection: env.redis, prefix: env.queuePrefix });
     const job = await queue.getJob(id);
     expect(job?.data).toEqual({ notificationId: id });
@@ -122,7 +122,8 @@ describe('manual messages and the notifications ledger', () => {
     expect(retried.statusCode).toBe(202);
     expect(retried.json()).toEqual({ id: failed!.id, status: 'queued' });
     const [row] = await env.db.sql`select status, attempts, failed_at, due_at <= now() as due from notifications where id = ${failed!.id}`;
-    expect(row).toMatchObject({ status: 'queued', attempts: 0, failed_at: null, due: true });
+    // The answer says queued (Redis took the job); the row stays pending until a dispatcher claims it.
+    expect(row).toMatchObject({ status: 'pending', attempts: 0, failed_at: null, due: true });
     expect(await (await queue.getJob(failed!.id))!.getState()).toBe('waiting');
     expect((await t.app.inject({ method: 'POST', url: `/v1/notifications/${failed!.id}/retry`, headers: auth })).statusCode).toBe(409);
     await queue.close();

@@ -48,7 +48,8 @@ describe('Evolution webhooks', () => {
     expect(stranger.statusCode).toBe(200);
     expect(stranger.json().result).toBe('unknown-instance');
     expect(t.logs.some((l) => l.includes('webhook for an instance we do not know'))).toBe(true);
-    expect((await post({ event: 'send.message', instance: 'acme-01', data: { key: { id: '3EB0X' } } })).json().result).toBe('ignored');
+    // send.message is evidence for an unconfirmed send; one that matches nothing is acknowledged.
+    expect((await post({ event: 'send.message', instance: 'acme-01', data: { key: { id: '3EB0X' } } })).json().result).toBe('unmatched');
     expect((await post({ event: 'qrcode.updated', instance: 'acme-01', data: {} })).json()).toMatchObject({ ok: true, result: 'ignored' });
 
     // A secret pasted in the URL never reaches the request log.

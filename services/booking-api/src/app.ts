@@ -8,9 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
-import { createBatcher } from './bookings/batcher.ts';
 import { bookingRoutes } from './bookings/booking-routes.ts';
-import { markQueued } from './bookings/booking-store.ts';
 import type { BookingDeps } from './bookings/create-booking.ts';
 import { createEnqueuer } from './bookings/enqueuer.ts';
 import { createGroupInserter } from './bookings/group-insert.ts';
@@ -61,10 +59,6 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     tenants,
     insertBooking: createGroupInserter(sql),
     enqueuer: createEnqueuer({ queue: deps.queue, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
-    markQueued: createBatcher(async (groups: (readonly string[])[]) => {
-      const statuses = await markQueued(sql, groups.flat());
-      return groups.map(() => statuses);
-    }),
     logger: deps.logger,
     idempotencyTtlHours: config.idempotencyTtlHours,
   };

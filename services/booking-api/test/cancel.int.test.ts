@@ -22,31 +22,34 @@ function cancel(slug: string, id: string, payload?: object) {
 }
 
 describe('POST /v1/tenants/:slug/bookings/:id/cancel', () => {
-  test('cancels the booking and its reminder (row and delayed job) and sends a cancellation', async ({ env }) => {
+  test('cancels the booking, its reminder and its confirmation not yet sent (rows and jobs), and sends a cancellation', async ({ env }) => {
     app = await startApp(env);
     const tenant = await createTenant(env);
     const startsAt = inHours(50);
     const created = await book(tenant.slug, { startsAt, professional: 'Zé' });
     const reminderId = created.notifications.find((n: { kind: string }) => n.kind === 'reminder').id;
+    const confirmationId = created.notifications.find((n: { kind: string }) => n.kind === 'confirmation').id;
     const queue = inspectQueue(env);
-    expect(await (await queue.getJob(reminderId))?.getState()).toBe('delayed');
+    expect(await (await queue.getJob(confirmationId))?.getState()).toBe('waiting');
 
     const res = await cancel(tenant.slug, created.id, { reason: 'Imprevisto' });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ id: created.id, status: 'cancelled' });
     const byKind = Object.fromEntries(body.notifications.map((n: { kind: string; status: string }) => [n.kind, n.status]));
-    expect(byKind).toEqual({ confirmation: 'queued', reminder: 'cancelled', cancellation: 'queued' });
+    // No dispatcher ran: the confirmation was still owed, so the customer never gets "confirmado" then "cancelado".
+    expect(byKind).toEqual({ confirmation: 'cancelled', reminder: 'cancelled', cancellation: 'pending' });
 
     const [row] = await env.db.db.select().from(bookings).where(eq(bookings.id, created.id));
     expect(row).toMatchObject({ status: 'cancelled', cancelReason: 'Imprevisto' });
     expect(row?.cancelledAt).toBeInstanceOf(Date);
     const rows = await env.db.db.select().from(notifications).where(eq(notifications.bookingId, created.id));
     const cancellation = rows.find((r) => r.kind === 'cancellation')!;
-    expect(cancellation).toMatchObject({ recipient: '5511987654321', status: 'queued', text: null });
+    expect(cancellation).toMatchObject({ recipient: '5511987654321', status: 'pending', text: null });
     expect(Math.abs(cancellation.dueAt.getTime() - Date.now())).toBeLessThan(5_000);
 
     expect(await queue.getJob(reminderId)).toBeUndefined();
+    expect(await queue.getJob(confirmationId)).toBeUndefined();
     expect(await (await queue.getJob(cancellation.id))?.getState()).toBe('waiting');
 
     // The slot is free again for the same professional.

@@ -53,7 +53,7 @@ describe('group commit of concurrent bookings', () => {
     bodies.forEach((b, i) => {
       expect(b.startsAt).toBe(hourly(i));
       expect(b.customerPhone).toBe(`5511${9}${70_000_000 + i}`);
-      expect(b.notifications.map((x: { status: string }) => x.status)).toEqual(['queued', 'queued']);
+      expect(b.notifications.map((x: { status: string }) => x.status)).toEqual(['queued', 'pending']);
     });
 
     const { bookings, transactions } = await transactionsOf(env, tenant.id);
@@ -73,7 +73,8 @@ describe('group commit of concurrent bookings', () => {
     const perBooking = await notificationsPerBooking(env, tenant.id);
     for (const b of perBooking) {
       expect(b.kinds).toEqual(['confirmation', 'reminder']);
-      expect(b.statuses).toEqual(['queued', 'queued']);
+      // Rows stay as inserted: intake writes nothing after the enqueue.
+      expect(b.statuses).toEqual(['pending', 'pending']);
       expect(b.recipients).toEqual([byId.get(b.id)!.customer_phone]);
     }
   });

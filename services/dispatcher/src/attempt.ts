@@ -1,6 +1,7 @@
 import type { RouteCandidate } from '@bora/balancer';
 import type { EvolutionError } from '@bora/evolution-client';
-import type { AttemptRecord, ClaimedNotification } from './ledger.ts';
+import type { AttemptRecord, ClaimedNotification, Failure } from '@bora/ledger';
+import type { SendVerdict } from './decide.ts';
 
 /** What an operator reads when the failure is not one the Evolution client knows (a bug of ours). */
 export const UNEXPECTED_SEND_ERROR = 'Erro inesperado ao enviar a mensagem';
@@ -14,23 +15,32 @@ export function technicalDetail(error: EvolutionError | undefined, raw: unknown)
   return raw instanceof Error ? raw.message : String(raw);
 }
 
+/** The ledger's failure for a send that did not go through (pt-BR message, the error's scope). */
+export function sendFailure(error: EvolutionError | undefined): Failure {
+  if (!error) return { code: 'UNEXPECTED', message: UNEXPECTED_SEND_ERROR, scope: 'internal' };
+  return { code: error.code, message: error.userMessage, scope: error.outcome === 'unknown' ? 'unknown' : error.scope };
+}
+
 /** One row of `delivery_attempts`: its error text is the operator's (pt-BR), never the technical one. */
 export function attemptRecord(
   n: ClaimedNotification,
   candidate: RouteCandidate,
   latencyMs: number,
-  failure?: { error: EvolutionError | undefined },
+  verdict: SendVerdict,
+  error: EvolutionError | undefined,
 ): AttemptRecord {
-  const error = failure?.error;
+  const sent = verdict === 'sent';
+  const failure = sent ? undefined : sendFailure(error);
   return {
     attempt: n.attempts,
     evolutionApiId: candidate.serverId,
     whatsappInstanceId: candidate.instanceId,
-    outcome: failure ? 'failed' : 'sent',
-    errorCode: failure ? (error?.code ?? 'UNEXPECTED') : null,
-    errorScope: failure ? (error?.scope ?? 'server') : null,
-    errorMessage: failure ? (error?.userMessage ?? UNEXPECTED_SEND_ERROR).slice(0, 500) : null,
+    outcome: sent ? 'sent' : verdict === 'unknown' ? 'unknown' : 'failed',
+    errorCode: failure?.code ?? null,
+    errorScope: failure?.scope ?? null,
+    errorMessage: failure?.message ?? null,
     httpStatus: error?.httpStatus ?? null,
     latencyMs,
+    possibleDuplicate: n.possibleDuplicate,
   };
 }

@@ -3,24 +3,31 @@ import type { DispatcherConfig } from '@bora/config';
 import type { DbHandle } from '@bora/db';
 import { createMetricsRegistry } from '@bora/http';
 import type { Logger } from '@bora/logger';
-import { createNotificationsQueue, NOTIFICATIONS_QUEUE, type NotificationJob } from '@bora/queue';
+import { createLedger } from '@bora/ledger';
+import { createNotificationsQueue, ENQUEUE_LOOKAHEAD_MS, NOTIFICATIONS_QUEUE, redisRoleOptions, requeueNotification, type NotificationJob } from '@bora/queue';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { createCircuitBreaker } from './circuit.ts';
 import { createClientPool } from './clients.ts';
 import { createFleet } from './fleet.ts';
-import { createLedger } from './ledger.ts';
 import { createDispatcherMetrics } from './metrics.ts';
 import { createPacer } from './pacing.ts';
 import { createProcessor } from './process.ts';
+import { createReconciler } from './reconciler.ts';
 import { createSweeper } from './sweeper.ts';
+
+/** A reconciliation lookup is one small query: a server slower than this is asked again later. */
+const LOOKUP_TIMEOUT_MS = 5_000;
 
 export interface DispatcherDeps {
   config: DispatcherConfig;
   logger: Logger;
   db: DbHandle;
-  /** Commands (pacing, circuits, sweeper); the worker opens its own blocking connection from it. */
+  /**
+   * Commands (pacing, circuits, sweeper), opened with `createRedis(url, 'commands')`: every command
+   * bounded. The worker opens its own connection from it, with the blocking role's options.
+   */
   redis: Redis;
   registry?: Registry;
   random?: () => number;
@@ -43,7 +50,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   const metrics = createDispatcherMetrics(registry, () => queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'));
   const fleet = createFleet({ db: deps.db, secretKey: config.secretKey, logger, ttlMs: config.fleetTtlMs });
   const clients = createClientPool(config.sendTimeoutMs);
-  const ledger = createLedger(deps.db, config.sendingLeaseMs);
+  const lookupClients = createClientPool(LOOKUP_TIMEOUT_MS);
+  const ledger = createLedger(deps.db, { leaseMs: config.sendingLeaseMs, maxAttempts: config.retry.maxAttempts, horizonMs: config.messageHorizonMs });
   const processor = createProcessor({
     ledger,
     fleet,
@@ -53,12 +61,23 @@ export function createDispatcher(deps: DispatcherDeps) {
     metrics,
     logger,
     retry: config.retry,
+    senderWaitMaxMs: config.senderWaitMaxMs,
+    reconcileAfterMs: Math.min(5_000, Math.round(config.unconfirmedWindowMs / 4)),
     maxInlinePaceWaitMs: config.pacing.minIntervalMs + config.pacing.jitterMs,
     leaseMs: config.sendingLeaseMs,
     random: deps.random,
   });
+  const reconciler = createReconciler({
+    ledger,
+    fleet,
+    clients: lookupClients,
+    metrics,
+    logger,
+    windowMs: config.unconfirmedWindowMs,
+    requeue: (row) => requeueNotification(queue, row),
+  });
   const sweeper = createSweeper({
-    db: deps.db,
+    ledger,
     redis: deps.redis,
     queue,
     prefix,
@@ -66,6 +85,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     metrics,
     intervalMs: config.sweepIntervalMs,
     owner: randomUUID(),
+    lookaheadMs: Math.max(ENQUEUE_LOOKAHEAD_MS, config.sweepIntervalMs * 3),
+    revive: { maxRevivals: config.maxRevivals, horizonMs: config.messageHorizonMs },
+    reconcile: () => reconciler.runOnce(),
   });
   const stallMs = Math.min(30_000, Math.max(1_000, config.sendingLeaseMs));
   let worker: Worker<NotificationJob> | undefined;
@@ -74,11 +96,12 @@ export function createDispatcher(deps: DispatcherDeps) {
   return {
     registry,
     queue,
+    ledger,
     fleet,
     sweeper,
     async start(): Promise<void> {
       await fleet.start();
-      workerConnection = deps.redis.duplicate({ maxRetriesPerRequest: null });
+      workerConnection = deps.redis.duplicate(redisRoleOptions('worker'));
       workerConnection.on('error', () => {});
       worker = new Worker<NotificationJob>(NOTIFICATIONS_QUEUE, processor, {
         connection: workerConnection,
@@ -106,6 +129,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       await sweeper.stop();
       await fleet.close();
       clients.close();
+      lookupClients.close();
       await queue.close();
       workerConnection?.disconnect();
     },

@@ -20,8 +20,11 @@ export interface Fleet {
   view(): FleetView;
   /** A send said "Connection Closed": stop routing to it now, here and (via NOTIFY) everywhere. */
   markInstanceDisconnected(instanceId: string): Promise<void>;
-  /** A 401: the key is wrong; stop routing to the server until an operator fixes it. */
-  markServerUnauthorized(serverId: string, reason: string): Promise<void>;
+  /**
+   * A 401 (the key is wrong) or a redirect (the URL points elsewhere): stop routing to the server
+   * until an operator fixes it (or the health poll finds it well again).
+   */
+  markServerUnusable(serverId: string, health: 'unauthorized' | 'incompatible', reason: string): Promise<void>;
   refresh(): Promise<void>;
   close(): Promise<void>;
 }
@@ -68,8 +71,9 @@ export function createFleet(deps: FleetDeps): Fleet {
         apiKey,
         capacity: row.capacity,
         priority: row.priority,
-        // An unusable key makes the server unroutable, exactly like an inactive one.
-        isActive: row.is_active && row.health !== 'unauthorized' && apiKey !== '',
+        // An unusable key or a server that answers what we cannot use (a redirect, v1) makes it
+        // unroutable, exactly like an inactive one.
+        isActive: row.is_active && row.health !== 'unauthorized' && row.health !== 'incompatible' && apiKey !== '',
       });
     }
     const instances: FleetInstance[] = instanceRows.map((row) => ({
@@ -126,14 +130,14 @@ export function createFleet(deps: FleetDeps): Fleet {
         where id = ${instanceId} and status <> 'disconnected'`;
       await notifyChanged();
     },
-    async markServerUnauthorized(serverId, reason) {
+    async markServerUnusable(serverId, health, reason) {
       const server = current.servers.get(serverId);
       if (server) {
         const servers = [...current.servers.values()].map((s) => (s.id === serverId ? { ...s, isActive: false } : s));
         current = { ...current, index: buildFleetIndex(servers, [...current.index.instances.values()]), servers: new Map(servers.map((s) => [s.id, s])) };
       }
       await sql`
-        update evolution_apis set health = 'unauthorized', last_error = ${reason}, last_checked_at = now(), updated_at = now()
+        update evolution_apis set health = ${health}, last_error = ${reason}, last_checked_at = now(), updated_at = now()
         where id = ${serverId}`;
       await notifyChanged();
     },

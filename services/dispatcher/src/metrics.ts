@@ -17,6 +17,26 @@ export function createDispatcherMetrics(registry: Registry, queueCounts?: () => 
       labelNames: ['server', 'code'],
       registers: [registry],
     }),
+    unconfirmed: new Counter({
+      name: 'dispatcher_messages_unconfirmed_total',
+      help: 'Sends whose outcome was unknown (request written, no readable answer): held for reconciliation',
+      labelNames: ['server', 'code'],
+      registers: [registry],
+    }),
+    reconciled: new Counter({
+      name: 'dispatcher_unconfirmed_settled_total',
+      help: 'Unconfirmed sends settled by the reconciler: found on the server, or sent again (each resend after no evidence a possible duplicate)',
+      labelNames: ['how'],
+      registers: [registry],
+    }),
+    retired: new Counter({
+      name: 'dispatcher_messages_retired_total',
+      help: 'Rows the claim retired instead of sending: their booking was cancelled, or their appointment started',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    senderWaits: new Counter({ name: 'dispatcher_sender_waits_total', help: 'Passes that found no sender able to try (no attempt spent)', registers: [registry] }),
+    revived: new Counter({ name: 'dispatcher_revived_total', help: 'Dead letters put back in line once a sender came back', registers: [registry] }),
     paced: new Counter({ name: 'dispatcher_paced_total', help: 'Jobs delayed to their sender’s pacing slot', registers: [registry] }),
     leaseRecoveries: new Counter({
       name: 'dispatcher_lease_recoveries_total',

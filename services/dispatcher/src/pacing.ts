@@ -85,3 +85,40 @@ export function createPacer(redis: Redis, prefix: string, options: PacingOptions
     },
   };
 }
+
+/** What the pacer lets a candidate do now: send, skip it, or (the best sender only) come back at its slot. */
+export type PaceGate = { kind: 'go' } | { kind: 'skip' } | { kind: 'later'; slot: number; waitMs: number };
+
+/**
+ * The pacing decision for one candidate. A job holding a slot of this instance (promised before its
+ * delay) redeems it. The best sender may promise any slot (the job is then delayed to it); a
+ * failover sender only one near enough to wait for inline, so a far one is never reserved and
+ * then left unused. `state.paced` is consumed by the redeem.
+ */
+export function createPaceGate(pacer: Pacer, maxInlineWaitMs: number) {
+  async function redeemSlot(instanceId: string, slot: number): Promise<boolean> {
+    // Waits inline for the little lateness a predecessor may add.
+    for (let i = 0; i < 5; i++) {
+      const wait = await pacer.redeem(instanceId, slot);
+      if (wait === 0) return true;
+      if (wait > maxInlineWaitMs) return false;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    return false;
+  }
+
+  return async function gate(state: { paced?: { instanceId: string; at: number } }, candidate: { instanceId: string }, best: boolean): Promise<PaceGate> {
+    if (!pacer.enabled) return { kind: 'go' };
+    const held = state.paced;
+    if (held && held.instanceId === candidate.instanceId) {
+      state.paced = undefined;
+      if (await redeemSlot(candidate.instanceId, held.at)) return { kind: 'go' };
+    }
+    const answer = await pacer.request(candidate.instanceId, { maxWaitMs: best ? undefined : maxInlineWaitMs });
+    if (answer.go) return { kind: 'go' };
+    if ('busy' in answer) return { kind: 'skip' };
+    if (best) return { kind: 'later', slot: answer.slot, waitMs: answer.waitMs };
+    await new Promise((resolve) => setTimeout(resolve, answer.waitMs));
+    return (await redeemSlot(candidate.instanceId, answer.slot)) ? { kind: 'go' } : { kind: 'skip' };
+  };
+}

@@ -45,3 +45,25 @@ export function renderTemplate(input: RenderInput): string {
   };
   return input.template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
 }
+
+/** The text a claimed notification sends: its own (manual), or its tenant's template filled in. */
+export function renderFor(n: {
+  kind: string;
+  text: string | null;
+  tenantName: string;
+  timezone: string;
+  templates: Record<'confirmation' | 'reminder' | 'cancellation', string>;
+  booking: { customerName: string; service: string; professional: string; startsAt: Date } | null;
+}): string | null {
+  if (n.text) return n.text;
+  if (!n.booking || (n.kind !== 'confirmation' && n.kind !== 'reminder' && n.kind !== 'cancellation')) return null;
+  return renderTemplate({
+    template: n.templates[n.kind],
+    tenantName: n.tenantName,
+    timezone: n.timezone,
+    customerName: n.booking.customerName,
+    service: n.booking.service,
+    professional: n.booking.professional,
+    startsAt: n.booking.startsAt,
+  });
+}

@@ -1,13 +1,12 @@
-import type { DbHandle } from '@bora/db';
+import type { Cursor, DueRow, Ledger } from '@bora/ledger';
 import type { Logger } from '@bora/logger';
 import { enqueueNotifications, NOTIFICATIONS_QUEUE, requeueNotification, type NotificationJob } from '@bora/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { toDate } from './ledger.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 
 export interface SweeperDeps {
-  db: DbHandle;
+  ledger: Ledger;
   redis: Redis;
   queue: Queue<NotificationJob>;
   prefix: string;
@@ -16,6 +15,12 @@ export interface SweeperDeps {
   intervalMs: number;
   /** Replica identity for leader election. */
   owner: string;
+  /** Rows due within this get their (delayed) job now: reminders wait in Postgres until then. */
+  lookaheadMs: number;
+  /** Dead letters revived per sweep, and how often one row may be. */
+  revive: { maxRevivals: number; horizonMs: number };
+  /** Settles unconfirmed sends; runs last, so a slow server lookup never holds up the relay. */
+  reconcile?: () => Promise<unknown>;
   /** Rows per statement (lease recovery and each page of due rows). */
   batchSize?: number;
   /**
@@ -41,18 +46,20 @@ return 0
  * The outbox relay. One leader at a time (a Redis lease) periodically:
  * 1. returns rows stuck in `sending` past their lease to the queue (a dispatcher died mid-send —
  *    each is counted as a possible duplicate);
- * 2. enqueues due `pending`/`queued` rows whose job is missing (Redis was down when the booking was
- *    made, Redis was flushed, booking-api died between commit and enqueue).
+ * 2. enqueues owed rows due soon whose job is missing (reminders wait in Postgres until shortly
+ *    before they are due; Redis was down or flushed; booking-api died between commit and enqueue);
+ * 3. revives rows dead-lettered for lack of a sender once one came back;
+ * 4. reconciles unconfirmed sends.
  */
 export function createSweeper(deps: SweeperDeps) {
-  const { sql } = deps.db;
+  const { relay } = deps.ledger;
   const leaderKey = `${deps.prefix}:sweeper:leader`;
   const batch = deps.batchSize ?? 1000;
   const maxPages = deps.maxPagesPerSweep ?? 10;
   const jobKey = (id: string) => `${deps.prefix}:${NOTIFICATIONS_QUEUE}:${id}`;
   // Where the last sweep stopped paging; undefined = start from the most overdue row. Kept in
   // memory: a new leader starting over only repeats work, it never skips rows.
-  let cursor: { dueAt: string; id: string } | undefined;
+  let cursor: Cursor | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -64,11 +71,8 @@ export function createSweeper(deps: SweeperDeps) {
   }
 
   async function recoverLeases(): Promise<number> {
-    const rows = await sql<{ id: string; due_at: Date | string }[]>`
-      update notifications set status = 'queued', lease_until = null, updated_at = now()
-       where id in (select id from notifications where status = 'sending' and lease_until < now() limit ${batch} for update skip locked)
-      returning id, due_at`;
-    for (const row of rows) await requeueNotification(deps.queue, { id: row.id, dueAt: toDate(row.due_at) });
+    const rows = await relay.recoverLeases(batch);
+    for (const row of rows) await requeueNotification(deps.queue, row);
     if (rows.length > 0) {
       deps.metrics.leaseRecoveries.inc(rows.length);
       deps.logger.warn({ count: rows.length }, 'recovered notifications stuck in sending (possible duplicate sends)');
@@ -79,28 +83,13 @@ export function createSweeper(deps: SweeperDeps) {
   async function enqueueMissing(): Promise<number> {
     let enqueued = 0;
     for (let page = 0; page < maxPages; page++) {
-      const rows = await duePage(cursor);
+      const rows = await relay.duePage(cursor, batch, deps.lookaheadMs);
       enqueued += await relayPage(rows);
       // A short page is the end of the due rows: the next sweep starts over from the front.
-      cursor = rows.length < batch ? undefined : { dueAt: rows.at(-1)!.cursor_at, id: rows.at(-1)!.id };
+      cursor = rows.length < batch ? undefined : { dueAt: rows.at(-1)!.cursorAt, id: rows.at(-1)!.id };
       if (!cursor) break;
     }
     return enqueued;
-  }
-
-  type DueRow = { id: string; due_at: Date | string; cursor_at: string; stale: boolean };
-
-  /** One page of due rows after the cursor; `cursor_at` is due_at as text, at full precision. */
-  function duePage(after: { dueAt: string; id: string } | undefined) {
-    // `due_at >= x and (due_at > x or id > y)` rather than a row comparison: it can use the
-    // partial index on (due_at, id).
-    const past = after
-      ? sql`and due_at >= ${after.dueAt}::timestamptz and (due_at > ${after.dueAt}::timestamptz or id > ${after.id})`
-      : sql``;
-    return sql<DueRow[]>`
-      select id, due_at, due_at::text as cursor_at, updated_at < now() - interval '2 minutes' as stale from notifications
-       where status in ('pending', 'queued') and due_at <= now() + interval '5 seconds' ${past}
-       order by due_at, id limit ${batch}`;
   }
 
   async function relayPage(rows: DueRow[]): Promise<number> {
@@ -123,23 +112,34 @@ export function createSweeper(deps: SweeperDeps) {
       const live = LIVE_SETS.map(() => results[i++]).some((score) => score !== null && score !== undefined);
       if (exists && !live) doubtful.push(row);
     }
-    await enqueueNotifications(deps.queue, missing.map((r) => ({ id: r.id, dueAt: toDate(r.due_at) })));
+    await enqueueNotifications(deps.queue, missing);
     // A row long due whose job still exists may hold a finished job (completed while another
     // replica had the row): requeue replaces finished jobs and leaves live ones alone.
-    for (const row of doubtful) await requeueNotification(deps.queue, { id: row.id, dueAt: toDate(row.due_at) });
+    for (const row of doubtful) await requeueNotification(deps.queue, row);
     if (missing.length > 0) {
-      await sql`update notifications set status = 'queued', updated_at = now() where id = any(${missing.map((r) => r.id)}) and status = 'pending'`;
       deps.metrics.swept.inc(missing.length);
-      deps.logger.info({ count: missing.length }, 'enqueued due notifications that had no job');
+      deps.logger.info({ count: missing.length }, 'enqueued owed notifications that had no job');
     }
     return missing.length;
   }
 
-  async function sweepOnce(): Promise<{ leader: boolean; recovered: number; enqueued: number }> {
-    if (!(await isLeader())) return { leader: false, recovered: 0, enqueued: 0 };
+  async function revive(): Promise<number> {
+    const rows = await relay.revive(batch, deps.revive);
+    for (const row of rows) await requeueNotification(deps.queue, row);
+    if (rows.length > 0) {
+      deps.metrics.revived.inc(rows.length);
+      deps.logger.info({ count: rows.length }, 'revived notifications that had failed for lack of a sender: one came back');
+    }
+    return rows.length;
+  }
+
+  async function sweepOnce(): Promise<{ leader: boolean; recovered: number; enqueued: number; revived: number }> {
+    if (!(await isLeader())) return { leader: false, recovered: 0, enqueued: 0, revived: 0 };
     const recovered = await recoverLeases();
     const enqueued = await enqueueMissing();
-    return { leader: true, recovered, enqueued };
+    const revived = await revive();
+    await deps.reconcile?.();
+    return { leader: true, recovered, enqueued, revived };
   }
 
   function loop(): void {

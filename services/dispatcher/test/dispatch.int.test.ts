@@ -91,20 +91,47 @@ describe('dispatcher: the happy path and failover', () => {
     }
   });
 
-  test('nothing can send: retried with backoff, then failed after the last attempt and kept visible', async ({ env }) => {
-    const { sim, tenant } = await seedFleet(env, [
+  test('the only sender offline: waiting costs no attempt, and once it is back the message goes out once', async ({ env }) => {
+    const { sim, tenant, instanceIds } = await seedFleet(env, [
       { name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true, status: 'disconnected' }] },
     ]);
-    const dispatcher = await startDispatcher(env, testConfig(env, { MAX_ATTEMPTS: '3', BACKOFF_BASE_MS: '50' }));
+    const dispatcher = await startDispatcher(env, testConfig(env, { MAX_ATTEMPTS: '2', BACKOFF_BASE_MS: '50', SENDER_WAIT_MAX_MS: '200' }));
+    try {
+      const { notification } = await book(env, tenant.id);
+      // Many passes find no sender (far more than MAX_ATTEMPTS): none of them is an attempt.
+      await waitFor(async () => (await dispatcher.registry.getSingleMetric('dispatcher_sender_waits_total')?.get())!.values[0]!.value >= 5, {
+        what: 'five passes without a sender',
+      });
+      const waiting = await statusOf(env, notification.id);
+      expect([waiting.status, waiting.attempts, waiting.last_error_code]).toEqual(['queued', 0, 'NO_SENDER_AVAILABLE']);
+      expect(sim.control.messages()).toHaveLength(0);
+      await env.db.sql`update whatsapp_instances set status = 'connected', status_changed_at = now() where id = ${instanceIds['own-01']!}`;
+      await dispatcher.fleet.refresh();
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'sent' && r;
+      });
+      expect(row.attempts).toBe(1);
+      expect(sim.control.messages()).toHaveLength(1);
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+
+  test('every sender failing: real attempts are spent with backoff, then the row is failed and kept visible', async ({ env }) => {
+    const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }]);
+    sim.control.setServerFaults('evo1', { errorRate: 1, errorStatus: 503 });
+    const dispatcher = await startDispatcher(env, testConfig(env, { MAX_ATTEMPTS: '3', BACKOFF_BASE_MS: '50', CIRCUIT_FAILURE_THRESHOLD: '100' }));
     try {
       const { notification } = await book(env, tenant.id);
       const row = await waitFor(async () => {
         const r = await statusOf(env, notification.id);
         return r.status === 'failed' && r;
       }, { timeoutMs: 10_000 });
-      expect(row.attempts).toBe(3);
-      expect(row.last_error_code).toBe('NO_SENDER_AVAILABLE');
-      expect(sim.control.messages()).toHaveLength(0);
+      expect([row.attempts, row.last_error_code, row.last_error_scope]).toEqual([3, 'SERVER_ERROR', 'server']);
+      const attempts = await env.db.sql`select outcome from delivery_attempts where notification_id = ${notification.id}`;
+      expect(attempts).toHaveLength(3);
       expect(await (await dispatcher.queue.getJob(notification.id))?.getState()).toBe('failed');
     } finally {
       await dispatcher.close();

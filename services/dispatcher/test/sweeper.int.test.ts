@@ -4,6 +4,7 @@ import { createNotificationsQueue, NOTIFICATIONS_QUEUE } from '@bora/queue';
 import { test, waitFor } from '@bora/testing';
 import { Worker } from 'bullmq';
 import { describe, expect } from 'vitest';
+import { createLedger } from '@bora/ledger';
 import { createDispatcherMetrics } from '../src/metrics.ts';
 import { createSweeper } from '../src/sweeper.ts';
 import { book, seedFleet } from './support.ts';
@@ -29,7 +30,7 @@ async function backlog(env: Env, alive: number) {
 
 function sweeperFor(env: Env, queue: ReturnType<typeof createNotificationsQueue>, paging: { batchSize: number; maxPagesPerSweep?: number }) {
   return createSweeper({
-    db: env.db,
+    ledger: createLedger(env.db),
     redis: env.redis,
     queue,
     prefix: env.queuePrefix,
@@ -37,6 +38,8 @@ function sweeperFor(env: Env, queue: ReturnType<typeof createNotificationsQueue>
     metrics: createDispatcherMetrics(createMetricsRegistry('dispatcher')),
     intervalMs: 60_000,
     owner: `sweeper-${Math.random()}`,
+    lookaheadMs: 5_000,
+    revive: { maxRevivals: 3, horizonMs: 86_400_000 },
     ...paging,
   });
 }
@@ -46,10 +49,10 @@ describe('sweeper: the outbox relay pages through every due row', () => {
     const { queue, lost } = await backlog(env, 12);
     const sweeper = sweeperFor(env, queue, { batchSize: 5 });
     try {
-      expect(await sweeper.sweepOnce()).toEqual({ leader: true, recovered: 0, enqueued: 1 });
+      expect(await sweeper.sweepOnce()).toEqual({ leader: true, recovered: 0, enqueued: 1, revived: 0 });
       expect(await (await queue.getJob(lost.id))?.getState()).toBe('waiting');
       const [row] = await env.db.sql`select status from notifications where id = ${lost.id}`;
-      expect(row!.status).toBe('queued');
+      expect(row!.status).toBe('pending');
       // The live jobs were left alone: still delayed, nothing added twice.
       expect(await queue.getJobCounts('delayed', 'waiting')).toMatchObject({ delayed: 12, waiting: 1 });
       expect(await sweeper.sweepOnce()).toMatchObject({ enqueued: 0 });

@@ -58,10 +58,13 @@ export function healthFromError(error: unknown): EvolutionHealth | undefined {
     case 'FORBIDDEN':
       return 'unauthorized';
     case 'UNSUPPORTED_VERSION':
+    case 'REDIRECTED':
     case 'BAD_RESPONSE':
     case 'ROUTE_NOT_FOUND':
       return 'incompatible';
     case 'UNREACHABLE':
+    case 'CONNECT_TIMEOUT':
+    case 'CONNECTION_RESET':
     case 'TIMEOUT':
     case 'SERVER_ERROR':
     case 'RATE_LIMITED':

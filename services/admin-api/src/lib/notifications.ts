@@ -26,6 +26,10 @@ interface NotificationRow {
   delivered_at: Date | null;
   read_at: Date | null;
   failed_at: Date | null;
+  expired_at: Date | null;
+  unconfirmed_at: Date | null;
+  resends: number;
+  record_note: string | null;
 }
 
 function view(row: NotificationRow) {
@@ -53,6 +57,10 @@ function view(row: NotificationRow) {
     deliveredAt: iso(row.delivered_at),
     readAt: iso(row.read_at),
     failedAt: iso(row.failed_at),
+    expiredAt: iso(row.expired_at),
+    unconfirmedAt: iso(row.unconfirmed_at),
+    resends: row.resends,
+    recordNote: row.record_note,
   };
 }
 
@@ -94,6 +102,7 @@ export async function findAttempts(sql: Sql, notificationId: string) {
   return rows.map((a) => ({
     attempt: a.attempt as number,
     outcome: a.outcome as string,
+    possibleDuplicate: a.possible_duplicate as boolean,
     evolutionApiId: a.evolution_api_id as string | null,
     evolutionApiName: a.evolution_api_name as string | null,
     whatsappInstanceId: a.whatsapp_instance_id as string | null,

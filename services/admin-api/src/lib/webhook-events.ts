@@ -1,5 +1,7 @@
 import type { InstanceStatus, Sql } from '@bora/db';
 import { FLEET_CHANGED_CHANNEL } from '@bora/db';
+import { messageText } from '@bora/evolution-client';
+import { createLedger, receiptEvent, type EvidenceResult } from '@bora/ledger';
 
 export type WebhookResult = 'updated' | 'unchanged' | 'ignored' | 'unknown-instance' | 'unmatched' | 'too-early';
 
@@ -14,13 +16,6 @@ const CONNECTION_STATES: Record<string, InstanceStatus> = {
   connecting: 'connecting',
   close: 'disconnected',
   refused: 'disconnected',
-};
-
-/** Message status → ledger status. SERVER_ACK / PENDING say nothing new after our 201. */
-const MESSAGE_STATES: Record<string, { status: 'delivered' | 'read'; from: string[] }> = {
-  DELIVERY_ACK: { status: 'delivered', from: ['sent'] },
-  READ: { status: 'read', from: ['sent', 'delivered'] },
-  PLAYED: { status: 'read', from: ['sent', 'delivered'] },
 };
 
 /** Payloads say `connection.update`; configuration (and some proxies) say `CONNECTION_UPDATE`. */
@@ -56,45 +51,21 @@ async function setInstanceStatus(sql: Sql, serverId: string, instanceName: strin
   return 'updated';
 }
 
-/**
- * Delivery receipts only ever move a message forward (sent < delivered < read): the guard on the
- * current status makes a replayed or late DELIVERY_ACK after READ a no-op, in one statement.
- * Timestamps are ours (`now()`): Evolution's `date_time` is local time mislabelled as UTC.
- */
-async function advanceMessage(sql: Sql, serverId: string, data: Record<string, unknown>): Promise<WebhookResult> {
+/** One delivery receipt (`messages.update` item): the ledger moves the message forward. */
+function applyReceipt(sql: Sql, serverId: string, instanceName: string | undefined, data: Record<string, unknown>): Promise<EvidenceResult | 'ignored'> {
   // v2 says `keyId`; v1 says `id`.
   const keyId = text(data.keyId) ?? text(data.id);
-  const target = MESSAGE_STATES[String(data.status ?? '').toUpperCase()];
-  if (!keyId || !target) return 'ignored';
-  const rows = await sql`
-    update notifications
-       set status = ${target.status},
-           delivered_at = coalesce(delivered_at, now()),
-           read_at = case when ${target.status} = 'read' then coalesce(read_at, now()) else read_at end,
-           updated_at = now()
-     where message_id = ${keyId}
-       and evolution_api_id = ${serverId}
-       and status = any(${target.from}::text[])
-    returning id`;
-  if (rows.length > 0) return 'updated';
-  const [known] = await sql`select 1 from notifications where message_id = ${keyId} and evolution_api_id = ${serverId}`;
-  if (known) return 'unchanged';
-  return (await sendInFlightTo(sql, data.remoteJid)) ? 'too-early' : 'unmatched';
+  const status = receiptEvent(String(data.status ?? ''));
+  if (!keyId || !status) return Promise.resolve('ignored');
+  return createLedger({ sql }).receipts.applyReceipt(serverId, { keyId, status, remoteJid: text(data.remoteJid), instanceName });
 }
 
-/**
- * A receipt can beat the dispatcher's ledger write: Evolution may post it the moment it answers
- * 201, before the key id is recorded. If a send to that chat is in flight, the receipt is probably
- * ours, and answering "too early" makes Evolution post it again a little later.
- */
-async function sendInFlightTo(sql: Sql, remoteJid: unknown): Promise<boolean> {
-  const jid = text(remoteJid);
-  if (!jid?.endsWith('@s.whatsapp.net')) return false;
-  const digits = jid.slice(0, jid.indexOf('@'));
-  // Brazil: WhatsApp's JID may have dropped the 9th digit of the number we sent to.
-  const numbers = digits.length === 12 && digits.startsWith('55') ? [digits, `${digits.slice(0, 4)}9${digits.slice(4)}`] : [digits];
-  const [row] = await sql`select 1 from notifications where status = 'sending' and recipient = any(${numbers}::text[]) limit 1`;
-  return row !== undefined;
+/** `send.message`: the server's own record of a message it sent — the proof an unconfirmed send needs. */
+function applySendEvidence(sql: Sql, serverId: string, instanceName: string | undefined, data: Record<string, unknown>): Promise<EvidenceResult | 'ignored'> {
+  const key = record(data.key);
+  const keyId = text(key.id);
+  if (!keyId || key.fromMe === false) return Promise.resolve('ignored');
+  return createLedger({ sql }).receipts.applySendEvidence(serverId, { keyId, remoteJid: text(key.remoteJid), instanceName, text: messageText(data.message) ?? undefined });
 }
 
 /** Applies one Evolution webhook from server `serverId`. Idempotent: Evolution retries deliveries. */
@@ -116,10 +87,12 @@ export async function applyWebhookEvent(sql: Sql, serverId: string, envelope: We
     case 'messages.update': {
       // Some builds batch receipts in an array; each is applied on its own.
       const items = Array.isArray(envelope.data) ? envelope.data.map(record) : [data];
-      const results = await Promise.all(items.map((item) => advanceMessage(sql, serverId, item)));
+      const results = await Promise.all(items.map((item) => applyReceipt(sql, serverId, instanceName, item)));
       if (results.includes('too-early')) return 'too-early';
       return results.includes('updated') ? 'updated' : (results[0] ?? 'ignored');
     }
+    case 'send.message':
+      return applySendEvidence(sql, serverId, instanceName, data);
     default:
       return 'ignored';
   }

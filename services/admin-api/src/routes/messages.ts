@@ -1,5 +1,6 @@
 import { normalizeMobilePhone, notFound, validationFailed } from '@bora/core';
-import { evolutionApis, notifications, tenants } from '@bora/db';
+import { evolutionApis, tenants } from '@bora/db';
+import { createLedger } from '@bora/ledger';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
@@ -25,6 +26,7 @@ const SendMessage = Type.Object(
 /** The seed's `send_message_auto`: a manual message goes through the same ledger, queue and router as bookings. */
 export function messageRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const { db } = deps.db;
+  const ledger = createLedger(deps.db);
   return async (app) => {
     app.post(
       '/v1/messages',
@@ -46,20 +48,15 @@ export function messageRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
           const [server] = await db.select({ id: evolutionApis.id }).from(evolutionApis).where(eq(evolutionApis.id, body.evolutionApiId));
           if (!server) throw notFound('EVOLUTION_API_NOT_FOUND', 'Evolution API não encontrada');
         }
-        const [row] = await db
-          .insert(notifications)
-          .values({
-            tenantId: tenant.id,
-            kind: 'manual',
-            recipient: phone.digits,
-            text: body.text,
-            forcedEvolutionApiId: body.evolutionApiId ?? null,
-            dueAt: new Date(),
-          })
-          .returning({ id: notifications.id, dueAt: notifications.dueAt });
-        const status = await enqueueCommitted(deps, row!, 'new');
-        request.log.info({ notificationId: row!.id, forced: Boolean(body.evolutionApiId) }, 'manual message accepted');
-        return reply.status(202).send({ id: row!.id, status });
+        const row = await ledger.owed.createManual({
+          tenantId: tenant.id,
+          recipient: phone.digits,
+          text: body.text,
+          forcedEvolutionApiId: body.evolutionApiId ?? null,
+        });
+        const status = await enqueueCommitted(deps, row, 'new');
+        request.log.info({ notificationId: row.id, forced: Boolean(body.evolutionApiId) }, 'manual message accepted');
+        return reply.status(202).send({ id: row.id, status });
       },
     );
 

@@ -1,5 +1,5 @@
 import { conflict, notFound } from '@bora/core';
-import type { NotificationStatus } from '@bora/db';
+import { createLedger } from '@bora/ledger';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
@@ -13,6 +13,7 @@ const tags = ['notifications'];
 
 export function notificationRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const { sql } = deps.db;
+  const ledger = createLedger(deps.db);
   return async (app) => {
     app.get(
       '/v1/notifications',
@@ -43,22 +44,16 @@ export function notificationRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
         },
       },
       async (request, reply) => {
-        // Attempts start over: the dispatcher fails a row once `attempts` reaches its maximum, so
-        // a retried dead letter would otherwise get a single try. The audit rows keep the history.
-        // Raw timestamps come back as text (drizzle's postgres.js setup disables date parsing).
-        const [row] = await sql<{ id: string; due_at: string }[]>`
-          update notifications
-             set status = 'pending', attempts = 0, due_at = now(), failed_at = null, lease_until = null, updated_at = now()
-           where id = ${request.params.id} and status = 'failed'
-          returning id, due_at`;
-        if (!row) {
-          const [current] = await sql<{ status: NotificationStatus }[]>`select status from notifications where id = ${request.params.id}`;
-          if (!current) throw notFound('NOTIFICATION_NOT_FOUND', 'Notificação não encontrada');
-          throw conflict('NOTIFICATION_NOT_FAILED', `Só notificações com falha podem ser reenviadas (status atual: ${current.status})`, {
-            status: current.status,
+        // The ledger's one reopen rule: a fresh attempt budget, due now (the audit rows keep the history).
+        const reopened = await ledger.owed.reopen(request.params.id);
+        if (!reopened.reopened) {
+          if (!reopened.status) throw notFound('NOTIFICATION_NOT_FOUND', 'Notificação não encontrada');
+          throw conflict('NOTIFICATION_NOT_FAILED', `Só notificações com falha podem ser reenviadas (status atual: ${reopened.status})`, {
+            status: reopened.status,
           });
         }
-        const status = await enqueueCommitted(deps, { id: row.id, dueAt: new Date(row.due_at) }, 'retry');
+        const row = { id: reopened.id, dueAt: reopened.dueAt };
+        const status = await enqueueCommitted(deps, row, 'retry');
         request.log.info({ notificationId: row.id }, 'failed notification re-queued by an operator');
         return reply.status(202).send({ id: row.id, status });
       },

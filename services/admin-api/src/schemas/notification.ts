@@ -31,11 +31,18 @@ export const NotificationView = Type.Object({
   deliveredAt: NullableTimestamp,
   readAt: NullableTimestamp,
   failedAt: NullableTimestamp,
+  expiredAt: NullableTimestamp,
+  unconfirmedAt: Type.Union([Timestamp, Type.Null()], {
+    description: 'Quando o resultado de um envio ficou desconhecido (status unconfirmed: pode ter chegado ao cliente)',
+  }),
+  resends: Type.Integer({ description: 'Reenvios após um resultado desconhecido (cada um, sem confirmação, pode duplicar a mensagem)' }),
+  recordNote: Type.Union([Type.String(), Type.Null()], { description: 'Por que o registro do envio está incompleto (ex.: NO_KEY_ID)' }),
 });
 
 export const AttemptView = Type.Object({
   attempt: Type.Integer(),
-  outcome: Type.String(),
+  outcome: Type.String({ description: 'sent | failed | unknown (pedido enviado, sem resposta legível)' }),
+  possibleDuplicate: Type.Boolean({ description: 'Reenvio de uma mensagem cujo primeiro envio ficou sem confirmação' }),
   evolutionApiId: NullableString,
   evolutionApiName: NullableString,
   whatsappInstanceId: NullableString,

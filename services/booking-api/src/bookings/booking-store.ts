@@ -114,38 +114,3 @@ export async function insertBooking(
     )
     select 1`;
 }
-
-/**
- * After a successful enqueue: `pending` → `queued`, guarded so a row the dispatcher already
- * claimed keeps its newer status. Answers every row's status as of now. The commit skips the
- * WAL flush wait (`synchronous_commit` off for this statement's own transaction): the mark is
- * a hint, and losing it in a crash leaves rows `pending`, the very state the sweeper handles.
- *
- * Sent unprepared, so Postgres plans it for the table as it is at each call. Prepared, it ran on
- * one generic plan made while the table was small and had no statistics (a new or truncated
- * table, autovacuum late or off), when a sequential scan is the cheaper choice — and kept it
- * as the table grew: in the intake benchmark whole rounds went by with every mark scanning
- * all of `notifications` twice and Postgres spending 3–4× its usual CPU per booking. The price,
- * a second round trip (postgres.js describes an unnamed statement first) and a plan per call,
- * is shared by every booking of the batch.
- */
-export async function markQueued(sql: Sql, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await sql.unsafe<{ id: string; status: string }[]>(
-    `with async_commit as (select set_config('synchronous_commit', 'off', true)),
-    u as (
-      update notifications set status = 'queued', updated_at = now()
-      -- The "|| ''" keeps the planner on the primary key: every mark leaves a dead 'pending'
-      -- entry in the status indexes until vacuum, and a plan that scans them (it does pick one,
-      -- pending rows look rare) gets slower with every booking.
-      where id = any($1::uuid[]) and status || '' = 'pending'
-      returning id, status
-    )
-    select n.id, coalesce(u.status, n.status) as status
-    from async_commit, notifications n left join u on u.id = n.id
-    where n.id = any($1::uuid[])`,
-    [sql.array(ids as string[])],
-    { prepare: false },
-  );
-  return new Map(rows.map((r) => [r.id, r.status]));
-}

@@ -4,7 +4,8 @@ import { PG_ERROR, pgErrorCode, type Sql } from '@bora/db';
 import type { Logger } from '@bora/logger';
 import type { TenantCache, TenantInfo } from '../tenants/tenant-cache.ts';
 import { toBookingInput, type BookingRequest } from './booking-input.ts';
-import { bookingView, insertBooking, markQueued, planNotifications, type BookingView, type NotificationRef } from './booking-store.ts';
+import { ENQUEUE_LOOKAHEAD_MS } from '@bora/queue';
+import { bookingView, insertBooking, planNotifications, type BookingView, type NotificationRef } from './booking-store.ts';
 import type { Enqueuer } from './enqueuer.ts';
 import type { NewBooking } from './group-insert.ts';
 import { findLiveKey, keyReused, requestHash, storeFinalBody, withKeyLock } from './idempotency.ts';
@@ -15,8 +16,6 @@ export interface BookingDeps {
   enqueuer: Enqueuer;
   /** `insertBooking` for requests without an Idempotency-Key, group-committed across concurrent requests. */
   insertBooking: (booking: NewBooking) => Promise<void>;
-  /** `markQueued` over the pool, batched across concurrent requests. */
-  markQueued: (ids: readonly string[]) => Promise<Map<string, string>>;
   logger: Logger;
   idempotencyTtlHours: number;
 }
@@ -47,22 +46,17 @@ function mapInsertError(error: unknown, deps: BookingDeps, tenant: TenantInfo): 
 }
 
 /**
- * After commit: enqueue the pointer jobs (bounded), then flip the rows to `queued` in one
- * guarded UPDATE. Whatever fails here leaves `pending` rows the sweeper owns; the booking stands.
+ * After commit: enqueue the pointer jobs of what is due soon (the confirmation, a cancellation);
+ * reminders wait in Postgres until the sweeper enqueues each shortly before it is due. The rows
+ * stay `pending` — the answer says `queued` for a job Redis took in time. Whatever fails here
+ * leaves rows the sweeper owns; the booking stands.
  */
-export async function dispatchAfterCommit(deps: BookingDeps, planned: readonly NotificationRef[], conn?: Sql): Promise<NotificationRef[]> {
-  const onLate = (ids: string[]) => {
-    deps.markQueued(ids).catch((err: unknown) => deps.logger.warn({ err }, 'late mark-queued failed'));
-  };
-  if (!(await deps.enqueuer.enqueue(planned, onLate))) return [...planned];
-  try {
-    const ids = planned.map((n) => n.id);
-    const statuses = await (conn ? markQueued(conn, ids) : deps.markQueued(ids));
-    return planned.map((n) => ({ ...n, status: statuses.get(n.id) ?? n.status }));
-  } catch (err) {
-    deps.logger.warn({ err }, 'mark-queued failed; jobs are in Redis, rows stay pending');
-    return [...planned];
-  }
+export async function dispatchAfterCommit(deps: BookingDeps, planned: readonly NotificationRef[]): Promise<NotificationRef[]> {
+  const horizon = Date.now() + ENQUEUE_LOOKAHEAD_MS;
+  const soon = planned.filter((n) => n.dueAt.getTime() <= horizon);
+  if (!(await deps.enqueuer.enqueue(soon))) return [...planned];
+  const queued = new Set(soon.map((n) => n.id));
+  return planned.map((n) => (queued.has(n.id) ? { ...n, status: 'queued' } : n));
 }
 
 function prepare(body: BookingRequest, tenant: TenantInfo) {
@@ -105,9 +99,7 @@ export async function createBooking(
       expiresAt,
       responseBody: first,
     }).catch((e: unknown) => mapInsertError(e, deps, tenant));
-    // Marking goes through the reserved connection: the pool may be full of retries waiting on
-    // this very lock, and waiting for one of their connections would deadlock.
-    const sent = await dispatchAfterCommit(deps, planned, conn);
+    const sent = await dispatchAfterCommit(deps, planned);
     const final = bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
     if (sent.some((n, i) => n.status !== planned[i]?.status)) {
       // If this fails, replays show the commit-time statuses: stale, still the same booking.

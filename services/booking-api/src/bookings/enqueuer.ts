@@ -1,3 +1,4 @@
+import { DeadlineError, withDeadline } from '@bora/core';
 import type { Logger } from '@bora/logger';
 import { enqueueNotifications, removeNotificationJob, type DueNotification, type NotificationJob } from '@bora/queue';
 import type { Queue } from 'bullmq';
@@ -7,10 +8,9 @@ import { createBatcher } from './batcher.ts';
 export interface Enqueuer {
   /**
    * Adds the pointer jobs, waiting at most the configured deadline. Resolves true when Redis
-   * took them in time, false otherwise; never rejects, never hangs. If Redis answers after the
-   * deadline, `onLate` still gets the ids so their rows can catch up to `queued`.
+   * took them in time, false otherwise; never rejects, never hangs.
    */
-  enqueue(items: readonly DueNotification[], onLate?: (ids: string[]) => void): Promise<boolean>;
+  enqueue(items: readonly DueNotification[]): Promise<boolean>;
   /**
    * Best-effort removal of waiting/delayed jobs (a cancelled reminder), bounded by the same
    * deadline. The row is already `cancelled`, and the dispatcher re-reads rows before sending,
@@ -19,13 +19,6 @@ export interface Enqueuer {
   remove(ids: readonly string[]): Promise<void>;
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(onTimeout()), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
 
 /** ioredis states in which the producer client is known to be cut off from Redis. */
 const DOWN = new Set(['reconnecting', 'close', 'end']);
@@ -56,23 +49,17 @@ export function createEnqueuer(deps: {
     return groups.map(() => undefined);
   });
   return {
-    async enqueue(items, onLate) {
+    async enqueue(items) {
       if (items.length === 0) return true;
       // During an outage, skip straight to "pending" instead of paying the deadline per booking.
       if (DOWN.has(redis.status)) return false;
-      let timedOut = false;
-      const adding = addBatched(items).then(
-        () => {
-          if (timedOut) onLate?.(items.map((i) => i.id));
-          return true;
+      return withDeadline(addBatched(items), timeoutMs, 'enqueue').then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof DeadlineError) logger.warn({ timeoutMs }, 'enqueue timed out; the sweeper will enqueue these rows');
+          return false;
         },
-        () => false,
       );
-      return withDeadline(adding, timeoutMs, () => {
-        timedOut = true;
-        logger.warn({ timeoutMs }, 'enqueue timed out; rows stay pending for the sweeper');
-        return false;
-      });
     },
     async remove(ids) {
       if (DOWN.has(redis.status)) return;
@@ -80,7 +67,7 @@ export function createEnqueuer(deps: {
         () => undefined,
         (err: unknown) => logger.warn({ err }, 'could not remove jobs; the dispatcher will skip their cancelled rows'),
       );
-      await withDeadline(removing, timeoutMs, () => logger.warn({ timeoutMs }, 'job removal timed out'));
+      await withDeadline(removing, timeoutMs, 'job removal').catch(() => logger.warn({ timeoutMs }, 'job removal timed out'));
     },
   };
 }

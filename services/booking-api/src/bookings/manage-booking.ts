@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '@bora/core';
 import type { Sql } from '@bora/db';
+import { cancelOwedFor } from '@bora/ledger';
 import type { BookingView, NotificationRef } from './booking-store.ts';
 import { dispatchAfterCommit, requireTenant, type BookingDeps } from './create-booking.ts';
 
@@ -36,10 +37,11 @@ export async function getBooking(deps: BookingDeps, slug: string, id: string): P
 }
 
 /**
- * Cancels in one statement: the booking leaves the overlap constraint (its slot frees), its
- * reminder is cancelled unless already in flight or sent, and a cancellation notification is
- * created — `on conflict do nothing` plus the `status = 'confirmed'` guard make a second cancel
- * a no-op. After commit the reminder's delayed job is removed and the cancellation enqueued.
+ * Cancels in one statement: the booking leaves the overlap constraint (its slot frees), the
+ * messages still owed for it (a confirmation not yet sent, the reminders) are cancelled by the
+ * ledger, and a cancellation notification is created — `on conflict do nothing` plus the
+ * `status = 'confirmed'` guard make a second cancel a no-op. After commit their jobs are removed
+ * (best effort: the claim re-reads the booking anyway) and the cancellation enqueued.
  */
 export async function cancelBooking(deps: BookingDeps, slug: string, id: string, reason: string | undefined): Promise<BookingView> {
   const tenant = await requireTenant(deps.tenants, slug);
@@ -51,11 +53,7 @@ export async function cancelBooking(deps: BookingDeps, slug: string, id: string,
       update bookings set status = 'cancelled', cancel_reason = ${trimmed}::text, cancelled_at = now(), updated_at = now()
       where id = ${id}::uuid and tenant_id = ${tenant.id}::uuid and status = 'confirmed'
       returning id, customer_phone
-    ), r as (
-      update notifications set status = 'cancelled', updated_at = now()
-      where booking_id in (select id from b) and kind = 'reminder' and status in ('pending', 'queued')
-      returning id
-    ), c as (
+    ), r as (${cancelOwedFor(deps.sql, deps.sql`select id from b`)}), c as (
       insert into notifications (id, tenant_id, booking_id, kind, recipient, due_at)
       select ${cancellationId}::uuid, ${tenant.id}::uuid, b.id, 'cancellation', b.customer_phone, ${now.toISOString()}::timestamptz from b
       on conflict (booking_id, kind) do nothing

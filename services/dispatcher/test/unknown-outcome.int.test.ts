@@ -1,0 +1,64 @@
+import { test, waitFor } from '@bora/testing';
+import { describe, expect } from 'vitest';
+import { book, seedFleet, startDispatcher, statusOf, testConfig } from './support.ts';
+
+const metric = async (dispatcher: Awaited<ReturnType<typeof startDispatcher>>, name: string, labels: Record<string, string> = {}) => {
+  const values = (await dispatcher.registry.getSingleMetric(name)?.get())?.values ?? [];
+  return values.filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want)).reduce((sum, v) => sum + v.value, 0);
+};
+
+describe('a send whose outcome is unknown is never retried or failed over blindly', () => {
+  test('a server that takes the request and never answers: no failover to the shared sender; after the window, sent again once, counted as a possible duplicate', async ({ env }) => {
+    const { sim, tenant } = await seedFleet(env, [
+      { name: 'evo1', priority: 10, instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] },
+      { name: 'evo2', priority: 5, instances: [{ name: 'shared-01', phone: '5511911110002', tenant: 'shared' }] },
+    ]);
+    sim.control.setServerFaults('evo1', { hang: true });
+    const dispatcher = await startDispatcher(env, testConfig(env, { SEND_TIMEOUT_MS: '300', UNCONFIRMED_WINDOW_MS: '1500' }));
+    try {
+      const { notification } = await book(env, tenant.id);
+      const unconfirmed = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'unconfirmed' && r;
+      });
+      expect(unconfirmed.last_error_code).toBe('TIMEOUT');
+      // The shared sender got nothing: the message may already be on its way from evo1.
+      expect(sim.control.messages()).toHaveLength(0);
+      sim.control.setServerFaults('evo1', { hang: false });
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'sent' && r;
+      }, { timeoutMs: 10_000 });
+      expect(row.resends).toBe(1);
+      expect(sim.control.messages()).toHaveLength(1);
+      const attempts = await env.db.sql`select outcome, error_code, possible_duplicate from delivery_attempts where notification_id = ${notification.id} order by id`;
+      expect(attempts).toEqual([
+        { outcome: 'unknown', error_code: 'TIMEOUT', possible_duplicate: false },
+        { outcome: 'sent', error_code: null, possible_duplicate: true },
+      ]);
+      expect(await metric(dispatcher, 'dispatcher_unconfirmed_settled_total', { how: 'resent-no-evidence' })).toBe(1);
+      expect(await metric(dispatcher, 'dispatcher_messages_unconfirmed_total')).toBe(1);
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+
+  test('a tenant time zone that cannot render is dead-lettered once with its reason, never looped', async ({ env }) => {
+    const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }], { timezone: 'America/Nowhere' });
+    const dispatcher = await startDispatcher(env, testConfig(env));
+    try {
+      const { notification } = await book(env, tenant.id);
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'failed' && r;
+      });
+      expect([row.last_error_code, row.attempts]).toEqual(['RENDER_FAILED', 1]);
+      expect(sim.control.messages()).toHaveLength(0);
+      expect(await (await dispatcher.queue.getJob(notification.id))?.getState()).toBe('failed');
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+});
