@@ -1,3 +1,5 @@
 export * from './errors.ts';
 export * from './phone.ts';
 export * from './crypto.ts';
+export * from './network.ts';
+export * from './evolution-host.ts';
