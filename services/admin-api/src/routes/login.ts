@@ -44,12 +44,14 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
     async (request, reply) => {
       const next = safeNext(request.body.next);
       reply.type('text/html; charset=utf-8');
-      if (await options.throttle.isBlocked(request.ip)) {
-        return reply.status(429).send(loginPage({ next, error: 'Muitas tentativas. Aguarde um minuto e tente de novo.' }));
-      }
+      // The token is compared first: the throttle refuses failures only, never a right token.
       if (!safeEqual(request.body.token, options.adminToken)) {
-        await options.throttle.recordFailure(request.ip);
-        request.log.warn('admin login failed');
+        const verdict = await options.throttle.recordFailure(request.ip);
+        request.log.warn({ throttled: verdict.throttled }, 'admin login failed');
+        if (verdict.throttled) {
+          reply.header('retry-after', String(verdict.retryAfterSeconds));
+          return reply.status(429).send(loginPage({ next, error: 'Muitas tentativas. Aguarde um minuto e tente de novo.' }));
+        }
         return reply.status(401).send(loginPage({ next, error: 'Token inválido.' }));
       }
       reply.setCookie(SESSION_COOKIE, issueSession(options), {
