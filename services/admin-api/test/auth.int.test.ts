@@ -88,6 +88,27 @@ describe('admin-api authentication', () => {
     await close();
   });
 
+  test('login `next` is parsed against the admin origin: other hosts, tricks and control characters fall back to /admin, never a 500', async ({ env }) => {
+    const { app, close } = await startAdminApi(env);
+    const login = (next: string) => app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN, next } });
+    const refused = ['/\t/evil.example', '/\n/evil.example', '/admin\r\nSet-Cookie: x=1', '/admin\u0000', '//evil.example', '/\\evil.example', '/.//evil.example', 'https://evil.example/admin', 'javascript:alert(1)', 'http://127.0.0.1:3002/admin'];
+    for (const next of refused) {
+      const res = await login(next);
+      expect(res.statusCode, JSON.stringify(next)).toBe(303);
+      expect(res.headers.location, JSON.stringify(next)).toBe('/admin');
+    }
+    const kept: Array<[string, string]> = [
+      ['/admin/queues?tab=failed', '/admin/queues?tab=failed'],
+      ['http://127.0.0.1:3001/docs', '/docs'],
+      ['/admin/../docs', '/docs'],
+    ];
+    for (const [next, location] of kept) expect((await login(next)).headers.location, next).toBe(location);
+    const form = await app.inject({ url: `/admin/login?next=${encodeURIComponent('/\t/evil.example')}` });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('name="next" value="/admin"');
+    await close();
+  });
+
   test('10 bad tokens from a shared address do not lock the operator out: the right token always gets in, on the API and the form', async ({ env }) => {
     const { app, close } = await startAdminApi(env);
     const ip = '10.0.0.20';

@@ -4,10 +4,28 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch);
 }
 
-/** Only same-site paths: `next=//evil.example` or `next=https://…` would be an open redirect. */
-export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/admin';
-  return next;
+const FALLBACK = '/admin';
+// C0 and C1 controls and DEL: URL parsers silently drop tab/CR/LF (`/\t/evil.example` is
+// `//evil.example` to a browser), and CR/LF cannot go into a Location header at all.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Where to go after login: `next` read as a browser would, against the admin origin, and kept
+ * only when it lands on that same origin — as a path (`/admin/queues?x=1`), never `//host…`,
+ * which a browser would take for another host. Anything else is /admin.
+ */
+export function safeNext(next: string | undefined, adminOrigin: string): string {
+  if (!next || CONTROL.test(next)) return FALLBACK;
+  const origin = new URL(adminOrigin).origin;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return FALLBACK;
+  }
+  if (url.origin !== origin || url.username !== '' || url.password !== '') return FALLBACK;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return path.startsWith('/') && !path.startsWith('//') ? path : FALLBACK;
 }
 
 export function loginPage(options: { next: string; error?: string }): string {

@@ -13,6 +13,8 @@ export interface LoginRouteOptions {
   adminToken: string;
   secretKey: string;
   throttle: LoginThrottle;
+  /** PUBLIC_URL: `next` must stay on its origin. */
+  publicUrl: string;
 }
 
 /** The browser's way in: a pt-BR form that trades the admin token for an HttpOnly session cookie. */
@@ -26,7 +28,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
       config: { public: true },
       schema: { tags: ['admin'], summary: 'Formulário de login', security: [], querystring: Type.Object({ next: Type.Optional(Type.String()) }), response: { 200: Html } },
     },
-    async (request, reply) => reply.type('text/html; charset=utf-8').send(loginPage({ next: safeNext(request.query.next) })),
+    async (request, reply) => reply.type('text/html; charset=utf-8').send(loginPage({ next: safeNext(request.query.next, options.publicUrl) })),
   );
 
   app.post(
@@ -42,7 +44,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
       },
     },
     async (request, reply) => {
-      const next = safeNext(request.body.next);
+      const next = safeNext(request.body.next, options.publicUrl);
       reply.type('text/html; charset=utf-8');
       // The token is compared first: the throttle refuses failures only, never a right token.
       if (!safeEqual(request.body.token, options.adminToken)) {
