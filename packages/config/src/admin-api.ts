@@ -1,4 +1,4 @@
-import { port, str, url } from 'envalid';
+import { bool, port, str, url } from 'envalid';
 import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
 import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 
@@ -15,6 +15,10 @@ const specs = {
   // Proxies in front of the service whose X-Forwarded-For may be believed (0 = none). Trusting
   // more than really exist lets a client pick its own IP and dodge the per-IP rate limit.
   TRUST_PROXY_HOPS: nonNegativeInt({ default: 0 }),
+  // The session cookie's Secure flag. Unset: on in production (TLS usually ends at a proxy, so
+  // the request we see is plain HTTP) and wherever PUBLIC_URL is https; off only for plain-HTTP
+  // development, where a browser would drop a Secure cookie and the login form could not work.
+  COOKIE_SECURE: bool({ default: undefined }),
 };
 
 export interface AdminApiConfig extends CommonConfig {
@@ -26,6 +30,7 @@ export interface AdminApiConfig extends CommonConfig {
   loginAttemptsPerMinute: number;
   evolutionTimeoutMs: number;
   trustProxyHops: number;
+  cookieSecure: boolean;
 }
 
 export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {
@@ -40,5 +45,6 @@ export function loadAdminApiConfig(env: Record<string, string | undefined>): Adm
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     evolutionTimeoutMs: e.EVOLUTION_TIMEOUT_MS,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    cookieSecure: e.COOKIE_SECURE ?? (e.NODE_ENV === 'production' || e.PUBLIC_URL.startsWith('https:')),
   };
 }

@@ -154,3 +154,22 @@ describe('production', () => {
     expect(() => loadDispatcherConfig({ ...base, SECRET_KEY: DEV_SECRET_KEY })).toThrow(/SECRET_KEY/);
   });
 });
+
+describe('COOKIE_SECURE', () => {
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', PUBLIC_URL: 'http://admin-api:3001', ADMIN_TOKEN: 't'.repeat(30), SECRET_KEY: 'k'.repeat(40) };
+
+  it('is on in production whatever PUBLIC_URL says (TLS usually ends at a proxy in front)', () => {
+    expect(loadAdminApiConfig(production).cookieSecure).toBe(true);
+  });
+
+  it('is off only for plain-HTTP development, so `pnpm start` on http://127.0.0.1 can log in', () => {
+    expect(loadAdminApiConfig({}).cookieSecure).toBe(false);
+    expect(loadAdminApiConfig({ PUBLIC_URL: 'https://bora.test' }).cookieSecure).toBe(true);
+  });
+
+  it('can be set either way explicitly, and refuses anything but a boolean', () => {
+    expect(loadAdminApiConfig({ ...production, COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+    expect(loadAdminApiConfig({ COOKIE_SECURE: 'true' }).cookieSecure).toBe(true);
+    expect(problemsOf(() => loadAdminApiConfig({ COOKIE_SECURE: 'maybe' })).COOKIE_SECURE).toBeDefined();
+  });
+});

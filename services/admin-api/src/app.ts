@@ -63,7 +63,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
     await app.register(healthPollerPlugin, { db: deps.db, config: deps.config, logger: deps.logger, intervalMs: deps.config.healthPollIntervalMs });
   }
 
-  await app.register(loginRoutes, { adminToken, secretKey, throttle, publicUrl: deps.config.publicUrl });
+  await app.register(loginRoutes, { adminToken, secretKey, throttle, publicUrl: deps.config.publicUrl, cookieSecure: deps.config.cookieSecure });
   await app.register(tenantRoutes(deps));
   await app.register(evolutionApiRoutes(deps));
   await app.register(evolutionApiCheckRoutes(deps));

@@ -88,6 +88,20 @@ describe('admin-api authentication', () => {
     await close();
   });
 
+  test('the session cookie is Secure in production even over the plain HTTP a TLS proxy forwards (TRUST_PROXY_HOPS=0), and not in plain-HTTP development', async ({ env }) => {
+    const cookieOf = async (vars: Record<string, string>) => {
+      const { app, close } = await startAdminApi(env, vars);
+      const res = await app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN }, headers: { 'x-forwarded-proto': 'https' } });
+      await close();
+      expect(res.statusCode).toBe(303);
+      return String(res.headers['set-cookie']);
+    };
+    expect(await cookieOf({ NODE_ENV: 'production' })).toMatch(/;\s*Secure/i);
+    expect(await cookieOf({ NODE_ENV: 'production', COOKIE_SECURE: 'false' })).not.toMatch(/;\s*Secure/i);
+    expect(await cookieOf({})).not.toMatch(/;\s*Secure/i);
+    expect(await cookieOf({ COOKIE_SECURE: 'true' })).toMatch(/;\s*Secure/i);
+  });
+
   test('login `next` is parsed against the admin origin: other hosts, tricks and control characters fall back to /admin, never a 500', async ({ env }) => {
     const { app, close } = await startAdminApi(env);
     const login = (next: string) => app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN, next } });

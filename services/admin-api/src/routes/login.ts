@@ -15,6 +15,16 @@ export interface LoginRouteOptions {
   throttle: LoginThrottle;
   /** PUBLIC_URL: `next` must stay on its origin. */
   publicUrl: string;
+  /** COOKIE_SECURE (see packages/config): Secure even when the request we see is plain HTTP. */
+  cookieSecure: boolean;
+}
+
+/**
+ * Behind a TLS-terminating proxy the request we see is plain HTTP (TRUST_PROXY_HOPS=0 keeps
+ * X-Forwarded-Proto unbelieved), so the Secure flag comes from configuration, not the request.
+ */
+function cookieAttributes(secure: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure };
 }
 
 /** The browser's way in: a pt-BR form that trades the admin token for an HttpOnly session cookie. */
@@ -57,10 +67,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
         return reply.status(401).send(loginPage({ next, error: 'Token inválido.' }));
       }
       reply.setCookie(SESSION_COOKIE, issueSession(options), {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: request.protocol === 'https',
+        ...cookieAttributes(options.cookieSecure || request.protocol === 'https'),
         maxAge: Math.floor(SESSION_TTL_MS / 1000),
       });
       return reply.redirect(next, 303);
@@ -70,8 +77,8 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
   app.post(
     '/admin/logout',
     { config: { public: true }, schema: { tags: ['admin'], summary: 'Sair (apaga o cookie de sessão)', security: [], response: { 303: Type.Null() } } },
-    async (_request, reply) => {
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    async (request, reply) => {
+      reply.clearCookie(SESSION_COOKIE, cookieAttributes(options.cookieSecure || request.protocol === 'https'));
       return reply.redirect('/admin/login', 303);
     },
   );
