@@ -25,6 +25,23 @@ export const FormBody = Type.Object({
   idempotencyKey: field,
 });
 
+// C0/C1 controls and DEL: nothing a person types into a one-line field. Postgres refuses NUL
+// outright (a 500 page before this check) and the rest would reach messages and the admin page.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_MESSAGE = 'Este campo tem caracteres invisíveis ou de controle, que não são aceitos. Nós os tiramos: confira e envie de novo.';
+
+/**
+ * The form without control characters, and a problem for each field that had any: the person
+ * gets the form back, cleaned, with a message on the field, and nothing is written.
+ */
+export function withoutControls(values: FormValues): { values: FormValues; problems: FieldProblem[] } {
+  const problems = FORM_FIELDS.filter((name) => values[name].search(CONTROL) !== -1).map((field) => ({ field, message: CONTROL_MESSAGE }));
+  if (problems.length === 0) return { values, problems };
+  const cleaned = { ...values };
+  for (const { field } of problems) cleaned[field as FormField] = values[field as FormField].replace(CONTROL, '');
+  return { values: cleaned, problems };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function readForm(body: Static<typeof FormBody> | undefined): FormValues {
