@@ -1,5 +1,5 @@
 import { bool, port, str, url } from 'envalid';
-import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
+import { commonFrom, commonSpecs, isLoopbackHost, secretChecks, type CommonConfig } from './common.ts';
 import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 
 const specs = {
@@ -33,8 +33,21 @@ export interface AdminApiConfig extends CommonConfig {
   cookieSecure: boolean;
 }
 
+/**
+ * The development token is in this repository for anyone to read: reachable from the network it
+ * would open the admin to anyone on it, whatever NODE_ENV says.
+ */
+function knownTokenOffLoopback(token: string | undefined, host: string | undefined): Record<string, string> {
+  if (token !== DEV_ADMIN_TOKEN || host === undefined || isLoopbackHost(host)) return {};
+  return { ADMIN_TOKEN: `is the publicly known development token and HOST=${host} is reachable from the network; set a real ADMIN_TOKEN or bind HOST=127.0.0.1` };
+}
+
 export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {
-  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, { ADMIN_TOKEN: c.ADMIN_TOKEN, SECRET_KEY: c.SECRET_KEY }));
+  // Production's own refusal of the default token, when there is one, is the message kept.
+  const e = parseEnv(env, specs, (c) => ({
+    ...knownTokenOffLoopback(c.ADMIN_TOKEN, c.HOST),
+    ...secretChecks(c.NODE_ENV, { ADMIN_TOKEN: c.ADMIN_TOKEN, SECRET_KEY: c.SECRET_KEY }),
+  }));
   return {
     ...commonFrom(e),
     port: e.ADMIN_API_PORT,

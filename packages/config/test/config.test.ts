@@ -173,3 +173,24 @@ describe('COOKIE_SECURE', () => {
     expect(problemsOf(() => loadAdminApiConfig({ COOKIE_SECURE: 'maybe' })).COOKIE_SECURE).toBeDefined();
   });
 });
+
+describe('HOST', () => {
+  it('binds loopback by default, in every service, so development is not reachable from the network', () => {
+    expect(loadBookingApiConfig({}).host).toBe('127.0.0.1');
+    expect(loadAdminApiConfig({}).host).toBe('127.0.0.1');
+    expect(loadDispatcherConfig({}).host).toBe('127.0.0.1');
+  });
+
+  it('stays overridable (containers bind 0.0.0.0 explicitly)', () => {
+    expect(loadBookingApiConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadAdminApiConfig({ HOST: '0.0.0.0', ADMIN_TOKEN: 'a-real-token-for-the-lan-0123' }).host).toBe('0.0.0.0');
+  });
+
+  it('refuses the publicly known development admin token off loopback', () => {
+    const problems = problemsOf(() => loadAdminApiConfig({ HOST: '0.0.0.0' }));
+    expect(Object.keys(problems)).toEqual(['ADMIN_TOKEN']);
+    expect(problems.ADMIN_TOKEN).toMatch(/development token.*HOST=0\.0\.0\.0/);
+    expect(problemsOf(() => loadAdminApiConfig({ HOST: '192.168.0.10', ADMIN_TOKEN: DEV_ADMIN_TOKEN })).ADMIN_TOKEN).toBeDefined();
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(loadAdminApiConfig({ HOST: host }).host).toBe(host);
+  });
+});
