@@ -3,3 +3,4 @@ export * from './phone.ts';
 export * from './crypto.ts';
 export * from './network.ts';
 export * from './evolution-host.ts';
+export * from './text.ts';

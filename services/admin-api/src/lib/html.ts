@@ -1,3 +1,5 @@
+import { hasControlCharacters } from '@bora/core';
+
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(value: string): string {
@@ -5,9 +7,6 @@ export function escapeHtml(value: string): string {
 }
 
 const FALLBACK = '/admin';
-// C0 and C1 controls and DEL: URL parsers silently drop tab/CR/LF (`/\t/evil.example` is
-// `//evil.example` to a browser), and CR/LF cannot go into a Location header at all.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Where to go after login: `next` read as a browser would, against the admin origin, and kept
@@ -15,7 +14,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * which a browser would take for another host. Anything else is /admin.
  */
 export function safeNext(next: string | undefined, adminOrigin: string): string {
-  if (!next || CONTROL.test(next)) return FALLBACK;
+  // Control characters are refused, not cleaned: a browser drops tab/CR/LF and reads `/\t/x` as `//x`.
+  if (!next || hasControlCharacters(next)) return FALLBACK;
   const origin = new URL(adminOrigin).origin;
   let url: URL;
   try {

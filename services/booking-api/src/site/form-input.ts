@@ -1,4 +1,4 @@
-import type { FieldProblem } from '@bora/core';
+import { hasControlCharacters, withoutControlCharacters, type FieldProblem } from '@bora/core';
 import { Type, type Static } from 'typebox';
 import type { BookingRequest } from '../bookings/booking-input.ts';
 import { zonedToInstant } from './local-time.ts';
@@ -25,9 +25,8 @@ export const FormBody = Type.Object({
   idempotencyKey: field,
 });
 
-// C0/C1 controls and DEL: nothing a person types into a one-line field. Postgres refuses NUL
-// outright (a 500 page before this check) and the rest would reach messages and the admin page.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// Postgres refuses NUL outright (a 500 page before this check), and the other control
+// characters would reach WhatsApp messages and the admin page.
 const CONTROL_MESSAGE = 'Este campo tem caracteres invisíveis ou de controle, que não são aceitos. Nós os tiramos: confira e envie de novo.';
 
 /**
@@ -35,10 +34,10 @@ const CONTROL_MESSAGE = 'Este campo tem caracteres invisíveis ou de controle, q
  * gets the form back, cleaned, with a message on the field, and nothing is written.
  */
 export function withoutControls(values: FormValues): { values: FormValues; problems: FieldProblem[] } {
-  const problems = FORM_FIELDS.filter((name) => values[name].search(CONTROL) !== -1).map((field) => ({ field, message: CONTROL_MESSAGE }));
+  const problems = FORM_FIELDS.filter((name) => hasControlCharacters(values[name])).map((field) => ({ field, message: CONTROL_MESSAGE }));
   if (problems.length === 0) return { values, problems };
   const cleaned = { ...values };
-  for (const { field } of problems) cleaned[field as FormField] = values[field as FormField].replace(CONTROL, '');
+  for (const { field } of problems) cleaned[field as FormField] = withoutControlCharacters(values[field as FormField]);
   return { values: cleaned, problems };
 }
 
