@@ -12,8 +12,10 @@ export function hideCredentials(url: string): string {
 
 /**
  * A server URL may only point where a server can be: the address rules of @bora/core (no cloud
- * metadata, no link-local; private networks allowed), checked on the stored URL before every
- * call this service makes on an operator's request. 400 VALIDATION_FAILED on `url`.
+ * metadata, no link-local; private networks allowed). Checked when a URL is saved and again by
+ * `/check` on the stored one; the other calls rely on what was saved (and, once it lands, on the
+ * Evolution client's connect-time guard, which also covers DNS answers that change later).
+ * 400 VALIDATION_FAILED on `url`.
  */
 export async function assertServerUrlAllowed(url: string, lookup?: HostLookup): Promise<void> {
   try {
