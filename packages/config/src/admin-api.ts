@@ -1,5 +1,5 @@
-import { port, str, url } from 'envalid';
-import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
+import { bool, port, str, url } from 'envalid';
+import { commonFrom, commonSpecs, isLoopbackHost, secretChecks, type CommonConfig } from './common.ts';
 import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 
 const specs = {
@@ -15,6 +15,10 @@ const specs = {
   // Proxies in front of the service whose X-Forwarded-For may be believed (0 = none). Trusting
   // more than really exist lets a client pick its own IP and dodge the per-IP rate limit.
   TRUST_PROXY_HOPS: nonNegativeInt({ default: 0 }),
+  // The session cookie's Secure flag. Unset: on in production (TLS usually ends at a proxy, so
+  // the request we see is plain HTTP) and wherever PUBLIC_URL is https; off only for plain-HTTP
+  // development, where a browser would drop a Secure cookie and the login form could not work.
+  COOKIE_SECURE: bool({ default: undefined }),
 };
 
 export interface AdminApiConfig extends CommonConfig {
@@ -26,10 +30,24 @@ export interface AdminApiConfig extends CommonConfig {
   loginAttemptsPerMinute: number;
   evolutionTimeoutMs: number;
   trustProxyHops: number;
+  cookieSecure: boolean;
+}
+
+/**
+ * The development token is in this repository for anyone to read: reachable from the network it
+ * would open the admin to anyone on it, whatever NODE_ENV says.
+ */
+function knownTokenOffLoopback(token: string | undefined, host: string | undefined): Record<string, string> {
+  if (token !== DEV_ADMIN_TOKEN || host === undefined || isLoopbackHost(host)) return {};
+  return { ADMIN_TOKEN: `is the publicly known development token and HOST=${host} is reachable from the network; set a real ADMIN_TOKEN or bind HOST=127.0.0.1` };
 }
 
 export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {
-  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, { ADMIN_TOKEN: c.ADMIN_TOKEN, SECRET_KEY: c.SECRET_KEY }));
+  // Production's own refusal of the default token, when there is one, is the message kept.
+  const e = parseEnv(env, specs, (c) => ({
+    ...knownTokenOffLoopback(c.ADMIN_TOKEN, c.HOST),
+    ...secretChecks(c.NODE_ENV, { ADMIN_TOKEN: c.ADMIN_TOKEN, SECRET_KEY: c.SECRET_KEY }),
+  }));
   return {
     ...commonFrom(e),
     port: e.ADMIN_API_PORT,
@@ -40,5 +58,6 @@ export function loadAdminApiConfig(env: Record<string, string | undefined>): Adm
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     evolutionTimeoutMs: e.EVOLUTION_TIMEOUT_MS,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    cookieSecure: e.COOKIE_SECURE ?? (e.NODE_ENV === 'production' || e.PUBLIC_URL.startsWith('https:')),
   };
 }

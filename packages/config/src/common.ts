@@ -8,7 +8,9 @@ export const commonSpecs = {
   REDIS_URL: redisUrl({ devDefault: 'redis://127.0.0.1:6379' }),
   // The braces are a Redis Cluster hash tag: every queue key lands in one slot.
   QUEUE_PREFIX: str({ default: '{bora}' }),
-  HOST: str({ default: '0.0.0.0' }),
+  // Loopback unless told otherwise: a developer's services (and their publicly known default
+  // secrets) stay off the network. Containers and real deployments set HOST=0.0.0.0 explicitly.
+  HOST: str({ default: '127.0.0.1' }),
 };
 
 export interface CommonConfig {
@@ -36,6 +38,12 @@ export function commonFrom(e: {
     queuePrefix: e.QUEUE_PREFIX,
     host: e.HOST,
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** Production must never run on the secrets that ship for local development. */

@@ -154,3 +154,43 @@ describe('production', () => {
     expect(() => loadDispatcherConfig({ ...base, SECRET_KEY: DEV_SECRET_KEY })).toThrow(/SECRET_KEY/);
   });
 });
+
+describe('COOKIE_SECURE', () => {
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', PUBLIC_URL: 'http://admin-api:3001', ADMIN_TOKEN: 't'.repeat(30), SECRET_KEY: 'k'.repeat(40) };
+
+  it('is on in production whatever PUBLIC_URL says (TLS usually ends at a proxy in front)', () => {
+    expect(loadAdminApiConfig(production).cookieSecure).toBe(true);
+  });
+
+  it('is off only for plain-HTTP development, so `pnpm start` on http://127.0.0.1 can log in', () => {
+    expect(loadAdminApiConfig({}).cookieSecure).toBe(false);
+    expect(loadAdminApiConfig({ PUBLIC_URL: 'https://bora.test' }).cookieSecure).toBe(true);
+  });
+
+  it('can be set either way explicitly, and refuses anything but a boolean', () => {
+    expect(loadAdminApiConfig({ ...production, COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+    expect(loadAdminApiConfig({ COOKIE_SECURE: 'true' }).cookieSecure).toBe(true);
+    expect(problemsOf(() => loadAdminApiConfig({ COOKIE_SECURE: 'maybe' })).COOKIE_SECURE).toBeDefined();
+  });
+});
+
+describe('HOST', () => {
+  it('binds loopback by default, in every service, so development is not reachable from the network', () => {
+    expect(loadBookingApiConfig({}).host).toBe('127.0.0.1');
+    expect(loadAdminApiConfig({}).host).toBe('127.0.0.1');
+    expect(loadDispatcherConfig({}).host).toBe('127.0.0.1');
+  });
+
+  it('stays overridable (containers bind 0.0.0.0 explicitly)', () => {
+    expect(loadBookingApiConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadAdminApiConfig({ HOST: '0.0.0.0', ADMIN_TOKEN: 'a-real-token-for-the-lan-0123' }).host).toBe('0.0.0.0');
+  });
+
+  it('refuses the publicly known development admin token off loopback', () => {
+    const problems = problemsOf(() => loadAdminApiConfig({ HOST: '0.0.0.0' }));
+    expect(Object.keys(problems)).toEqual(['ADMIN_TOKEN']);
+    expect(problems.ADMIN_TOKEN).toMatch(/development token.*HOST=0\.0\.0\.0/);
+    expect(problemsOf(() => loadAdminApiConfig({ HOST: '192.168.0.10', ADMIN_TOKEN: DEV_ADMIN_TOKEN })).ADMIN_TOKEN).toBeDefined();
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(loadAdminApiConfig({ HOST: host }).host).toBe(host);
+  });
+});

@@ -3,23 +3,32 @@ import { Type } from 'typebox';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
-const CheckResult = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
+const CheckResult = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.Union([Type.Literal('timeout'), Type.Literal('unavailable')])) });
 const Readiness = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), CheckResult) });
+
+class CheckTimeout extends Error {
+  constructor(ms: number) {
+    super(`timed out after ${ms} ms`);
+    this.name = 'CheckTimeout';
+  }
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      timer = setTimeout(() => reject(new CheckTimeout(ms)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
 
 /**
- * `/healthz`: the process answers. `/readyz`: every dependency really answers (a query, a PING)
- * within a short deadline — 503 naming the failing one otherwise, so a load balancer stops
- * sending traffic and an operator sees why.
+ * `/healthz`: the process answers. `/readyz`: every dependency really answers (a query, a PING,
+ * a bounded write probe) within a short deadline — 503 naming the failing check otherwise, so a
+ * load balancer stops sending traffic and an operator sees which one. The probes are public, so
+ * they say only `timeout` or `unavailable`: a dependency's error text (hosts, ports, users,
+ * versions) goes to the log, not to whoever asks.
  */
 export function registerHealthRoutes(
   app: AnyFastify,
@@ -30,14 +39,15 @@ export function registerHealthRoutes(
   app.get('/healthz', { schema: { hide: true, response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({
     status: 'ok',
   }));
-  app.get('/readyz', { schema: { hide: true, response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
+  app.get('/readyz', { schema: { hide: true, response: { 200: Readiness, 503: Readiness } } }, async (request, reply) => {
     const entries = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {
           await withTimeout(check(), timeoutMs);
           return [name, { ok: true }] as const;
         } catch (error) {
-          return [name, { ok: false, error: (error as Error).message || 'unavailable' }] as const;
+          request.log.warn({ check: name, err: error }, 'readiness check failed');
+          return [name, { ok: false, error: error instanceof CheckTimeout ? 'timeout' : 'unavailable' }] as const;
         }
       }),
     );

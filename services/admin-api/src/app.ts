@@ -1,4 +1,5 @@
-import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
+import { canWrite } from '@bora/db';
+import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute, SERVER_TIMEOUTS } from '@bora/http';
 import { pingRedis } from '@bora/queue';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
@@ -31,6 +32,9 @@ function serializeRequest(request: FastifyRequest) {
   };
 }
 
+/** Bound of the readiness write probe (lock_timeout and statement_timeout), inside /readyz's own 2 s. */
+const WRITE_PROBE_TIMEOUT_MS = 1_000;
+
 /** The admin-api as a value: routes and plugins, no listening, no process handling. */
 export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
   const { trustProxyHops } = deps.config;
@@ -41,6 +45,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
     // request.ip keys the failed-login budget, so trusting any header would let a client rotate it.
     trustProxy: (_address: string, hop: number) => hop < trustProxyHops,
     requestIdHeader: 'x-request-id',
+    ...SERVER_TIMEOUTS,
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -52,6 +57,8 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
   });
   registerHealthRoutes(app, {
     postgres: () => deps.db.sql`select 1`,
+    // The tables this service writes, locked as a write would within 1 s, then rolled back.
+    postgresWrite: () => canWrite(deps.db.sql, ['notifications', 'whatsapp_instances', 'evolution_apis'], WRITE_PROBE_TIMEOUT_MS),
     redis: () => pingRedis(deps.redis),
   });
   registerMetricsRoute(app, createMetricsRegistry('admin-api'));
@@ -63,7 +70,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
     await app.register(healthPollerPlugin, { db: deps.db, config: deps.config, logger: deps.logger, intervalMs: deps.config.healthPollIntervalMs });
   }
 
-  await app.register(loginRoutes, { adminToken, secretKey, throttle });
+  await app.register(loginRoutes, { adminToken, secretKey, throttle, publicUrl: deps.config.publicUrl, cookieSecure: deps.config.cookieSecure });
   await app.register(tenantRoutes(deps));
   await app.register(evolutionApiRoutes(deps));
   await app.register(evolutionApiCheckRoutes(deps));

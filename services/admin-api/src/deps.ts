@@ -1,4 +1,5 @@
 import type { AdminApiConfig } from '@bora/config';
+import type { HostLookup } from '@bora/core';
 import type { DbHandle } from '@bora/db';
 import type { Logger } from '@bora/logger';
 import type { NotificationJob } from '@bora/queue';
@@ -17,4 +18,9 @@ export interface AdminApiDeps {
    * leave it off and call `pollFleetHealth` themselves, so no timer races their assertions.
    */
   healthPoll?: boolean;
+  /**
+   * Resolves server host names for the address rules (no cloud metadata or link-local servers).
+   * Default: the system resolver; tests pass a fake one to make a name resolve anywhere.
+   */
+  lookup?: HostLookup;
 }

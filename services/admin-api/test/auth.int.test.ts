@@ -88,7 +88,55 @@ describe('admin-api authentication', () => {
     await close();
   });
 
-  test('failed logins are rate limited per IP (LOGIN_ATTEMPTS_PER_MINUTE), even a right token is refused meanwhile', async ({ env }) => {
+  test('the session cookie is Secure in production even over the plain HTTP a TLS proxy forwards (TRUST_PROXY_HOPS=0), and not in plain-HTTP development', async ({ env }) => {
+    const cookieOf = async (vars: Record<string, string>) => {
+      const { app, close } = await startAdminApi(env, vars);
+      const res = await app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN }, headers: { 'x-forwarded-proto': 'https' } });
+      await close();
+      expect(res.statusCode).toBe(303);
+      return String(res.headers['set-cookie']);
+    };
+    expect(await cookieOf({ NODE_ENV: 'production' })).toMatch(/;\s*Secure/i);
+    expect(await cookieOf({ NODE_ENV: 'production', COOKIE_SECURE: 'false' })).not.toMatch(/;\s*Secure/i);
+    expect(await cookieOf({})).not.toMatch(/;\s*Secure/i);
+    expect(await cookieOf({ COOKIE_SECURE: 'true' })).toMatch(/;\s*Secure/i);
+  });
+
+  test('login `next` is parsed against the admin origin: other hosts, tricks and control characters fall back to /admin, never a 500', async ({ env }) => {
+    const { app, close } = await startAdminApi(env);
+    const login = (next: string) => app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN, next } });
+    const refused = ['/\t/evil.example', '/\n/evil.example', '/admin\r\nSet-Cookie: x=1', '/admin\u0000', '//evil.example', '/\\evil.example', '/.//evil.example', 'https://evil.example/admin', 'javascript:alert(1)', 'http://127.0.0.1:3002/admin'];
+    for (const next of refused) {
+      const res = await login(next);
+      expect(res.statusCode, JSON.stringify(next)).toBe(303);
+      expect(res.headers.location, JSON.stringify(next)).toBe('/admin');
+    }
+    const kept: Array<[string, string]> = [
+      ['/admin/queues?tab=failed', '/admin/queues?tab=failed'],
+      ['http://127.0.0.1:3001/docs', '/docs'],
+      ['/admin/../docs', '/docs'],
+    ];
+    for (const [next, location] of kept) expect((await login(next)).headers.location, next).toBe(location);
+    const form = await app.inject({ url: `/admin/login?next=${encodeURIComponent('/\t/evil.example')}` });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('name="next" value="/admin"');
+    await close();
+  });
+
+  test('10 bad tokens from a shared address do not lock the operator out: the right token always gets in, on the API and the form', async ({ env }) => {
+    const { app, close } = await startAdminApi(env);
+    const ip = '10.0.0.20';
+    for (let i = 0; i < 12; i++) {
+      const res = await app.inject({ url: '/v1/stats/usage', headers: { authorization: `Bearer guess-${i}` }, remoteAddress: ip });
+      expect(res.statusCode, `guess ${i}`).toBe(i < 10 ? 401 : 429);
+    }
+    expect((await app.inject({ url: '/v1/stats/usage', headers: auth, remoteAddress: ip })).statusCode).toBe(200);
+    const form = await app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN }, remoteAddress: ip });
+    expect(form.statusCode).toBe(303);
+    await close();
+  });
+
+  test('failed logins are throttled per IP (LOGIN_ATTEMPTS_PER_MINUTE): past the budget a failure is 429 with Retry-After', async ({ env }) => {
     const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
     const attempt = (token: string, ip: string) => app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: ip });
     for (let i = 0; i < 3; i++) {
@@ -96,13 +144,32 @@ describe('admin-api authentication', () => {
       expect(res.statusCode).toBe(401);
       expect(res.body).toContain('Token inválido.');
     }
-    const blocked = await attempt(ADMIN_TOKEN, '10.0.0.7');
+    const blocked = await attempt('wrong', '10.0.0.7');
     expect(blocked.statusCode).toBe(429);
     expect(blocked.body).toContain('Muitas tentativas');
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     const viaApi = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer still-wrong' }, remoteAddress: '10.0.0.7' });
     expect(viaApi.statusCode).toBe(429);
+    expect(viaApi.json().error.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(Number(viaApi.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // The throttle costs the guesser, never the operator.
+    expect((await attempt(ADMIN_TOKEN, '10.0.0.7')).statusCode).toBe(303);
     // Another IP is unaffected.
-    expect((await attempt(ADMIN_TOKEN, '10.0.0.8')).statusCode).toBe(303);
+    expect((await attempt('wrong', '10.0.0.8')).statusCode).toBe(401);
+    await close();
+  });
+
+  test('a failure counter left without expiry (a crash between INCR and PEXPIRE) still expires: one script sets both', async ({ env }) => {
+    const { app, config, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
+    const key = `${config.queuePrefix}:admin-login-failures:10.0.0.30`;
+    await env.redis.set(key, '5');
+    const res = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer wrong' }, remoteAddress: '10.0.0.30' });
+    expect(res.statusCode).toBe(429);
+    const ttl = await env.redis.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
     await close();
   });
 
@@ -111,7 +178,7 @@ describe('admin-api authentication', () => {
     const attempt = (token: string, forwardedFor: string) =>
       app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: '10.0.0.9', headers: { 'x-forwarded-for': forwardedFor } });
     for (let i = 0; i < 3; i++) expect((await attempt('wrong', `203.0.113.${i}`)).statusCode).toBe(401);
-    expect((await attempt(ADMIN_TOKEN, '203.0.113.50')).statusCode).toBe(429);
+    expect((await attempt('wrong', '203.0.113.50')).statusCode).toBe(429);
     const viaApi = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer wrong', 'x-forwarded-for': '198.51.100.1' }, remoteAddress: '10.0.0.9' });
     expect(viaApi.statusCode).toBe(429);
     await close();
@@ -123,8 +190,8 @@ describe('admin-api authentication', () => {
     const attempt = (token: string, forwardedFor: string) =>
       app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
     for (let i = 0; i < 3; i++) expect((await attempt('wrong', `198.51.100.${i}, 203.0.113.7`)).statusCode).toBe(401);
-    expect((await attempt(ADMIN_TOKEN, '203.0.113.7')).statusCode).toBe(429);
-    expect((await attempt(ADMIN_TOKEN, '203.0.113.8')).statusCode).toBe(303);
+    expect((await attempt('wrong', '203.0.113.7')).statusCode).toBe(429);
+    expect((await attempt('wrong', '203.0.113.8')).statusCode).toBe(401);
     await close();
   });
 });

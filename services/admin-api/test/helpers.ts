@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { loadAdminApiConfig, type AdminApiConfig } from '@bora/config';
+import type { HostLookup } from '@bora/core';
 import { createDb } from '@bora/db';
 import { createLogger } from '@bora/logger';
 import { createNotificationsQueue, createRedis } from '@bora/queue';
@@ -22,7 +23,7 @@ export interface TestApp {
  * The admin-api over this file's isolated database and queue prefix, with every log line captured
  * so tests can grep them. `env` overrides reach `loadAdminApiConfig` as environment variables.
  */
-export async function startAdminApi(testEnv: TestEnv, env: Record<string, string> = {}, options: { healthPoll?: boolean } = {}): Promise<TestApp> {
+export async function startAdminApi(testEnv: TestEnv, env: Record<string, string> = {}, options: { healthPoll?: boolean; lookup?: HostLookup } = {}): Promise<TestApp> {
   const config = loadAdminApiConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testEnv.databaseUrl,
@@ -45,7 +46,7 @@ export async function startAdminApi(testEnv: TestEnv, env: Record<string, string
   const db = createDb(config.databaseUrl, { max: 5 });
   const redis = createRedis(config.redisUrl, 'producer');
   const queue = createNotificationsQueue({ connection: redis, prefix: config.queuePrefix });
-  const app = await buildApp({ config, logger, db, redis, queue, healthPoll: options.healthPoll ?? false });
+  const app = await buildApp({ config, logger, db, redis, queue, healthPoll: options.healthPoll ?? false, lookup: options.lookup });
   return {
     app,
     config,

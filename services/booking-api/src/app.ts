@@ -1,6 +1,6 @@
 import type { BookingApiConfig } from '@bora/config';
-import type { DbHandle } from '@bora/db';
-import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
+import { canWrite, type DbHandle } from '@bora/db';
+import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute, SERVER_TIMEOUTS } from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { pingRedis, type NotificationJob } from '@bora/queue';
 import formbody from '@fastify/formbody';
@@ -26,6 +26,9 @@ export interface BookingApiDeps {
   queue: Queue<NotificationJob>;
 }
 
+/** Bound of the readiness write probe (lock_timeout and statement_timeout), inside /readyz's own 2 s. */
+const WRITE_PROBE_TIMEOUT_MS = 1_000;
+
 /** The booking-api as a value: routes and plugins, no listening, no process handling. */
 export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   const { config } = deps;
@@ -35,6 +38,7 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     // Believe X-Forwarded-For only for the configured number of hops (proxy-addr semantics).
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     requestIdHeader: 'x-request-id',
+    ...SERVER_TIMEOUTS,
     frameworkErrors,
     // Report every bad field at once (a form shows them all), and refuse unknown fields
     // instead of silently dropping them, so a typo like `startAt` is an error, not a default.
@@ -48,6 +52,8 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   });
   registerHealthRoutes(app, {
     postgres: () => deps.db.sql`select 1`,
+    // The tables this service writes, locked as a write would within 1 s, then rolled back.
+    postgresWrite: () => canWrite(deps.db.sql, ['bookings', 'notifications', 'idempotency_keys'], WRITE_PROBE_TIMEOUT_MS),
     redis: () => pingRedis(deps.redis),
   });
   registerMetricsRoute(app, createMetricsRegistry('booking-api'));

@@ -1,5 +1,6 @@
 import { loadBookingApiConfig } from '@bora/config';
 import { createDb } from '@bora/db';
+import postgres from 'postgres';
 import { createLogger } from '@bora/logger';
 import { createNotificationsQueue, createRedis } from '@bora/queue';
 import { describe, expect } from 'vitest';
@@ -27,7 +28,7 @@ describe('booking-api health', () => {
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true } } });
+    expect(ready.json()).toEqual({ status: 'ready', checks: { postgres: { ok: true }, postgresWrite: { ok: true }, redis: { ok: true } } });
     await app.close();
   });
 
@@ -35,8 +36,10 @@ describe('booking-api health', () => {
     const app = await appWith('postgres://postgres@127.0.0.1:1/nope', env.redisUrl, env.queuePrefix);
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(503);
-    expect(ready.json().checks.postgres.ok).toBe(false);
+    expect(ready.json().checks.postgres).toEqual({ ok: false, error: 'unavailable' });
     expect(ready.json().checks.redis.ok).toBe(true);
+    // Public probe: which check failed, never the dependency's own words (hosts, ports, users).
+    expect(ready.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|nope|connect/i);
     await app.close();
   });
 
@@ -44,8 +47,38 @@ describe('booking-api health', () => {
     const app = await appWith(env.databaseUrl, 'redis://127.0.0.1:1', env.queuePrefix);
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(503);
-    expect(ready.json().checks.redis.ok).toBe(false);
+    expect(ready.json().checks.redis).toEqual({ ok: false, error: 'unavailable' });
     expect(ready.json().checks.postgres.ok).toBe(true);
+    expect(ready.body).not.toMatch(/Redis not reachable|connecting|127\.0\.0\.1/i);
+    await app.close();
+  });
+
+  test('/readyz answers 503 quickly naming the write probe while another session locks bookings exclusively (select 1 still answers)', async ({ env }) => {
+    const app = await appWith(env.databaseUrl, env.redisUrl, env.queuePrefix);
+    const other = postgres(env.databaseUrl, { max: 1, onnotice: () => {} });
+    const conn = await other.reserve();
+    try {
+      await conn`begin`;
+      await conn`lock table bookings in access exclusive mode`;
+      const started = performance.now();
+      const ready = await app.inject('/readyz');
+      expect(performance.now() - started).toBeLessThan(1_900);
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().checks).toEqual({ postgres: { ok: true }, postgresWrite: { ok: false, error: 'unavailable' }, redis: { ok: true } });
+    } finally {
+      await conn`rollback`;
+      conn.release();
+      await other.end({ timeout: 1 });
+    }
+    expect((await app.inject('/readyz')).statusCode).toBe(200);
+    await app.close();
+  });
+
+  test('the HTTP server bounds slow clients: request, keep-alive and idle-socket timeouts are set', async ({ env }) => {
+    const app = await appWith(env.databaseUrl, env.redisUrl, env.queuePrefix);
+    expect(app.server.requestTimeout).toBe(30_000);
+    expect(app.server.keepAliveTimeout).toBe(65_000);
+    expect(app.server.timeout).toBe(60_000);
     await app.close();
   });
 

@@ -100,6 +100,26 @@ describe('mini-site', () => {
     expect(html).toContain('href="#f-customerPhone"');
   });
 
+  test('a NUL byte or another control character in a field re-shows the form (400) with a pt-BR error on that field, nothing written', async ({ env }) => {
+    const tenant = await createTenant(env);
+    const cases: Array<[string, string]> = [
+      ['customerName', 'João\u0000 da Silva'],
+      ['service', 'Barba\u0007'],
+      ['professional', 'Ana\u001b[31m'],
+      ['customerPhone', '(11) 98765-4321\u0000'],
+      ['date', `${localDate(3)}\u0000`],
+    ];
+    for (const [field, value] of cases) {
+      const res = await submit(tenant.slug, valid({ [field]: value, idempotencyKey: crypto.randomUUID() }));
+      expect(res.statusCode, field).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.body, field).toMatch(new RegExp(`id="${field}-error">Este campo tem caracteres invisíveis ou de controle`));
+      // The form comes back without them, so sending it again works.
+      expect([...res.body].filter((ch) => ch.charCodeAt(0) < 0x20 && !'\t\n\r'.includes(ch))).toEqual([]);
+    }
+    expect(await env.db.db.select().from(bookings).where(eq(bookings.tenantId, tenant.id))).toHaveLength(0);
+  });
+
   test('every missing field is flagged at once', async ({ env }) => {
     const tenant = await createTenant(env);
     const res = await submit(tenant.slug, {});

@@ -3,7 +3,8 @@ import { FLEET_CHANGED_CHANNEL, type DbHandle, type EvolutionApi, type Evolution
 import type { ConnectionState, EvolutionClient } from '@bora/evolution-client';
 import { isEvolutionError } from '@bora/evolution-client';
 import type { Logger } from '@bora/logger';
-import { errorFields, healthFromError, userMessageOf, withServerClient } from './evolution.ts';
+import { errorFields, healthFromError, withServerClient } from './evolution.ts';
+import { operatorMessage } from './evolution-messages.ts';
 
 export interface PollDeps {
   db: DbHandle;
@@ -78,7 +79,7 @@ export async function pollFleetHealth(deps: PollDeps): Promise<PollReport> {
       } catch (error) {
         const cause = error instanceof ServerDown ? error.reason : error;
         poll.health = healthFromError(cause) ?? 'unreachable';
-        poll.error = userMessageOf(cause);
+        poll.error = operatorMessage(cause);
         if (server.health !== poll.health) deps.logger.warn({ evolutionApiId: server.id, health: poll.health, ...errorFields(cause) }, 'evolution api health changed');
       }
       results.push(poll);

@@ -1,13 +1,31 @@
+import { hasControlCharacters } from '@bora/core';
+
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch);
 }
 
-/** Only same-site paths: `next=//evil.example` or `next=https://…` would be an open redirect. */
-export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/admin';
-  return next;
+const FALLBACK = '/admin';
+
+/**
+ * Where to go after login: `next` read as a browser would, against the admin origin, and kept
+ * only when it lands on that same origin — as a path (`/admin/queues?x=1`), never `//host…`,
+ * which a browser would take for another host. Anything else is /admin.
+ */
+export function safeNext(next: string | undefined, adminOrigin: string): string {
+  // Control characters are refused, not cleaned: a browser drops tab/CR/LF and reads `/\t/x` as `//x`.
+  if (!next || hasControlCharacters(next)) return FALLBACK;
+  const origin = new URL(adminOrigin).origin;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return FALLBACK;
+  }
+  if (url.origin !== origin || url.username !== '' || url.password !== '') return FALLBACK;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return path.startsWith('/') && !path.startsWith('//') ? path : FALLBACK;
 }
 
 export function loginPage(options: { next: string; error?: string }): string {

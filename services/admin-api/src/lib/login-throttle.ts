@@ -3,43 +3,59 @@ import type { Redis } from 'ioredis';
 const WINDOW_MS = 60_000;
 
 /**
- * Counts failed admin logins per client IP in fixed one-minute windows. Kept in Redis so every
- * replica shares the count; if Redis is unreachable an in-process map takes over, which is
- * weaker (per replica) but never lets an outage turn into unlimited guessing.
+ * One round trip, atomic: count the failure and make sure the window has an expiry. Two
+ * commands (INCR, then PEXPIRE on the first) leave a counter that never expires — an IP locked
+ * out for good — when the process dies between them; a key found without one gets it here.
+ */
+const RECORD_FAILURE = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`;
+
+export interface FailureVerdict {
+  /** This failure is past the IP's budget for the window: answer 429, not 401. */
+  throttled: boolean;
+  /** Seconds until the window ends (the Retry-After of a 429). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Counts failed admin logins per client IP in fixed one-minute windows. Only failures are
+ * counted and only failures are refused: callers compare the token first, so a right token is
+ * never held back by someone else guessing from the same address (a NAT, an office). Kept in
+ * Redis so every replica shares the count; if Redis is unreachable an in-process map takes over,
+ * which is weaker (per replica) but never lets an outage turn into unlimited guessing.
  */
 export function createLoginThrottle(redis: Redis, options: { prefix: string; maxPerMinute: number }) {
   const local = new Map<string, { count: number; resetAt: number }>();
   const keyOf = (ip: string) => `${options.prefix}:admin-login-failures:${ip}`;
 
-  function localCount(ip: string, increment: number): number {
+  function countLocally(ip: string): [count: number, ttlMs: number] {
     const now = Date.now();
     let entry = local.get(ip);
     if (!entry || entry.resetAt <= now) {
       entry = { count: 0, resetAt: now + WINDOW_MS };
       local.set(ip, entry);
     }
-    entry.count += increment;
+    entry.count += 1;
     if (local.size > 10_000) for (const [k, v] of local) if (v.resetAt <= now) local.delete(k);
-    return entry.count;
+    return [entry.count, entry.resetAt - now];
   }
 
   return {
-    /** True when this IP has used up its failed attempts for the current minute. */
-    async isBlocked(ip: string): Promise<boolean> {
+    async recordFailure(ip: string): Promise<FailureVerdict> {
+      let count: number;
+      let ttlMs: number;
       try {
-        const count = Number((await redis.get(keyOf(ip))) ?? 0);
-        return count >= options.maxPerMinute;
+        [count, ttlMs] = (await redis.eval(RECORD_FAILURE, 1, keyOf(ip), WINDOW_MS)) as [number, number];
       } catch {
-        return localCount(ip, 0) >= options.maxPerMinute;
+        [count, ttlMs] = countLocally(ip);
       }
-    },
-    async recordFailure(ip: string): Promise<void> {
-      try {
-        // The first failure of a window starts its clock; later ones must not extend it.
-        if ((await redis.incr(keyOf(ip))) === 1) await redis.pexpire(keyOf(ip), WINDOW_MS);
-      } catch {
-        localCount(ip, 1);
-      }
+      return { throttled: count > options.maxPerMinute, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
     },
   };
 }

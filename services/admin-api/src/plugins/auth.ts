@@ -68,14 +68,16 @@ export const authPlugin = fp<AuthOptions>(
 
       const header = request.headers.authorization;
       if (header !== undefined) {
-        // A wrong token is a failed login too: the same per-IP budget stops guessing through the
-        // API. Checked before comparing, or a blocked guesser would still learn of a right guess.
-        if (await options.throttle.isBlocked(request.ip)) {
-          return deny(reply, 429, 'TOO_MANY_ATTEMPTS', 'Muitas tentativas com token inválido; aguarde um minuto');
-        }
+        // Compared first (in constant time), so a right token is never refused by the throttle:
+        // failures cost the guesser, not an operator who shares the guesser's address.
         const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
         if (match?.[1] && safeEqual(match[1], options.adminToken)) return;
-        await options.throttle.recordFailure(request.ip);
+        // A wrong token is a failed login too: the same per-IP budget stops guessing through the API.
+        const verdict = await options.throttle.recordFailure(request.ip);
+        if (verdict.throttled) {
+          reply.header('retry-after', String(verdict.retryAfterSeconds));
+          return deny(reply, 429, 'TOO_MANY_ATTEMPTS', 'Muitas tentativas com token inválido; aguarde um minuto');
+        }
         return deny(reply, 401, 'INVALID_TOKEN', 'Token de administrador inválido');
       }
 

@@ -3,18 +3,25 @@ import { isEvolutionError } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq, sql } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
-import { healthFromError, userMessageOf, WEBHOOK_EVENTS, WEBHOOK_SECRET_HEADER, webhookConfigFor, withServerClient } from '../lib/evolution.ts';
+import { errorFields, healthFromError, WEBHOOK_EVENTS, WEBHOOK_SECRET_HEADER, webhookConfigFor, withServerClient } from '../lib/evolution.ts';
+import { operatorMessage, versionOf } from '../lib/evolution-messages.ts';
 import { notifyFleetChanged } from '../lib/fleet.ts';
+import { assertServerUrlAllowed, hideCredentials } from '../lib/server-url.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
 import { CheckResult, WebhookConfigView } from '../schemas/evolution-api.ts';
 import { evolutionApiNotFound } from './evolution-apis.ts';
 
 const tags = ['evolution-apis'];
 
-/** Says what is wrong in words an operator can act on, naming the HTTP status or the URL when they help. */
-function explain(error: unknown, url: string): string {
-  const base = userMessageOf(error);
+/**
+ * Says what is wrong in words an operator can act on, naming the HTTP status or the URL when they
+ * help — our classification only: nothing the server wrote is echoed (see evolution-messages.ts).
+ */
+function explain(error: unknown, storedUrl: string): string {
+  const base = operatorMessage(error);
+  const url = hideCredentials(storedUrl);
   if (!isEvolutionError(error)) return base;
+  if (error.code === 'SERVER_ERROR' && error.httpStatus !== undefined) return `${base} (HTTP ${error.httpStatus})`;
   if (error.code === 'UNAUTHORIZED') return `${base} (o servidor respondeu HTTP 401). Copie de novo a chave global do EasyPanel.`;
   if (error.code === 'UNREACHABLE' || error.code === 'TIMEOUT') {
     return `${base} em ${url}. Verifique a URL, o DNS e se o servidor está no ar.`;
@@ -33,27 +40,31 @@ export function evolutionApiCheckRoutes(deps: AdminApiDeps): FastifyPluginAsyncT
           tags,
           summary: 'Testar URL e chave contra o servidor Evolution (atualiza o estado de saúde)',
           params: IdParams,
-          response: { 200: CheckResult, 404: ErrorResponse, ...authErrors },
+          response: { 200: CheckResult, 400: ErrorResponse, 404: ErrorResponse, ...authErrors },
         },
       },
       async (request) => {
         const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
         if (!server) throw evolutionApiNotFound();
+        // A row stored before the address rules existed (or a name whose DNS changed since) is
+        // refused here, before any request leaves.
+        await assertServerUrlAllowed(server.url, deps.lookup);
         let result: { ok: boolean; health: EvolutionHealth; message: string; code?: string; version?: string | null; instanceCount?: number };
         try {
           const check = await withServerClient(deps.config, server, (client) => client.checkServer());
-          const version = check.version ? ` ${check.version}` : '';
+          const reported = versionOf(check.version);
+          const version = reported ? ` ${reported}` : '';
           result = {
             ok: true,
             health: 'online',
             message: `Conexão OK: Evolution API${version}, chave aceita, ${check.instanceCount} instância(s) no servidor`,
-            version: check.version,
+            version: reported,
             instanceCount: check.instanceCount,
           };
         } catch (error) {
           const code = isEvolutionError(error) ? error.code : 'UNKNOWN';
           result = { ok: false, health: healthFromError(error) ?? 'incompatible', message: explain(error, server.url), code };
-          request.log.warn({ evolutionApiId: server.id, code }, 'evolution api check failed');
+          request.log.warn({ evolutionApiId: server.id, ...errorFields(error) }, 'evolution api check failed');
         }
         await db.transaction(async (tx) => {
           await tx

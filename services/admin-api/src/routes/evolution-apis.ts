@@ -1,6 +1,5 @@
-import { conflict, encryptSecret, notFound, randomToken, validationFailed } from '@bora/core';
+import { conflict, encryptSecret, notFound, randomToken } from '@bora/core';
 import { evolutionApis, whatsappInstances, type NewEvolutionApi } from '@bora/db';
-import { isEvolutionError, normalizeBaseUrl } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
@@ -8,6 +7,7 @@ import type { AdminApiDeps } from '../deps.ts';
 import { mapDbError } from '../lib/db-errors.ts';
 import { webhookUrl } from '../lib/evolution.ts';
 import { notifyFleetChanged } from '../lib/fleet.ts';
+import { serverUrlFrom } from '../lib/server-url.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
 import { EvolutionApiCreate, EvolutionApiPatch, EvolutionApiView, evolutionApiView } from '../schemas/evolution-api.ts';
 
@@ -15,18 +15,11 @@ const tags = ['evolution-apis'];
 
 export const evolutionApiNotFound = () => notFound('EVOLUTION_API_NOT_FOUND', 'Evolution API não encontrada');
 
-function baseUrlOf(input: string): string {
-  try {
-    return normalizeBaseUrl(input);
-  } catch (error) {
-    throw validationFailed([{ field: 'url', message: isEvolutionError(error) ? error.userMessage : 'URL inválida' }]);
-  }
-}
-
-function columnsFrom(body: Static<typeof EvolutionApiPatch>, secretKey: string): Partial<NewEvolutionApi> {
+/** `url` is the body's URL already checked by `serverUrlFrom`. */
+function columnsFrom(body: Static<typeof EvolutionApiPatch>, url: string | undefined, secretKey: string): Partial<NewEvolutionApi> {
   const values: Partial<NewEvolutionApi> = {};
   if (body.name !== undefined) values.name = body.name;
-  if (body.url !== undefined) values.url = baseUrlOf(body.url);
+  if (url !== undefined) values.url = url;
   if (body.apiKey !== undefined) values.apiKeyEncrypted = encryptSecret(body.apiKey, secretKey);
   if (body.url !== undefined || body.apiKey !== undefined) {
     // A new address or key is unproven: the next check or poll decides the health again.
@@ -43,6 +36,7 @@ function columnsFrom(body: Static<typeof EvolutionApiPatch>, secretKey: string):
 export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const { db } = deps.db;
   const { secretKey, publicUrl } = deps.config;
+  const checkedUrl = (url: string | undefined) => (url === undefined ? undefined : serverUrlFrom(url, deps.lookup));
   const view = (row: typeof evolutionApis.$inferSelect) => evolutionApiView(row, webhookUrl(publicUrl, row.id));
 
   return async (app) => {
@@ -58,7 +52,7 @@ export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
       },
       async (request, reply) => {
         const values = {
-          ...columnsFrom(request.body, secretKey),
+          ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
           webhookSecretEncrypted: encryptSecret(randomToken(24), secretKey),
         } as NewEvolutionApi;
         const row = await db.transaction(async (tx) => {
@@ -102,7 +96,7 @@ export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
         },
       },
       async (request) => {
-        const values = { ...columnsFrom(request.body, secretKey), updatedAt: sql`now()` };
+        const values = { ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey), updatedAt: sql`now()` };
         const row = await db.transaction(async (tx) => {
           const [updated] = await tx.update(evolutionApis).set(values).where(eq(evolutionApis.id, request.params.id)).returning();
           if (!updated) throw evolutionApiNotFound();

@@ -1,6 +1,7 @@
 import type { EvolutionApi } from '@bora/db';
 import { EVOLUTION_HEALTH } from '@bora/db';
 import { Type } from 'typebox';
+import { hideCredentials } from '../lib/server-url.ts';
 import { iso, NullableString, NullableTimestamp, Timestamp } from './common.ts';
 
 export const EvolutionApiCreate = Type.Object(
@@ -40,7 +41,7 @@ export function evolutionApiView(row: EvolutionApi, webhookUrl: string) {
   return {
     id: row.id,
     name: row.name,
-    url: row.url,
+    url: hideCredentials(row.url),
     hasApiKey: row.apiKeyEncrypted.length > 0,
     capacity: row.capacity,
     priority: row.priority,

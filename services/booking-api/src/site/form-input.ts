@@ -1,4 +1,4 @@
-import type { FieldProblem } from '@bora/core';
+import { hasControlCharacters, withoutControlCharacters, type FieldProblem } from '@bora/core';
 import { Type, type Static } from 'typebox';
 import type { BookingRequest } from '../bookings/booking-input.ts';
 import { zonedToInstant } from './local-time.ts';
@@ -24,6 +24,22 @@ export const FormBody = Type.Object({
   time: field,
   idempotencyKey: field,
 });
+
+// Postgres refuses NUL outright (a 500 page before this check), and the other control
+// characters would reach WhatsApp messages and the admin page.
+const CONTROL_MESSAGE = 'Este campo tem caracteres invisíveis ou de controle, que não são aceitos. Nós os tiramos: confira e envie de novo.';
+
+/**
+ * The form without control characters, and a problem for each field that had any: the person
+ * gets the form back, cleaned, with a message on the field, and nothing is written.
+ */
+export function withoutControls(values: FormValues): { values: FormValues; problems: FieldProblem[] } {
+  const problems = FORM_FIELDS.filter((name) => hasControlCharacters(values[name])).map((field) => ({ field, message: CONTROL_MESSAGE }));
+  if (problems.length === 0) return { values, problems };
+  const cleaned = { ...values };
+  for (const { field } of problems) cleaned[field as FormField] = withoutControlCharacters(values[field as FormField]);
+  return { values: cleaned, problems };
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -3,7 +3,7 @@ import type { Static } from 'typebox';
 import { toBookingInput } from '../bookings/booking-input.ts';
 import { createBooking, type BookingDeps } from '../bookings/create-booking.ts';
 import { bookingFormPage } from './booking-form.ts';
-import { formToRequest, readForm, toFormErrors, type FormBody } from './form-input.ts';
+import { formToRequest, readForm, toFormErrors, withoutControls, type FormBody } from './form-input.ts';
 import { safeZone } from './local-time.ts';
 
 export type FormOutcome =
@@ -36,8 +36,10 @@ function otherProblems(run: () => unknown): FieldProblem[] {
 export async function submitForm(deps: BookingDeps, slug: string, body: Static<typeof FormBody> | undefined): Promise<FormOutcome> {
   const tenant = await deps.tenants.get(slug);
   if (!tenant) return { kind: 'not-found' };
-  const values = readForm(body);
-  const { request, problems } = formToRequest(values, safeZone(tenant.timezone));
+  const { values, problems: controls } = withoutControls(readForm(body));
+  const { request, problems: formProblems } = formToRequest(values, safeZone(tenant.timezone));
+  // First, so a field's control-character message wins over what its cleaned value would get.
+  const problems = [...controls, ...formProblems];
 
   let failure: { problems: FieldProblem[]; code: string; status: number };
   if (problems.length > 0) {
