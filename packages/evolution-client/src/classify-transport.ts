@@ -1,3 +1,4 @@
+import { ADDRESS_BLOCKED } from './address-guard.ts';
 import { EvolutionError } from './errors.ts';
 
 /** Socket-level codes that mean "could not talk to the server" (before or during the exchange). */
@@ -80,6 +81,13 @@ export function classifyTransportError(error: unknown, context: { operation?: st
     return new EvolutionError('CONNECTION_RESET', {
       message: `${prefix}The connection was closed after the request was sent (${code}): outcome unknown`,
       userMessage: 'A conexão com o servidor Evolution caiu depois do envio; a mensagem pode ter sido enviada',
+      cause,
+    });
+  }
+  if (code === ADDRESS_BLOCKED) {
+    return new EvolutionError('ADDRESS_NOT_ALLOWED', {
+      message: `${prefix}The server's name resolves to an address that is not allowed (cloud metadata or link-local); nothing was sent`,
+      userMessage: 'O endereço do servidor Evolution resolve para um endereço não permitido (metadados de nuvem ou link-local); nada foi enviado',
       cause,
     });
   }

@@ -31,6 +31,7 @@ const KINDS = {
   UNAUTHORIZED: { scope: 'auth', retryable: false },
   FORBIDDEN: { scope: 'auth', retryable: false },
   REDIRECTED: { scope: 'auth', retryable: false },
+  ADDRESS_NOT_ALLOWED: { scope: 'auth', retryable: false },
   ROUTE_NOT_FOUND: { scope: 'server', retryable: false },
   UNSUPPORTED_VERSION: { scope: 'server', retryable: false },
   RATE_LIMITED: { scope: 'server', retryable: true },

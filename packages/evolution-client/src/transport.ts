@@ -2,7 +2,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { type Got, type Method } from 'got';
 import { classifyEvolutionError } from './classify.ts';
+import { blockedBaseUrlReason, guardedLookup } from './address-guard.ts';
 import { classifyTransportError } from './classify-transport.ts';
+import { EvolutionError } from './errors.ts';
 
 export interface TransportOptions {
   baseUrl: string;
@@ -47,10 +49,13 @@ export function createTransport(options: TransportOptions): Transport {
     // never followed; the 3xx is reported as the server's misconfiguration (REDIRECTED).
     followRedirect: false,
     responseType: 'text',
+    dnsLookup: guardedLookup as never,
   });
+  const refused = blockedBaseUrlReason(options.baseUrl);
 
   return {
     async call(method, path, call) {
+      if (refused) throw addressNotAllowed(call.operation, refused);
       const timeoutMs = (call.timeoutMs ?? options.timeoutMs) + Math.max(0, call.extraTimeoutMs ?? 0);
       let statusCode: number;
       let body: string;
@@ -77,4 +82,11 @@ export function createTransport(options: TransportOptions): Transport {
       agents.https.destroy();
     },
   };
+}
+
+function addressNotAllowed(operation: string, reason: string): EvolutionError {
+  return new EvolutionError('ADDRESS_NOT_ALLOWED', {
+    message: `${operation}: the server address is not allowed (${reason}); nothing was sent`,
+    userMessage: 'O endereço do servidor Evolution não é permitido (metadados de nuvem ou link-local); nada foi enviado',
+  });
 }

@@ -1,5 +1,5 @@
 import type { DispatcherConfig } from '@bora/config';
-import type { DbHandle } from '@bora/db';
+import { canWrite, type DbHandle } from '@bora/db';
 import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { pingRedis } from '@bora/queue';
@@ -21,6 +21,8 @@ export async function buildApp(deps: DispatcherDeps): Promise<AnyFastify> {
   registerErrorHandling(app);
   registerHealthRoutes(app, {
     postgres: () => deps.db.sql`select 1`,
+    // Can it write what it writes, within a bound? (A locked table or a read-only database fails it.)
+    postgresWrite: () => canWrite(deps.db.sql, ['notifications', 'delivery_attempts'], 1_000),
     redis: () => pingRedis(deps.redis),
   });
   registerMetricsRoute(app, deps.metrics ?? createMetricsRegistry('dispatcher'));

@@ -59,6 +59,7 @@ export function healthFromError(error: unknown): EvolutionHealth | undefined {
       return 'unauthorized';
     case 'UNSUPPORTED_VERSION':
     case 'REDIRECTED':
+    case 'ADDRESS_NOT_ALLOWED':
     case 'BAD_RESPONSE':
     case 'ROUTE_NOT_FOUND':
       return 'incompatible';

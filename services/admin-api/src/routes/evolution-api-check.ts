@@ -23,7 +23,7 @@ function explain(error: unknown, storedUrl: string): string {
   if (!isEvolutionError(error)) return base;
   if (error.code === 'SERVER_ERROR' && error.httpStatus !== undefined) return `${base} (HTTP ${error.httpStatus})`;
   if (error.code === 'UNAUTHORIZED') return `${base} (o servidor respondeu HTTP 401). Copie de novo a chave global do EasyPanel.`;
-  if (error.code === 'UNREACHABLE' || error.code === 'TIMEOUT') {
+  if (error.code === 'UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'CONNECT_TIMEOUT' || error.code === 'CONNECTION_RESET') {
     return `${base} em ${url}. Verifique a URL, o DNS e se o servidor está no ar.`;
   }
   if (error.code === 'ROUTE_NOT_FOUND' || error.code === 'BAD_RESPONSE') return `${base} (${url})`;
