@@ -17,7 +17,8 @@ describe('/__sim control API', () => {
     expect(await control('POST', '/servers', { name: 'evo9', apiKey: 'k9', instances: [{ name: 'a-01' }] })).toMatchObject({ status: 201, body: { ok: true } });
     expect((await control('POST', '/servers/evo9/instances', { name: 'a-02', state: 'close', token: 't2' })).status).toBe(201);
     const evo9 = sim.serverUrl('evo9');
-    expect((await sendText(evo9, 'a-02', { number: '5511987654321', text: 'oi' }, 't2')).status).toBe(400);
+    // Closed and the number never checked on evo9's database: Baileys' query throws outside the try.
+    expect((await sendText(evo9, 'a-02', { number: '5511987654321', text: 'oi' }, 't2')).status).toBe(500);
     expect(await control('POST', '/servers/evo9/instances/a-02/state', { state: 'open' })).toMatchObject({ status: 200, body: { ok: true } });
     expect((await sendText(evo9, 'a-02', { number: '5511987654321', text: 'oi' }, 't2')).status).toBe(201);
     expect((await sendText(evo9, 'a-01', { number: '5511987654321', text: 'tchau' }, 'k9')).status).toBe(201);
