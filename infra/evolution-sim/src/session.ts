@@ -61,5 +61,3 @@ export function qrView(instance: InstanceRecord) {
   const { pairingCode, code, base64, count } = instance.qrcode;
   return { pairingCode, code, base64, count };
 }
-
-

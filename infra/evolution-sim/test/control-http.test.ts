@@ -61,6 +61,25 @@ describe('/__sim control API', () => {
     }
   });
 
+  it('reads and fills a database\'s IsOnWhatsapp cache, floods connection updates, takes the new faults', async () => {
+    await control('POST', '/reset');
+    expect(await control('POST', '/databases/evo1/is-on-whatsapp', { numbers: ['5541987654321'] })).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await control('GET', '/databases/evo1/is-on-whatsapp')).body).toEqual([
+      { remoteJid: '554187654321@s.whatsapp.net', jidOptions: ['5541987654321@s.whatsapp.net', '554187654321@s.whatsapp.net'], lid: null, updatedAt: expect.any(String) },
+    ]);
+    expect(await control('GET', '/databases/nope/is-on-whatsapp')).toMatchObject({ status: 404, body: { error: { code: 'DATABASE_NOT_FOUND' } } });
+    expect((await control('POST', '/servers/evo1/instances/acme-02/connection-updates', { count: 3 })).status).toBe(200);
+    expect((await call(sim.serverUrl('evo1'), 'GET', '/instance/connectionState/acme-02')).body).toMatchObject({ instance: { state: 'connecting' } });
+    await control('POST', '/servers/evo1/instances/acme-02/state', { state: 'open' });
+    const faults = { afterSend: 'no-key', receipts: 'never', reachoutLock: false, silentInbound: true, whatsappUnreachable: false, sendError: 'timed-out' };
+    expect((await control('POST', '/servers/evo1/instances/acme-02/faults', faults)).status).toBe(200);
+    expect((await sendText(sim.serverUrl('evo1'), 'acme-02', { number: '5511987654321', text: 'oi' })).body).toMatchObject({ response: { message: ['Error: Timed Out'] } });
+    expect((await control('POST', '/servers/evo1/instances/acme-02/faults', { afterSend: 'sometimes' })).status).toBe(400);
+    expect((await control('POST', '/servers/evo1/faults', { welcomeLatencyMs: 0, welcomeHang: false })).status).toBe(200);
+    expect((await control('POST', '/webhook-options', { retryMaxMs: 500, retryJitter: 0.2 })).status).toBe(200);
+    await control('POST', '/reset');
+  });
+
   it('validates bodies and reports unknown servers and conflicts', async () => {
     expect(await control('POST', '/servers', { name: 'x' })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect(await control('POST', '/servers/ghost/faults', { hang: true })).toMatchObject({ status: 404, body: { error: { code: 'SERVER_NOT_FOUND' } } });
