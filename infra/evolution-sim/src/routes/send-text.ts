@@ -13,6 +13,23 @@ import { assertNoSendFault, checkRecipient } from './send-check.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+// Never mutated after a send, so every send of the same second shares one (benchmarks keep many).
+let sharedContext: { seconds: number; value: object } = { seconds: -1, value: {} };
+function contextInfoAt(seconds: number): object {
+  if (sharedContext.seconds !== seconds) {
+    sharedContext = {
+      seconds,
+      value: {
+        mentionedJid: [],
+        groupMentions: [],
+        ephemeralSettingTimestamp: { low: seconds - 172_800, high: 0, unsigned: false },
+        disappearingMode: { initiator: 0 },
+      },
+    };
+  }
+  return sharedContext.value;
+}
+
 /**
  * Evolution's messageRaw of a sent text: Baileys builds an extendedTextMessage carrying the
  * contextInfo Evolution passes (mentions, ephemeral setting), prepareMessage rewrites it to
@@ -27,12 +44,7 @@ function sentMessage(instance: InstanceRecord, keyId: string, remoteJid: string,
     pushName: 'Você',
     status: 'PENDING',
     message: { conversation: text },
-    contextInfo: {
-      mentionedJid: [],
-      groupMentions: [],
-      ephemeralSettingTimestamp: { low: seconds - 172_800, high: 0, unsigned: false },
-      disappearingMode: { initiator: 0 },
-    },
+    contextInfo: contextInfoAt(seconds),
     messageType: 'conversation',
     messageTimestamp: seconds,
     instanceId: instance.id,
