@@ -27,6 +27,8 @@ export function changeState(instance: InstanceRecord, state: SimState | 'refused
   instance.state = state === 'refused' ? 'close' : state;
   instance.updatedAt = new Date().toISOString();
   if (state !== 'connecting') instance.epoch++;
+  // Connecting means a socket exists: a never-connected instance now has one, showing QR codes.
+  if (state === 'connecting' && instance.session === 'none') instance.session = 'unpaired';
   if (state === 'open') {
     instance.session = 'paired';
     instance.disconnectionReasonCode = null;

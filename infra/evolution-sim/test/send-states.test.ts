@@ -42,6 +42,14 @@ describe('sendText by instance state (OBSERVED table, one test per row)', () => 
     expect(await send('evoA', 'fresh')).toMatchObject(expected);
   });
 
+  it('a never-connected instance forced to connecting has a socket: it fails like the QR stage', async () => {
+    sim.control.addInstance('evoA', { name: 'forced', state: 'close', session: 'none' });
+    sim.control.setInstanceState('evoA', 'forced', 'connecting');
+    expect(await send('evoA', 'forced')).toMatchObject(internal('Connection Closed'));
+    sim.control.cacheNumbers('shared', ['5511987654321']);
+    expect(await send('evoA', 'forced')).toMatchObject(bad(["TypeError: Cannot read properties of undefined (reading 'id')"]));
+  });
+
   it.each(['offline', 'reconnecting', 'qr'])('connecting / closed (%s), number not cached: 500 "Connection Closed"', async (instance) => {
     expect(await send('evoA', instance)).toMatchObject(internal('Connection Closed'));
   });

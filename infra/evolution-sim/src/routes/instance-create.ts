@@ -33,10 +33,16 @@ function assertNameFree(server: ServerRecord, name: unknown): void {
  */
 function webhookOf(w: unknown): SimWebhookConfig | undefined {
   if (!w) return undefined;
-  const events = isObject(w) ? w.events : undefined;
-  if (!Array.isArray(events)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
-  const url = isObject(w) && typeof w.url === 'string' ? w.url : '';
-  return { url, enabled: true, events: events.length === 0 ? [...CONFIG_EVENTS] : (events as string[]), headers: isObject(w) && isObject(w.headers) ? (w.headers as Record<string, string>) : undefined, byEvents: isObject(w) && w.byEvents === true, base64: isObject(w) && w.base64 === true };
+  const o = isObject(w) ? w : {};
+  if (!Array.isArray(o.events)) throw new TypeError("Cannot read properties of undefined (reading 'length')");
+  return {
+    url: typeof o.url === 'string' ? o.url : '',
+    enabled: true,
+    events: o.events.length === 0 ? [...CONFIG_EVENTS] : (o.events as string[]),
+    headers: isObject(o.headers) ? (o.headers as Record<string, string>) : undefined,
+    byEvents: o.byEvents === true,
+    base64: o.base64 === true,
+  };
 }
 
 function settingsFrom(body: Record<string, unknown>): Required<SimInstanceSettings> {
