@@ -3,11 +3,13 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { createControl } from './control.ts';
 import { registerSimHooks } from './hooks.ts';
 import { controlRoutes } from './routes/control.ts';
-import type { EvoRequest, SimContext } from './routes/guard.ts';
-import { serverFor } from './routes/guard.ts';
+import type { SimContext } from './context.ts';
+import { findMessagesRoutes } from './routes/find-messages.ts';
 import { instanceRoutes } from './routes/instance.ts';
 import { sendTextRoutes } from './routes/send-text.ts';
-import { webhookChatRoutes } from './routes/webhook-chat.ts';
+import { webhookRoutes } from './routes/webhook-set.ts';
+import { welcomeRoutes } from './routes/welcome.ts';
+import { whatsappNumbersRoutes } from './routes/whatsapp-numbers.ts';
 import { SimStore } from './store.ts';
 import type { Simulator, SimulatorOptions } from './types.ts';
 import { WebhookEmitter } from './webhooks.ts';
@@ -38,17 +40,17 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
     forceCloseConnections: true,
     bodyLimit: 10 * 1024 * 1024,
   });
-  const store = new SimStore(options.webhook, options.qr);
+  const store = new SimStore(options);
   const webhooks = new WebhookEmitter(store, app.log);
-  const control = createControl(store, webhooks);
-  for (const server of options.servers ?? []) control.addServer(server);
   const ctx: SimContext = { store, webhooks };
+  const control = createControl(ctx);
+  for (const server of options.servers ?? []) control.addServer(server);
 
   registerSimHooks(app, store);
   app.addHook('onClose', async () => {
     store.closed = true;
-    for (const timer of store.qrTimers) clearTimeout(timer);
-    store.qrTimers.clear();
+    for (const timer of store.timers) clearTimeout(timer);
+    store.timers.clear();
   });
   // Lets startSimulator tell the webhooks which public URL to put in `server_url`.
   app.decorate('simStore', store);
@@ -56,22 +58,12 @@ export async function buildSimulator(options: SimulatorOptions): Promise<Simulat
   await app.register(async (sim) => controlRoutes(sim, control), { prefix: '/__sim' });
   await app.register(
     async (evo) => {
-      // Evolution's welcome document: what a URL/key check probes first.
-      const welcome = async (req: EvoRequest) => {
-        const server = serverFor(store, req);
-        return {
-          status: 200,
-          message: 'Welcome to the Evolution API, it is working!',
-          version: server.version === 'v1' ? '1.8.2' : '2.3.6',
-          clientName: 'evolution_exchange',
-          manager: `${store.publicUrl}/${req.params.server}/manager`,
-          documentation: 'https://doc.evolution-api.com',
-        };
-      };
-      evo.get('/', welcome);
+      welcomeRoutes(evo, ctx);
       sendTextRoutes(evo, ctx);
       instanceRoutes(evo, ctx);
-      webhookChatRoutes(evo, ctx);
+      webhookRoutes(evo, ctx);
+      whatsappNumbersRoutes(evo, ctx);
+      findMessagesRoutes(evo, ctx);
     },
     { prefix: '/:server' },
   );

@@ -1,11 +1,15 @@
-import { changeState } from './connection.ts';
-import { numberDigits } from './jid.ts';
-import { isFaulty, type SimStore } from './store.ts';
-import type { SimControl } from './types.ts';
-import type { WebhookEmitter } from './webhooks.ts';
+import { changeState, floodConnectionUpdates } from './connection.ts';
+import type { SimContext } from './context.ts';
+import type { SimControl } from './control-types.ts';
+import { SimControlError } from './errors.ts';
+import { receiveInbound } from './inbound.ts';
+import { evictCached, saveCached } from './is-on-whatsapp.ts';
+import { createJid, numberDigits } from './jid.ts';
+import { isFaulty } from './store.ts';
 
 /** The test-facing control surface; the `/__sim` HTTP routes call the same object. */
-export function createControl(store: SimStore, webhooks: WebhookEmitter): SimControl {
+export function createControl(ctx: SimContext): SimControl {
+  const { store, webhooks } = ctx;
   return {
     addServer: (server) => void store.addServer(server),
     addInstance: (server, instance) => void store.addInstance(server, instance),
@@ -22,7 +26,11 @@ export function createControl(store: SimStore, webhooks: WebhookEmitter): SimCon
       instance.faults = { ...instance.faults, ...faults };
     },
     markUnregistered(numbers) {
-      for (const number of numbers) store.unregistered.add(numberDigits(number));
+      for (const number of numbers) {
+        store.unregistered.add(numberDigits(number));
+        // "Not on WhatsApp" must win over what a server learned earlier, or the control would lie.
+        for (const database of store.databases.values()) evictCached(database.onWhatsapp, createJid(number.replace('+', '')));
+      }
     },
     setWebhookOptions(options) {
       store.webhook = { ...store.webhook, ...options };
@@ -37,5 +45,22 @@ export function createControl(store: SimStore, webhooks: WebhookEmitter): SimCon
     },
     webhookDeliveries: () => store.deliveries.slice(),
     reset: () => store.reset(),
+
+    inbound: (server, instance, message) => receiveInbound(ctx, store.instance(server, instance), message),
+    emitConnectionUpdates(server, instance, count, state = 'connecting') {
+      floodConnectionUpdates(store.instance(server, instance), webhooks, count, state);
+    },
+    setInstanceCreatedAt(server, instance, createdAt) {
+      if (Number.isNaN(Date.parse(createdAt))) throw new SimControlError(400, 'INVALID_DATE', `"${createdAt}" is not a date`);
+      store.instance(server, instance).createdAt = new Date(createdAt).toISOString();
+    },
+    onWhatsappCache(database) {
+      const entries = new Set(store.database(database).onWhatsapp.values());
+      return [...entries].map((e) => ({ remoteJid: e.remoteJid, jidOptions: [...e.jidOptions], lid: e.lid, updatedAt: new Date(e.updatedAt).toISOString() }));
+    },
+    cacheNumbers(database, numbers) {
+      const cache = store.database(database).onWhatsapp;
+      for (const number of numbers) saveCached(cache, createJid(number));
+    },
   };
 }

@@ -24,6 +24,9 @@ export const forbidden = (message: string) => new EvoError(403, envelope(403, [m
 export const internal = (message: string) => new EvoError(500, envelope(500, message, 'Internal Server Error'));
 export const unauthorized = () => new EvoError(401, envelope(401, 'Unauthorized'));
 
+/** A route that answers the thrown object itself, outside the envelope (whatsappNumbers does). */
+export const rawBadRequest = (body: unknown) => new EvoError(400, body);
+
 export function instanceNotFound(name: string) {
   return notFound(`The "${name}" instance does not exist`);
 }

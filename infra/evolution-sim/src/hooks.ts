@@ -13,6 +13,8 @@ function serverOf(store: SimStore, url: string) {
 }
 
 type Done = (err?: Error) => void;
+
+const MALFORMED_JSON = 'SIM_MALFORMED_JSON';
 type RequestFaults = Partial<Pick<ServerFaults, 'errorRate' | 'errorStatus' | 'latencyMs' | 'hang' | 'reset'>>;
 
 /** After `latencyMs`: drop the socket, hang, answer `errorStatus` at `errorRate`, or go on. */
@@ -57,6 +59,7 @@ export function registerSimHooks(app: FastifyInstance, store: SimStore): void {
       done(null, JSON.parse(body as string));
     } catch (err) {
       (err as FastifyError).statusCode = 400;
+      (err as FastifyError).code = MALFORMED_JSON;
       done(err as Error, undefined);
     }
   });
@@ -74,6 +77,8 @@ export function registerSimHooks(app: FastifyInstance, store: SimStore): void {
     if (error instanceof SimControlError) {
       return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message } });
     }
+    // body-parser's error carries status 400 but no `error` name: Express's handler fills in the default.
+    if (error.code === MALFORMED_JSON) return reply.code(400).send(envelope(400, error.message, 'Internal Server Error'));
     if (error.validation) return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: error.message } });
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) req.log.error({ err: error }, 'simulator error');

@@ -1,96 +1,49 @@
-// In-memory state of every virtual server. Lookups on the send path are Map gets only.
+// In-memory state of every virtual server and database. Lookups on the send path are Map gets only.
 import { SimControlError } from './errors.ts';
-import { newToken, newUuid, type QrCode } from './ids.ts';
+import { newToken, newUuid } from './ids.ts';
+import { REAL_TIMING } from './timing.ts';
+import { toWebhookTarget } from './webhook-target.ts';
+import {
+  defaultInstanceFaults,
+  defaultServerFaults,
+  defaultWebhookOptions,
+  type DatabaseRecord,
+  type InstanceRecord,
+  type ServerRecord,
+  type StoredMessage,
+} from './records.ts';
 import type {
-  InstanceFaults,
   QrOptions,
-  ServerFaults,
   SimInstanceOptions,
   SimMessage,
   SimServerOptions,
-  SimState,
-  SimWebhookConfig,
+  TimingOptions,
   WebhookDelivery,
   WebhookOptions,
 } from './types.ts';
 
-export interface WebhookTarget {
-  url: string;
-  enabled: boolean;
-  /** null = every event. */
-  events: Set<string> | null;
-  headers: Record<string, string>;
-  byEvents: boolean;
-  base64: boolean;
-}
+export type { DatabaseRecord, InstanceRecord, ServerRecord, StoredMessage, WebhookTarget } from './records.ts';
+export { defaultInstanceFaults, defaultServerFaults, defaultWebhookOptions, isFaulty } from './records.ts';
+export { toWebhookTarget } from './webhook-target.ts';
 
-export interface InstanceRecord {
-  server: ServerRecord;
-  name: string;
-  id: string;
-  token: string;
-  state: SimState;
-  integration: string;
-  ownerNumber: string | undefined;
-  profileName: string;
-  webhook: WebhookTarget | undefined;
-  webhookRowId: string;
-  faults: InstanceFaults;
-  qr: QrCode | undefined;
-  disconnectionReasonCode: number | null;
-  messageCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ServerRecord {
-  name: string;
-  apiKey: string;
-  version: 'v2' | 'v1';
-  instances: Map<string, InstanceRecord>;
-  faults: ServerFaults;
-  /** Cheap check for the request hook: most servers never get a fault. */
-  faulty: boolean;
-}
-
-export const defaultServerFaults = (): ServerFaults => ({ errorRate: 0, errorStatus: 500, latencyMs: 0, hang: false, reset: false });
-export const defaultInstanceFaults = (): InstanceFaults => ({
-  sendError: 'none',
-  connectError: false,
-  errorRate: 0,
-  errorStatus: 500,
-  latencyMs: 0,
-  hang: false,
-});
-export const defaultWebhookOptions = (): Required<WebhookOptions> => ({
-  ackDelaysMs: [50, 150, 300],
-  duplicateRate: 0,
-  emitRead: true,
-  maxAttempts: 10,
-  retryBaseMs: 20,
-});
+const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
 
 /** Enough history for any test or benchmark assertion without letting a long run grow unbounded. */
 const MAX_MESSAGES = 200_000;
 const MAX_DELIVERIES = 50_000;
+/** findMessages rows across all instances: benchmarks send far more than any test reads back. */
+const MAX_STORED = 50_000;
 
-export function toWebhookTarget(config: SimWebhookConfig): WebhookTarget {
-  return {
-    url: config.url,
-    enabled: config.enabled ?? true,
-    events: config.events && config.events.length > 0 ? new Set(config.events.map((e) => e.toUpperCase())) : null,
-    headers: { ...(config.headers ?? {}) },
-    byEvents: config.byEvents ?? false,
-    base64: config.base64 ?? false,
-  };
-}
-
-export function isFaulty(f: ServerFaults): boolean {
-  return f.errorRate > 0 || f.latencyMs > 0 || f.hang || f.reset;
+export interface StoreOptions {
+  webhook?: Partial<WebhookOptions>;
+  qr?: Partial<QrOptions>;
+  timing?: Partial<TimingOptions>;
+  isOnWhatsappTtlMs?: number;
 }
 
 export class SimStore {
   readonly servers = new Map<string, ServerRecord>();
+  readonly databases = new Map<string, DatabaseRecord>();
   readonly unregistered = new Set<string>();
   messages: SimMessage[] = [];
   deliveries: WebhookDelivery[] = [];
@@ -101,15 +54,18 @@ export class SimStore {
   /** Bumped by reset(): webhook work scheduled before it (acks, retries) is dropped, not delivered late. */
   generation = 0;
   readonly qr: QrOptions;
-  /** Pending QR expiries, cleared when the app closes. */
-  readonly qrTimers = new Set<NodeJS.Timeout>();
+  readonly timing: TimingOptions;
+  readonly isOnWhatsappTtlMs: number;
+  /** How many findMessages rows all instances hold (bounded by MAX_STORED). */
+  private storedTotal = 0;
+  /** Pending session timers (QR expiry, first QR, reconnects), cleared when the app closes. */
+  readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(
-    private readonly initialWebhook: Partial<WebhookOptions> = {},
-    qr: Partial<QrOptions> = {},
-  ) {
-    this.webhook = { ...defaultWebhookOptions(), ...initialWebhook };
-    this.qr = { ttlMs: 45_000, maxCodes: 30, ...qr };
+  constructor(private readonly options: StoreOptions = {}) {
+    this.webhook = { ...defaultWebhookOptions(), ...options.webhook };
+    this.qr = { ttlMs: 45_000, maxCodes: 30, ...options.qr };
+    this.timing = { ...REAL_TIMING, ...options.timing };
+    this.isOnWhatsappTtlMs = options.isOnWhatsappTtlMs ?? SEVEN_DAYS_MS;
   }
 
   server(name: string): ServerRecord {
@@ -124,6 +80,22 @@ export class SimStore {
     return instance;
   }
 
+  /** A database by name, or the one a server of that name uses. */
+  database(name: string): DatabaseRecord {
+    const database = this.databases.get(name) ?? this.servers.get(name)?.database;
+    if (!database) throw new SimControlError(404, 'DATABASE_NOT_FOUND', `unknown database "${name}"`);
+    return database;
+  }
+
+  private databaseFor(name: string): DatabaseRecord {
+    let database = this.databases.get(name);
+    if (!database) {
+      database = { name, rows: new Map(), onWhatsapp: new Map() };
+      this.databases.set(name, database);
+    }
+    return database;
+  }
+
   addServer(options: SimServerOptions): ServerRecord {
     if (!/^[A-Za-z0-9._~-]+$/.test(options.name) || options.name === '__sim') {
       throw new SimControlError(400, 'INVALID_SERVER_NAME', `server name "${options.name}" is not URL-safe`);
@@ -134,6 +106,9 @@ export class SimStore {
       apiKey: options.apiKey,
       version: options.version ?? 'v2',
       instances: new Map(),
+      database: this.databaseFor(options.database ?? options.name),
+      clientName: options.clientName ?? 'evolution_exchange',
+      saveMessages: options.saveMessages ?? true,
       faults: defaultServerFaults(),
       faulty: false,
     };
@@ -144,30 +119,49 @@ export class SimStore {
 
   addInstance(serverName: string, options: SimInstanceOptions & { integration?: string }): InstanceRecord {
     const server = this.server(serverName);
-    if (server.instances.has(options.name)) {
-      throw new SimControlError(409, 'INSTANCE_EXISTS', `instance "${options.name}" already exists on "${serverName}"`);
+    if (server.instances.has(options.name) || server.database.rows.has(options.name)) {
+      throw new SimControlError(409, 'INSTANCE_EXISTS', `instance "${options.name}" already exists on "${serverName}" or its database`);
     }
     const now = new Date().toISOString();
+    const state = options.state ?? 'open';
     const record: InstanceRecord = {
       server,
       name: options.name,
       id: newUuid(),
       token: options.token ?? newToken(),
-      state: options.state ?? 'open',
+      state,
+      session: state === 'open' ? 'paired' : (options.session ?? 'paired'),
       integration: options.integration ?? 'WHATSAPP-BAILEYS',
       ownerNumber: options.ownerNumber,
       profileName: options.profileName ?? options.name,
       webhook: options.webhook ? toWebhookTarget(options.webhook) : undefined,
       webhookRowId: newUuid(),
       faults: defaultInstanceFaults(),
-      qr: undefined,
+      qrcode: { count: 0 },
+      phoneNumber: undefined,
+      epoch: 0,
       disconnectionReasonCode: null,
-      messageCount: 0,
-      createdAt: now,
+      settings: { groupsIgnore: options.settings?.groupsIgnore ?? false, readStatus: options.settings?.readStatus ?? false },
+      log: [],
+      chats: new Set(),
+      contacts: new Map(),
+      rowDeleted: false,
+      createdAt: options.createdAt ?? now,
       updatedAt: now,
     };
     server.instances.set(record.name, record);
+    server.database.rows.set(record.name, record);
     return record;
+  }
+
+  /** Removes an instance from its host's memory and, unless already gone, its database row. */
+  removeInstance(instance: InstanceRecord): void {
+    instance.epoch++;
+    this.storedTotal -= instance.log.length;
+    instance.log = [];
+    instance.server.instances.delete(instance.name);
+    const { rows } = instance.server.database;
+    if (rows.get(instance.name) === instance) rows.delete(instance.name);
   }
 
   recordMessage(message: SimMessage): void {
@@ -175,21 +169,56 @@ export class SimStore {
     this.messages.push(message);
   }
 
+  /** A `Message` row, when the server saves messages at all. */
+  storeMessage(instance: InstanceRecord, stored: StoredMessage): void {
+    if (!instance.server.saveMessages) return;
+    if (this.storedTotal >= MAX_STORED) this.trimStored(instance);
+    instance.log.push(stored);
+    this.storedTotal++;
+  }
+
+  /** Drops the oldest tenth of the busiest log (this instance's, unless it is small). */
+  private trimStored(preferred: InstanceRecord): void {
+    let victim = preferred;
+    if (victim.log.length < MAX_STORED / 100) {
+      for (const server of this.servers.values()) for (const i of server.instances.values()) if (i.log.length > victim.log.length) victim = i;
+    }
+    const n = Math.max(1, Math.ceil(victim.log.length / 10));
+    victim.log.splice(0, n);
+    this.storedTotal -= n;
+  }
+
   recordDelivery(delivery: WebhookDelivery): void {
     if (this.deliveries.length >= MAX_DELIVERIES) this.deliveries.splice(0, MAX_DELIVERIES / 10);
     this.deliveries.push(delivery);
+  }
+
+  /** Schedules session work that must not outlive the app (unref'd, cleared on close). */
+  later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.closed) fn();
+    }, ms).unref();
+    this.timers.add(timer);
   }
 
   reset(): void {
     for (const server of this.servers.values()) {
       server.faults = defaultServerFaults();
       server.faulty = false;
-      for (const instance of server.instances.values()) instance.faults = defaultInstanceFaults();
+      for (const instance of server.instances.values()) {
+        instance.faults = defaultInstanceFaults();
+        instance.log = [];
+        instance.chats.clear();
+        instance.contacts.clear();
+      }
     }
+    for (const database of this.databases.values()) database.onWhatsapp.clear();
+    this.storedTotal = 0;
     this.generation++;
     this.unregistered.clear();
     this.messages = [];
     this.deliveries = [];
-    this.webhook = { ...defaultWebhookOptions(), ...this.initialWebhook };
+    this.webhook = { ...defaultWebhookOptions(), ...this.options.webhook };
   }
 }

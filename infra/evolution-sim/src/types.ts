@@ -1,7 +1,17 @@
-// The simulator's public option and control types. Other packages test against these exact shapes.
+// The simulator's public option and record types. Other packages test against these exact shapes.
 import type { FastifyInstance } from 'fastify';
+import type { SimControl } from './control-types.ts';
+
+export type { SimControl } from './control-types.ts';
 
 export type SimState = 'open' | 'connecting' | 'close';
+
+/**
+ * What the instance's Baileys session holds, which decides how a send fails while it is not open:
+ * `none` = created and never connected (no socket at all), `unpaired` = a socket showing QR codes
+ * (never scanned, or logged out), `paired` = WhatsApp credentials saved (reconnects without a QR).
+ */
+export type SimSession = 'none' | 'unpaired' | 'paired';
 
 /** A webhook as configured by the create body or `POST /webhook/set/{i}`. */
 export interface SimWebhookConfig {
@@ -14,13 +24,25 @@ export interface SimWebhookConfig {
   base64?: boolean;
 }
 
+/** The instance settings that change what reaches the webhook (Evolution's defaults: all false). */
+export interface SimInstanceSettings {
+  groupsIgnore?: boolean;
+  /** Status (`status@broadcast`) messages are dropped by the socket unless this is on. */
+  readStatus?: boolean;
+}
+
 export interface SimInstanceOptions {
   name: string;
   state?: SimState /* default 'open' */;
+  /** Default 'paired': a fleet instance that was scanned once (see SimSession). */
+  session?: SimSession;
   token?: string;
   ownerNumber?: string /* digits */;
   profileName?: string;
   webhook?: SimWebhookConfig;
+  /** The row's `createdAt` (ISO); set it in the past to model an old number, now for a cold one. */
+  createdAt?: string;
+  settings?: SimInstanceSettings;
 }
 
 export interface SimServerOptions {
@@ -28,6 +50,18 @@ export interface SimServerOptions {
   apiKey: string;
   version?: 'v2' | 'v1';
   instances?: SimInstanceOptions[];
+  /**
+   * The Postgres database the server uses (default: its own, named after the server). Servers that
+   * name the same database share instance rows and the `IsOnWhatsapp` cache, as real ones do.
+   */
+  database?: string;
+  /** DATABASE_CONNECTION_CLIENT_NAME: fetchInstances lists the database's rows with this name. */
+  clientName?: string;
+  /**
+   * DATABASE_SAVE_DATA_NEW_MESSAGE (default true). Off (with HISTORIC on) the server keeps no
+   * messages: findMessages finds nothing and no delivery receipt is ever sent.
+   */
+  saveMessages?: boolean;
 }
 
 export interface ServerFaults {
@@ -36,10 +70,25 @@ export interface ServerFaults {
   latencyMs: number; // added to every request
   hang: boolean; // never answer (client must time out)
   reset: boolean; // destroy the socket without answering (connection reset)
+  /** `GET /` only: its wait for web.whatsapp.com (default: `timing.welcomeMs`). */
+  welcomeLatencyMs?: number;
+  /** `GET /` only: never answers, like a server behind a firewall that drops outbound traffic. */
+  welcomeHang?: boolean;
 }
 
+export type SendErrorFault =
+  | 'none'
+  | 'connection-closed' // 400 ["Error: Connection Closed"]
+  | 'connection-closed-500' // 500 "Connection Closed"
+  | 'typeerror-500' // 500 "Cannot read properties of undefined (reading 'textMessage')"
+  | 'timed-out' // 400 ["Error: Timed Out"] (a Baileys query that got no answer)
+  | 'not-authenticated'; // 400 ["Error: Not authenticated"]
+
+/** How a send that reached the customer goes wrong afterwards: its outcome is unknown to the client. */
+export type AfterSendFault = 'none' | 'delay' | 'reset' | 'garbage' | 'no-key';
+
 export interface InstanceFaults {
-  sendError: 'none' | 'connection-closed' | 'connection-closed-500' | 'typeerror-500';
+  sendError: SendErrorFault;
   /** Connect and restart answer Evolution's 200 `{"error":true,"message":"[object Object]"}`. */
   connectError?: boolean;
   /** Like the server faults, but only on the routes naming this instance (sendText, connect, …). */
@@ -47,6 +96,21 @@ export interface InstanceFaults {
   errorStatus?: number;
   latencyMs?: number;
   hang?: boolean;
+  /** After the message was sent (and recorded as delivered): late 201, reset, unreadable or id-less 2xx. */
+  afterSend?: AfterSendFault;
+  /** How late the 201 comes with `afterSend: 'delay'` (default 30 s: after any sane client timeout). */
+  afterSendDelayMs?: number;
+  /**
+   * `never`: 201 PENDING and then no receipt at all; `server-ack-only`: SERVER_ACK, never
+   * DELIVERY_ACK. Either way the customer never gets the message (recorded as swallowed).
+   */
+  receipts?: 'normal' | 'never' | 'server-ack-only';
+  /** WhatsApp's reach-out timelock: a send to someone this instance never chatted with ends in ERROR (463). */
+  reachoutLock?: boolean;
+  /** The known Evolution bug: inbound messages are stored (findMessages) but no `messages.upsert` is posted. */
+  silentInbound?: boolean;
+  /** WhatsApp unreachable from the server: no QR ever comes and a paired session never opens. */
+  whatsappUnreachable?: boolean;
 }
 
 export interface SimMessage {
@@ -59,6 +123,10 @@ export interface SimMessage {
   receivedAt: number;
   delay?: number;
   linkPreview?: boolean;
+  /** Set when WhatsApp accepted the send but the customer never got it. */
+  swallowed?: 'no-receipts' | 'reachout-lock';
+  /** Set when the customer got it but the HTTP answer was late, lost or unreadable. */
+  afterSend?: Exclude<AfterSendFault, 'none'>;
 }
 
 export interface WebhookOptions {
@@ -67,8 +135,12 @@ export interface WebhookOptions {
   emitRead: boolean;
   /** Attempts per webhook POST, the first included (Evolution: 10). */
   maxAttempts?: number;
-  /** First retry delay; doubles per attempt, capped at 1 s. */
+  /** First retry delay, doubling per attempt (Evolution: 5000). Default 20 so tests stay fast. */
   retryBaseMs?: number;
+  /** Cap of the retry delay (Evolution: 300000). Default 1000. */
+  retryMaxMs?: number;
+  /** ± fraction of random jitter on each retry delay (Evolution: 0.2). Default 0. */
+  retryJitter?: number;
 }
 
 export interface WebhookDelivery {
@@ -78,30 +150,35 @@ export interface WebhookDelivery {
   attempt: number;
 }
 
-export interface SimControl {
-  addServer(server: SimServerOptions): void;
-  addInstance(server: string, instance: SimInstanceOptions): void;
-  setInstanceState(server: string, instance: string, state: SimState | 'refused'): void; // emits connection.update
-  setServerFaults(server: string, faults: Partial<ServerFaults>): void;
-  setInstanceFaults(server: string, instance: string, faults: Partial<InstanceFaults>): void;
-  markUnregistered(numbers: string[]): void; // these numbers answer 400 exists:false
-  setWebhookOptions(options: Partial<WebhookOptions>): void;
-  messages(filter?: { server?: string; instance?: string }): SimMessage[];
-  clearMessages(): void;
-  webhookDeliveries(): WebhookDelivery[];
-  reset(): void; // clears faults, messages, unregistered numbers
-}
-
 /** How long a QR code lives while nobody scans it, and how many are shown before WhatsApp refuses. */
 export interface QrOptions {
   ttlMs: number /* Evolution: ~45 s */;
   maxCodes: number /* Evolution's QRCODE_LIMIT: 30, then `refused` and the session closes */;
 }
 
+/** Waits the real server has; tests lower them (see `FAST_TIMING`). */
+export interface TimingOptions {
+  /** `GET /` fetches web.whatsapp.com each call (real: 0.07–5 s). Default 70. */
+  welcomeMs: number;
+  /** `GET /instance/connect` on a closed instance waits a fixed 2 s before answering. Default 2000. */
+  connectWaitMs: number;
+  /** `POST /instance/create` with `qrcode:true` waits 5 s before answering. Default 5000. */
+  createQrWaitMs: number;
+  /** From a socket's start to its first QR, when WhatsApp is reachable. Default 500. */
+  firstQrMs: number;
+  /** Evolution waits 1 s before asking Baileys for a pairing code, on every QR. Default 1000. */
+  pairingCodeMs: number;
+  /** A paired session's reconnect (after connect or restart) until `open`. Default 1000. */
+  reconnectMs: number;
+}
+
 export interface SimulatorOptions {
   servers?: SimServerOptions[];
   webhook?: Partial<WebhookOptions>;
   qr?: Partial<QrOptions>;
+  timing?: Partial<TimingOptions>;
+  /** DATABASE_SAVE_IS_ON_WHATSAPP_DAYS as milliseconds (default 7 days). */
+  isOnWhatsappTtlMs?: number;
   logger?: boolean | object;
 }
 

@@ -3,26 +3,22 @@ import type { FastifyBaseLogger } from 'fastify';
 import { saoPauloDateTime } from './ids.ts';
 import type { InstanceRecord, SimStore } from './store.ts';
 
+export { CONFIG_EVENTS } from './webhook-target.ts';
+
 /** Config name (UPPER_SNAKE) → payload name (dotted lowercase), for the events the sim emits. */
 export const EVENT_NAMES: Record<string, string> = {
   SEND_MESSAGE: 'send.message',
+  MESSAGES_UPSERT: 'messages.upsert',
   MESSAGES_UPDATE: 'messages.update',
   CONNECTION_UPDATE: 'connection.update',
   QRCODE_UPDATED: 'qrcode.updated',
   LOGOUT_INSTANCE: 'logout.instance',
   STATUS_INSTANCE: 'status.instance',
+  INSTANCE_CREATE: 'instance.create',
+  INSTANCE_DELETE: 'instance.delete',
+  REMOVE_INSTANCE: 'remove.instance',
 };
 
-/** Every event name Evolution v2 accepts in a webhook configuration. */
-export const CONFIG_EVENTS = [
-  'APPLICATION_STARTUP', 'QRCODE_UPDATED', 'MESSAGES_SET', 'MESSAGES_UPSERT', 'MESSAGES_EDITED', 'MESSAGES_UPDATE',
-  'MESSAGES_DELETE', 'SEND_MESSAGE', 'SEND_MESSAGE_UPDATE', 'CONTACTS_SET', 'CONTACTS_UPSERT', 'CONTACTS_UPDATE',
-  'PRESENCE_UPDATE', 'CHATS_SET', 'CHATS_UPSERT', 'CHATS_UPDATE', 'CHATS_DELETE', 'GROUPS_UPSERT', 'GROUP_UPDATE',
-  'GROUP_PARTICIPANTS_UPDATE', 'CONNECTION_UPDATE', 'LABELS_EDIT', 'LABELS_ASSOCIATION', 'CALL', 'TYPEBOT_START',
-  'TYPEBOT_CHANGE_STATUS', 'REMOVE_INSTANCE', 'LOGOUT_INSTANCE', 'INSTANCE_CREATE', 'INSTANCE_DELETE', 'STATUS_INSTANCE',
-] as const;
-
-const ACK_STATUSES = ['SERVER_ACK', 'DELIVERY_ACK', 'READ'] as const;
 // Evolution gives up at once on these: the receiver said the request itself is wrong.
 const NON_RETRYABLE = new Set([400, 401, 403, 404, 422]);
 const POST_TIMEOUT_MS = 5_000;
@@ -37,7 +33,7 @@ export class WebhookEmitter {
 
   wants(instance: InstanceRecord, configName: string): boolean {
     const target = instance.webhook;
-    return !!target && target.enabled && (target.events === null || target.events.has(configName));
+    return !!target && target.enabled && target.sendable && target.events.has(configName);
   }
 
   /** Tail of the delivery chain per ordering key; an entry is removed once its chain drains. */
@@ -59,7 +55,8 @@ export class WebhookEmitter {
       data,
       destination: url,
       date_time: saoPauloDateTime(),
-      sender: instance.ownerNumber ? `${instance.ownerNumber}@s.whatsapp.net` : null,
+      // Evolution sends the session's WhatsApp id; with none the field is simply absent.
+      sender: instance.ownerNumber ? `${instance.ownerNumber}@s.whatsapp.net` : undefined,
       server_url: `${this.store.publicUrl}/${instance.server.name}`,
       apikey: null,
     });
@@ -75,34 +72,17 @@ export class WebhookEmitter {
     });
   }
 
-  /** SERVER_ACK → DELIVERY_ACK → READ on one chained timer per message, unref'd so close is not held. */
-  scheduleAcks(instance: InstanceRecord, keyId: string, remoteJid: string): void {
-    if (!this.wants(instance, 'MESSAGES_UPDATE')) return;
-    const delays = this.store.webhook.ackDelaysMs;
-    const last = this.store.webhook.emitRead ? 3 : 2;
-    const generation = this.store.generation;
-    const step = (index: number, elapsed: number) => {
-      const wait = Math.max(0, delays[index]! - elapsed);
-      setTimeout(() => {
-        if (generation !== this.store.generation) return;
-        const status = ACK_STATUSES[index]!;
-        this.emit(instance, 'MESSAGES_UPDATE', this.ackData(instance, keyId, remoteJid, status), keyId);
-        if (index + 1 < last) step(index + 1, elapsed + wait);
-      }, wait).unref();
-    };
-    step(0, 0);
-  }
-
-  private ackData(instance: InstanceRecord, keyId: string, remoteJid: string, status: string) {
-    if (instance.server.version === 'v1') {
-      return { remoteJid, id: keyId, fromMe: true, status, datetime: Date.now(), owner: instance.name };
-    }
-    return { keyId, remoteJid, fromMe: true, status, instanceId: instance.id };
+  /** Evolution's retryWebhookRequest: base × 2^(n-1), capped, ± jitter, never below the base. */
+  private retryDelay(attempt: number): number {
+    const { retryBaseMs, retryMaxMs, retryJitter } = this.store.webhook;
+    const next = Math.min(retryBaseMs * 2 ** (attempt - 1), retryMaxMs);
+    if (!retryJitter) return next;
+    return Math.max(retryBaseMs, next + next * retryJitter * (Math.random() * 2 - 1));
   }
 
   /** One POST with Evolution's retries; never rejects, so a dead target cannot hurt the sim. */
   private async deliver(url: string, event: string, body: string, headers: Record<string, string>, generation: number): Promise<void> {
-    const { maxAttempts, retryBaseMs } = this.store.webhook;
+    const { maxAttempts } = this.store.webhook;
     const current = () => !this.store.closed && generation === this.store.generation;
     for (let attempt = 1; attempt <= maxAttempts && current(); attempt++) {
       let status = 0;
@@ -116,8 +96,8 @@ export class WebhookEmitter {
       const ok = status >= 200 && status < 300;
       if (!current()) return;
       this.store.recordDelivery({ url, event, ok, attempt });
-      if (ok || NON_RETRYABLE.has(status)) return;
-      await sleep(Math.min(1_000, retryBaseMs * 2 ** (attempt - 1)));
+      if (ok || NON_RETRYABLE.has(status) || attempt === maxAttempts) return;
+      await sleep(this.retryDelay(attempt));
     }
   }
 }

@@ -17,7 +17,8 @@ describe('/__sim control API', () => {
     expect(await control('POST', '/servers', { name: 'evo9', apiKey: 'k9', instances: [{ name: 'a-01' }] })).toMatchObject({ status: 201, body: { ok: true } });
     expect((await control('POST', '/servers/evo9/instances', { name: 'a-02', state: 'close', token: 't2' })).status).toBe(201);
     const evo9 = sim.serverUrl('evo9');
-    expect((await sendText(evo9, 'a-02', { number: '5511987654321', text: 'oi' }, 't2')).status).toBe(400);
+    // Closed and the number never checked on evo9's database: Baileys' query throws outside the try.
+    expect((await sendText(evo9, 'a-02', { number: '5511987654321', text: 'oi' }, 't2')).status).toBe(500);
     expect(await control('POST', '/servers/evo9/instances/a-02/state', { state: 'open' })).toMatchObject({ status: 200, body: { ok: true } });
     expect((await sendText(evo9, 'a-02', { number: '5511987654321', text: 'oi' }, 't2')).status).toBe(201);
     expect((await sendText(evo9, 'a-01', { number: '5511987654321', text: 'tchau' }, 'k9')).status).toBe(201);
@@ -58,6 +59,25 @@ describe('/__sim control API', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('reads and fills a database\'s IsOnWhatsapp cache, floods connection updates, takes the new faults', async () => {
+    await control('POST', '/reset');
+    expect(await control('POST', '/databases/evo1/is-on-whatsapp', { numbers: ['5541987654321'] })).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await control('GET', '/databases/evo1/is-on-whatsapp')).body).toEqual([
+      { remoteJid: '554187654321@s.whatsapp.net', jidOptions: ['5541987654321@s.whatsapp.net', '554187654321@s.whatsapp.net'], lid: null, updatedAt: expect.any(String) },
+    ]);
+    expect(await control('GET', '/databases/nope/is-on-whatsapp')).toMatchObject({ status: 404, body: { error: { code: 'DATABASE_NOT_FOUND' } } });
+    expect((await control('POST', '/servers/evo1/instances/acme-02/connection-updates', { count: 3 })).status).toBe(200);
+    expect((await call(sim.serverUrl('evo1'), 'GET', '/instance/connectionState/acme-02')).body).toMatchObject({ instance: { state: 'connecting' } });
+    await control('POST', '/servers/evo1/instances/acme-02/state', { state: 'open' });
+    const faults = { afterSend: 'no-key', receipts: 'never', reachoutLock: false, silentInbound: true, whatsappUnreachable: false, sendError: 'timed-out' };
+    expect((await control('POST', '/servers/evo1/instances/acme-02/faults', faults)).status).toBe(200);
+    expect((await sendText(sim.serverUrl('evo1'), 'acme-02', { number: '5511987654321', text: 'oi' })).body).toMatchObject({ response: { message: ['Error: Timed Out'] } });
+    expect((await control('POST', '/servers/evo1/instances/acme-02/faults', { afterSend: 'sometimes' })).status).toBe(400);
+    expect((await control('POST', '/servers/evo1/faults', { welcomeLatencyMs: 0, welcomeHang: false })).status).toBe(200);
+    expect((await control('POST', '/webhook-options', { retryMaxMs: 500, retryJitter: 0.2 })).status).toBe(200);
+    await control('POST', '/reset');
   });
 
   it('validates bodies and reports unknown servers and conflicts', async () => {

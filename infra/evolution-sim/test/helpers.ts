@@ -1,11 +1,13 @@
 // Plain-HTTP helpers: the tests look at the simulator from outside, the way a client does.
-import { startSimulator, type SimulatorOptions } from '../src/index.ts';
+import { FAST_TIMING, startSimulator, type SimulatorOptions } from '../src/index.ts';
 
 export const KEY = 'global-key';
 
+/** Two instances on `evo1`; the real server's waits are zeroed unless a test passes its own `timing`. */
 export async function startSim(options: SimulatorOptions = {}) {
   return startSimulator({
     port: 0,
+    timing: FAST_TIMING,
     servers: [{ name: 'evo1', apiKey: KEY, instances: [{ name: 'acme-01', token: 'acme-token', ownerNumber: '5511911112222' }, { name: 'acme-02' }] }],
     ...options,
   });

@@ -43,7 +43,12 @@ describe('webhook/set', () => {
       body: { response: { message: [['instance requires property "webhook"']] } },
     });
     expect((await setWebhook('acme-02', { enabled: true })).body).toMatchObject({ response: { message: [['webhook requires property "url"']] } });
-    expect((await setWebhook('acme-02', { enabled: true, url: 'not a url' })).body).toMatchObject({ response: { message: ['Invalid "url" property'] } });
+    // Any string is stored (and never posted to); without `events` the controller throws.
+    expect(await setWebhook('acme-02', { enabled: true, url: 'not a url', events: [] })).toMatchObject({ status: 201, body: { url: 'not a url' } });
+    expect(await setWebhook('acme-02', { enabled: true, url: `${receiver.url}/x` })).toMatchObject({
+      status: 500,
+      body: { status: 500, error: 'Internal Server Error', response: { message: "Cannot read properties of undefined (reading 'length')" } },
+    });
     const badEvent = await setWebhook('acme-02', { enabled: true, url: `${receiver.url}/x`, events: ['messages.update'] });
     expect((badEvent.body as { response: { message: string[][] } }).response.message[0]![0]).toMatch(/^webhook\.events\[0\] is not one of enum values: /);
   });
@@ -74,6 +79,7 @@ describe('message webhooks', () => {
       fromMe: true,
       status: 'SERVER_ACK',
       instanceId: sent.body.instanceId,
+      messageId: expect.stringMatching(/^cm[0-9a-z]+$/),
     });
     // The sim records a delivery once the receiver's answer is back, a moment after arrival.
     await until(() => sim.control.webhookDeliveries().filter((d) => d.ok).length === 4);
@@ -139,7 +145,7 @@ describe('message webhooks', () => {
   });
 
   it('never lets an unreachable target slow down or break sendText', async () => {
-    await setWebhook('acme-01', { enabled: true, url: 'http://127.0.0.1:9/unreachable' });
+    await setWebhook('acme-01', { enabled: true, url: 'http://127.0.0.1:9/unreachable', events: [] });
     const res = await sendText(base, 'acme-01', { number: '5511987654321', text: 'oi' });
     expect(res.status).toBe(201);
     expect(res.ms).toBeLessThan(200);

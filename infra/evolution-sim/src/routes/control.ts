@@ -8,6 +8,7 @@ import * as S from './control-schemas.ts';
 const ok = { ok: true } as const;
 const errors = { 400: S.ControlError, 404: S.ControlError, 409: S.ControlError };
 
+
 export function controlRoutes(root: FastifyInstance, control: SimControl): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const mutation = { response: { 200: S.Ok, 201: S.Ok, ...errors } };
@@ -56,4 +57,30 @@ export function controlRoutes(root: FastifyInstance, control: SimControl): void 
   });
   app.get('/webhooks', { schema: { response: { 200: Type.Array(S.Delivery) } } }, async () => control.webhookDeliveries());
   app.post('/reset', { schema: mutation }, async () => (control.reset(), ok));
+
+  app.post(
+    '/servers/:server/instances/:instance/inbound',
+    { schema: { params: S.InstanceParams, body: S.InboundBody, response: { 201: S.InboundResult, ...errors } } },
+    async (req, reply) => reply.code(201).send(control.inbound(req.params.server, req.params.instance, req.body as Parameters<SimControl['inbound']>[2])),
+  );
+  app.post(
+    '/servers/:server/instances/:instance/connection-updates',
+    { schema: { params: S.InstanceParams, body: S.FloodBody, ...mutation } },
+    async (req) => (control.emitConnectionUpdates(req.params.server, req.params.instance, req.body.count, req.body.state), ok),
+  );
+  app.post(
+    '/servers/:server/instances/:instance/created-at',
+    { schema: { params: S.InstanceParams, body: S.CreatedAtBody, ...mutation } },
+    async (req) => (control.setInstanceCreatedAt(req.params.server, req.params.instance, req.body.createdAt), ok),
+  );
+  app.get(
+    '/databases/:database/is-on-whatsapp',
+    { schema: { params: S.DatabaseParams, response: { 200: Type.Array(S.CacheEntry), ...errors } } },
+    async (req) => control.onWhatsappCache(req.params.database),
+  );
+  app.post(
+    '/databases/:database/is-on-whatsapp',
+    { schema: { params: S.DatabaseParams, body: Type.Object({ numbers: Type.Array(Type.String()) }), ...mutation } },
+    async (req) => (control.cacheNumbers(req.params.database, req.body.numbers), ok),
+  );
 }

@@ -2,12 +2,8 @@
 import type { FastifyRequest } from 'fastify';
 import { envelope, EvoError, instanceNotFound, unauthorized } from '../errors.ts';
 import type { InstanceRecord, ServerRecord, SimStore } from '../store.ts';
-import type { WebhookEmitter } from '../webhooks.ts';
 
-export interface SimContext {
-  store: SimStore;
-  webhooks: WebhookEmitter;
-}
+export type { SimContext } from '../context.ts';
 
 export interface EvoParams {
   server: string;
@@ -43,21 +39,42 @@ function apikeyOf(req: FastifyRequest): string | undefined {
   return typeof key === 'string' && key.length > 0 ? key : undefined;
 }
 
-/** Routes without an instance (create, fetchInstances): the global key; fetchInstances also takes a token. */
-export function authorizeServer(server: ServerRecord, req: FastifyRequest, allowToken = false): InstanceRecord | 'global' {
+/** Routes without an instance (create, verify-creds): the global key only. */
+export function authorizeGlobal(server: ServerRecord, req: FastifyRequest): void {
+  if (apikeyOf(req) !== server.apiKey) throw unauthorized();
+}
+
+/** The key a request carries: 'global', or a non-global key to be matched against tokens. */
+export function requestKey(server: ServerRecord, req: FastifyRequest): 'global' | string {
   const key = apikeyOf(req);
   if (!key) throw unauthorized();
-  if (key === server.apiKey) return 'global';
-  if (allowToken) for (const instance of server.instances.values()) if (instance.token === key) return instance;
-  throw unauthorized();
+  return key === server.apiKey ? 'global' : key;
+}
+
+/**
+ * An instance as an instance route sees it. `hosted: false` is a name known only from the shared
+ * database (another server runs it): the guards pass, and then nothing in this process has it.
+ */
+export interface ResolvedInstance {
+  instance: InstanceRecord;
+  hosted: boolean;
 }
 
 /** Instance routes: 404 for an unknown instance before the key is even looked at. */
-export function guardInstance(store: SimStore, req: EvoRequest, v1Method?: string): InstanceRecord {
+export function resolveInstance(store: SimStore, req: EvoRequest, v1Method?: string): ResolvedInstance {
   const server = serverFor(store, req, v1Method);
-  const instance = server.instances.get(req.params.instance);
-  if (!instance) throw instanceNotFound(req.params.instance);
+  const name = req.params.instance;
+  const local = server.instances.get(name);
+  const row = server.database.rows.get(name);
+  const instance = local ?? row;
+  if (!instance) throw instanceNotFound(name);
   const key = apikeyOf(req);
-  if (key !== server.apiKey && (key === undefined || key !== instance.token)) throw unauthorized();
-  return instance;
+  // The token is read from the database row: gone with the row, whoever deleted it.
+  if (key !== server.apiKey && (key === undefined || !row || row.token !== key)) throw unauthorized();
+  return { instance, hosted: local !== undefined };
+}
+
+/** What a route handler reading `waMonitor.waInstances[name].<prop>` throws for an instance it does not host. */
+export function notHostedTypeError(prop: string): string {
+  return `Cannot read properties of undefined (reading '${prop}')`;
 }

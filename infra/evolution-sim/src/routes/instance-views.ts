@@ -1,8 +1,6 @@
 // Response bodies of the instance routes, shaped like Evolution's (DB rows for fetchInstances).
-import type { QrCode } from '../ids.ts';
-import type { InstanceRecord } from '../store.ts';
 import { ownerJid } from '../connection.ts';
-import { CONFIG_EVENTS } from '../webhooks.ts';
+import type { InstanceRecord } from '../store.ts';
 
 export const SETTINGS = {
   rejectCall: false,
@@ -15,9 +13,12 @@ export const SETTINGS = {
   wavoipToken: '',
 };
 
+export const settingsOf = (i: InstanceRecord) => ({ ...SETTINGS, ...i.settings });
+
 export const stateView = (i: InstanceRecord) => ({ instance: { instanceName: i.name, state: i.state } });
 
-export const qrView = (qr: QrCode) => ({ pairingCode: qr.pairingCode, code: qr.code, base64: qr.base64, count: qr.count });
+/** connectionState of a name known only from the database: nothing in memory, so no `state`. */
+export const notHostedStateView = (name: string) => ({ instance: { instanceName: name } });
 
 export function instanceRow(i: InstanceRecord, serverUrl: string) {
   if (i.server.version === 'v1') {
@@ -46,7 +47,7 @@ export function instanceRow(i: InstanceRecord, serverUrl: string) {
     number: i.ownerNumber ?? null,
     businessId: null,
     token: i.token,
-    clientName: 'evolution_exchange',
+    clientName: i.server.clientName,
     disconnectionReasonCode: i.disconnectionReasonCode,
     disconnectionObject: null,
     disconnectionAt: null,
@@ -58,8 +59,8 @@ export function instanceRow(i: InstanceRecord, serverUrl: string) {
     Nats: null,
     Sqs: null,
     Websocket: null,
-    Setting: { id: i.id, ...SETTINGS, createdAt: i.createdAt, updatedAt: i.updatedAt, instanceId: i.id },
-    _count: { Message: i.messageCount, Contact: 0, Chat: 0 },
+    Setting: { id: i.id, ...settingsOf(i), createdAt: i.createdAt, updatedAt: i.updatedAt, instanceId: i.id },
+    _count: { Message: i.log.length, Contact: i.contacts.size, Chat: i.chats.size },
   };
 }
 
@@ -71,7 +72,7 @@ export function webhookRow(i: InstanceRecord) {
     url: w.url,
     headers: w.headers,
     enabled: w.enabled,
-    events: w.events ? [...w.events] : [...CONFIG_EVENTS],
+    events: [...w.events],
     webhookByEvents: w.byEvents,
     webhookBase64: w.base64,
     createdAt: i.createdAt,

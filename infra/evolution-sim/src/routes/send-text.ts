@@ -1,69 +1,41 @@
 // POST /message/sendText/{instance}: the hot path. Map lookups, no logging, webhooks fire-and-forget.
 import type { FastifyInstance } from 'fastify';
-import { badRequest, envelope, EvoError, internal, validationError } from '../errors.ts';
-import { newKeyId } from '../ids.ts';
-import { createJid, numberDigits } from '../jid.ts';
-import type { InstanceRecord, SimStore } from '../store.ts';
-import { guardInstance, type EvoRequest, type SimContext } from './guard.ts';
-import { isObject, validateBody, type ObjectSpec } from './validate.ts';
-
-const V2_BODY: ObjectSpec = {
-  required: ['number', 'text'],
-  types: { number: 'string', text: 'string', delay: 'integer', linkPreview: 'boolean', mentioned: 'array', quoted: 'object' },
-  descriptions: { number: 'Invalid format' },
-};
-const V1_BODY: ObjectSpec = {
-  required: ['textMessage', 'number'],
-  types: { number: 'string', options: 'object', textMessage: 'object' },
-  descriptions: { number: 'Invalid format' },
-  nested: {
-    textMessage: { required: ['text'], types: { text: 'string' } },
-    options: { types: { delay: 'integer', linkPreview: 'boolean', presence: 'string' } },
-  },
-};
-
-interface SendRequest {
-  number: string;
-  text: string;
-  delay?: number;
-  linkPreview?: boolean;
-}
+import { badRequest } from '../errors.ts';
+import { newKeyId, newLegacyKeyId, newRowId } from '../ids.ts';
+import { numberDigits } from '../jid.ts';
+import { scheduleReceipts, type ReceiptPlan } from '../receipts.ts';
+import type { InstanceRecord, StoredMessage } from '../store.ts';
+import type { SimMessage } from '../types.ts';
+import { resolveInstance, type EvoRequest, type SimContext } from './guard.ts';
+import { answerSend } from './send-answer.ts';
+import { parseSendBody } from './send-body.ts';
+import { assertNoSendFault, checkRecipient } from './send-check.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function parseBody(instance: InstanceRecord, body: unknown): SendRequest {
-  const v1 = instance.server.version === 'v1';
-  const errors = validateBody(body, v1 ? V1_BODY : V2_BODY);
-  if (errors.length > 0) throw validationError(errors);
-  const b = body as Record<string, unknown>;
-  if (v1) {
-    const text = (b.textMessage as { text: string }).text;
-    if (!text.trim()) throw validationError(['The "text" cannot be empty']);
-    const options = isObject(b.options) ? b.options : {};
-    return { number: b.number as string, text, delay: options.delay as number | undefined, linkPreview: options.linkPreview as boolean | undefined };
+// Never mutated after a send, so every send of the same second shares one (benchmarks keep many).
+let sharedContext: { seconds: number; value: object } = { seconds: -1, value: {} };
+function contextInfoAt(seconds: number): object {
+  if (sharedContext.seconds !== seconds) {
+    sharedContext = {
+      seconds,
+      value: {
+        mentionedJid: [],
+        groupMentions: [],
+        ephemeralSettingTimestamp: { low: seconds - 172_800, high: 0, unsigned: false },
+        disappearingMode: { initiator: 0 },
+      },
+    };
   }
-  if (!(b.text as string).trim()) throw badRequest('Text is required');
-  return { number: b.number as string, text: b.text as string, delay: b.delay as number | undefined, linkPreview: b.linkPreview as boolean | undefined };
+  return sharedContext.value;
 }
 
-/** A closed instance, or one faulted to behave like a broken "open" one. */
-function assertSendable(instance: InstanceRecord): void {
-  switch (instance.faults.sendError) {
-    case 'connection-closed':
-      throw badRequest('Error: Connection Closed');
-    case 'connection-closed-500':
-      throw internal('Connection Closed');
-    case 'typeerror-500':
-      throw internal("Cannot read properties of undefined (reading 'textMessage')");
-  }
-  if (instance.state !== 'open') throw badRequest('Error: Connection Closed');
-}
-
-export function isUnregistered(store: SimStore, number: string, remoteJid: string): boolean {
-  return store.unregistered.size > 0 && (store.unregistered.has(numberDigits(number)) || store.unregistered.has(numberDigits(remoteJid)));
-}
-
-function successBody(instance: InstanceRecord, keyId: string, remoteJid: string, text: string, seconds: number) {
+/**
+ * Evolution's messageRaw of a sent text: Baileys builds an extendedTextMessage carrying the
+ * contextInfo Evolution passes (mentions, ephemeral setting), prepareMessage rewrites it to
+ * `conversation` and lifts that contextInfo to the top.
+ */
+function sentMessage(instance: InstanceRecord, keyId: string, remoteJid: string, text: string, seconds: number) {
   if (instance.server.version === 'v1') {
     return { key: { remoteJid, fromMe: true, id: keyId }, message: { extendedTextMessage: { text } }, messageTimestamp: String(seconds), status: 'PENDING' };
   }
@@ -72,30 +44,44 @@ function successBody(instance: InstanceRecord, keyId: string, remoteJid: string,
     pushName: 'Você',
     status: 'PENDING',
     message: { conversation: text },
+    contextInfo: contextInfoAt(seconds),
     messageType: 'conversation',
     messageTimestamp: seconds,
     instanceId: instance.id,
-    source: 'unknown',
+    source: 'web',
   };
 }
 
-export function sendTextRoutes(app: FastifyInstance, { store, webhooks }: SimContext): void {
+/** Whether the customer will get it: WhatsApp may accept a send and still never deliver it. */
+function fateOf(instance: InstanceRecord, remoteJid: string): { plan: ReceiptPlan | 'none'; swallowed?: SimMessage['swallowed'] } {
+  const f = instance.faults;
+  const peer = numberDigits(remoteJid);
+  if (f.reachoutLock && !instance.chats.has(peer)) return { plan: 'error', swallowed: 'reachout-lock' };
+  if (f.receipts === 'never') return { plan: 'none', swallowed: 'no-receipts' };
+  if (f.receipts === 'server-ack-only') return { plan: 'server-ack-only', swallowed: 'no-receipts' };
+  instance.chats.add(peer);
+  return { plan: 'normal' };
+}
+
+export function sendTextRoutes(app: FastifyInstance, ctx: SimContext): void {
+  const { store, webhooks } = ctx;
   app.post('/message/sendText/:instance', async (req: EvoRequest, reply) => {
-    const instance = guardInstance(store, req);
-    const send = parseBody(instance, req.body);
-    assertSendable(instance);
-    const remoteJid = createJid(send.number);
-    if (isUnregistered(store, send.number, remoteJid)) {
-      throw new EvoError(400, envelope(400, [{ jid: remoteJid, exists: false, number: send.number }]));
-    }
+    const { instance, hosted } = resolveInstance(store, req);
+    const send = parseSendBody(instance, req.body, hosted);
+    assertNoSendFault(instance);
+    const remoteJid = checkRecipient(store, instance, send.number);
     // The typing delay happens before the send; the message goes out even if the client gave up.
     if (send.delay && send.delay > 0) {
       await sleep(send.delay);
-      assertSendable(instance);
+      if (instance.state !== 'open') throw badRequest('Error: Connection Closed');
+      assertNoSendFault(instance);
     }
-    const keyId = newKeyId();
+    const v1 = instance.server.version === 'v1';
+    const keyId = v1 ? newLegacyKeyId() : newKeyId();
     const now = Date.now();
-    const result = successBody(instance, keyId, remoteJid, send.text, Math.floor(now / 1000));
+    const result = sentMessage(instance, keyId, remoteJid, send.text, Math.floor(now / 1000));
+    const fate = fateOf(instance, remoteJid);
+    const afterSend = instance.faults.afterSend ?? 'none';
     store.recordMessage({
       server: instance.server.name,
       instance: instance.name,
@@ -106,10 +92,16 @@ export function sendTextRoutes(app: FastifyInstance, { store, webhooks }: SimCon
       receivedAt: now,
       ...(send.delay !== undefined && { delay: send.delay }),
       ...(send.linkPreview !== undefined && { linkPreview: send.linkPreview }),
+      ...(fate.swallowed && { swallowed: fate.swallowed }),
+      ...(afterSend !== 'none' && { afterSend }),
     });
-    instance.messageCount++;
+    let stored: StoredMessage | undefined;
+    if (!v1 && instance.server.saveMessages) {
+      stored = { id: newRowId(), raw: result as StoredMessage['raw'], updates: [] };
+      store.storeMessage(instance, stored);
+    }
     webhooks.emit(instance, 'SEND_MESSAGE', result, keyId);
-    webhooks.scheduleAcks(instance, keyId, remoteJid);
-    return reply.code(201).send(result);
+    if (fate.plan !== 'none') scheduleReceipts(store, webhooks, instance, { keyId, remoteJid, stored }, fate.plan);
+    return answerSend(req, reply, result, afterSend, instance.faults.afterSendDelayMs ?? 30_000);
   });
 }

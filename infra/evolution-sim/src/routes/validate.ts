@@ -9,6 +9,11 @@ export interface ObjectSpec {
   descriptions?: Record<string, string>;
   enums?: Record<string, readonly string[]>;
   nested?: Record<string, ObjectSpec>;
+  /**
+   * Evolution's isNotEmpty(...names): an if/then that applies only when every key of the object is
+   * one of `names`; then each string among them must not be empty.
+   */
+  notEmpty?: string[];
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -56,6 +61,10 @@ export function validateBody(body: unknown, spec: ObjectSpec, path = 'instance')
   }
   for (const field of spec.required ?? []) {
     if (body[field] === undefined) errors.push(strip(`${path} requires property "${field}"`));
+  }
+  const names = spec.notEmpty;
+  if (names && Object.keys(body).every((k) => names.includes(k))) {
+    for (const field of names) if (body[field] === '') errors.push(`The "${field}" cannot be empty`);
   }
   return errors;
 }
