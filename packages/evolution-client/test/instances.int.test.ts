@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator } from '@bora/evolution-sim';
+import { FAST_TIMING, startSimulator, type RunningSimulator } from '@bora/evolution-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEvolutionClient, type EvolutionClient } from '../src/index.ts';
 import { failure } from './helpers.ts';
@@ -20,8 +20,11 @@ function client(server = 'evo1', apiKey = 'k1'): EvolutionClient {
 beforeAll(async () => {
   // Webhook deliveries need somewhere to land, or the simulator keeps retrying them.
   hooks = await startLocalServer((_req, res) => json(res, 200, { ok: true }));
+  // The real waits (connect ~2 s, create with a QR 5 s) are the simulator's default; these tests
+  // check answers, not waits.
   sim = await startSimulator({
     port: 0,
+    timing: FAST_TIMING,
     servers: [
       { name: 'evo1', apiKey: 'k1', instances: [{ name: 'acme-01', ownerNumber: '5511912345678', profileName: 'Acme' }, { name: 'idle-01', state: 'close' }] },
       { name: 'legacy', apiKey: 'k9', version: 'v1', instances: [{ name: 'old-01' }] },
@@ -155,5 +158,31 @@ describe('checkServer', () => {
     clients.push(pasted);
     expect(pasted.baseUrl).toBe(sim.serverUrl('evo1'));
     expect((await pasted.connectionState('acme-01')).state).toBe('open');
+  });
+});
+
+describe('checkServer without GET /', () => {
+  it('proves the key with POST /verify-creds and never waits on a welcome page that hangs', async () => {
+    sim.control.setServerFaults('evo1', { welcomeHang: true });
+    try {
+      expect(await evo.checkServer()).toEqual({ version: null, instanceCount: expect.any(Number) });
+      expect(await failure(client('evo1', 'wrong').checkServer())).toMatchObject({ code: 'UNAUTHORIZED' });
+    } finally {
+      sim.control.setServerFaults('evo1', { welcomeHang: false });
+    }
+  });
+});
+
+describe('findMessages', () => {
+  it("finds our own sends by chat and time, with the server's key and text", async () => {
+    const sent = await evo.sendText({ instance: 'acme-01', number: '5511987650001', text: 'Seu horário está confirmado' });
+    const found = await evo.findMessages('acme-01', {
+      remoteJid: sent.remoteJid!,
+      fromMe: true,
+      between: { from: new Date(Date.now() - 60_000), to: new Date(Date.now() + 60_000) },
+    });
+    expect(found).toContainEqual(expect.objectContaining({ keyId: sent.keyId, fromMe: true, text: 'Seu horário está confirmado' }));
+    expect(await evo.findMessages('acme-01', { remoteJid: '5511900000000@s.whatsapp.net', fromMe: true })).toEqual([]);
+    expect(await evo.findMessages('acme-01', { keyId: sent.keyId! })).toHaveLength(1);
   });
 });

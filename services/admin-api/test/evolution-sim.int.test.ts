@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator } from '@bora/evolution-sim';
+import { FAST_TIMING, startSimulator, type RunningSimulator } from '@bora/evolution-sim';
 import { createLogger } from '@bora/logger';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { freePort, test, waitFor } from '@bora/testing';
@@ -9,8 +9,10 @@ const SIM_KEY = 'sim-global-key-7Hq2-DO-NOT-LEAK';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
+  // The real waits (create with a QR takes 5 s) are the simulator's default; these tests check answers.
   sim = await startSimulator({
     port: 0,
+    timing: FAST_TIMING,
     servers: [
       { name: 'evo1', apiKey: SIM_KEY, instances: [{ name: 'demo-01', state: 'open', ownerNumber: '5511900000001' }, { name: 'demo-02', state: 'connecting' }] },
       { name: 'old', apiKey: SIM_KEY, version: 'v1' },

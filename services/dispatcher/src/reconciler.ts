@@ -24,6 +24,9 @@ export interface ReconcilerDeps {
 
 type Verdict = { kind: 'found'; message: StoredMessage } | { kind: 'absent' } | { kind: 'unknown' };
 
+/** A pass stops asking a server after its first failed lookup: one hung server costs one timeout. */
+type Pass = { failedServers: Set<string> };
+
 /** The JIDs a Brazilian mobile may have on WhatsApp: with and without the 9th digit. */
 export function jidsFor(recipient: string): string[] {
   const digits = recipient.replace(/\D/g, '');
@@ -41,11 +44,11 @@ export function jidsFor(recipient: string): string[] {
  * appointment started: then the row stays unconfirmed, honestly.
  */
 export function createReconciler(deps: ReconcilerDeps) {
-  async function look(row: UnconfirmedRow): Promise<Verdict> {
+  async function look(row: UnconfirmedRow, pass: Pass): Promise<Verdict> {
     const view = deps.fleet.view();
     const server = row.serverId ? view.servers.get(row.serverId) : undefined;
     const instance = row.instanceId ? view.index.instances.get(row.instanceId) : undefined;
-    if (!server || !instance || !server.apiKey) return { kind: 'unknown' };
+    if (!server || !instance || !server.apiKey || pass.failedServers.has(server.id)) return { kind: 'unknown' };
     const client = deps.clients.get(server);
     // Some seconds of slack both ways: the server stamps the message with its own clock.
     const between = { from: new Date(row.unconfirmedAt.getTime() - 10 * 60_000), to: new Date(Date.now() + 60_000) };
@@ -60,6 +63,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       const known = await deps.ledger.reconcile.knownKeys(recent.map((m) => m.keyId));
       return known.size > 0 ? { kind: 'absent' } : { kind: 'unknown' };
     } catch (err) {
+      pass.failedServers.add(server.id);
       deps.logger.warn({ err, notificationId: row.id, evolutionApiId: server.id }, 'reconciliation lookup failed; will look again');
       return { kind: 'unknown' };
     }
@@ -73,8 +77,8 @@ export function createReconciler(deps: ReconcilerDeps) {
     return new Date(Math.min(now + step, row.unconfirmedAt.getTime() + deps.windowMs));
   }
 
-  async function settle(row: UnconfirmedRow, now: number): Promise<void> {
-    const verdict = await look(row);
+  async function settle(row: UnconfirmedRow, now: number, pass: Pass): Promise<void> {
+    const verdict = await look(row, pass);
     const log = deps.logger.child({ notificationId: row.id });
     if (verdict.kind === 'found') {
       if (await deps.ledger.reconcile.settleSent(row.id, { keyId: verdict.message.keyId, remoteJid: verdict.message.remoteJid })) {
@@ -107,7 +111,8 @@ export function createReconciler(deps: ReconcilerDeps) {
     async runOnce(limit = 50): Promise<number> {
       const rows = await deps.ledger.reconcile.due(limit);
       const now = Date.now();
-      for (const row of rows) await settle(row, now);
+      const pass: Pass = { failedServers: new Set() };
+      for (const row of rows) await settle(row, now, pass);
       return rows.length;
     },
   };

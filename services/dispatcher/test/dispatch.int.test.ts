@@ -65,6 +65,34 @@ describe('dispatcher: the happy path and failover', () => {
     }
   });
 
+  test("a real server's 400 TypeError (an unpaired session, the number in its shared cache) is the instance's fault: failed over, not dead-lettered", async ({ env }) => {
+    const { sim, tenant, instanceIds } = await seedFleet(env, [
+      { name: 'evo1', priority: 10, instances: [{ name: 'qr-01', phone: '5511911110001', isPrimary: true, sim: { state: 'connecting', session: 'unpaired' } }] },
+      { name: 'evo2', priority: 5, instances: [{ name: 'shared-01', phone: '5511911110002', tenant: 'shared' }] },
+    ]);
+    // Another instance of that server's database sent to this customer before.
+    sim.control.cacheNumbers('evo1', ['5511987654321']);
+    const dispatcher = await startDispatcher(env, testConfig(env));
+    try {
+      const { notification } = await book(env, tenant.id);
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'sent' && r;
+      });
+      expect(row.whatsapp_instance_id).toBe(instanceIds['shared-01']);
+      const attempts = await env.db.sql`select outcome, error_code, http_status from delivery_attempts where notification_id = ${notification.id} order by id`;
+      expect(attempts).toEqual([
+        { outcome: 'failed', error_code: 'INSTANCE_UNAVAILABLE', http_status: 400 },
+        { outcome: 'sent', error_code: null, http_status: null },
+      ]);
+      const [instance] = await env.db.sql`select status from whatsapp_instances where id = ${instanceIds['qr-01']!}`;
+      expect(instance!.status).toBe('disconnected');
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+
   test('a number not on WhatsApp fails after one attempt with a clear reason', async ({ env }) => {
     const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }]);
     sim.control.markUnregistered(['5511955554444']);

@@ -1,7 +1,7 @@
 import { encryptSecret } from '@bora/core';
 import { loadDispatcherConfig, type DispatcherConfig } from '@bora/config';
 import { bookings, evolutionApis, notifications, tenants, whatsappInstances } from '@bora/db';
-import { startSimulator, type SimServerOptions } from '@bora/evolution-sim';
+import { startSimulator, type SimInstanceOptions, type SimServerOptions } from '@bora/evolution-sim';
 import { createLogger } from '@bora/logger';
 import { createNotificationsQueue, enqueueNotifications } from '@bora/queue';
 import type { TestEnv } from '@bora/testing';
@@ -30,14 +30,22 @@ export interface ServerSeed {
   name: string;
   priority?: number;
   isActive?: boolean;
-  instances: Array<{ name: string; phone: string; tenant?: 'own' | 'shared'; isPrimary?: boolean; status?: 'connected' | 'disconnected' }>;
+  instances: Array<{
+    name: string;
+    phone: string;
+    tenant?: 'own' | 'shared';
+    isPrimary?: boolean;
+    status?: 'connected' | 'disconnected';
+    /** How the simulated server holds this instance (default: paired and open). */
+    sim?: Omit<SimInstanceOptions, 'name'>;
+  }>;
 }
 
 /** A simulator hosting the given servers plus matching rows in the ledger's database. */
 export async function seedFleet(env: TestEnv, servers: ServerSeed[], tenantOverrides: Partial<typeof tenants.$inferInsert> = {}) {
   const sim = await startSimulator({
     port: 0,
-    servers: servers.map<SimServerOptions>((s) => ({ name: s.name, apiKey: `key-${s.name}`, instances: s.instances.map((i) => ({ name: i.name })) })),
+    servers: servers.map<SimServerOptions>((s) => ({ name: s.name, apiKey: `key-${s.name}`, instances: s.instances.map((i) => ({ name: i.name, ...i.sim })) })),
     webhook: { ackDelaysMs: [10, 20, 30] },
   });
   const { db } = env.db;

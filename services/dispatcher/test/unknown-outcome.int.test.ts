@@ -44,6 +44,50 @@ describe('a send whose outcome is unknown is never retried or failed over blindl
     }
   });
 
+  for (const afterSend of ['delay', 'reset', 'garbage'] as const) {
+    test(`the server sent it but the answer was lost (${afterSend}): found by the lookup on that server, recorded as sent, never sent twice`, async ({ env }) => {
+      const { sim, tenant, instanceIds } = await seedFleet(env, [
+        { name: 'evo1', priority: 10, instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] },
+        { name: 'evo2', priority: 5, instances: [{ name: 'shared-01', phone: '5511911110002', tenant: 'shared' }] },
+      ]);
+      sim.control.setInstanceFaults('evo1', 'own-01', { afterSend, afterSendDelayMs: 5_000 });
+      const dispatcher = await startDispatcher(env, testConfig(env, { SEND_TIMEOUT_MS: '400', UNCONFIRMED_WINDOW_MS: '8000' }));
+      try {
+        const { notification } = await book(env, tenant.id);
+        const row = await waitFor(async () => {
+          const r = await statusOf(env, notification.id);
+          return r.status === 'sent' && r;
+        }, { timeoutMs: 15_000 });
+        const [message] = sim.control.messages();
+        expect(sim.control.messages()).toHaveLength(1);
+        expect([row.message_id, row.whatsapp_instance_id, row.resends]).toEqual([message!.keyId, instanceIds['own-01'], 0]);
+        expect(await metric(dispatcher, 'dispatcher_unconfirmed_settled_total', { how: 'found' })).toBe(1);
+      } finally {
+        await dispatcher.close();
+        await sim.close();
+      }
+    });
+  }
+
+  test('a 201 without key.id is a send: recorded (noted NO_KEY_ID), not sent again', async ({ env }) => {
+    const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }]);
+    sim.control.setInstanceFaults('evo1', 'own-01', { afterSend: 'no-key' });
+    const dispatcher = await startDispatcher(env, testConfig(env));
+    try {
+      const { notification } = await book(env, tenant.id);
+      const row = await waitFor(async () => {
+        const r = await statusOf(env, notification.id);
+        return r.status === 'sent' && r;
+      });
+      expect([row.message_id, row.record_note]).toEqual([null, 'NO_KEY_ID']);
+      await dispatcher.sweeper.sweepOnce();
+      expect(sim.control.messages()).toHaveLength(1);
+    } finally {
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+
   test('a tenant time zone that cannot render is dead-lettered once with its reason, never looped', async ({ env }) => {
     const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }], { timezone: 'America/Nowhere' });
     const dispatcher = await startDispatcher(env, testConfig(env));
