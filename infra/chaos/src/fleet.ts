@@ -13,6 +13,10 @@ export interface InstanceSpec {
   tenant: string | null;
   isPrimary?: boolean;
   state?: 'open' | 'connecting' | 'close';
+  /** What the ledger believes, when it differs from the simulator's `state` (a stale status). */
+  ledgerStatus?: 'connected' | 'connecting' | 'disconnected';
+  /** Further simulator options for this instance (e.g. `session: 'unpaired'`). */
+  sim?: Record<string, unknown>;
 }
 
 export interface ServerSpec {
@@ -29,6 +33,7 @@ export interface TenantSpec {
   slug: string;
   name: string;
   allowSharedSender?: boolean;
+  timezone?: string;
 }
 
 export interface FleetSpec {
@@ -51,7 +56,8 @@ export async function seedFleet(databaseUrl: string, secretKey: string, simUrl: 
     const tenantIds = new Map<string, string>();
     for (const t of fleet.tenants) {
       const [row] = await sql<{ id: string }[]>`
-        insert into tenants (slug, name, allow_shared_sender) values (${t.slug}, ${t.name}, ${t.allowSharedSender ?? true}) returning id`;
+        insert into tenants (slug, name, allow_shared_sender, timezone)
+        values (${t.slug}, ${t.name}, ${t.allowSharedSender ?? true}, ${t.timezone ?? 'America/Sao_Paulo'}) returning id`;
       tenantIds.set(t.slug, row!.id);
     }
     const seeded: SeededServer[] = [];
@@ -68,7 +74,7 @@ export async function seedFleet(databaseUrl: string, secretKey: string, simUrl: 
         await sql`
           insert into whatsapp_instances (evolution_api_id, tenant_id, instance_name, phone_number, display_name, is_primary, status)
           values (${row!.id}, ${i.tenant ? tenantIds.get(i.tenant)! : null}, ${i.name}, ${i.phone}, ${i.name}, ${i.isPrimary ?? false},
-                  ${STATUS[i.state ?? 'open']})`;
+                  ${i.ledgerStatus ?? STATUS[i.state ?? 'open']})`;
       }
       seeded.push({ ...server, id: row!.id, apiKey, webhookSecret });
     }
@@ -91,6 +97,7 @@ export function simulatorConfig(servers: SeededServer[], adminUrl: string, webho
           name: i.name,
           state: i.state ?? 'open',
           ownerNumber: i.phone,
+          ...i.sim,
           webhook: {
             url: `${adminUrl}/webhooks/evolution/${s.id}`,
             headers: { 'x-bora-webhook-secret': s.webhookSecret },

@@ -9,6 +9,9 @@ export interface OwnRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: Redis freezes (every command hangs) and resumes with its data. */
+  pause(): void;
+  resume(): void;
 }
 
 const answers = (url: string) => redisAnswers(url, 500);
@@ -34,5 +37,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       await child?.kill9();
       child = undefined;
     },
+    pause: () => child?.pause(),
+    resume: () => child?.resume(),
   };
 }

@@ -19,8 +19,15 @@ export interface ServerFaults {
 
 export const setServerFaults = (simUrl: string, server: string, faults: ServerFaults) => control(simUrl, `/servers/${server}/faults`, faults);
 
-export const setInstanceFaults = (simUrl: string, server: string, instance: string, faults: { sendError: string }) =>
+export const setInstanceFaults = (simUrl: string, server: string, instance: string, faults: Record<string, unknown>) =>
   control(simUrl, `/servers/${server}/instances/${instance}/faults`, faults);
+
+/** The QR scan / the phone going offline: the instance's state on the server (posts connection.update). */
+export const setInstanceState = (simUrl: string, server: string, instance: string, state: 'open' | 'connecting' | 'close') =>
+  control(simUrl, `/servers/${server}/instances/${instance}/state`, { state });
+
+/** Puts numbers in a server database's shared IsOnWhatsapp cache (another instance sent to them before). */
+export const cacheNumbers = (simUrl: string, database: string, numbers: string[]) => control(simUrl, `/databases/${database}/is-on-whatsapp`, { numbers });
 
 export const setWebhookOptions = (simUrl: string, options: Record<string, unknown>) => control(simUrl, '/webhook-options', options);
 

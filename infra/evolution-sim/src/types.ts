@@ -85,7 +85,8 @@ export type SendErrorFault =
   | 'not-authenticated'; // 400 ["Error: Not authenticated"]
 
 /** How a send that reached the customer goes wrong afterwards: its outcome is unknown to the client. */
-export type AfterSendFault = 'none' | 'delay' | 'reset' | 'garbage' | 'no-key';
+/** What happens to the 201 after the message went out; `bad-jid` and `fixed-key` model a gateway or caching proxy in front of the server that mangles its answer. */
+export type AfterSendFault = 'none' | 'delay' | 'reset' | 'garbage' | 'no-key' | 'bad-jid' | 'fixed-key';
 
 export interface InstanceFaults {
   sendError: SendErrorFault;

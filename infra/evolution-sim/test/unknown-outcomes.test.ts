@@ -79,4 +79,18 @@ describe('afterSend faults', () => {
     expect(body.status).toBe('PENDING');
     await expectDeliveredAndPosted('no-key');
   });
+
+  it('bad-jid and fixed-key: a mangling gateway answers a NUL in the JID, or one replayed key id for every send', async () => {
+    sim.control.setInstanceFaults('evo1', 'acme-01', { afterSend: 'bad-jid' });
+    const mangled = (await (await post()).json()) as { key: { remoteJid: string } };
+    expect(mangled.key.remoteJid).toBe('5511987654321\u0000@s.whatsapp.net');
+    await expectDeliveredAndPosted('bad-jid');
+    sim.control.setInstanceFaults('evo1', 'acme-01', { afterSend: 'fixed-key' });
+    const first = (await (await post()).json()) as { key: { id: string } };
+    const second = (await (await post()).json()) as { key: { id: string } };
+    expect(first.key.id).toBe(second.key.id);
+    // The customer got two distinct messages all the same.
+    const ids = sim.control.messages().slice(-2).map((m) => m.keyId);
+    expect(new Set(ids).size).toBe(2);
+  });
 });

@@ -23,6 +23,9 @@ const specs = {
   BACKOFF_BASE_MS: positiveInt({ default: 5_000 }),
   BACKOFF_MAX_MS: positiveInt({ default: 15 * 60_000 }),
   SEND_TIMEOUT_MS: positiveInt({ default: 15_000 }),
+  // One hung server must not take every worker slot: past this many sends in flight to it, its
+  // messages go to another sender or wait.
+  SERVER_MAX_IN_FLIGHT: positiveInt({ default: 16 }),
   CIRCUIT_FAILURE_THRESHOLD: positiveInt({ default: 5 }),
   CIRCUIT_OPEN_MS: positiveInt({ default: 30_000 }),
   SWEEP_INTERVAL_MS: positiveInt({ default: 5_000 }),
@@ -43,6 +46,7 @@ export interface DispatcherConfig extends CommonConfig {
   maxRevivals: number;
   sendTimeoutMs: number;
   circuit: { failureThreshold: number; openMs: number };
+  serverMaxInFlight: number;
   sweepIntervalMs: number;
   sendingLeaseMs: number;
   fleetTtlMs: number;
@@ -65,6 +69,7 @@ export function loadDispatcherConfig(env: Record<string, string | undefined>): D
     maxRevivals: e.MAX_REVIVALS,
     sendTimeoutMs: e.SEND_TIMEOUT_MS,
     circuit: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, openMs: e.CIRCUIT_OPEN_MS },
+    serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     sendingLeaseMs: e.SENDING_LEASE_MS,
     fleetTtlMs: e.FLEET_TTL_MS,

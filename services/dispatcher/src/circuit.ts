@@ -2,9 +2,11 @@ import type { Redis } from 'ioredis';
 
 // Counts a failure; at the threshold opens the circuit until now+openMs and leaves the count one
 // short of the threshold, so a single failure right after the open period (half-open) reopens it.
+// Any probe of a half-open circuit is over either way.
 const FAILURE = `
 local count = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('DEL', KEYS[3])
 if count >= tonumber(ARGV[1]) then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -18,6 +20,15 @@ return 0
 export interface CircuitOptions {
   failureThreshold: number;
   openMs: number;
+  /** How long one half-open probe holds the server before another may try (≥ a send's timeout). */
+  probeMs?: number;
+}
+
+export interface CircuitState {
+  /** Routing skips these. */
+  open: ReadonlySet<string>;
+  /** Past their open period: one probe at a time may go (`tryProbe`), the rest skip them. */
+  halfOpen: ReadonlySet<string>;
 }
 
 export interface CircuitBreaker {
@@ -25,40 +36,50 @@ export interface CircuitBreaker {
   recordFailure(serverId: string): Promise<boolean>;
   /** Returns true when this success closed an open circuit. */
   recordSuccess(serverId: string): Promise<boolean>;
-  /** Servers whose circuit is open now (cached briefly; every replica sees the same Redis state). */
-  openServers(): Promise<ReadonlySet<string>>;
+  /** Open and half-open servers now (cached briefly; every replica sees the same Redis state). */
+  state(): Promise<CircuitState>;
+  /** The one probe of a half-open server, across every replica: true for the sender that got it. */
+  tryProbe(serverId: string): Promise<boolean>;
 }
 
 /**
  * A circuit per Evolution server, shared across dispatcher replicas through Redis: after
- * `failureThreshold` server-side failures routing skips the server for `openMs`; the first
- * success afterwards closes it.
+ * `failureThreshold` server-side failures routing skips the server for `openMs`; then a single
+ * probe send decides — its success closes the circuit, its failure opens it again — while every
+ * other message keeps routing around the server instead of piling onto one still sick.
  */
 export function createCircuitBreaker(redis: Redis, prefix: string, options: CircuitOptions, cacheMs = 500): CircuitBreaker {
   const openKey = `${prefix}:circuit:open`;
-  let cached: { at: number; open: Set<string> } | undefined;
+  const probeKey = (id: string) => `${prefix}:circuit:probe:${id}`;
+  const probeMs = options.probeMs ?? 30_000;
+  let cached: { at: number; state: CircuitState } | undefined;
 
   return {
     async recordFailure(serverId) {
       const opened = Number(
-        await redis.eval(FAILURE, 2, `${prefix}:circuit:fail:${serverId}`, openKey, options.failureThreshold, options.openMs, serverId),
+        await redis.eval(FAILURE, 3, `${prefix}:circuit:fail:${serverId}`, openKey, probeKey(serverId), options.failureThreshold, options.openMs, serverId),
       );
       if (opened) cached = undefined;
       return opened === 1;
     },
     async recordSuccess(serverId) {
-      const results = await redis.multi().del(`${prefix}:circuit:fail:${serverId}`).hdel(openKey, serverId).exec();
+      const results = await redis.multi().del(`${prefix}:circuit:fail:${serverId}`).hdel(openKey, serverId).del(probeKey(serverId)).exec();
       const closed = Number(results?.[1]?.[1] ?? 0) === 1;
       if (closed) cached = undefined;
       return closed;
     },
-    async openServers() {
+    async state() {
       const now = Date.now();
-      if (cached && now - cached.at < cacheMs) return cached.open;
+      if (cached && now - cached.at < cacheMs) return cached.state;
       const all = await redis.hgetall(openKey);
-      const open = new Set(Object.entries(all).filter(([, until]) => Number(until) > now).map(([id]) => id));
-      cached = { at: now, open };
-      return open;
+      const open = new Set<string>();
+      const halfOpen = new Set<string>();
+      for (const [id, until] of Object.entries(all)) (Number(until) > now ? open : halfOpen).add(id);
+      cached = { at: now, state: { open, halfOpen } };
+      return cached.state;
+    },
+    async tryProbe(serverId) {
+      return (await redis.set(probeKey(serverId), '1', 'PX', probeMs, 'NX')) === 'OK';
     },
   };
 }

@@ -57,7 +57,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     fleet,
     clients,
     pacer: createPacer(deps.redis, prefix, config.pacing, deps.random),
-    circuit: createCircuitBreaker(deps.redis, prefix, config.circuit),
+    circuit: createCircuitBreaker(deps.redis, prefix, { ...config.circuit, probeMs: config.sendTimeoutMs + 5_000 }),
     metrics,
     logger,
     retry: config.retry,
@@ -65,6 +65,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     reconcileAfterMs: Math.min(5_000, Math.round(config.unconfirmedWindowMs / 4)),
     maxInlinePaceWaitMs: config.pacing.minIntervalMs + config.pacing.jitterMs,
     leaseMs: config.sendingLeaseMs,
+    serverMaxInFlight: config.serverMaxInFlight,
     random: deps.random,
   });
   const reconciler = createReconciler({

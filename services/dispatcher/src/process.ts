@@ -35,7 +35,23 @@ export interface ProcessorDeps {
   maxInlinePaceWaitMs: number;
   /** How long a claim holds its row (SENDING_LEASE_MS): the deadline for recording a send. */
   leaseMs: number;
+  /** Sends one server may have in flight from this process at once (SERVER_MAX_IN_FLIGHT). */
+  serverMaxInFlight: number;
   random?: () => number;
+}
+
+/** Sends in flight per server in this process. */
+function createInFlight() {
+  const counts = new Map<string, number>();
+  return {
+    count: (id: string) => counts.get(id) ?? 0,
+    add: (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1),
+    remove(id: string) {
+      const left = (counts.get(id) ?? 1) - 1;
+      if (left <= 0) counts.delete(id);
+      else counts.set(id, left);
+    },
+  };
 }
 
 export type ProcessOutcome = { sent: true; messageId: string | null } | { unconfirmed: true } | { skipped: string };
@@ -59,6 +75,7 @@ export function createProcessor(deps: ProcessorDeps) {
   const random = deps.random ?? Math.random;
   const bookkeeping = createSenderBookkeeping(deps);
   const pace = createPaceGate(deps.pacer, deps.maxInlinePaceWaitMs);
+  const inFlight = createInFlight();
   let rotation = 0;
 
   return async function processNotification(job: Job<NotificationJob>, token?: string): Promise<ProcessOutcome> {
@@ -112,10 +129,11 @@ export function createProcessor(deps: ProcessorDeps) {
     }
 
     const view = deps.fleet.view();
+    const circuits = await bookkeeping.circuits(log);
     const decision = routeMessage(
       view.index,
       { tenantId: claimed.tenantId, allowSharedSender: claimed.allowSharedSender, forcedServerId: claimed.forcedEvolutionApiId },
-      { openCircuits: await bookkeeping.openServers(), rotation: rotation++ },
+      { openCircuits: circuits.open, rotation: rotation++ },
     );
     const attempts: AttemptRecord[] = [];
     let failure: Failure = { code: 'NO_SENDER_AVAILABLE', message: decision.problem ?? 'Nenhum WhatsApp disponível para enviar', scope: 'sender' };
@@ -123,6 +141,10 @@ export function createProcessor(deps: ProcessorDeps) {
     for (const [position, candidate] of decision.candidates.entries()) {
       const server = view.servers.get(candidate.serverId);
       if (!server) continue;
+      // A server already holding its share of this process's sends (hung, or slow) gets no more:
+      // the others' messages must not wait behind it. A half-open server gets one probe, not all traffic.
+      if (inFlight.count(server.id) >= deps.serverMaxInFlight) continue;
+      if (circuits.halfOpen.has(server.id) && !(await bookkeeping.probe(server.id, log))) continue;
       // The best sender may promise any slot (the job is delayed to it); a failover sender only
       // one near enough to wait for inline, so a far one is not reserved and then left unused.
       const gate = await pace(state, candidate, position === 0);
@@ -138,11 +160,14 @@ export function createProcessor(deps: ProcessorDeps) {
       let result: SendTextResult | undefined;
       let error: EvolutionError | undefined;
       let unexpected: unknown;
+      inFlight.add(server.id);
       try {
         result = await deps.clients.get(server).sendText({ instance: candidate.instanceName, number: claimed.recipient, text });
       } catch (caught) {
         if (isEvolutionError(caught)) error = caught;
         else unexpected = caught;
+      } finally {
+        inFlight.remove(server.id);
       }
       const latencyMs = Math.round(performance.now() - started);
       const verdict = judgeSend(error, unexpected !== undefined);
@@ -183,9 +208,12 @@ export function createProcessor(deps: ProcessorDeps) {
         await deps.ledger.recordFailed(id, failure, attempts, text);
         deps.metrics.failed.inc({ server: server.name, code: failure.code });
         failLog.warn('message failed for good: the recipient or the request is at fault');
+        // The server answered, and sensibly: as good as a success for its circuit.
+        await bookkeeping.succeeded(server, failLog);
         throw new UnrecoverableError(failure.message);
       }
       await bookkeeping.failed(error?.scope ?? 'server', server, candidate, error, failLog);
+      if (error?.scope === 'instance') await bookkeeping.succeeded(server, failLog);
     }
 
     return afterPass(job, token, claimed, state, attempts, failure, log);

@@ -2,7 +2,7 @@ import type { RouteCandidate } from '@bora/balancer';
 import { withDeadline } from '@bora/core';
 import type { EvolutionError } from '@bora/evolution-client';
 import type { Logger } from '@bora/logger';
-import type { CircuitBreaker } from './circuit.ts';
+import type { CircuitBreaker, CircuitState } from './circuit.ts';
 import type { Fleet, SenderServer } from './fleet.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 
@@ -16,7 +16,7 @@ const BOOKKEEPING_MS = 2_000;
 export function createSenderBookkeeping(deps: { circuit: CircuitBreaker; fleet: Fleet; metrics: DispatcherMetrics }) {
   // Servers this process saw fail recently: only for them is a success worth a Redis write.
   const suspects = new Set<string>();
-  const none: ReadonlySet<string> = new Set();
+  const allClosed: CircuitState = { open: new Set(), halfOpen: new Set() };
 
   function bounded<T>(work: () => Promise<T>, what: string, log: Logger, fallback: T): Promise<T> {
     return withDeadline(work(), BOOKKEEPING_MS, what).catch((err: unknown) => {
@@ -26,19 +26,24 @@ export function createSenderBookkeeping(deps: { circuit: CircuitBreaker; fleet: 
   }
 
   return {
-    /** Open circuits; on a Redis that does not answer in time, none (routing goes on). */
-    openServers(log?: Logger): Promise<ReadonlySet<string>> {
-      return withDeadline(deps.circuit.openServers(), BOOKKEEPING_MS, 'circuit read').catch((err: unknown) => {
+    /** Open and half-open circuits; on a Redis that does not answer in time, none (routing goes on). */
+    circuits(log?: Logger): Promise<CircuitState> {
+      return withDeadline(deps.circuit.state(), BOOKKEEPING_MS, 'circuit read').catch((err: unknown) => {
         log?.warn({ err }, 'circuit state unavailable; routing as if every circuit were closed');
-        return none;
+        return allClosed;
       });
+    },
+
+    /** Whether this send may be the one probe of a half-open server (a Redis that does not answer: no). */
+    probe(serverId: string, log: Logger): Promise<boolean> {
+      return bounded(() => deps.circuit.tryProbe(serverId), 'circuit probe', log, false);
     },
 
     async succeeded(server: SenderServer, log: Logger): Promise<void> {
       await bounded(
         async () => {
-          const open = await deps.circuit.openServers();
-          if (!suspects.has(server.id) && !open.has(server.id)) return;
+          const { open, halfOpen } = await deps.circuit.state();
+          if (!suspects.has(server.id) && !open.has(server.id) && !halfOpen.has(server.id)) return;
           suspects.delete(server.id);
           if (await deps.circuit.recordSuccess(server.id)) {
             deps.metrics.circuitTransitions.inc({ server: server.name, to: 'closed' });

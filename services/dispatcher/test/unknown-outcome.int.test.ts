@@ -106,3 +106,30 @@ describe('a send whose outcome is unknown is never retried or failed over blindl
     }
   });
 });
+
+describe('a hung server does not hold up anyone else', () => {
+  test('with its in-flight share taken, another business on a healthy server is sent before the hung sends even time out', async ({ env }) => {
+    const { sim, tenant } = await seedFleet(env, [{ name: 'evohang', priority: 10, instances: [{ name: 'hang-01', phone: '5511911110001', isPrimary: true }] }]);
+    sim.control.setServerFaults('evohang', { hang: true });
+    const other = (await env.db.sql<{ id: string }[]>`insert into tenants (slug, name) values ('outra', 'Outra') returning id`)[0]!.id;
+    const [okServer] = await env.db.sql<{ id: string }[]>`
+      insert into evolution_apis (name, url, api_key_encrypted, webhook_secret_encrypted)
+      select 'evook', replace(url, '/evohang', '/evook'), api_key_encrypted, webhook_secret_encrypted from evolution_apis where name = 'evohang' returning id`;
+    sim.control.addServer({ name: 'evook', apiKey: 'key-evohang', instances: [{ name: 'ok-01' }] });
+    await env.db.sql`insert into whatsapp_instances (evolution_api_id, instance_name, phone_number, display_name, tenant_id, is_primary, status)
+                     values (${okServer!.id}, 'ok-01', '5511911110002', 'ok', ${other}, true, 'connected')`;
+    const dispatcher = await startDispatcher(env, testConfig(env, { DISPATCH_CONCURRENCY: '4', SERVER_MAX_IN_FLIGHT: '2', SEND_TIMEOUT_MS: '3000', CIRCUIT_FAILURE_THRESHOLD: '100' }));
+    try {
+      for (let i = 0; i < 6; i++) await book(env, tenant.id, { phone: `551198765000${i}` });
+      await waitFor(async () => (await env.db.sql`select 1 from notifications where status = 'sending'`).length >= 2, { what: 'sends stuck at the hung server' });
+      const { notification } = await book(env, other, { phone: '5511987651111' });
+      await waitFor(async () => (await statusOf(env, notification.id)).status === 'sent', { timeoutMs: 10_000 });
+      const [stuck] = await env.db.sql<{ unknown: number }[]>`select count(*)::int as unknown from notifications where status = 'unconfirmed'`;
+      expect(stuck!.unknown).toBe(0);
+    } finally {
+      sim.control.setServerFaults('evohang', { hang: false });
+      await dispatcher.close();
+      await sim.close();
+    }
+  });
+});

@@ -63,7 +63,7 @@ export const InstanceFaultsBody = Type.Partial(
     errorStatus: Type.Integer({ minimum: 100, maximum: 599 }),
     latencyMs: Type.Integer({ minimum: 0 }),
     hang: Type.Boolean(),
-    afterSend: Type.Union([Type.Literal('none'), Type.Literal('delay'), Type.Literal('reset'), Type.Literal('garbage'), Type.Literal('no-key')]),
+    afterSend: Type.Union([Type.Literal('none'), Type.Literal('delay'), Type.Literal('reset'), Type.Literal('garbage'), Type.Literal('no-key'), Type.Literal('bad-jid'), Type.Literal('fixed-key')]),
     afterSendDelayMs: Type.Integer({ minimum: 0 }),
     receipts: Type.Union([Type.Literal('normal'), Type.Literal('never'), Type.Literal('server-ack-only')]),
     reachoutLock: Type.Boolean(),
@@ -95,7 +95,7 @@ export const Message = Type.Object({
   delay: Type.Optional(Type.Number()),
   linkPreview: Type.Optional(Type.Boolean()),
   swallowed: Type.Optional(Type.Union([Type.Literal('no-receipts'), Type.Literal('reachout-lock')])),
-  afterSend: Type.Optional(Type.Union([Type.Literal('delay'), Type.Literal('reset'), Type.Literal('garbage'), Type.Literal('no-key')])),
+  afterSend: Type.Optional(Type.Union([Type.Literal('delay'), Type.Literal('reset'), Type.Literal('garbage'), Type.Literal('no-key'), Type.Literal('bad-jid'), Type.Literal('fixed-key')])),
 });
 
 export const InboundBody = Type.Object({

@@ -12,6 +12,9 @@ interface SendResult {
  * `delay`: the 201 comes after the client gave up; `reset`: the socket dies after the message left;
  * `garbage`: a 2xx whose JSON is cut in half; `no-key`: a 201 without `key.id` to correlate receipts.
  */
+/** The one key id a `fixed-key` fault answers with. */
+export const FIXED_KEY_ID = '3EB0F1XEDF1XEDF1XEDF1X';
+
 export async function answerSend(req: FastifyRequest, reply: FastifyReply, result: SendResult, fault: AfterSendFault, delayMs: number) {
   switch (fault) {
     case 'delay':
@@ -31,6 +34,12 @@ export async function answerSend(req: FastifyRequest, reply: FastifyReply, resul
     }
     case 'no-key':
       return reply.code(201).send({ ...result, key: { remoteJid: result.key.remoteJid, fromMe: result.key.fromMe } });
+    case 'bad-jid':
+      // A gateway in front of the server that mangles bytes: the JID comes back with a NUL in it.
+      return reply.code(201).send({ ...result, key: { ...result.key, remoteJid: `${result.key.remoteJid.split('@')[0]}\u0000@s.whatsapp.net` } });
+    case 'fixed-key':
+      // A caching proxy that replays one answer: every send gets the same key id back.
+      return reply.code(201).send({ ...result, key: { ...result.key, id: FIXED_KEY_ID } });
     default:
       return reply.code(201).send(result);
   }
