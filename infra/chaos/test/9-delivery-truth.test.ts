@@ -29,19 +29,30 @@ function fleet(): FleetSpec {
       ...(slug === 't-tz' ? { timezone: 'America/Nenhum_Lugar' } : {}),
     })),
     servers: [
+      // Each answer fault on a server of its own: circuits are per server, and a server whose
+      // answers never come is one routing must avoid for everyone on it.
+      ...(
+        [
+          ['late-01', 't-late', '5511990001001'],
+          ['reset-01', 't-reset', '5511990001002'],
+          ['garbage-01', 't-garbage', '5511990001003'],
+          ['key-01', 't-key', '5511990001006'],
+          ['jid-01', 't-jid', '5511990001007'],
+        ] as const
+      ).map(([instance, tenant, phone]) => ({
+        name: `Truth ${instance}`,
+        simName: `truth-${instance}`,
+        priority: 20,
+        instances: [own(instance, tenant, phone)],
+      })),
       {
         name: 'Truth own',
         simName: OWN,
         priority: 20,
         instances: [
-          { ...own('late-01', 't-late', '5511990001001') },
-          { ...own('reset-01', 't-reset', '5511990001002') },
-          { ...own('garbage-01', 't-garbage', '5511990001003') },
           // The ledger believes it connected; the server holds an unpaired session showing QR codes.
           { ...own('qr-01', 't-typeerror', '5511990001004'), state: 'connecting' as const, ledgerStatus: 'connected' as const, sim: { session: 'unpaired' } },
           { ...own('offline-01', 't-offline', '5511990001005'), state: 'close' as const, ledgerStatus: 'connected' as const },
-          { ...own('key-01', 't-key', '5511990001006') },
-          { ...own('jid-01', 't-jid', '5511990001007') },
           { ...own('tz-01', 't-tz', '5511990001008') },
           { ...own('cancel-01', 't-cancel', '5511990001009') },
           { ...own('expire-01', 't-expire', '5511990001010') },
@@ -67,7 +78,7 @@ beforeAll(async () => {
   });
   const sim = s.system.urls.sim;
   for (const [instance, afterSend] of [['late-01', 'delay'], ['reset-01', 'reset'], ['garbage-01', 'garbage'], ['key-01', 'fixed-key'], ['jid-01', 'bad-jid']] as const) {
-    await setInstanceFaults(sim, OWN, instance, { afterSend, afterSendDelayMs: SEND_TIMEOUT_MS + 3_000 });
+    await setInstanceFaults(sim, `truth-${instance}`, instance, { afterSend, afterSendDelayMs: SEND_TIMEOUT_MS + 3_000 });
   }
 });
 

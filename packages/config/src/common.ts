@@ -1,5 +1,5 @@
 import { str } from 'envalid';
-import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, postgresUrl, redisUrl } from './load.ts';
+import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, postgresUrl, redisUrl } from './load.ts';
 
 export const commonSpecs = {
   NODE_ENV: str({ choices: ['development', 'test', 'production'] as const, default: 'development' }),
@@ -11,6 +11,10 @@ export const commonSpecs = {
   // Loopback unless told otherwise: a developer's services (and their publicly known default
   // secrets) stay off the network. Containers and real deployments set HOST=0.0.0.0 explicitly.
   HOST: str({ default: '127.0.0.1' }),
+  // Bounds on every Postgres statement and lock wait of the services' pools (0 = none): a stuck
+  // query or a locked table fails a request with 503 instead of holding it.
+  DB_STATEMENT_TIMEOUT_MS: nonNegativeInt({ default: 15_000 }),
+  DB_LOCK_TIMEOUT_MS: nonNegativeInt({ default: 5_000 }),
 };
 
 export interface CommonConfig {
@@ -20,6 +24,8 @@ export interface CommonConfig {
   redisUrl: string;
   queuePrefix: string;
   host: string;
+  /** For `createDb`: statement and lock-wait bounds of every session (ms, 0 = none). */
+  db: { statementTimeoutMs: number; lockTimeoutMs: number };
 }
 
 export function commonFrom(e: {
@@ -29,6 +35,8 @@ export function commonFrom(e: {
   REDIS_URL: string;
   QUEUE_PREFIX: string;
   HOST: string;
+  DB_STATEMENT_TIMEOUT_MS: number;
+  DB_LOCK_TIMEOUT_MS: number;
 }): CommonConfig {
   return {
     env: e.NODE_ENV,
@@ -37,6 +45,7 @@ export function commonFrom(e: {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     host: e.HOST,
+    db: { statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS },
   };
 }
 

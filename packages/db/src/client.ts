@@ -19,6 +19,13 @@ export interface DbOptions {
   /** Seconds a query may wait for a free connection or a new connection attempt. */
   connectTimeout?: number;
   applicationName?: string;
+  /**
+   * Bounds on every statement of the pool's sessions (ms). A query stuck behind a lock or a plan
+   * gone wrong fails instead of holding a request, a worker slot or a ledger write indefinitely.
+   * Defaults: 15 s per statement, 5 s waiting for a lock; 0 turns one off (migrations).
+   */
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
 }
 
 /** Builds a pooled postgres.js client and the drizzle instance over it. No I/O until first use. */
@@ -29,7 +36,11 @@ export function createDb(url: string, options: DbOptions = {}): DbHandle {
     idle_timeout: 30,
     max_lifetime: 60 * 30,
     onnotice: () => {},
-    connection: { application_name: options.applicationName ?? 'bora-agendar' },
+    connection: {
+      application_name: options.applicationName ?? 'bora-agendar',
+      statement_timeout: options.statementTimeoutMs ?? 15_000,
+      lock_timeout: options.lockTimeoutMs ?? 5_000,
+    },
   });
   const db = drizzle(sql, { schema });
   return {

@@ -23,8 +23,11 @@ const STATUS_CODES: Record<string, { status: number; code: string; message: stri
 };
 
 // A database or Redis that is unreachable or restarting (node socket errors, postgres.js
-// connection errors, Postgres shutdown/recovery states, too many connections): transient.
+// connection errors, Postgres shutdown/recovery states, too many connections), or a statement that
+// hit its bound (statement_timeout 57014, lock_timeout 55P03): transient.
 const UNAVAILABLE = new Set([
+  '57014',
+  '55P03',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',

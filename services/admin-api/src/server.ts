@@ -8,7 +8,7 @@ import { buildApp } from './app.ts';
 
 const config = loadAdminApiConfig(process.env);
 const logger = createLogger({ name: 'admin-api', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
-const db = createDb(config.databaseUrl, { applicationName: 'admin-api' });
+const db = createDb(config.databaseUrl, { ...config.db, applicationName: 'admin-api' });
 const redis = createRedis(config.redisUrl, 'producer');
 const queue = createNotificationsQueue({
   connection: redis,

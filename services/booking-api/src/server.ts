@@ -9,7 +9,7 @@ import { closeQueue } from './close-queue.ts';
 
 const config = loadBookingApiConfig(process.env);
 const logger = createLogger({ name: 'booking-api', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
-const db = createDb(config.databaseUrl, { applicationName: 'booking-api' });
+const db = createDb(config.databaseUrl, { ...config.db, applicationName: 'booking-api' });
 const redis = createRedis(config.redisUrl, 'producer');
 const queue = createNotificationsQueue({
   connection: redis,

@@ -144,7 +144,8 @@ export function createProcessor(deps: ProcessorDeps) {
       // A server already holding its share of this process's sends (hung, or slow) gets no more:
       // the others' messages must not wait behind it. A half-open server gets one probe, not all traffic.
       if (inFlight.count(server.id) >= deps.serverMaxInFlight) continue;
-      if (circuits.halfOpen.has(server.id) && !(await bookkeeping.probe(server.id, log))) continue;
+      // A resend after an unknown outcome never probes: it may be that server's silence it repeats.
+      if (circuits.halfOpen.has(server.id) && (claimed.possibleDuplicate || !(await bookkeeping.probe(server.id, log)))) continue;
       // The best sender may promise any slot (the job is delayed to it); a failover sender only
       // one near enough to wait for inline, so a far one is not reserved and then left unused.
       const gate = await pace(state, candidate, position === 0);

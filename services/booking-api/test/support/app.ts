@@ -18,7 +18,7 @@ export async function startApp(env: TestEnv, vars: Record<string, string> = {}):
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...vars,
   });
-  const db = createDb(config.databaseUrl, { max: 10, connectTimeout: 2 });
+  const db = createDb(config.databaseUrl, { ...config.db, max: 10, connectTimeout: 2 });
   const redis = createRedis(config.redisUrl, 'producer');
   const queue = createNotificationsQueue({ connection: redis, prefix: config.queuePrefix });
   const app = await buildApp({ config, logger: createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }), db, redis, queue });
