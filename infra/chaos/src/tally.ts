@@ -70,12 +70,17 @@ export async function tallyConfirmations(sql: Sql, simUrl: string, onlyBookings?
   };
 }
 
-/** Polls until every confirmation reached the simulator (or the deadline passes); returns the last tally. */
-export async function waitAllDelivered(sql: Sql, simUrl: string, timeoutMs: number, onlyBookings?: readonly string[]): Promise<Tally> {
+/**
+ * Polls until every confirmation reached the simulator and its row names what was received (or the
+ * deadline passes); returns the last tally. `keyed: false` waits only for a done status, for rows
+ * recorded sent without a key (an answer whose key could not be stored).
+ */
+export async function waitAllDelivered(sql: Sql, simUrl: string, timeoutMs: number, onlyBookings?: readonly string[], keyed = true): Promise<Tally> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const tally = await tallyConfirmations(sql, simUrl, onlyBookings);
-    if ((tally.lost === 0 && tally.ledgerMismatches.length === 0) || Date.now() > deadline) return tally;
+    const recorded = keyed ? tally.ledgerMismatches.length === 0 : tally.items.every((i) => DONE.has(i.status));
+    if ((tally.lost === 0 && recorded) || Date.now() > deadline) return tally;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -166,7 +166,7 @@ describe('delivery truth against a real server’s answers', () => {
     const key = await book('t-key', 'fixedkey');
     const jid = await book('t-jid', 'badjid');
     const ids = [...key.ids, ...jid.ids];
-    const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 60_000, ids);
+    const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 60_000, ids, false);
     const notes = await s.db.sql<{ record_note: string | null; status: string; attempts: number }[]>`
       select record_note, status, attempts from notifications where kind = 'confirmation' and booking_id = any(${ids}::uuid[])`;
     row(9.5, '9e poison answers (replayed key id, NUL in the JID)', tally, await resendsOf(ids), key.startedAt,
