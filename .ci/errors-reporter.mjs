@@ -5,6 +5,8 @@ import { writeFileSync } from 'node:fs';
 
 export default class ErrorsReporter {
   onTestRunEnd(_testModules, unhandledErrors = []) {
+    // A CI tool loaded by vitest (no entry file to pass config down from): the variable is its option.
+    // eslint-disable-next-line no-restricted-syntax
     const file = process.env.VITEST_ERRORS_FILE;
     if (!file) return;
     const errors = unhandledErrors.map((error) => ({

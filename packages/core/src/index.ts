@@ -5,3 +5,4 @@ export * from './time.ts';
 export * from './network.ts';
 export * from './evolution-host.ts';
 export * from './text.ts';
+export * from './batcher.ts';

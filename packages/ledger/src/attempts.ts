@@ -35,7 +35,21 @@ export function attemptRows(notificationId: string, attempts: readonly AttemptRe
   }));
 }
 
-/** The CTE that logs the attempts inside an outcome statement (or nothing when there are none). */
-export function attemptsCte(sql: Sql, notificationId: string, attempts: readonly AttemptRecord[]): SqlFragment {
-  return attempts.length > 0 ? sql`, logged as (insert into delivery_attempts ${sql(attemptRows(notificationId, attempts))})` : sql``;
+/**
+ * The CTE that logs the attempts inside an outcome statement (or nothing when there are none).
+ * `onlyIfMoved`: log them only if the statement moved the row — for a write tried again after one
+ * whose fate is unknown (it timed out, and may have committed, attempts included).
+ */
+export function attemptsCte(sql: Sql, notificationId: string, attempts: readonly AttemptRecord[], onlyIfMoved = false): SqlFragment {
+  if (attempts.length === 0) return sql``;
+  if (!onlyIfMoved) return sql`, logged as (insert into delivery_attempts ${sql(attemptRows(notificationId, attempts))})`;
+  const rows = JSON.stringify(attemptRows(notificationId, attempts));
+  return sql`, logged as (
+    insert into delivery_attempts (notification_id, attempt, evolution_api_id, whatsapp_instance_id, outcome, error_code, error_scope,
+                                   error_message, http_status, latency_ms, possible_duplicate)
+    select a.notification_id, a.attempt, a.evolution_api_id, a.whatsapp_instance_id, a.outcome, a.error_code, a.error_scope,
+           a.error_message, a.http_status, a.latency_ms, a.possible_duplicate
+      from json_to_recordset(${rows}::json) as a(notification_id uuid, attempt int, evolution_api_id uuid, whatsapp_instance_id uuid,
+           outcome text, error_code text, error_scope text, error_message text, http_status int, latency_ms int, possible_duplicate boolean)
+     where exists (select 1 from updated))`;
 }

@@ -78,8 +78,21 @@ export async function claimNotification(
   id: string,
   options: ClaimOptions & { reopenFailed?: boolean },
 ): Promise<ClaimedNotification | Unclaimable> {
+  return (await claimNotifications(sql, [id], options)).get(id)!;
+}
+
+/**
+ * The same claim for many rows in one statement (the dispatcher's concurrent jobs share it): each
+ * row's fate is decided and guarded on its own, exactly as if claimed alone.
+ */
+export async function claimNotifications(
+  sql: Sql,
+  ids: readonly string[],
+  options: ClaimOptions & { reopenFailed?: boolean },
+  track?: (query: { cancel(): void }) => void,
+): Promise<Map<string, ClaimedNotification | Unclaimable>> {
   const reopen = options.reopenFailed === true;
-  const rows = await sql<ClaimRow[]>`
+  const query = sql<ClaimRow[]>`
     with target as (
       select n.id,
              case
@@ -92,7 +105,7 @@ export async function claimNotification(
                else 'sending'
              end as next
         from notifications n left join bookings b on b.id = n.booking_id
-       where n.id = ${id}
+       where n.id = any(${ids as string[]}::uuid[])
     ), claimed as (
       update notifications n
          set status = t.next,
@@ -125,8 +138,16 @@ export async function claimNotification(
       from claimed c
       join tenants t on t.id = c.tenant_id
       left join bookings b on b.id = c.booking_id`;
-  const row = rows[0];
-  if (!row) return whyNot(sql, id);
+  track?.(query);
+  const rows = await query;
+  const result = new Map<string, ClaimedNotification | Unclaimable>();
+  for (const row of rows) result.set(row.id, claimedOf(row));
+  const missing = ids.filter((id) => !result.has(id));
+  if (missing.length > 0) for (const [id, why] of await whyNot(sql, missing)) result.set(id, why);
+  return result;
+}
+
+function claimedOf(row: ClaimRow): ClaimedNotification | Unclaimable {
   if (row.next === 'cancelled') return { reason: 'cancelled' };
   if (row.next === 'expired') return { reason: 'expired' };
   if (row.next === 'failed') return { reason: 'exhausted' };
@@ -156,10 +177,17 @@ export async function claimNotification(
   };
 }
 
-async function whyNot(sql: Sql, id: string): Promise<Unclaimable> {
-  const [row] = await sql<{ status: string; due_at: Date | string }[]>`select status, due_at from notifications where id = ${id}`;
-  if (!row) return { reason: 'missing' };
-  if (row.status === 'sending') return { reason: 'in-flight' };
-  if (row.status === 'pending' || row.status === 'queued') return { reason: 'not-due', dueAt: toDate(row.due_at) };
-  return { reason: 'done', status: row.status };
+async function whyNot(sql: Sql, ids: readonly string[]): Promise<Map<string, Unclaimable>> {
+  const rows = await sql<{ id: string; status: string; due_at: Date | string }[]>`
+    select id, status, due_at from notifications where id = any(${ids as string[]}::uuid[])`;
+  const found = new Map(rows.map((r) => [r.id, r]));
+  return new Map(
+    ids.map((id): [string, Unclaimable] => {
+      const row = found.get(id);
+      if (!row) return [id, { reason: 'missing' }];
+      if (row.status === 'sending') return [id, { reason: 'in-flight' }];
+      if (row.status === 'pending' || row.status === 'queued') return [id, { reason: 'not-due', dueAt: toDate(row.due_at) }];
+      return [id, { reason: 'done', status: row.status }];
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 import type { DbHandle } from '@bora/db';
+import { createBatchedLedger, type BatchingOptions } from './batched.ts';
 import { claimNotification, type ClaimOptions } from './claim.ts';
 import { createOutcomes } from './outcomes.ts';
 import { createOwed } from './owed.ts';
@@ -6,7 +7,10 @@ import { createReceipts } from './receipts.ts';
 import { createReconcile } from './reconcile.ts';
 import { createRelay } from './relay.ts';
 
-export type LedgerOptions = ClaimOptions;
+export type LedgerOptions = ClaimOptions & {
+  /** Batch the hot statements (claim, record of a send) across concurrent callers: the dispatcher's. */
+  batching?: BatchingOptions;
+};
 
 /** Defaults for services that only record evidence or create rows (admin-api, booking-api). */
 export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = { leaseMs: 60_000, maxAttempts: 6, horizonMs: 24 * 3_600_000 };
@@ -17,10 +21,14 @@ export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = { leaseMs: 60_000, maxAttem
  */
 export function createLedger(db: Pick<DbHandle, 'sql'>, options: LedgerOptions = DEFAULT_LEDGER_OPTIONS) {
   const { sql } = db;
+  const outcomes = createOutcomes(sql);
+  const batched = options.batching ? createBatchedLedger(sql, options, outcomes, options.batching) : undefined;
   return {
     options,
-    claim: (id: string, claim: { reopenFailed?: boolean } = {}) => claimNotification(sql, id, { ...options, ...claim }),
-    ...createOutcomes(sql),
+    ...outcomes,
+    claim: (id: string, claim: { reopenFailed?: boolean } = {}) =>
+      batched && !claim.reopenFailed ? batched.claim(id) : claimNotification(sql, id, { ...options, ...claim }),
+    recordSent: batched?.recordSent ?? outcomes.recordSent,
     receipts: createReceipts(sql),
     reconcile: createReconcile(sql),
     relay: createRelay(sql),

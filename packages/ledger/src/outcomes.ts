@@ -41,13 +41,13 @@ function errorSet(sql: Sql, failure: Failure): SqlFragment {
  * Returns whether this call moved the row.
  */
 export function createOutcomes(sql: Sql) {
-  async function finish(id: string, event: LedgerEvent, set: SqlFragment, attempts: readonly AttemptRecord[]): Promise<boolean> {
+  async function finish(id: string, event: LedgerEvent, set: SqlFragment, attempts: readonly AttemptRecord[], again = false): Promise<boolean> {
     const rows = await sql<{ id: string }[]>`
       with updated as (
         update notifications set ${set}, lease_until = null, updated_at = now()
          where id = ${id} and status = any(${fromStates(event)}::text[])
         returning id
-      ) ${attemptsCte(sql, id, attempts)}
+      ) ${attemptsCte(sql, id, attempts, again)}
       select id from updated`;
     return rows.length > 0;
   }
@@ -62,20 +62,21 @@ export function createOutcomes(sql: Sql) {
     /**
      * A 2xx. Never lost to what the server answered: a field Postgres refuses (a key id another row
      * holds, a byte it cannot store) is dropped and noted, and the send is recorded without it.
-     * Only a transient error (connection, timeout) is thrown, for the caller to retry.
+     * Only a transient error (connection, timeout) is thrown, for the caller to retry, passing
+     * `again` so the attempts are not logged twice should the first try have committed after all.
      */
-    async recordSent(id: string, sent: SentOutcome, attempts: readonly AttemptRecord[]): Promise<boolean> {
+    async recordSent(id: string, sent: SentOutcome, attempts: readonly AttemptRecord[], again = false): Promise<boolean> {
       const fields = sentFields(sent.keyId, sent.remoteJid);
       try {
-        return await finish(id, 'sent', sentSet(sent, fields), attempts);
+        return await finish(id, 'sent', sentSet(sent, fields), attempts, again);
       } catch (error) {
         if (!isDeterministicPgError(error)) throw error;
         const why = pgErrorCode(error) === PG_ERROR.uniqueViolation ? 'KEY_ID_DUPLICATE' : 'OUTCOME_FIELDS_REFUSED';
         const bare: SentFields = { keyId: null, remoteJid: null, note: [fields.note, why].filter(Boolean).join(',') };
         try {
-          return await finish(id, 'sent', sentSet(sent, bare), attempts);
-        } catch (again) {
-          if (!isDeterministicPgError(again)) throw again;
+          return await finish(id, 'sent', sentSet(sent, bare), attempts, again);
+        } catch (second) {
+          if (!isDeterministicPgError(second)) throw second;
           // Last resort: the status alone, then the attempts on their own.
           const moved = await finish(id, 'sent', sentSet({ ...sent, text: storableText(sent.text, 65_536) ?? '' }, bare), []);
           await sql`insert into delivery_attempts ${sql(attemptRows(id, attempts))}`.catch(() => undefined);
@@ -85,13 +86,14 @@ export function createOutcomes(sql: Sql) {
     },
 
     /** The request went out and no readable answer came: the row waits for reconciliation. */
-    recordUnconfirmed(id: string, outcome: UnconfirmedOutcome, attempts: readonly AttemptRecord[]): Promise<boolean> {
+    recordUnconfirmed(id: string, outcome: UnconfirmedOutcome, attempts: readonly AttemptRecord[], again = false): Promise<boolean> {
       return finish(
         id,
         'unconfirm',
         sql`status = 'unconfirmed', text = ${outcome.text}, evolution_api_id = ${outcome.serverId}, whatsapp_instance_id = ${outcome.instanceId},
             unconfirmed_at = now(), reconcile_at = now() + ${outcome.reconcileAfterMs} * interval '1 millisecond', ${errorSet(sql, outcome.failure)}`,
         attempts,
+        again,
       );
     },
 

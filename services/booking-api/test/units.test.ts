@@ -1,7 +1,6 @@
 import { AppError } from '@bora/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBatcher } from '../src/bookings/batcher.ts';
 import { toBookingInput } from '../src/bookings/booking-input.ts';
 import { planNotifications } from '../src/bookings/booking-store.ts';
 import { requestHash } from '../src/bookings/idempotency.ts';
@@ -102,28 +101,3 @@ describe('requestHash', () => {
   });
 });
 
-describe('createBatcher', () => {
-  it('runs the first call at once and gathers the ones that arrive meanwhile into the next run', async () => {
-    const runs: number[][] = [];
-    const add = createBatcher(async (items: number[]) => {
-      runs.push(items);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      return items.map((n) => n * 10);
-    });
-    const results = await Promise.all([1, 2, 3, 4].map((n) => add(n)));
-    expect(results).toEqual([10, 20, 30, 40]);
-    expect(runs).toEqual([[1], [2, 3, 4]]);
-  });
-
-  it('gives every caller of a failed run its error, and keeps serving later calls', async () => {
-    let fail = true;
-    const add = createBatcher(async (items: string[]) => {
-      if (fail) throw new Error('redis down');
-      return items;
-    });
-    const settled = await Promise.allSettled([add('a'), add('b')]);
-    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
-    fail = false;
-    expect(await add('c')).toBe('c');
-  });
-});

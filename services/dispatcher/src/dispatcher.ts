@@ -19,6 +19,8 @@ import { createSweeper } from './sweeper.ts';
 
 /** A reconciliation lookup is one small query: a server slower than this is asked again later. */
 const LOOKUP_TIMEOUT_MS = 5_000;
+/** A batch of claims or send records that takes longer is stuck: cancelled, its jobs retry. */
+const LEDGER_STATEMENT_DEADLINE_MS = 5_000;
 
 export interface DispatcherDeps {
   config: DispatcherConfig;
@@ -51,7 +53,14 @@ export function createDispatcher(deps: DispatcherDeps) {
   const fleet = createFleet({ db: deps.db, secretKey: config.secretKey, logger, ttlMs: config.fleetTtlMs });
   const clients = createClientPool(config.sendTimeoutMs);
   const lookupClients = createClientPool(LOOKUP_TIMEOUT_MS);
-  const ledger = createLedger(deps.db, { leaseMs: config.sendingLeaseMs, maxAttempts: config.retry.maxAttempts, horizonMs: config.messageHorizonMs });
+  const ledger = createLedger(deps.db, {
+    leaseMs: config.sendingLeaseMs,
+    maxAttempts: config.retry.maxAttempts,
+    horizonMs: config.messageHorizonMs,
+    // The worker's concurrent jobs share the claim and the record of a send: one statement per
+    // batch, several in flight, each bounded (a stuck one fails its batch, its jobs retry).
+    batching: { maxBatch: 64, inFlight: 3, deadlineMs: LEDGER_STATEMENT_DEADLINE_MS },
+  });
   const processor = createProcessor({
     ledger,
     fleet,

@@ -179,7 +179,7 @@ export function createProcessor(deps: ProcessorDeps) {
         // The message is out. The ledger write comes first and must land before the lease runs
         // out (or the sweeper would send it again): retried through a Postgres restart.
         const sent = { text, serverId: server.id, instanceId: candidate.instanceId, keyId: result?.keyId ?? null, remoteJid: result?.remoteJid ?? null };
-        await retryWrite(() => deps.ledger.recordSent(id, sent, attempts), leaseEnds - 1_000, (err) =>
+        await retryWrite((again) => deps.ledger.recordSent(id, sent, attempts, again), leaseEnds - 1_000, (err) =>
           sendLog.warn({ err }, 'message sent but not yet recorded; retrying the ledger write'),
         );
         deps.metrics.sent.inc({ server: server.name });
@@ -197,7 +197,7 @@ export function createProcessor(deps: ProcessorDeps) {
       if (verdict === 'unknown') {
         // It may be on its way: never retried or failed over blindly. Reconciliation settles it.
         const unconfirmed = { text, serverId: server.id, instanceId: candidate.instanceId, failure, reconcileAfterMs: deps.reconcileAfterMs };
-        await retryWrite(() => deps.ledger.recordUnconfirmed(id, unconfirmed, attempts), leaseEnds - 1_000, (err) =>
+        await retryWrite((again) => deps.ledger.recordUnconfirmed(id, unconfirmed, attempts, again), leaseEnds - 1_000, (err) =>
           failLog.warn({ err }, 'unconfirmed send not yet recorded; retrying the ledger write'),
         );
         deps.metrics.unconfirmed.inc({ server: server.name, code: failure.code });

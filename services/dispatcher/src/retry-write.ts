@@ -7,10 +7,12 @@ import { sleep } from '@bora/core';
  * and the sweeper sends it again, while a Postgres restart or failover takes only a few seconds.
  * An error that would repeat is not retried (the ledger's outcome writes already absorb those).
  */
-export async function retryWrite<T>(write: () => Promise<T>, deadline: number, onRetry: (error: unknown) => void): Promise<T> {
-  for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+export async function retryWrite<T>(write: (again: boolean) => Promise<T>, deadline: number, onRetry: (error: unknown) => void): Promise<T> {
+  for (let wait = 100, again = false; ; wait = Math.min(wait * 2, 2_000), again = true) {
     try {
-      return await write();
+      // `again`: an earlier try may have committed after all (it timed out): the write must not
+      // log its attempts twice.
+      return await write(again);
     } catch (error) {
       if (isDeterministicPgError(error) || Date.now() + wait >= deadline) throw error;
       onRetry(error);

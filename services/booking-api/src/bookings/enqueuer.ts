@@ -1,9 +1,8 @@
-import { DeadlineError, withDeadline } from '@bora/core';
+import { createBatcher, DeadlineError, withDeadline } from '@bora/core';
 import type { Logger } from '@bora/logger';
 import { enqueueNotifications, removeNotificationJob, type DueNotification, type NotificationJob } from '@bora/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createBatcher } from './batcher.ts';
 
 export interface Enqueuer {
   /**

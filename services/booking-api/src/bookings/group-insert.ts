@@ -1,5 +1,5 @@
+import { createBatcher } from '@bora/core';
 import { pgErrorCode, type Sql } from '@bora/db';
-import { createBatcher } from './batcher.ts';
 import type { BookingInput } from './booking-input.ts';
 import { insertBooking, type NotificationRef } from './booking-store.ts';
 
@@ -107,7 +107,7 @@ async function insertGroup(sql: Sql, group: NewBooking[]): Promise<Outcome[]> {
 export function createGroupInserter(sql: Sql, maxGroup = 64, inFlight = 2): (booking: NewBooking) => Promise<void> {
   // Two groups in flight: the next one is sent while the previous waits for its commit. More
   // would shrink the groups (each one's insert and WAL flush cost is what grouping amortizes).
-  const insert = createBatcher((group: NewBooking[]) => insertGroup(sql, group), maxGroup, inFlight);
+  const insert = createBatcher((group: NewBooking[]) => insertGroup(sql, group), { maxBatch: maxGroup, concurrency: inFlight });
   return async (booking) => {
     const { error } = await insert(booking);
     if (error !== undefined) throw error;
