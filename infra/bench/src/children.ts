@@ -81,9 +81,9 @@ export function killStaleChildren(pidFile: string): number {
 }
 
 /**
- * Services run as real processes (`node --import tsx <entry>`, as `pnpm start` runs them) with
- * output to one log file each, so their memory is their own and a crash shows in its log.
- * `nodeArgs` adds e.g. `--cpu-prof` for profiling runs.
+ * Services run as real processes, as in production: `node <bundle>.mjs` (compiled JavaScript, no
+ * TypeScript loader; a `.ts` entry still runs through tsx), with output to one log file each, so
+ * their memory is their own and a crash shows in its log. `nodeArgs` adds e.g. `--cpu-prof`.
  */
 export function createChildRegistry(options: { repoRoot: string; logDir: string; pidFile: string; nodeArgs?: (name: string) => string[] }): ChildRegistry {
   const running = new Set<{ child: ChildProcess; exited: Promise<number | null> }>();
@@ -97,7 +97,8 @@ export function createChildRegistry(options: { repoRoot: string; logDir: string;
     start(name, entry, env) {
       const logFile = join(options.logDir, `${name}.log`);
       const fd = openSync(logFile, 'w');
-      const args = [MARKER, ...(options.nodeArgs?.(name) ?? []), '--import', TSX_LOADER, join(options.repoRoot, entry)];
+      const loader = entry.endsWith('.ts') ? ['--import', TSX_LOADER] : [];
+      const args = [MARKER, ...(options.nodeArgs?.(name) ?? []), ...loader, join(options.repoRoot, entry)];
       const child = spawn(process.execPath, args, { cwd: options.repoRoot, env, stdio: ['ignore', fd, fd] });
       closeSync(fd);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

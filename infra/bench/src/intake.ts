@@ -1,3 +1,4 @@
+import { NOTIFICATIONS_QUEUE } from '@bora/queue';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { meanCpuMs, type CpuReport } from './cpu.ts';
 import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
@@ -14,7 +15,7 @@ export interface IntakeRound {
   p99Ms: number;
   non2xx: number;
   errors: number;
-  /** Service rounds: share of notification rows the booking-api enqueued (status `queued`). */
+  /** Service rounds: share of confirmations the booking-api enqueued (their job is in Redis). */
   enqueuedShare?: number;
   /** CPU per request: the HTTP server, Postgres backends, Redis (service rounds), autocannon. */
   cpu: CpuReport;
@@ -54,7 +55,7 @@ function load(url: string, connections: number, seconds: number, next: Next): Pr
 
 /**
  * Booking intake: the booking-api (a real process: validation, tenant cache, one-statement insert,
- * enqueue to Redis, mark queued) against the bare Fastify + postgres.js server doing one INSERT,
+ * enqueue of the confirmation to Redis) against the bare Fastify + postgres.js server doing one INSERT,
  * driven by autocannon with 50 connections, in alternating rounds (service, bare, service, bare…)
  * so drift on a shared machine hits both sides. The tables are emptied before every round.
  */
@@ -88,7 +89,7 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
           errors: result.errors + result.timeouts,
           cpu,
         };
-        if (side === 'service') round.enqueuedShare = await enqueuedShare(ctx);
+        if (side === 'service') round.enqueuedShare = await enqueuedShare(ctx, prefix);
         rounds.push(round);
         ctx.log(
           `intake: ${side.padEnd(7)} ${round.rps.toFixed(0)} req/s  p99 ${round.p99Ms} ms  non-2xx ${round.non2xx}  errors ${round.errors}  ` +
@@ -116,9 +117,16 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
   }
 }
 
-/** After commit the booking-api must have enqueued every row (Redis up): queued / all. */
-async function enqueuedShare(ctx: BenchContext): Promise<number> {
-  const [row] = await ctx.sql<{ queued: number; total: number }[]>`
-    select count(*) filter (where status = 'queued')::int as queued, count(*)::int as total from notifications`;
-  return row && row.total > 0 ? round(row.queued / row.total, 4) : 0;
+/**
+ * After commit the booking-api must have enqueued every confirmation (Redis up; reminders wait in
+ * Postgres for the sweeper): confirmations whose job is in Redis / all confirmations.
+ */
+async function enqueuedShare(ctx: BenchContext, prefix: string): Promise<number> {
+  const rows = await ctx.sql<{ id: string }[]>`select id from notifications where kind = 'confirmation'`;
+  if (rows.length === 0) return 0;
+  const pipeline = ctx.redis.pipeline();
+  for (const row of rows) pipeline.exists(`${prefix}:${NOTIFICATIONS_QUEUE}:${row.id}`);
+  const results = (await pipeline.exec()) ?? [];
+  const enqueued = results.filter(([, value]) => Number(value) === 1).length;
+  return round(enqueued / rows.length, 4);
 }

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseName } from '@bora/db';
 import { Redis } from 'ioredis';
+import { buildBundles } from './bundles.ts';
 import { createChildRegistry, killStaleChildren } from './children.ts';
 import { deleteAllBenchKeys, type BenchContext } from './context.ts';
 import { createCpuMeter } from './cpu.ts';
@@ -46,8 +47,8 @@ const children = createChildRegistry({
   repoRoot,
   logDir: join(workDir, 'logs'),
   pidFile,
-  // `--profile`: every service writes V8 CPU profiles on its (graceful) exit, one per thread (the
-  // tsx loader has its own), into a folder per process; the main thread's is the largest.
+  // `--profile`: every service writes V8 CPU profiles on its (graceful) exit, one per thread, into a
+  // folder per process; the main thread's is the largest.
   nodeArgs: (name) => (profile ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'profiles', name)}`] : []),
 });
 // Whatever happens, no child outlives the harness.
@@ -101,6 +102,7 @@ const command = `pnpm bench${args.length ? ` ${args.join(' ')}` : ''}`;
 const machine = await describeMachine({ repoRoot, sql, redis, command, mode: settings.mode });
 log(`${settings.mode} run: ${selected.join(', ')}; logs in ${workDir}`);
 
+await buildBundles(log);
 const outcome = await runBenches(ctx, selected);
 await children.stopAll();
 await deleteAllBenchKeys(redis);

@@ -44,7 +44,7 @@ async function start(ctx: BenchContext, name: string, entry: string, env: NodeJS
 export async function startBookingApi(ctx: BenchContext, name: string, queuePrefix: string): Promise<RunningService> {
   const port = await freePort();
   const env = serviceEnv(ctx, queuePrefix, { BOOKING_API_PORT: String(port), RATE_LIMIT_PER_MINUTE: '1000000000' });
-  return start(ctx, name, 'services/booking-api/src/server.ts', env, port);
+  return start(ctx, name, 'services/booking-api/dist/server.mjs', env, port);
 }
 
 /** Pacing off (the benchmark measures throughput, not WhatsApp's ban-avoidance delays). */
@@ -61,7 +61,7 @@ export async function startDispatcher(ctx: BenchContext, name: string, queuePref
     PACING_MIN_INTERVAL_MS: '0',
     PACING_JITTER_MS: '0',
   });
-  return start(ctx, name, 'services/dispatcher/src/server.ts', env, port);
+  return start(ctx, name, 'services/dispatcher/dist/server.mjs', env, port);
 }
 
 export async function startAdminApi(ctx: BenchContext, name: string, queuePrefix: string): Promise<RunningService> {
@@ -71,14 +71,14 @@ export async function startAdminApi(ctx: BenchContext, name: string, queuePrefix
     ADMIN_API_PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
   });
-  return start(ctx, name, 'services/admin-api/src/server.ts', env, port);
+  return start(ctx, name, 'services/admin-api/dist/server.mjs', env, port);
 }
 
 /** The bare Fastify + postgres.js server (baseline for intake and for stats' `select 1`). */
 export async function startBareServer(ctx: BenchContext, name: string, tenantId: string): Promise<RunningService> {
   const port = await freePort();
   const env = { ...ctx.inheritedEnv, BARE_PORT: String(port), BARE_DATABASE_URL: ctx.databaseUrl, BARE_TENANT_ID: tenantId };
-  return start(ctx, name, 'infra/bench/src/baseline/bare-server.ts', env, port, '/select-1');
+  return start(ctx, name, 'infra/bench/dist/bare-server.mjs', env, port, '/select-1');
 }
 
 export interface BareWorkerOptions {
@@ -98,5 +98,5 @@ export async function startBareWorker(ctx: BenchContext, name: string, options: 
     BARE_CONCURRENCY: String(options.concurrency),
     BARE_TARGETS: JSON.stringify(options.targets),
   };
-  return start(ctx, name, 'infra/bench/src/baseline/bare-worker.ts', env, port, '/ready');
+  return start(ctx, name, 'infra/bench/dist/bare-worker.mjs', env, port, '/ready');
 }

@@ -32,7 +32,7 @@ export function simFleet(servers: number, instancesPerServer: number): SimFleet 
 }
 
 /**
- * The simulator as its own process (`infra/evolution-sim/src/server.ts`), configured by a
+ * The simulator as its own process (its bundle, `infra/evolution-sim/dist/server.mjs`), configured by a
  * SIM_CONFIG file like any deployment: zero latency, no faults, no webhooks. Its own process so
  * its CPU is not the load generator's.
  */
@@ -43,7 +43,7 @@ export async function startSim(ctx: BenchContext, name: string, fleet: SimFleet)
   const configFile = join(ctx.workDir, `${name}.json`);
   writeFileSync(configFile, JSON.stringify(options));
   const port = await freePort();
-  const child = ctx.children.start(name, 'infra/evolution-sim/src/server.ts', {
+  const child = ctx.children.start(name, 'infra/evolution-sim/dist/server.mjs', {
     ...ctx.inheritedEnv,
     SIM_PORT: String(port),
     SIM_HOST: '127.0.0.1',
