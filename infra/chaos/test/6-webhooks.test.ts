@@ -122,11 +122,11 @@ describe('Evolution webhooks replayed, duplicated and out of order', () => {
       duplicates: tally.duplicates,
       lost: tally.lost,
       recoverySeconds: '—',
-      notes: `${all.length} receipts + 2 strangers + 1 forged; ${plans.length - wrong.length}/${plans.length} ended at their furthest receipt`,
+      notes: `${all.length} receipts + 2 strangers + 1 forged; ${plans.length - wrong.length}/${plans.length} ended at their furthest receipt${wrong.length ? ` (wrong: ${wrong.join(', ')})` : ''}`,
     });
     expect(bad).toEqual([]);
     expect(forged.status).toBe(401);
-    expect(wrong).toEqual([]);
+    expect(wrong, s.diagnose()).toEqual([]);
   });
 
   it('receipts that arrive before the send is recorded still count', async () => {

@@ -23,9 +23,9 @@ const specs = {
   BACKOFF_BASE_MS: positiveInt({ default: 5_000 }),
   BACKOFF_MAX_MS: positiveInt({ default: 15 * 60_000 }),
   SEND_TIMEOUT_MS: positiveInt({ default: 15_000 }),
-  // One hung server must not take every worker slot: past this many sends in flight to it, its
-  // messages go to another sender or wait.
-  SERVER_MAX_IN_FLIGHT: positiveInt({ default: 16 }),
+  // One hung server must not take every worker slot: past this many sends in flight to it (from
+  // one dispatcher), its messages wait a moment. Above a server's 20 numbers × one paced send each.
+  SERVER_MAX_IN_FLIGHT: positiveInt({ default: 32 }),
   CIRCUIT_FAILURE_THRESHOLD: positiveInt({ default: 5 }),
   CIRCUIT_OPEN_MS: positiveInt({ default: 30_000 }),
   SWEEP_INTERVAL_MS: positiveInt({ default: 5_000 }),

@@ -35,6 +35,12 @@ export function createDispatcherMetrics(registry: Registry, queueCounts?: () => 
       labelNames: ['reason'],
       registers: [registry],
     }),
+    serverBusy: new Counter({
+      name: 'dispatcher_server_busy_total',
+      help: 'Messages that waited a moment because their server already had SERVER_MAX_IN_FLIGHT sends out',
+      labelNames: ['server'],
+      registers: [registry],
+    }),
     senderWaits: new Counter({ name: 'dispatcher_sender_waits_total', help: 'Passes that found no sender able to try (no attempt spent)', registers: [registry] }),
     revived: new Counter({ name: 'dispatcher_revived_total', help: 'Dead letters put back in line once a sender came back', registers: [registry] }),
     paced: new Counter({ name: 'dispatcher_paced_total', help: 'Jobs delayed to their sender’s pacing slot', registers: [registry] }),

@@ -141,9 +141,15 @@ export function createProcessor(deps: ProcessorDeps) {
     for (const [position, candidate] of decision.candidates.entries()) {
       const server = view.servers.get(candidate.serverId);
       if (!server) continue;
-      // A server already holding its share of this process's sends (hung, or slow) gets no more:
-      // the others' messages must not wait behind it. A half-open server gets one probe, not all traffic.
-      if (inFlight.count(server.id) >= deps.serverMaxInFlight) continue;
+      // A server already holding its share of this process's sends (hung, or slow) gets no more,
+      // so the others' messages do not wait behind it. Its own messages wait a moment for it (no
+      // attempt spent, same sender kept) rather than spill to another number; a failover skips it.
+      if (inFlight.count(server.id) >= deps.serverMaxInFlight) {
+        if (position > 0) continue;
+        await deps.ledger.release(id);
+        deps.metrics.serverBusy.inc({ server: server.name });
+        return delayJob(job, token, Date.now() + 200 + Math.round(random() * 300));
+      }
       // A resend after an unknown outcome never probes: it may be that server's silence it repeats.
       if (circuits.halfOpen.has(server.id) && (claimed.possibleDuplicate || !(await bookkeeping.probe(server.id, log)))) continue;
       // The best sender may promise any slot (the job is delayed to it); a failover sender only
