@@ -6,6 +6,12 @@ export interface BatcherOptions {
   /** Runs in flight at once (default one). */
   concurrency?: number;
   /**
+   * With this set, runs beyond the first start only once every run in flight has taken longer than
+   * this (ms): one run at a time gathers the biggest batches, and a slow or stuck one gets a spare
+   * lane beside it instead of holding every caller up.
+   */
+  spareAfterMs?: number;
+  /**
    * A run that has not settled by then fails its batch (DeadlineError) and frees its slot, so one
    * stuck run cannot stall every caller after it; `onLate` is called with the run's promise so
    * the caller can cancel it. Default: no deadline.
@@ -28,6 +34,16 @@ export function createBatcher<T, R>(run: (items: T[]) => Promise<R[]>, options: 
   const concurrency = options.concurrency ?? 1;
   let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let running = 0;
+  // The runs in flight, each marked slow once it has taken `spareAfterMs`; a spare lane opens only
+  // when all of them are.
+  const inFlight = new Set<{ slow: boolean }>();
+  const spareAfter = options.spareAfterMs;
+
+  function mayStart(): boolean {
+    if (running === 0) return true;
+    if (running >= concurrency) return false;
+    return spareAfter === undefined || [...inFlight].every((r) => r.slow);
+  }
 
   function bounded(work: Promise<R[]>): Promise<R[]> {
     const ms = options.deadlineMs;
@@ -48,11 +64,23 @@ export function createBatcher<T, R>(run: (items: T[]) => Promise<R[]>, options: 
     while (waiting.length > 0) {
       const batch = waiting.length <= maxBatch ? waiting : waiting.slice(0, maxBatch);
       waiting = waiting.length <= maxBatch ? [] : waiting.slice(maxBatch);
+      const current = { slow: false };
+      inFlight.add(current);
+      const spare =
+        spareAfter === undefined
+          ? undefined
+          : setTimeout(() => {
+              current.slow = true;
+              if (waiting.length > 0 && mayStart()) void drain();
+            }, spareAfter);
       try {
         const results = await bounded(run(batch.map((b) => b.item)));
         batch.forEach((b, i) => b.resolve(results[i] as R));
       } catch (error) {
         for (const b of batch) b.reject(error);
+      } finally {
+        inFlight.delete(current);
+        clearTimeout(spare);
       }
     }
     running--;
@@ -61,6 +89,6 @@ export function createBatcher<T, R>(run: (items: T[]) => Promise<R[]>, options: 
   return (item) =>
     new Promise<R>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
-      if (running < concurrency) void drain();
+      if (mayStart()) void drain();
     });
 }

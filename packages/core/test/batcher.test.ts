@@ -46,3 +46,28 @@ describe('createBatcher with a deadline', () => {
     expect(late).toHaveLength(1);
   });
 });
+
+describe('createBatcher with a spare lane', () => {
+  it('one run at a time while runs are quick; a second lane opens beside one that is slow', async () => {
+    const runs: number[][] = [];
+    let slow = true;
+    const add = createBatcher(
+      async (items: number[]) => {
+        runs.push(items);
+        if (slow) {
+          slow = false;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        return items;
+      },
+      { concurrency: 2, spareAfterMs: 50 },
+    );
+    const first = add(1);
+    const rest = [add(2), add(3)];
+    // While the first run is slow, the spare lane serves the others well before it ends.
+    const served = await Promise.race([Promise.all(rest).then(() => 'spare'), first.then(() => 'first')]);
+    expect(served).toBe('spare');
+    await first;
+    expect(runs).toEqual([[1], [2, 3]]);
+  });
+});

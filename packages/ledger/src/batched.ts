@@ -11,6 +11,8 @@ export interface BatchingOptions {
   maxBatch: number;
   /** Statements of one kind in flight at once: one stuck statement must not stall the others. */
   inFlight: number;
+  /** Lanes beyond the first open only beside statements slower than this (ms; see createBatcher). */
+  spareAfterMs?: number;
   /**
    * A statement that has not answered by then is cancelled and fails its batch (its rows are
    * retried by their jobs; nothing was written), so one stuck query costs one batch, not the process.
@@ -39,6 +41,7 @@ export function createBatchedLedger(sql: Sql, claim: ClaimOptions, outcomes: Out
   const batcherOptions = {
     maxBatch: options.maxBatch,
     concurrency: options.inFlight,
+    spareAfterMs: options.spareAfterMs,
     deadlineMs: options.deadlineMs,
     // Cancelled, a stuck statement rolls back (nothing half-written) and gives its connection back.
     onLate: (run: Promise<unknown>) => running.get(run)?.query?.cancel(),

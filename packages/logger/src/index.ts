@@ -69,3 +69,4 @@ export function createLogger(settings: LoggerSettings): Logger {
   }
   return pino(options);
 }
+export { lazyChild } from './lazy-child.ts';

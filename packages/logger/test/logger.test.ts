@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/index.ts';
+import { createLogger, lazyChild } from '../src/index.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -31,5 +31,25 @@ describe('createLogger', () => {
       expect(line).not.toContain(secret);
     }
     expect(JSON.parse(line).job.notificationId).toBe('n1');
+  });
+});
+
+describe('lazyChild', () => {
+  it('writes what a child would, with its bindings and redaction, and builds nothing for a disabled level', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ name: 't', level: 'warn', destination: { write: (line: string) => lines.push(line) } });
+    let made = 0;
+    const original = logger.child.bind(logger);
+    logger.child = ((...args: Parameters<typeof logger.child>) => {
+      made += 1;
+      return original(...args);
+    }) as typeof logger.child;
+    const log = lazyChild(logger, { notificationId: 'n1' }).child({ instance: 'i1' });
+    log.info({ customerPhone: '5511987654321' }, 'not written');
+    expect(made).toBe(0);
+    log.warn({ customerPhone: '5511987654321' }, 'written');
+    expect(made).toBe(1);
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({ notificationId: 'n1', instance: 'i1', msg: 'written', customerPhone: '[redacted]' });
   });
 });

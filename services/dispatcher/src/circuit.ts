@@ -38,6 +38,8 @@ export interface CircuitBreaker {
   recordSuccess(serverId: string): Promise<boolean>;
   /** Open and half-open servers now (cached briefly; every replica sees the same Redis state). */
   state(): Promise<CircuitState>;
+  /** The cached state if it is fresh, without touching Redis (the send path's fast check). */
+  peek(): CircuitState | undefined;
   /** The one probe of a half-open server, across every replica: true for the sender that got it. */
   tryProbe(serverId: string): Promise<boolean>;
 }
@@ -77,6 +79,9 @@ export function createCircuitBreaker(redis: Redis, prefix: string, options: Circ
       for (const [id, until] of Object.entries(all)) (Number(until) > now ? open : halfOpen).add(id);
       cached = { at: now, state: { open, halfOpen } };
       return cached.state;
+    },
+    peek() {
+      return cached && Date.now() - cached.at < cacheMs ? cached.state : undefined;
     },
     async tryProbe(serverId) {
       return (await redis.set(probeKey(serverId), '1', 'PX', probeMs, 'NX')) === 'OK';

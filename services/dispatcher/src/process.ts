@@ -2,7 +2,7 @@ import { routeMessage } from '@bora/balancer';
 import { isDeterministicPgError } from '@bora/db';
 import { isEvolutionError, type EvolutionError, type SendTextResult } from '@bora/evolution-client';
 import type { AttemptRecord, ClaimedNotification, Failure, Ledger } from '@bora/ledger';
-import type { Logger } from '@bora/logger';
+import { lazyChild, type Logger } from '@bora/logger';
 import { parseNotificationJob, type NotificationJob } from '@bora/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { attemptRecord, sendFailure, technicalDetail } from './attempt.ts';
@@ -102,7 +102,7 @@ export function createProcessor(deps: ProcessorDeps) {
     if (!data) throw new UnrecoverableError('invalid job payload: expected {notificationId: uuid}');
     const id = data.notificationId;
     const state = readDispatchState(job.data);
-    const log = deps.logger.child({ notificationId: id });
+    const log = lazyChild(deps.logger, { notificationId: id });
 
     // A finished job runs again only through `job.retry` — bull-board's retry button: the ledger
     // reopens a failed row by the same rule as admin-api's retry.

@@ -1,6 +1,6 @@
 import type { StoredMessage } from '@bora/evolution-client';
 import type { Ledger, UnconfirmedRow } from '@bora/ledger';
-import type { Logger } from '@bora/logger';
+import { lazyChild, type Logger } from '@bora/logger';
 import type { ClientPool } from './clients.ts';
 import type { Fleet } from './fleet.ts';
 import type { DispatcherMetrics } from './metrics.ts';
@@ -79,7 +79,7 @@ export function createReconciler(deps: ReconcilerDeps) {
 
   async function settle(row: UnconfirmedRow, now: number, pass: Pass): Promise<void> {
     const verdict = await look(row, pass);
-    const log = deps.logger.child({ notificationId: row.id });
+    const log = lazyChild(deps.logger, { notificationId: row.id });
     if (verdict.kind === 'found') {
       if (await deps.ledger.reconcile.settleSent(row.id, { keyId: verdict.message.keyId, remoteJid: verdict.message.remoteJid })) {
         deps.metrics.reconciled.inc({ how: 'found' });

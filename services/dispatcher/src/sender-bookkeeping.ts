@@ -28,6 +28,8 @@ export function createSenderBookkeeping(deps: { circuit: CircuitBreaker; fleet: 
   return {
     /** Open and half-open circuits; on a Redis that does not answer in time, none (routing goes on). */
     circuits(log?: Logger): Promise<CircuitState> {
+      const fresh = deps.circuit.peek();
+      if (fresh) return Promise.resolve(fresh);
       return withDeadline(deps.circuit.state(), BOOKKEEPING_MS, 'circuit read').catch((err: unknown) => {
         log?.warn({ err }, 'circuit state unavailable; routing as if every circuit were closed');
         return allClosed;
@@ -40,6 +42,9 @@ export function createSenderBookkeeping(deps: { circuit: CircuitBreaker; fleet: 
     },
 
     async succeeded(server: SenderServer, log: Logger): Promise<void> {
+      // The common case — a server nobody saw fail — costs nothing: no Redis, no timer.
+      const fresh = deps.circuit.peek();
+      if (!suspects.has(server.id) && fresh && !fresh.open.has(server.id) && !fresh.halfOpen.has(server.id)) return;
       await bounded(
         async () => {
           const { open, halfOpen } = await deps.circuit.state();
