@@ -6,6 +6,8 @@ export interface RouteRequest {
   readonly allowSharedSender: boolean;
   /** The seed's `evolution_api=evo1`: only this server may send. */
   readonly forcedServerId?: string | null;
+  /** An answer to a customer goes from the number they wrote to, and from no other. */
+  readonly forcedInstanceId?: string | null;
 }
 
 /** Everything that changes between messages, passed in so routing stays pure. */
@@ -24,7 +26,7 @@ export interface RouteState {
   readonly limit?: number;
 }
 
-export type CandidateReason = 'forced-server' | 'tenant-primary' | 'tenant-instance' | 'shared-sender';
+export type CandidateReason = 'forced-instance' | 'forced-server' | 'tenant-primary' | 'tenant-instance' | 'shared-sender';
 export type SkipReason = 'server-inactive' | 'server-unknown' | 'circuit-open' | 'instance-not-connected' | 'already-tried';
 
 export interface RouteCandidate {
@@ -68,6 +70,13 @@ export function routeMessage(index: FleetIndex, request: RouteRequest, state: Ro
     if (skip) skipped.push({ instanceId: instance.id, instanceName: instance.instanceName, reason: skip });
     else candidates.push({ serverId: instance.serverId, instanceId: instance.id, instanceName: instance.instanceName, reason });
   };
+
+  if (request.forcedInstanceId) {
+    const instance = index.instances.get(request.forcedInstanceId);
+    if (!instance) return { candidates, skipped, problem: 'O WhatsApp que recebeu a mensagem do cliente não existe mais' };
+    consider(instance, 'forced-instance');
+    return finish(candidates, skipped, `O WhatsApp ${instance.instanceName} não está disponível para responder`);
+  }
 
   if (request.forcedServerId) {
     const server = index.servers.get(request.forcedServerId);

@@ -59,6 +59,14 @@ describe('routeMessage', () => {
     expect(decision.skipped.find((s) => s.instanceId === 'acme-2')?.reason).toBe('already-tried');
   });
 
+  it('a reply goes only from the number the customer wrote to, or waits for it', () => {
+    expect(names(routeMessage(index, { tenantId: 'acme', allowSharedSender: true, forcedInstanceId: 'acme-2' }))).toEqual(['acme-2']);
+    const down = routeMessage(index, { tenantId: 'acme', allowSharedSender: true, forcedInstanceId: 'acme-4' });
+    expect(down.candidates).toEqual([]);
+    expect(down.problem).toMatch(/acme-4/);
+    expect(routeMessage(index, { tenantId: 'acme', allowSharedSender: true, forcedInstanceId: 'nope' }).problem).toMatch(/não existe/);
+  });
+
   it('a forced server sends only through that server', () => {
     const decision = routeMessage(index, { tenantId: 'acme', allowSharedSender: false, forcedServerId: 's2' });
     expect(names(decision)).toEqual(['acme-2', 'shared-low']);

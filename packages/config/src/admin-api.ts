@@ -9,7 +9,11 @@ const specs = {
   SECRET_KEY: str({ devDefault: DEV_SECRET_KEY }),
   // Where Evolution servers reach our webhook route; pre-configured on instances we create.
   PUBLIC_URL: url({ devDefault: 'http://127.0.0.1:3001' }),
+  // Where customers open the links in our answers (the booking-api's mini-site).
+  BOOKING_PUBLIC_URL: url({ default: 'http://127.0.0.1:3000' }),
   HEALTH_POLL_INTERVAL_MS: positiveInt({ default: 30_000 }),
+  // How often quiet numbers are polled for customer messages no webhook brought.
+  INBOUND_BACKSTOP_INTERVAL_MS: positiveInt({ default: 60_000 }),
   LOGIN_ATTEMPTS_PER_MINUTE: positiveInt({ default: 10 }),
   EVOLUTION_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   // Proxies in front of the service whose X-Forwarded-For may be believed (0 = none). Trusting
@@ -26,7 +30,9 @@ export interface AdminApiConfig extends CommonConfig {
   adminToken: string;
   secretKey: string;
   publicUrl: string;
+  bookingPublicUrl: string;
   healthPollIntervalMs: number;
+  inboundBackstopIntervalMs: number;
   loginAttemptsPerMinute: number;
   evolutionTimeoutMs: number;
   trustProxyHops: number;
@@ -54,7 +60,9 @@ export function loadAdminApiConfig(env: Record<string, string | undefined>): Adm
     adminToken: e.ADMIN_TOKEN,
     secretKey: e.SECRET_KEY,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    bookingPublicUrl: e.BOOKING_PUBLIC_URL.replace(/\/+$/, ''),
     healthPollIntervalMs: e.HEALTH_POLL_INTERVAL_MS,
+    inboundBackstopIntervalMs: e.INBOUND_BACKSTOP_INTERVAL_MS,
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     evolutionTimeoutMs: e.EVOLUTION_TIMEOUT_MS,
     trustProxyHops: e.TRUST_PROXY_HOPS,

@@ -1,10 +1,12 @@
-import { port } from 'envalid';
-import { commonFrom, commonSpecs, type CommonConfig } from './common.ts';
-import { nonNegativeInt, parseEnv, positiveInt } from './load.ts';
+import { port, str } from 'envalid';
+import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
+import { DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 
 const specs = {
   ...commonSpecs,
   BOOKING_API_PORT: port({ default: 3000 }),
+  // Signs the links customers use to manage a booking (the same key as the dispatcher's, which writes them).
+  SECRET_KEY: str({ devDefault: DEV_SECRET_KEY }),
   RATE_LIMIT_PER_MINUTE: positiveInt({ default: 120 }),
   ENQUEUE_TIMEOUT_MS: positiveInt({ default: 500 }),
   IDEMPOTENCY_TTL_HOURS: positiveInt({ default: 24 }),
@@ -17,6 +19,7 @@ const specs = {
 
 export interface BookingApiConfig extends CommonConfig {
   port: number;
+  secretKey: string;
   rateLimitPerMinute: number;
   enqueueTimeoutMs: number;
   idempotencyTtlHours: number;
@@ -25,10 +28,11 @@ export interface BookingApiConfig extends CommonConfig {
 }
 
 export function loadBookingApiConfig(env: Record<string, string | undefined>): BookingApiConfig {
-  const e = parseEnv(env, specs);
+  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }));
   return {
     ...commonFrom(e),
     port: e.BOOKING_API_PORT,
+    secretKey: e.SECRET_KEY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
     idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,

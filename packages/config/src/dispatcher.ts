@@ -1,4 +1,4 @@
-import { port, str } from 'envalid';
+import { port, str, url } from 'envalid';
 import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
 import { DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 
@@ -6,6 +6,8 @@ const specs = {
   ...commonSpecs,
   DISPATCHER_PORT: port({ default: 3003 }),
   SECRET_KEY: str({ devDefault: DEV_SECRET_KEY }),
+  // Where customers open the links in their messages (the booking-api's mini-site).
+  BOOKING_PUBLIC_URL: url({ default: 'http://127.0.0.1:3000' }),
   DISPATCH_CONCURRENCY: positiveInt({ default: 50 }),
   // WhatsApp bans numbers that burst: one message per instance every few seconds by default.
   PACING_MIN_INTERVAL_MS: nonNegativeInt({ default: 3_000 }),
@@ -37,6 +39,7 @@ const specs = {
 export interface DispatcherConfig extends CommonConfig {
   port: number;
   secretKey: string;
+  bookingPublicUrl: string;
   concurrency: number;
   pacing: { minIntervalMs: number; jitterMs: number };
   retry: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
@@ -60,6 +63,7 @@ export function loadDispatcherConfig(env: Record<string, string | undefined>): D
     ...commonFrom(e),
     port: e.DISPATCHER_PORT,
     secretKey: e.SECRET_KEY,
+    bookingPublicUrl: e.BOOKING_PUBLIC_URL.replace(/\/+$/, ''),
     concurrency: e.DISPATCH_CONCURRENCY,
     pacing: { minIntervalMs: e.PACING_MIN_INTERVAL_MS, jitterMs: e.PACING_JITTER_MS },
     retry: { maxAttempts: e.MAX_ATTEMPTS, backoffBaseMs: e.BACKOFF_BASE_MS, backoffMaxMs: e.BACKOFF_MAX_MS },

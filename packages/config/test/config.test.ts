@@ -143,7 +143,9 @@ describe('production', () => {
   const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379' };
 
   it('starts every service with real secrets', () => {
-    expect(loadBookingApiConfig(base).env).toBe('production');
+    expect(loadBookingApiConfig({ ...base, SECRET_KEY: 'k'.repeat(40) }).env).toBe('production');
+    // It signs the customers' manage links: no default key in production.
+    expect(Object.keys(problemsOf(() => loadBookingApiConfig(base)))).toEqual(['SECRET_KEY']);
     expect(loadDispatcherConfig({ ...base, SECRET_KEY: 'k'.repeat(40) }).secretKey).toBe('k'.repeat(40));
     expect(loadAdminApiConfig({ ...base, PUBLIC_URL: 'https://a.example', ADMIN_TOKEN: 't'.repeat(30), SECRET_KEY: 'k'.repeat(40) }).env).toBe(
       'production',

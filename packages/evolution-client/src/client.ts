@@ -205,7 +205,7 @@ export function createEvolutionClient(options: EvolutionClientOptions): Evolutio
             ...(Object.keys(key).length > 0 ? { key } : {}),
             ...(query.between ? { messageTimestamp: { gte: query.between.from.toISOString(), lte: query.between.to.toISOString() } } : {}),
           },
-          page: 1,
+          page: query.page ?? 1,
           offset: query.pageSize ?? 50,
         },
       });

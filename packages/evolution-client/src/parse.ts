@@ -154,6 +154,8 @@ export function parseFindMessages(body: unknown): StoredMessage[] {
     const key = record(row?.key);
     const keyId = str(key?.id);
     if (!row || !key || !keyId) return [];
-    return [{ keyId, remoteJid: str(key.remoteJid), fromMe: key.fromMe === true, text: messageText(row.message), messageType: str(row.messageType), timestamp: num(row.messageTimestamp) }];
+    return [
+      { keyId, remoteJid: str(key.remoteJid), fromMe: key.fromMe === true, text: messageText(row.message), messageType: str(row.messageType), timestamp: num(row.messageTimestamp), record: row },
+    ];
   });
 }

@@ -122,6 +122,8 @@ export interface FindMessagesQuery {
   between?: { from: Date; to: Date };
   /** Page size (the server's `offset`), default 50. */
   pageSize?: number;
+  /** 1-based page (newest first), default 1. */
+  page?: number;
 }
 
 /** One stored message, as far as the platform cares. */
@@ -134,4 +136,6 @@ export interface StoredMessage {
   messageType: string | null;
   /** Epoch seconds. */
   timestamp: number | null;
+  /** The record as the server stores it: the `messages.upsert` item's shape (key, pushName, message…). */
+  record: Record<string, unknown>;
 }

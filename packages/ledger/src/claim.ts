@@ -11,13 +11,29 @@ export interface ClaimedNotification {
   /** Real send attempts so far, this one included. */
   attempts: number;
   forcedEvolutionApiId: string | null;
+  /** A reply goes from the number the customer wrote to. */
+  forcedInstanceId: string | null;
+  /** Which reminder of its booking (0 = the first). */
+  seq: number;
   /** This pass sends again after an unknown outcome nobody could reconcile: a possible duplicate. */
   possibleDuplicate: boolean;
+  tenantSlug: string;
   tenantName: string;
   timezone: string;
   allowSharedSender: boolean;
   templates: { confirmation: string; reminder: string; cancellation: string };
-  booking: { customerName: string; service: string; professional: string; startsAt: Date; status: string } | null;
+  reminders: { laterOnlyUnconfirmed: boolean; quietHours: { start: string; end: string } };
+  booking: {
+    id: string;
+    code: string;
+    customerName: string;
+    service: string;
+    professional: string;
+    startsAt: Date;
+    endsAt: Date;
+    status: string;
+    attendanceConfirmed: boolean;
+  } | null;
 }
 
 /** Why a claim did not hand the row over. `cancelled`, `expired`, `exhausted`: the claim itself moved it. */
@@ -46,8 +62,15 @@ interface ClaimRow {
   text: string | null;
   attempts: number;
   forced_evolution_api_id: string | null;
+  forced_instance_id: string | null;
+  seq: number;
+  booking_id: string | null;
   last_error_code: string | null;
+  tenant_slug: string;
   tenant_name: string;
+  later_reminders_only_unconfirmed: boolean;
+  quiet_hours_start: string;
+  quiet_hours_end: string;
   timezone: string;
   allow_shared_sender: boolean;
   confirmation_template: string;
@@ -57,6 +80,9 @@ interface ClaimRow {
   service: string | null;
   professional: string | null;
   starts_at: Date | string | null;
+  ends_at: Date | string | null;
+  code: string | null;
+  attendance_confirmed_at: Date | string | null;
   booking_status: string | null;
 }
 
@@ -97,13 +123,19 @@ export async function claimNotifications(
       select n.id,
              case
                when n.kind in ('confirmation', 'reminder') and b.status = 'cancelled' then 'cancelled'
+               -- The customer said "sair" to this business: nothing more but our answers to them.
+               when n.kind <> 'reply' and exists (
+                      select 1 from contact_preferences p
+                       where p.tenant_id = n.tenant_id and p.phone = n.recipient and p.opted_out_at is not null) then 'cancelled'
                when n.kind in ('confirmation', 'reminder') and b.starts_at <= now() then 'expired'
                -- A reopened row's horizon counts from its reopening.
                when n.kind in ('cancellation', 'manual') and n.status <> 'failed'
                     and n.due_at + ${options.horizonMs} * interval '1 millisecond' <= now() then 'expired'
                when n.status <> 'failed' and n.attempts >= ${options.maxAttempts} then 'failed'
                else 'sending'
-             end as next
+             end as next,
+             exists (select 1 from contact_preferences p
+                      where p.tenant_id = n.tenant_id and p.phone = n.recipient and p.opted_out_at is not null) as opted_out
         from notifications n left join bookings b on b.id = n.booking_id
        where n.id = any(${ids as string[]}::uuid[])
     ), claimed as (
@@ -116,10 +148,12 @@ export async function claimNotifications(
              expired_at = case when t.next = 'expired' then now() else n.expired_at end,
              lease_until = case when t.next = 'sending' then now() + ${options.leaseMs} * interval '1 millisecond' end,
              last_error_code = case when t.next = 'failed' then 'ATTEMPTS_EXHAUSTED'
-                                    when t.next = 'expired' then 'EXPIRED' else n.last_error_code end,
+                                    when t.next = 'expired' then 'EXPIRED'
+                                    when t.next = 'cancelled' and t.opted_out then 'OPTED_OUT' else n.last_error_code end,
              last_error_message = case when t.next = 'failed' then 'Número máximo de tentativas atingido sem confirmação de envio'
                                        when t.next = 'expired' and n.kind in ('confirmation', 'reminder') then 'O horário do agendamento já passou; a mensagem não foi enviada'
                                        when t.next = 'expired' then 'O prazo para enviar a mensagem terminou; ela não foi enviada'
+                                       when t.next = 'cancelled' and t.opted_out then 'O cliente pediu para não receber mais mensagens deste negócio'
                                        else n.last_error_message end,
              last_error_scope = case when t.next = 'failed' then 'internal' when t.next = 'expired' then null else n.last_error_scope end,
              updated_at = now()
@@ -131,10 +165,13 @@ export async function claimNotifications(
               or (${reopen}::boolean and n.status = any(${fromStates('reopen')}::text[])))
       returning n.*, t.next
     )
-    select c.next, c.id, c.tenant_id, c.kind, c.recipient, c.text, c.attempts, c.forced_evolution_api_id, c.last_error_code,
-           t.name as tenant_name, t.timezone, t.allow_shared_sender,
+    select c.next, c.id, c.tenant_id, c.kind, c.recipient, c.text, c.attempts, c.forced_evolution_api_id, c.forced_instance_id,
+           c.seq, c.booking_id, c.last_error_code,
+           t.slug as tenant_slug, t.name as tenant_name, t.timezone, t.allow_shared_sender,
            t.confirmation_template, t.reminder_template, t.cancellation_template,
-           b.customer_name, b.service, b.professional, b.starts_at, b.status as booking_status
+           t.later_reminders_only_unconfirmed, t.quiet_hours_start, t.quiet_hours_end,
+           b.customer_name, b.service, b.professional, b.starts_at, b.ends_at, b.code, b.attendance_confirmed_at,
+           b.status as booking_status
       from claimed c
       join tenants t on t.id = c.tenant_id
       left join bookings b on b.id = c.booking_id`;
@@ -159,19 +196,27 @@ function claimedOf(row: ClaimRow): ClaimedNotification | Unclaimable {
     text: row.text,
     attempts: row.attempts,
     forcedEvolutionApiId: row.forced_evolution_api_id,
+    forcedInstanceId: row.forced_instance_id,
+    seq: row.seq,
     possibleDuplicate: row.last_error_code === RESEND_NO_EVIDENCE,
+    tenantSlug: row.tenant_slug,
     tenantName: row.tenant_name,
     timezone: row.timezone,
     allowSharedSender: row.allow_shared_sender,
     templates: { confirmation: row.confirmation_template, reminder: row.reminder_template, cancellation: row.cancellation_template },
+    reminders: { laterOnlyUnconfirmed: row.later_reminders_only_unconfirmed, quietHours: { start: row.quiet_hours_start, end: row.quiet_hours_end } },
     booking:
-      row.starts_at !== null
+      row.booking_id !== null && row.starts_at !== null
         ? {
+            id: row.booking_id,
+            code: row.code ?? '',
             customerName: row.customer_name ?? '',
             service: row.service ?? '',
             professional: row.professional ?? '',
             startsAt: toDate(row.starts_at),
+            endsAt: toDate(row.ends_at ?? row.starts_at),
             status: row.booking_status ?? 'confirmed',
+            attendanceConfirmed: row.attendance_confirmed_at !== null,
           }
         : null,
   };

@@ -108,6 +108,27 @@ export function createOutcomes(sql: Sql) {
     },
 
     /**
+     * After its claim, the dispatcher found the message must not go: a later reminder the customer
+     * already answered (`cancelled`), or one that cannot leave quiet hours before its appointment
+     * (`expired`). The reason stays on the row.
+     */
+    retire(id: string, to: 'cancelled' | 'expired', failure: Failure): Promise<boolean> {
+      return to === 'cancelled'
+        ? finish(id, 'cancel', sql`status = 'cancelled', ${errorSet(sql, failure)}`, [])
+        : finish(id, 'expire', sql`status = 'expired', expired_at = now(), ${errorSet(sql, failure)}`, []);
+    },
+
+    /** Back in line until `until` without a send (quiet hours): the attempt is returned, the reason kept. */
+    defer(id: string, until: Date, failure: Failure): Promise<boolean> {
+      return finish(
+        id,
+        'release',
+        sql`status = 'queued', attempts = greatest(attempts - 1, 0), due_at = ${until.toISOString()}::timestamptz, ${errorSet(sql, failure)}`,
+        [],
+      );
+    },
+
+    /**
      * Gives the claim back without any HTTP send (a pacing slot later, no sender now): the attempt
      * it counted is returned, so waiting never uses up the budget. `failure` says why, for operators.
      */

@@ -22,6 +22,16 @@ export interface ManualMessage {
   forcedEvolutionApiId: string | null;
 }
 
+export interface Reply {
+  tenantId: string;
+  recipient: string;
+  text: string;
+  bookingId?: string | null;
+  /** The number the customer wrote to: the answer goes from it and from no other. */
+  serverId: string;
+  instanceId: string;
+}
+
 export type ReopenResult = { reopened: true; id: string; dueAt: Date } | { reopened: false; status: string | null };
 
 /** Rows an operator or the API creates and reopens. */
@@ -34,6 +44,39 @@ export function createOwed(sql: Sql) {
         values (${message.tenantId}, 'manual', ${message.recipient}, ${message.text}, ${message.forcedEvolutionApiId}, now())
         returning id, due_at`;
       return { id: row!.id, dueAt: toDate(row!.due_at) };
+    },
+
+    /** Our answer to a customer's message, owed now, from the number they wrote to. */
+    async createReply(reply: Reply): Promise<{ id: string; dueAt: Date }> {
+      const [row] = await sql<{ id: string; due_at: Date | string }[]>`
+        insert into notifications (tenant_id, booking_id, kind, recipient, text, forced_evolution_api_id, forced_instance_id, due_at)
+        values (${reply.tenantId}, ${reply.bookingId ?? null}, 'reply', ${reply.recipient}, ${reply.text}, ${reply.serverId}, ${reply.instanceId}, now())
+        returning id, due_at`;
+      return { id: row!.id, dueAt: toDate(row!.due_at) };
+    },
+
+    /**
+     * The customer opted out: every message of that business still owed to the number is cancelled
+     * (our answers to them excepted). Rows in a dispatcher's hands meet the opt-out at their claim.
+     */
+    async cancelOwedForRecipient(tenantId: string, recipients: readonly string[]): Promise<string[]> {
+      const rows = await sql<{ id: string }[]>`
+        update notifications
+           set status = 'cancelled', last_error_code = 'OPTED_OUT',
+               last_error_message = 'O cliente pediu para não receber mais mensagens deste negócio', lease_until = null, updated_at = now()
+         where tenant_id = ${tenantId} and recipient = any(${recipients as string[]}::text[]) and kind <> 'reply'
+           and status in ${sql(OWED_STATES)}
+        returning id`;
+      return rows.map((r) => r.id);
+    },
+
+    /** The customer wrote first (the wa.me link): a confirmation still waiting for them goes now. */
+    async bringConfirmationForward(bookingId: string): Promise<{ id: string; dueAt: Date } | undefined> {
+      const [row] = await sql<{ id: string; due_at: Date | string }[]>`
+        update notifications set due_at = now(), updated_at = now()
+         where booking_id = ${bookingId} and kind = 'confirmation' and status in ${sql(OWED_STATES)} and due_at > now()
+        returning id, due_at`;
+      return row ? { id: row.id, dueAt: toDate(row.due_at) } : undefined;
     },
 
     /**

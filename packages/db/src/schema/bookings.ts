@@ -27,6 +27,15 @@ export const bookings = pgTable(
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     status: text('status', { enum: BOOKING_STATUS }).notNull().default('confirmed'),
     cancelReason: text('cancel_reason'),
+    /**
+     * Short code the customer types (or the wa.me link carries) to name this booking in WhatsApp:
+     * the id's first 8 hex digits, derived by Postgres (so no writer can forget it). Not unique on
+     * its own; with the customer's number it names one booking.
+     */
+    code: text('code').generatedAlwaysAs(sql`upper(substr(replace(id::text, '-', ''), 1, 8))`),
+    /** The customer said they will come (a WhatsApp reply, the wa.me message, the manage page). */
+    attendanceConfirmedAt: timestamp('attendance_confirmed_at', { withTimezone: true }),
+    attendanceConfirmedVia: text('attendance_confirmed_via'),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -36,6 +45,8 @@ export const bookings = pgTable(
     check('bookings_ends_after_starts', sql`${t.endsAt} > ${t.startsAt}`),
     check('bookings_phone_digits', sql`${t.customerPhone} ~ '^[0-9]{8,15}$'`),
     index('bookings_tenant_starts_idx').on(t.tenantId, t.startsAt),
+    index('bookings_tenant_code_idx').on(t.tenantId, t.code),
+    index('bookings_tenant_phone_starts_idx').on(t.tenantId, t.customerPhone, t.startsAt),
   ],
 );
 

@@ -3,3 +3,4 @@ export * from './evolution-apis.ts';
 export * from './whatsapp-instances.ts';
 export * from './bookings.ts';
 export * from './notifications.ts';
+export * from './conversation.ts';

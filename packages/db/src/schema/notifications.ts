@@ -5,7 +5,8 @@ import { evolutionApis } from './evolution-apis.ts';
 import { tenants } from './tenants.ts';
 import { whatsappInstances } from './whatsapp-instances.ts';
 
-export const NOTIFICATION_KIND = ['confirmation', 'reminder', 'cancellation', 'manual'] as const;
+/** `reply`: our answer to a customer's WhatsApp message, from the number they wrote to. */
+export const NOTIFICATION_KIND = ['confirmation', 'reminder', 'cancellation', 'manual', 'reply'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND)[number];
 
 export const NOTIFICATION_STATUS = [
@@ -32,6 +33,8 @@ export const notifications = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     bookingId: uuid('booking_id').references(() => bookings.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: NOTIFICATION_KIND }).notNull(),
+    /** Which reminder of the booking (0, 1, …); 0 for every other kind. */
+    seq: integer('seq').notNull().default(0),
     recipient: text('recipient').notNull(),
     /** Set at creation for manual messages; rendered from the tenant template when claimed otherwise. */
     text: text('text'),
@@ -40,6 +43,8 @@ export const notifications = pgTable(
     attempts: integer('attempts').notNull().default(0),
     /** The seed's `evolution_api=evo1`: the caller forced this server. */
     forcedEvolutionApiId: uuid('forced_evolution_api_id').references(() => evolutionApis.id, { onDelete: 'set null' }),
+    /** A reply goes from the number the customer wrote to, and from no other. */
+    forcedInstanceId: uuid('forced_instance_id').references(() => whatsappInstances.id, { onDelete: 'set null' }),
     evolutionApiId: uuid('evolution_api_id').references(() => evolutionApis.id, { onDelete: 'set null' }),
     whatsappInstanceId: uuid('whatsapp_instance_id').references(() => whatsappInstances.id, { onDelete: 'set null' }),
     messageId: text('message_id'),
@@ -69,13 +74,14 @@ export const notifications = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    unique('notifications_booking_kind_unique').on(t.bookingId, t.kind),
-    check('notifications_kind_valid', sql`${t.kind} in ('confirmation','reminder','cancellation','manual')`),
+    unique('notifications_booking_kind_seq_unique').on(t.bookingId, t.kind, t.seq),
+    check('notifications_kind_valid', sql`${t.kind} in (${sql.raw(NOTIFICATION_KIND.map((k) => `'${k}'`).join(','))})`),
     check(
       'notifications_status_valid',
       sql`${t.status} in (${sql.raw(NOTIFICATION_STATUS.map((s) => `'${s}'`).join(','))})`,
     ),
-    check('notifications_booking_required', sql`(${t.kind} = 'manual') = (${t.bookingId} is null)`),
+    // A booking's messages name it; a manual one never does; a reply may.
+    check('notifications_booking_required', sql`case ${t.kind} when 'manual' then ${t.bookingId} is null when 'reply' then true else ${t.bookingId} is not null end`),
     index('notifications_due_idx').on(t.dueAt, t.id).where(sql`${t.status} in ('pending','queued')`),
     index('notifications_sending_lease_idx').on(t.leaseUntil).where(sql`${t.status} = 'sending'`),
     index('notifications_reconcile_idx').on(t.reconcileAt).where(sql`${t.status} = 'unconfirmed'`),

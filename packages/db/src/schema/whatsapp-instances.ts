@@ -21,6 +21,10 @@ export const whatsappInstances = pgTable(
     status: text('status', { enum: INSTANCE_STATUS }).notNull().default('disconnected'),
     isPrimary: boolean('is_primary').notNull().default(false),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When Evolution last posted a customer's message for this number (a quiet one is polled). */
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    /** Up to when the backstop poll has read this number's messages. */
+    inboundPolledAt: timestamp('inbound_polled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

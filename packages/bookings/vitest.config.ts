@@ -1,0 +1,3 @@
+import { infraProject } from '../../vitest.shared.ts';
+
+export default infraProject('bookings');
