@@ -6,7 +6,7 @@ import { pingRedis, type NotificationJob } from '@bora/queue';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { bookingRoutes } from './bookings/booking-routes.ts';
 import type { BookingDeps } from './bookings/create-booking.ts';
@@ -14,6 +14,7 @@ import { createEnqueuer } from './bookings/enqueuer.ts';
 import { createGroupInserter } from './bookings/group-insert.ts';
 import { registerIdempotencyJanitor } from './plugins/idempotency-janitor.ts';
 import { registerProtection } from './plugins/protection.ts';
+import { manageRoutes } from './manage/manage-routes.ts';
 import { siteRoutes } from './site/site-routes.ts';
 import { createTenantCache } from './tenants/tenant-cache.ts';
 import { tenantRoutes } from './tenants/tenant-routes.ts';
@@ -26,6 +27,11 @@ export interface BookingApiDeps {
   queue: Queue<NotificationJob>;
 }
 
+/** Request log lines show the URL; a manage link's token is a key to someone's booking. */
+function serializeRequest(request: FastifyRequest) {
+  return { method: request.method, url: request.url.replace(/\/gerenciar\/[^/?#]+/, '/gerenciar/[redacted]'), remoteAddress: request.ip };
+}
+
 /** Bound of the readiness write probe (lock_timeout and statement_timeout), inside /readyz's own 2 s. */
 const WRITE_PROBE_TIMEOUT_MS = 1_000;
 
@@ -33,7 +39,7 @@ const WRITE_PROBE_TIMEOUT_MS = 1_000;
 export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   const { config } = deps;
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }),
     bodyLimit: 16 * 1024,
     // Believe X-Forwarded-For only for the configured number of hops (proxy-addr semantics).
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
@@ -78,7 +84,8 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     await pub.register(formbody);
     await pub.register(tenantRoutes, { tenants });
     await pub.register(bookingRoutes, { deps: bookingDeps });
-    await pub.register(siteRoutes, { deps: bookingDeps });
+    await pub.register(siteRoutes, { deps: bookingDeps, secretKey: config.secretKey });
+    await pub.register(manageRoutes, { deps: bookingDeps, secretKey: config.secretKey });
   });
   return app;
 }

@@ -2,7 +2,6 @@ import { AppError } from '@bora/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toBookingInput } from '../src/bookings/booking-input.ts';
-import { planNotifications } from '../src/bookings/booking-store.ts';
 import { requestHash } from '../src/bookings/idempotency.ts';
 import { escapeHtml, html } from '../src/site/html.ts';
 
@@ -62,21 +61,6 @@ describe('toBookingInput', () => {
     expect(problemsOf({ ...base, customerPhone: '(11) 3456-7890' }).map((p) => p.field)).toEqual(['customerPhone']);
     expect(problemsOf({ ...base, startsAt: '2029-12-31T10:00:00-03:00' })).toEqual([{ field: 'startsAt', message: 'precisa estar no futuro' }]);
     expect(problemsOf({ ...base, durationMinutes: 30, endsAt: '2030-01-02T11:00:00-03:00' })[0]?.field).toBe('endsAt');
-  });
-});
-
-describe('planNotifications', () => {
-  const now = new Date(NOW);
-  it('plans a confirmation now and a reminder lead minutes ahead of the start', () => {
-    const plan = planNotifications(new Date(NOW + 48 * 3_600_000), 1440, now);
-    expect(plan.map((n) => [n.kind, n.dueAt.getTime()])).toEqual([
-      ['confirmation', NOW],
-      ['reminder', NOW + 24 * 3_600_000],
-    ]);
-  });
-  it('drops a reminder whose time has passed, or a zero lead', () => {
-    expect(planNotifications(new Date(NOW + 3_600_000), 120, now).map((n) => n.kind)).toEqual(['confirmation']);
-    expect(planNotifications(new Date(NOW + 48 * 3_600_000), 0, now).map((n) => n.kind)).toEqual(['confirmation']);
   });
 });
 

@@ -3,6 +3,7 @@ import type { DispatcherConfig } from '@bora/config';
 import type { DbHandle } from '@bora/db';
 import { createMetricsRegistry } from '@bora/http';
 import type { Logger } from '@bora/logger';
+import { manageLinkExpiry, manageUrl, signManageToken } from '@bora/bookings';
 import { createLedger } from '@bora/ledger';
 import { createNotificationsQueue, ENQUEUE_LOOKAHEAD_MS, NOTIFICATIONS_QUEUE, redisRoleOptions, requeueNotification, type NotificationJob } from '@bora/queue';
 import { Worker } from 'bullmq';
@@ -77,6 +78,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     maxInlinePaceWaitMs: config.pacing.minIntervalMs + config.pacing.jitterMs,
     leaseMs: config.sendingLeaseMs,
     serverMaxInFlight: config.serverMaxInFlight,
+    manageLink: (slug, booking) =>
+      manageUrl(config.bookingPublicUrl, slug, signManageToken(config.secretKey, booking.id, manageLinkExpiry(booking.endsAt))),
     random: deps.random,
   });
   const reconciler = createReconciler({

@@ -14,6 +14,7 @@ import { jobWithState, readDispatchState, type DispatchState } from './job-state
 import type { DispatcherMetrics } from './metrics.ts';
 import { createPaceGate, type Pacer } from './pacing.ts';
 import { renderFor } from './render.ts';
+import { reminderTiming } from './timing-rules.ts';
 import { retryWrite } from './retry-write.ts';
 import type { CircuitBreaker } from './circuit.ts';
 import { createSenderBookkeeping } from './sender-bookkeeping.ts';
@@ -37,6 +38,8 @@ export interface ProcessorDeps {
   leaseMs: number;
   /** Sends one server may have in flight from this process at once (SERVER_MAX_IN_FLIGHT). */
   serverMaxInFlight: number;
+  /** The signed manage link a booking's messages carry. */
+  manageLink: (tenantSlug: string, booking: { id: string; endsAt: Date }) => string;
   random?: () => number;
 }
 
@@ -115,9 +118,17 @@ export function createProcessor(deps: ProcessorDeps) {
       if (claimed.reason === 'exhausted') log.warn('attempts already spent at claim: dead-lettered instead of sent again');
       return { skipped: claimed.reason };
     }
+    const timing = reminderTiming(claimed, new Date());
+    if (timing.kind !== 'send') {
+      if (timing.kind === 'defer') await deps.ledger.defer(id, timing.until, timing.failure);
+      else await deps.ledger.retire(id, timing.kind === 'skip' ? 'cancelled' : 'expired', timing.failure);
+      log.info({ code: timing.failure.code }, 'reminder not sent now: ' + timing.kind);
+      if (timing.kind === 'defer') return delayJob(job, token, timing.until.getTime());
+      return { skipped: timing.failure.code };
+    }
     let text: string | null;
     try {
-      text = renderFor(claimed);
+      text = renderFor(claimed, claimed.booking ? deps.manageLink(claimed.tenantSlug, claimed.booking) : undefined);
     } catch (error) {
       log.error({ err: error }, 'cannot render the message (bad template or time zone); dead-lettered');
       await deps.ledger.recordFailed(id, { code: 'RENDER_FAILED', message: 'Não foi possível montar o texto da mensagem (modelo ou fuso horário do negócio inválido)', scope: 'request' }, []);
@@ -132,7 +143,12 @@ export function createProcessor(deps: ProcessorDeps) {
     const circuits = await bookkeeping.circuits(log);
     const decision = routeMessage(
       view.index,
-      { tenantId: claimed.tenantId, allowSharedSender: claimed.allowSharedSender, forcedServerId: claimed.forcedEvolutionApiId },
+      {
+        tenantId: claimed.tenantId,
+        allowSharedSender: claimed.allowSharedSender,
+        forcedServerId: claimed.forcedEvolutionApiId,
+        forcedInstanceId: claimed.forcedInstanceId,
+      },
       { openCircuits: circuits.open, rotation: rotation++ },
     );
     const attempts: AttemptRecord[] = [];

@@ -6,6 +6,9 @@ export interface RenderInput {
   service: string;
   professional: string;
   startsAt: Date;
+  /** The signed link to manage the booking, and its short code. */
+  link?: string;
+  code?: string;
 }
 
 const formatters = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
@@ -30,7 +33,7 @@ export function formatAppointment(startsAt: Date, timezone: string): { date: str
 
 /**
  * Fills a tenant template. Placeholders are Portuguese because tenants write the templates:
- * {cliente} {servico} {negocio} {data} {hora} {profissional}. Unknown placeholders stay as typed,
+ * {cliente} {servico} {negocio} {data} {hora} {profissional} {link} {codigo}. Unknown placeholders stay as typed,
  * so a typo is visible in the message instead of silently vanishing.
  */
 export function renderTemplate(input: RenderInput): string {
@@ -42,19 +45,24 @@ export function renderTemplate(input: RenderInput): string {
     data: date,
     hora: time,
     profissional: input.professional,
+    link: input.link ?? '',
+    codigo: input.code ?? '',
   };
   return input.template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match);
 }
 
-/** The text a claimed notification sends: its own (manual), or its tenant's template filled in. */
-export function renderFor(n: {
-  kind: string;
-  text: string | null;
-  tenantName: string;
-  timezone: string;
-  templates: Record<'confirmation' | 'reminder' | 'cancellation', string>;
-  booking: { customerName: string; service: string; professional: string; startsAt: Date } | null;
-}): string | null {
+/** The text a claimed notification sends: its own (manual, reply), or its tenant's template filled in. */
+export function renderFor(
+  n: {
+    kind: string;
+    text: string | null;
+    tenantName: string;
+    timezone: string;
+    templates: Record<'confirmation' | 'reminder' | 'cancellation', string>;
+    booking: { customerName: string; service: string; professional: string; startsAt: Date; code: string } | null;
+  },
+  link?: string,
+): string | null {
   if (n.text) return n.text;
   if (!n.booking || (n.kind !== 'confirmation' && n.kind !== 'reminder' && n.kind !== 'cancellation')) return null;
   return renderTemplate({
@@ -65,5 +73,7 @@ export function renderFor(n: {
     service: n.booking.service,
     professional: n.booking.professional,
     startsAt: n.booking.startsAt,
-  });
+    link,
+    code: n.booking.code,
+  }).trim();
 }

@@ -1,3 +1,4 @@
+import { verifyManageToken } from '@bora/bookings';
 import { waitFor, test } from '@bora/testing';
 import { describe, expect } from 'vitest';
 import { book, seedFleet, startDispatcher, statusOf, testConfig } from './support.ts';
@@ -19,9 +20,14 @@ describe('dispatcher: the happy path and failover', () => {
       const messages = sim.control.messages();
       expect(messages).toHaveLength(1);
       expect(messages[0]).toMatchObject({ server: 'evo1', instance: 'zé-01', number: '5511987654321' });
-      expect(messages[0]!.text).toBe(
-        'Olá, Ana Souza! Seu agendamento de Corte de cabelo em Barbearia do Zé está confirmado para terça-feira, 3 de dezembro às 14:30. Até lá!',
+      // The customer can answer it, and manage the booking by its signed link (verified below).
+      const text = messages[0]!.text;
+      expect(text).toMatch(
+        /^Olá, Ana Souza! Seu agendamento de Corte de cabelo em Barbearia do Zé está confirmado para terça-feira, 3 de dezembro às 14:30\. Responda 1 para confirmar presença, 2 para cancelar ou 3 para remarcar\. Para gerenciar: http:\/\/127\.0\.0\.1:3000\/[a-z0-9-]+\/gerenciar\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
       );
+      const token = text.slice(text.lastIndexOf('/') + 1);
+      const check = verifyManageToken(testConfig(env).secretKey, token);
+      expect(check.ok && check.bookingId).toBe((await env.db.sql`select booking_id from notifications where id = ${notification.id}`)[0]!.booking_id);
       expect(row.message_id).toBe(messages[0]!.keyId);
       expect(row.remote_jid).toBe(messages[0]!.remoteJid);
       expect(row.evolution_api_id).toBe(serverIds.evo1);

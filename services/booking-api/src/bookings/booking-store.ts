@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Sql } from '@bora/db';
 import type { BookingInput } from './booking-input.ts';
 
 export interface NotificationRef {
   id: string;
   kind: string;
+  /** Which reminder (0, 1, …); 0 for other kinds. */
+  seq: number;
   status: string;
   dueAt: Date;
 }
@@ -21,17 +22,6 @@ export interface BookingView {
   startsAt: string;
   endsAt: string;
   notifications: { id: string; kind: string; status: string }[];
-}
-
-/** The confirmation is due now; the reminder `leadMinutes` before the start, if that is still ahead. */
-export function planNotifications(startsAt: Date, leadMinutes: number, now: Date): NotificationRef[] {
-  const planned: NotificationRef[] = [{ id: randomUUID(), kind: 'confirmation', status: 'pending', dueAt: now }];
-  const reminderDue = new Date(startsAt.getTime() - leadMinutes * 60_000);
-  // A lead of 0 would "remind" at the appointment itself: treat it as reminders switched off.
-  if (leadMinutes > 0 && reminderDue.getTime() > now.getTime()) {
-    planned.push({ id: randomUUID(), kind: 'reminder', status: 'pending', dueAt: reminderDue });
-  }
-  return planned;
 }
 
 export function bookingView(
@@ -80,6 +70,7 @@ export async function insertBooking(
 ): Promise<void> {
   const ids = notifications.map((n) => n.id);
   const kinds = notifications.map((n) => n.kind);
+  const seqs = notifications.map((n) => n.seq);
   const dues = notifications.map((n) => n.dueAt.toISOString());
   // Explicit casts everywhere: inside INSERT … SELECT, Postgres cannot infer parameter types;
   // instants go as ISO strings since drizzle (sharing this pool) disables the Date serializer.
@@ -90,9 +81,10 @@ export async function insertBooking(
             ${input.endsAt.toISOString()}::timestamptz)
     returning id`;
   const rows = sql`
-    insert into notifications (id, tenant_id, booking_id, kind, recipient, due_at)
-    select n.id, ${tenantId}::uuid, b.id, n.kind, ${input.customerPhone}::text, n.due_at
-    from b, unnest(${sql.array(ids)}::uuid[], ${sql.array(kinds)}::text[], ${sql.array(dues)}::timestamptz[]) as n(id, kind, due_at)`;
+    insert into notifications (id, tenant_id, booking_id, kind, seq, recipient, due_at)
+    select n.id, ${tenantId}::uuid, b.id, n.kind, n.seq, ${input.customerPhone}::text, n.due_at
+    from b, unnest(${sql.array(ids)}::uuid[], ${sql.array(kinds)}::text[], ${sql.array(seqs)}::int[], ${sql.array(dues)}::timestamptz[])
+      as n(id, kind, seq, due_at)`;
   if (!key) {
     await sql`with b as (${booking}) ${rows}`;
     return;

@@ -5,7 +5,8 @@ import type { Logger } from '@bora/logger';
 import type { TenantCache, TenantInfo } from '../tenants/tenant-cache.ts';
 import { toBookingInput, type BookingRequest } from './booking-input.ts';
 import { ENQUEUE_LOOKAHEAD_MS } from '@bora/queue';
-import { bookingView, insertBooking, planNotifications, type BookingView, type NotificationRef } from './booking-store.ts';
+import { planMessages } from '@bora/bookings';
+import { bookingView, insertBooking, type BookingView, type NotificationRef } from './booking-store.ts';
 import type { Enqueuer } from './enqueuer.ts';
 import type { NewBooking } from './group-insert.ts';
 import { findLiveKey, keyReused, requestHash, storeFinalBody, withKeyLock } from './idempotency.ts';
@@ -62,7 +63,13 @@ export async function dispatchAfterCommit(deps: BookingDeps, planned: readonly N
 function prepare(body: BookingRequest, tenant: TenantInfo) {
   const input = toBookingInput(body);
   const now = new Date();
-  return { input, now, bookingId: randomUUID(), planned: planNotifications(input.startsAt, tenant.reminderLeadMinutes, now) };
+  const planned = planMessages(input.startsAt, now, {
+    reminderOffsetsMinutes: tenant.reminderOffsetsMinutes,
+    quietHours: tenant.quietHours,
+    timezone: tenant.timezone,
+    confirmationWaitMinutes: tenant.confirmationWaitMinutes,
+  });
+  return { input, now, bookingId: randomUUID(), planned };
 }
 
 /** `POST /v1/tenants/:slug/bookings`, for the JSON API and the mini-site form alike. */

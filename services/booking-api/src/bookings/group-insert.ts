@@ -32,7 +32,7 @@ export async function insertBookings(sql: Sql, group: readonly NewBooking[]): Pr
     ends_at: input.endsAt.toISOString(),
   }));
   const notificationRows = group.flatMap(({ bookingId, notifications }) =>
-    notifications.map((n) => ({ id: n.id, booking_id: bookingId, kind: n.kind, due_at: n.dueAt.toISOString() })),
+    notifications.map((n) => ({ id: n.id, booking_id: bookingId, kind: n.kind, seq: n.seq, due_at: n.dueAt.toISOString() })),
   );
   await sql`
     with b as (
@@ -43,9 +43,9 @@ export async function insertBookings(sql: Sql, group: readonly NewBooking[]): Pr
         starts_at timestamptz, ends_at timestamptz)
       returning id, tenant_id, customer_phone
     )
-    insert into notifications (id, tenant_id, booking_id, kind, recipient, due_at)
-    select n.id, b.tenant_id, b.id, n.kind, b.customer_phone, n.due_at
-    from json_to_recordset(${JSON.stringify(notificationRows)}::json) as n(id uuid, booking_id uuid, kind text, due_at timestamptz)
+    insert into notifications (id, tenant_id, booking_id, kind, seq, recipient, due_at)
+    select n.id, b.tenant_id, b.id, n.kind, n.seq, b.customer_phone, n.due_at
+    from json_to_recordset(${JSON.stringify(notificationRows)}::json) as n(id uuid, booking_id uuid, kind text, seq int, due_at timestamptz)
     join b on b.id = n.booking_id`;
 }
 

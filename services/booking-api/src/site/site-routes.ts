@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { manageLinkExpiry, signManageToken } from '@bora/bookings';
 import { isAppError } from '@bora/core';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply } from 'fastify';
@@ -25,7 +26,7 @@ function sendHtml(reply: FastifyReply, status: number, body: string) {
  * Errors on the mini-site are pages, not JSON: a person is reading them. Schema failures on
  * the path (a malformed booking id) read as "not found"; the rate limit keeps its Retry-After.
  */
-function siteErrorHandler(error: FastifyError, _request: unknown, reply: FastifyReply) {
+export function siteErrorHandler(error: FastifyError, _request: unknown, reply: FastifyReply) {
   const status = isAppError(error) ? error.statusCode : (error.statusCode ?? 500);
   if (error.validation && error.validationContext === 'params') return sendHtml(reply, 404, notFoundPage());
   if (status === 429) return sendHtml(reply, 429, messagePage('Muitas tentativas', 'Aguarde um minuto e tente de novo.'));
@@ -38,7 +39,7 @@ function siteErrorHandler(error: FastifyError, _request: unknown, reply: Fastify
 }
 
 /** `GET /:slug` and friends: server-rendered pages, no front-end build, one small script. */
-export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = async (app, { deps }) => {
+export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKey: string }> = async (app, { deps, secretKey }) => {
   const assets = {
     js: readFileSync(new URL('../../public/site.js', import.meta.url), 'utf8'),
     css: readFileSync(new URL('../../public/site.css', import.meta.url), 'utf8'),
@@ -92,7 +93,8 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = asyn
       const tenant = await deps.tenants.get(request.params.slug);
       const booking = tenant && (await findBooking(deps.sql, tenant.id, tenant.slug, request.params.id));
       if (!tenant || !booking) return sendHtml(reply, 404, notFoundPage());
-      return sendHtml(reply, 200, confirmationPage(tenant, booking));
+      const token = signManageToken(secretKey, booking.id, manageLinkExpiry(new Date(booking.endsAt)));
+      return sendHtml(reply, 200, confirmationPage(tenant, booking, `/${tenant.slug}/gerenciar/${token}`));
     },
   );
 };

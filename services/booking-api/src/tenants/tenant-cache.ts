@@ -6,7 +6,11 @@ export interface TenantInfo {
   slug: string;
   name: string;
   timezone: string;
-  reminderLeadMinutes: number;
+  reminderOffsetsMinutes: number[];
+  quietHours: { start: string; end: string };
+  confirmationWaitMinutes: number;
+  /** The business's own WhatsApp number (its primary), for the "Confirmar pelo WhatsApp" link. */
+  whatsappPhone: string | null;
 }
 
 export interface TenantCache {
@@ -36,10 +40,25 @@ export function createTenantCache(sql: Sql, options: { ttlMs: number; maxEntries
   const now = options.now ?? Date.now;
 
   async function load(slug: string): Promise<TenantInfo | undefined> {
-    const rows = await sql<TenantInfo[]>`
-      select id, slug, name, timezone, reminder_lead_minutes as "reminderLeadMinutes"
-      from tenants where slug = ${slug}`;
-    const value = rows[0] ? { ...rows[0] } : undefined;
+    const rows = await sql<(Omit<TenantInfo, 'quietHours'> & { quietStart: string; quietEnd: string })[]>`
+      select t.id, t.slug, t.name, t.timezone, t.reminder_offsets_minutes as "reminderOffsetsMinutes",
+             t.quiet_hours_start as "quietStart", t.quiet_hours_end as "quietEnd", t.confirmation_wait_minutes as "confirmationWaitMinutes",
+             (select w.phone_number from whatsapp_instances w where w.tenant_id = t.id
+               order by w.is_primary desc, w.created_at limit 1) as "whatsappPhone"
+      from tenants t where t.slug = ${slug}`;
+    const row = rows[0];
+    const value: TenantInfo | undefined = row
+      ? {
+          id: row.id,
+          slug: row.slug,
+          name: row.name,
+          timezone: row.timezone,
+          reminderOffsetsMinutes: row.reminderOffsetsMinutes,
+          quietHours: { start: row.quietStart, end: row.quietEnd },
+          confirmationWaitMinutes: row.confirmationWaitMinutes,
+          whatsappPhone: row.whatsappPhone,
+        }
+      : undefined;
     if (options.ttlMs > 0) {
       entries.delete(slug); // re-inserting moves the slug to the young end of the eviction order
       if (entries.size >= maxEntries) {

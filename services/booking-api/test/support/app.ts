@@ -33,7 +33,8 @@ export async function startApp(env: TestEnv, vars: Record<string, string> = {}):
 export async function createTenant(env: TestEnv, values: Partial<NewTenant> = {}): Promise<Tenant> {
   const [tenant] = await env.db.db
     .insert(tenants)
-    .values({ slug: `t-${randomBytes(4).toString('hex')}`, name: 'Barbearia do Zé', ...values })
+    // One reminder a day before, unless a test asks for more: intake tests count rows.
+    .values({ slug: `t-${randomBytes(4).toString('hex')}`, name: 'Barbearia do Zé', reminderOffsetsMinutes: [1440], ...values })
     .returning();
   if (!tenant) throw new Error('tenant insert returned nothing');
   return tenant;
