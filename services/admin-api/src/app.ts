@@ -7,9 +7,12 @@ import type { AdminApiDeps } from './deps.ts';
 import { createLoginThrottle } from './lib/login-throttle.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { healthPollerPlugin } from './plugins/health-poller.ts';
+import { inboundBackstopPlugin } from './plugins/inbound-backstop.ts';
 import { adminPageRoutes } from './routes/admin-page.ts';
+import { bookingRoutes } from './routes/bookings.ts';
 import { evolutionApiCheckRoutes } from './routes/evolution-api-check.ts';
 import { evolutionApiRoutes } from './routes/evolution-apis.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 import { loginRoutes } from './routes/login.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { notificationRoutes } from './routes/notifications.ts';
@@ -68,6 +71,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
   await app.register(authPlugin, { adminToken, secretKey, publicUrl: deps.config.publicUrl, throttle });
   if (deps.healthPoll) {
     await app.register(healthPollerPlugin, { db: deps.db, config: deps.config, logger: deps.logger, intervalMs: deps.config.healthPollIntervalMs });
+    await app.register(inboundBackstopPlugin, { deps, intervalMs: deps.config.inboundBackstopIntervalMs });
   }
 
   await app.register(loginRoutes, { adminToken, secretKey, throttle, publicUrl: deps.config.publicUrl, cookieSecure: deps.config.cookieSecure });
@@ -80,6 +84,8 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
   await app.register(statsRoutes(deps));
   await app.register(messageRoutes(deps));
   await app.register(notificationRoutes(deps));
+  await app.register(bookingRoutes(deps));
+  await app.register(inboxRoutes(deps));
   await app.register(webhookRoutes(deps));
   await app.register(adminPageRoutes);
   await app.register(queueBoardRoutes(deps));

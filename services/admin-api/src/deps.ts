@@ -14,7 +14,7 @@ export interface AdminApiDeps {
   redis: Redis;
   queue: Queue<NotificationJob>;
   /**
-   * Run the periodic Evolution health poll inside this process. `server.ts` turns it on; tests
+   * Run the periodic Evolution health poll (and the inbound backstop poll) inside this process. `server.ts` turns it on; tests
    * leave it off and call `pollFleetHealth` themselves, so no timer races their assertions.
    */
   healthPoll?: boolean;

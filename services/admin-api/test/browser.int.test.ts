@@ -39,6 +39,11 @@ describe('the fleet page and the queue dashboard in a real browser', () => {
     }
     const message = (await t.app.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { tenantSlug: 'meu-negocio', to: '11912345678', text: 'Olá do painel' } })).json();
 
+    // A customer's question the platform left for the business.
+    await env.db.sql`
+      insert into inbound_messages (tenant_id, evolution_api_id, message_key, customer_phone, push_name, text, intent, action)
+      select id, ${evo.id}, '3AINBOX0001', '5511955554444', 'Joana', 'Vocês abrem no feriado? <b>', 'unknown', 'inbox' from tenants where slug = 'meu-negocio'`;
+
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${base}/admin`);
@@ -70,6 +75,15 @@ describe('the fleet page and the queue dashboard in a real browser', () => {
     await page.locator('#instances tr', { hasText: 'WhatsApp 3' }).getByText('Desconectado').waitFor();
     // Numbers are partially masked on screen.
     expect(await page.locator('#instances').innerText()).not.toContain('11987654320');
+
+    // The inbox shows the customer's text as text, the number masked; answered, it leaves the list.
+    const question = page.locator('#inbox li', { hasText: 'Vocês abrem no feriado? <b>' });
+    await question.waitFor();
+    expect(await question.innerText()).toContain('Joana · 5511•••••4444');
+    await question.getByRole('button', { name: 'Marcar como respondida' }).click();
+    await page.locator('#inbox-empty').waitFor({ state: 'visible' });
+    const [handled] = await env.db.sql`select handled_at is not null as done from inbound_messages`;
+    expect(handled!.done).toBe(true);
 
     // Add a server through the form; the page checks it against the simulator right away.
     const form = page.getByRole('form', { name: 'Adicionar Evolution API' });

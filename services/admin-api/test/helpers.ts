@@ -5,7 +5,7 @@ import { createDb } from '@bora/db';
 import { createLogger } from '@bora/logger';
 import { createNotificationsQueue, createRedis } from '@bora/queue';
 import type { TestEnv } from '@bora/testing';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AdminApiDeps } from '../src/app.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const SECRET_KEY = 'test-secret-key-0123456789abcdef-xyz';
@@ -14,6 +14,8 @@ export const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 export interface TestApp {
   app: Awaited<ReturnType<typeof buildApp>>;
   config: AdminApiConfig;
+  /** What the app was built with, for tests that call a background round themselves. */
+  deps: AdminApiDeps;
   /** Every log line the app wrote (JSON strings). */
   logs: string[];
   close(): Promise<void>;
@@ -46,10 +48,12 @@ export async function startAdminApi(testEnv: TestEnv, env: Record<string, string
   const db = createDb(config.databaseUrl, { max: 5 });
   const redis = createRedis(config.redisUrl, 'producer');
   const queue = createNotificationsQueue({ connection: redis, prefix: config.queuePrefix });
-  const app = await buildApp({ config, logger, db, redis, queue, healthPoll: options.healthPoll ?? false, lookup: options.lookup });
+  const deps: AdminApiDeps = { config, logger, db, redis, queue, healthPoll: options.healthPoll ?? false, lookup: options.lookup };
+  const app = await buildApp(deps);
   return {
     app,
     config,
+    deps,
     logs,
     close: async () => {
       // The simulator's webhook sender keeps a socket open that Node does not count as idle;

@@ -28,7 +28,8 @@ export interface FailureVerdict {
  * counted and only failures are refused: callers compare the token first, so a right token is
  * never held back by someone else guessing from the same address (a NAT, an office). Kept in
  * Redis so every replica shares the count; if Redis is unreachable an in-process map takes over,
- * which is weaker (per replica) but never lets an outage turn into unlimited guessing.
+ * which is weaker (per replica) but never lets an outage turn into unlimited guessing; the shared
+ * count is never believed below this replica's own.
  */
 export function createLoginThrottle(redis: Redis, options: { prefix: string; maxPerMinute: number }) {
   const local = new Map<string, { count: number; resetAt: number }>();
@@ -48,12 +49,14 @@ export function createLoginThrottle(redis: Redis, options: { prefix: string; max
 
   return {
     async recordFailure(ip: string): Promise<FailureVerdict> {
-      let count: number;
-      let ttlMs: number;
+      // Counted here too, always: a Redis call that timed out (a loaded server) may or may not
+      // have counted, and the shared count must never read lower than what this replica saw.
+      let [count, ttlMs] = countLocally(ip);
       try {
-        [count, ttlMs] = (await redis.eval(RECORD_FAILURE, 1, keyOf(ip), WINDOW_MS)) as [number, number];
+        const [shared, sharedTtl] = (await redis.eval(RECORD_FAILURE, 1, keyOf(ip), WINDOW_MS)) as [number, number];
+        if (shared >= count) [count, ttlMs] = [shared, sharedTtl];
       } catch {
-        [count, ttlMs] = countLocally(ip);
+        // Redis unreachable: this replica's own count decides.
       }
       return { throttled: count > options.maxPerMinute, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
     },

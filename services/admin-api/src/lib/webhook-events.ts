@@ -68,8 +68,11 @@ function applySendEvidence(sql: Sql, serverId: string, instanceName: string | un
   return createLedger({ sql }).receipts.applySendEvidence(serverId, { keyId, remoteJid: text(key.remoteJid), instanceName, text: messageText(data.message) ?? undefined });
 }
 
+/** What to do with customers' messages (`messages.upsert`); without it they are ignored. */
+export type MessagesHandler = (instanceName: string | undefined, data: unknown) => Promise<WebhookResult>;
+
 /** Applies one Evolution webhook from server `serverId`. Idempotent: Evolution retries deliveries. */
-export async function applyWebhookEvent(sql: Sql, serverId: string, envelope: WebhookEnvelope): Promise<WebhookResult> {
+export async function applyWebhookEvent(sql: Sql, serverId: string, envelope: WebhookEnvelope, onMessages?: MessagesHandler): Promise<WebhookResult> {
   const event = normalizeEventName(envelope.event);
   const data = record(envelope.data);
   const instanceName = text(envelope.instance) ?? text(data.instance) ?? text(record(envelope.instance).instanceName);
@@ -93,6 +96,8 @@ export async function applyWebhookEvent(sql: Sql, serverId: string, envelope: We
     }
     case 'send.message':
       return applySendEvidence(sql, serverId, instanceName, data);
+    case 'messages.upsert':
+      return onMessages ? onMessages(instanceName, envelope.data) : 'ignored';
     default:
       return 'ignored';
   }

@@ -24,7 +24,14 @@ function columnsFrom(body: Static<typeof TenantPatch>): Partial<NewTenant> {
   if (body.name !== undefined) values.name = body.name;
   if (body.timezone !== undefined) values.timezone = body.timezone;
   if (body.allowSharedSender !== undefined) values.allowSharedSender = body.allowSharedSender;
-  if (body.reminderLeadMinutes !== undefined) values.reminderLeadMinutes = body.reminderLeadMinutes;
+  if (body.reminderOffsetsMinutes !== undefined) values.reminderOffsetsMinutes = [...new Set(body.reminderOffsetsMinutes)].sort((a, b) => b - a);
+  else if (body.reminderLeadMinutes !== undefined) values.reminderOffsetsMinutes = body.reminderLeadMinutes === 0 ? [] : [body.reminderLeadMinutes];
+  if (body.laterRemindersOnlyUnconfirmed !== undefined) values.laterRemindersOnlyUnconfirmed = body.laterRemindersOnlyUnconfirmed;
+  if (body.quietHours !== undefined) {
+    values.quietHoursStart = body.quietHours.start;
+    values.quietHoursEnd = body.quietHours.end;
+  }
+  if (body.confirmationWaitMinutes !== undefined) values.confirmationWaitMinutes = body.confirmationWaitMinutes;
   if (body.templates?.confirmation !== undefined) values.confirmationTemplate = body.templates.confirmation;
   if (body.templates?.reminder !== undefined) values.reminderTemplate = body.templates.reminder;
   if (body.templates?.cancellation !== undefined) values.cancellationTemplate = body.templates.cancellation;

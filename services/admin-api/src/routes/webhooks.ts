@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
 import { WEBHOOK_SECRET_HEADER } from '../lib/evolution.ts';
+import { receiveMessages } from '../conversation/receive.ts';
 import { applyWebhookEvent, normalizeEventName } from '../lib/webhook-events.ts';
 import { ErrorResponse, Uuid } from '../schemas/common.ts';
 
@@ -56,7 +57,7 @@ export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
           return reply.status(401).send({ error: { code: 'INVALID_WEBHOOK_SECRET', message: 'Segredo de webhook inválido' } });
         }
         const event = normalizeEventName(request.body.event);
-        const result = await applyWebhookEvent(sql, serverId, request.body);
+        const result = await applyWebhookEvent(sql, serverId, request.body, (instanceName, data) => receiveMessages(deps, serverId, instanceName, data, 'webhook'));
         const log = request.log.child({ evolutionApiId: serverId, event });
         if (result === 'too-early') {
           // Not a failure: a receipt that overtook our record of the send. Evolution retries it.
