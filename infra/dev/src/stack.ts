@@ -58,6 +58,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     DISPATCHER_PORT: String(ports.dispatcher),
     SIM_PORT: String(ports.sim),
     PUBLIC_URL: options.env.PUBLIC_URL ?? urls.admin,
+    // The links in messages open this stack's mini-site.
+    BOOKING_PUBLIC_URL: options.env.BOOKING_PUBLIC_URL ?? urls.booking,
   };
   const config = loadAdminApiConfig(env);
   await migrateDatabase(config.databaseUrl);
