@@ -1,35 +1,20 @@
-import { createTestEnv, freePort, waitFor, type TestEnv } from '@bora/testing';
+import { waitFor, type TestEnv } from '@bora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANT } from '../src/demo-fleet.ts';
-import { startStack, type Stack } from '../src/stack.ts';
+import type { Stack } from '../src/stack.ts';
+import { ADMIN_TOKEN, startTestStack } from './support.ts';
 
 // Customers answering on WhatsApp, end to end: real processes, the simulator's customers typing
 // into the business's number, the webhooks Evolution would post, and what comes back.
-const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const INSTANCE = '/__sim/servers/evo1/instances/barbearia-do-ze-01';
 let env: TestEnv;
 let stack: Stack;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  stack = await startStack({
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.redisUrl,
-      QUEUE_PREFIX: env.queuePrefix,
-      ADMIN_TOKEN,
-      PACING_MIN_INTERVAL_MS: '0',
-      PACING_JITTER_MS: '0',
-      SWEEP_INTERVAL_MS: '500',
-      // A tenant's settings changed through admin-api reach booking intake at once.
-      TENANT_CACHE_TTL_MS: '0',
-    },
-    ports: { booking: await freePort(), admin: await freePort(), dispatcher: await freePort(), sim: await freePort() },
-    echo: false,
-  });
+  ({ testEnv: env, stack } = await startTestStack({
+    // A tenant's settings changed through admin-api reach booking intake at once.
+    TENANT_CACHE_TTL_MS: '0',
+  }));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,32 +1,16 @@
-import { createTestEnv, freePort, waitFor, type TestEnv } from '@bora/testing';
+import { waitFor, type TestEnv } from '@bora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANT } from '../src/demo-fleet.ts';
-import { startStack, type Stack } from '../src/stack.ts';
+import type { Stack } from '../src/stack.ts';
+import { ADMIN_TOKEN, startTestStack } from './support.ts';
 
 // The whole system as real processes on free ports: booking-api, admin-api, dispatcher and the
 // Evolution simulator, talking over HTTP, Postgres and Redis — no app.inject anywhere.
-const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 let env: TestEnv;
 let stack: Stack;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  stack = await startStack({
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.redisUrl,
-      QUEUE_PREFIX: env.queuePrefix,
-      ADMIN_TOKEN,
-      PACING_MIN_INTERVAL_MS: '0',
-      PACING_JITTER_MS: '0',
-      SWEEP_INTERVAL_MS: '500',
-    },
-    ports: { booking: await freePort(), admin: await freePort(), dispatcher: await freePort(), sim: await freePort() },
-    echo: false,
-  });
+  ({ testEnv: env, stack } = await startTestStack());
 }, 120_000);
 
 afterAll(async () => {

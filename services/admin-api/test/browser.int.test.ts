@@ -1,17 +1,14 @@
 import { startSimulator, type RunningSimulator } from '@bora/evolution-sim';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { freePort, test } from '@bora/testing';
+import { freePort, launchChromium, test } from '@bora/testing';
 import { ADMIN_TOKEN, auth, resetData, startAdminApi } from './helpers.ts';
 
 let browser: Browser;
 let sim: RunningSimulator;
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, servers: [{ name: 'evo1', apiKey: 'browser-key' }, { name: 'evo2', apiKey: 'browser-key-2' }] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manageLinkExpiry, signManageToken } from '@bora/bookings';
 import type { AnyFastify } from '@bora/http';
-import { freePort, test, type TestEnv } from '@bora/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort, launchChromium, test, type TestEnv } from '@bora/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { bookingBody, createTenant, inHours, startApp } from './support/app.ts';
 
@@ -18,10 +18,7 @@ let baseUrl: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { bookings } from '@bora/db';
 import type { AnyFastify } from '@bora/http';
-import { freePort, test } from '@bora/testing';
+import { freePort, launchChromium, test } from '@bora/testing';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createTenant, startApp } from './support/app.ts';
 
@@ -11,10 +11,7 @@ let app: AnyFastify;
 let baseUrl: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,22 +1,13 @@
 // The fleet page's inbox: customers' messages the platform left for the business, refreshed
-// every 10 s with the session cookie, rendered with textContent only (customers typed them).
+// every 10 s with the session cookie, rendered with textContent only (customers typed them)
+// through admin.js's `el` (that script runs first).
 'use strict';
+/* global el */
 
 (() => {
   const REFRESH_MS = 10000;
   const INTENT_TEXT = { confirm: 'confirmação', cancel: 'cancelamento', reschedule: 'remarcação', stop: 'parar', resume: 'voltar', help: 'ajuda', unknown: 'outro assunto' };
   const when = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short' });
-
-  function el(tag, props = {}, children = []) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (key === 'text') node.textContent = value;
-      else if (key === 'class') node.className = value;
-      else node.setAttribute(key, value);
-    }
-    for (const child of children) node.append(child);
-    return node;
-  }
 
   async function call(path, method = 'GET') {
     const response = await fetch(path, { method, credentials: 'same-origin', headers: { accept: 'application/json' } });
