@@ -115,7 +115,7 @@ export function isErrorShape(json: unknown): boolean {
   return typeof error?.code === 'string' && typeof error.message === 'string' && error.code.length > 0;
 }
 
-const TABLES = ['tenants', 'evolution_apis', 'whatsapp_instances', 'bookings', 'notifications', 'delivery_attempts', 'idempotency_keys'];
+const TABLES = ['tenants', 'evolution_apis', 'whatsapp_instances', 'bookings', 'notifications', 'delivery_attempts', 'idempotency_keys', 'inbound_messages', 'contact_preferences', 'consent_events'];
 
 /** Every row of every table, hashed: any insert, update or delete changes it. */
 export async function databaseFingerprint(sql: Sql): Promise<string> {

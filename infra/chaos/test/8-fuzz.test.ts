@@ -95,6 +95,14 @@ describe('fuzzing every route with hostile input', () => {
       contentType: 'application/x-www-form-urlencoded',
     }));
     await fuzz('booking', fc.tuple(segment, segment), ([slug, id]) => json('GET', `/${slug}/agendamentos/${id}`, undefined));
+    // The manage page: a forged or hostile token is a page saying so, never a 5xx.
+    await fuzz('booking', fc.tuple(segment, segment), ([slug, token]) => json('GET', `/${slug}/gerenciar/${token}`, undefined));
+    await fuzz('booking', fc.tuple(segment, fc.constantFrom('confirmar', 'cancelar', 'remarcar'), fc.dictionary(fc.constantFrom('date', 'time', 'reason', 'x'), hostileString)), ([token, action, form]) => ({
+      method: 'POST',
+      path: `/${TENANT}/gerenciar/${token}/${action}`,
+      raw: new URLSearchParams(form).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    }));
   });
 
   it('admin-api: tenants, Evolution APIs, WhatsApps, messages, notifications, stats', async () => {
@@ -114,6 +122,9 @@ describe('fuzzing every route with hostile input', () => {
     );
     await fuzz('admin', fc.tuple(segment, segment), ([status, slug]) => json('GET', `/v1/notifications?status=${status}&tenantSlug=${slug}`, undefined, auth));
     await fuzz('admin', segment, (status) => json('GET', `/v1/whatsapp-instances?status=${status}`, undefined, auth));
+    await fuzz('admin', fc.tuple(segment, segment, segment), ([slug, state, limit]) => json('GET', `/v1/inbox?tenantSlug=${slug}&state=${state}&limit=${limit}`, undefined, auth));
+    await fuzz('admin', segment, (id) => json('POST', `/v1/inbox/${id}/handled`, undefined, auth));
+    await fuzz('admin', fc.tuple(segment, fc.constantFrom('opt-outs', 'bookings'), segment), ([slug, what, from]) => json('GET', `/v1/tenants/${slug}/${what}?from=${from}`, undefined, auth));
     await fuzz('admin', fc.tuple(segment, fc.constantFrom('check', 'webhook', 'qr')), ([id, what]) =>
       json(what === 'check' ? 'POST' : 'GET', what === 'qr' ? `/v1/whatsapp-instances/${id}/qr` : `/v1/evolution-apis/${id}/${what}`, undefined, auth),
     );

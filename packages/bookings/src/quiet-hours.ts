@@ -28,7 +28,23 @@ export function localMinutes(at: Date, timezone: string): number {
   return hour * 60 + minute;
 }
 
+/** A zone Intl does not know (a typo in a tenant row): nothing is known to be quiet there. */
+function knownZone(timezone: string): boolean {
+  if (formatters.has(timezone)) return true;
+  try {
+    localMinutes(new Date(0), timezone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * In a zone Intl cannot read, never quiet: the booking still stands and its messages are planned
+ * at their plain offsets (rendering them fails later, with the reason, where an operator sees it).
+ */
 export function inQuietHours(at: Date, timezone: string, quiet: QuietHours): boolean {
+  if (!knownZone(timezone)) return false;
   const now = localMinutes(at, timezone);
   const start = minutesOf(quiet.start);
   const end = minutesOf(quiet.end);

@@ -44,3 +44,16 @@ describe('planning the messages a booking owes', () => {
     expect(quietHoursEnd(at('2031-01-09T15:00:00Z'), sp, quiet)).toBeUndefined();
   });
 });
+
+describe('a time zone Intl cannot read', () => {
+  it('plans the reminders at their plain offsets instead of failing the booking', () => {
+    const startsAt = new Date('2030-03-10T17:30:00Z');
+    const planned = planMessages(startsAt, new Date('2030-03-01T12:00:00Z'), {
+      reminderOffsetsMinutes: [1440, 120],
+      quietHours: { start: '21:00', end: '08:00' },
+      timezone: 'America/Sao_Paolo',
+      confirmationWaitMinutes: 0,
+    });
+    expect(planned.map((p) => p.dueAt.toISOString())).toEqual(['2030-03-01T12:00:00.000Z', '2030-03-09T17:30:00.000Z', '2030-03-10T15:30:00.000Z']);
+  });
+});
