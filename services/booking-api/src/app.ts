@@ -12,9 +12,11 @@ import { bookingRoutes } from './bookings/booking-routes.ts';
 import type { BookingDeps } from './bookings/create-booking.ts';
 import { createEnqueuer } from './bookings/enqueuer.ts';
 import { createGroupInserter } from './bookings/group-insert.ts';
+import { createBookingLimiter } from './bookings/limits.ts';
 import { registerIdempotencyJanitor } from './plugins/idempotency-janitor.ts';
 import { registerProtection } from './plugins/protection.ts';
 import { siteRoutes } from './site/site-routes.ts';
+import { slotRoutes } from './slots/routes.ts';
 import { createTenantCache } from './tenants/tenant-cache.ts';
 import { tenantRoutes } from './tenants/tenant-routes.ts';
 
@@ -64,6 +66,7 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     sql,
     tenants,
     insertBooking: createGroupInserter(sql),
+    limiter: createBookingLimiter(),
     enqueuer: createEnqueuer({ queue: deps.queue, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
     logger: deps.logger,
     idempotencyTtlHours: config.idempotencyTtlHours,
@@ -76,7 +79,8 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   await app.register(async (pub) => {
     await registerProtection(pub, { perMinute: config.rateLimitPerMinute });
     await pub.register(formbody);
-    await pub.register(tenantRoutes, { tenants });
+    await pub.register(tenantRoutes, { tenants, sql });
+    await pub.register(slotRoutes, { tenants, sql });
     await pub.register(bookingRoutes, { deps: bookingDeps });
     await pub.register(siteRoutes, { deps: bookingDeps });
   });

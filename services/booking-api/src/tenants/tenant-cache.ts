@@ -7,6 +7,11 @@ export interface TenantInfo {
   name: string;
   timezone: string;
   reminderLeadMinutes: number;
+  /**
+   * The tenant has a catalogue (at least one service, active or not): bookings name catalogue
+   * entries and follow its opening hours. Without one, the legacy free-text fields apply.
+   */
+  hasCatalogue: boolean;
 }
 
 export interface TenantCache {
@@ -37,7 +42,8 @@ export function createTenantCache(sql: Sql, options: { ttlMs: number; maxEntries
 
   async function load(slug: string): Promise<TenantInfo | undefined> {
     const rows = await sql<TenantInfo[]>`
-      select id, slug, name, timezone, reminder_lead_minutes as "reminderLeadMinutes"
+      select id, slug, name, timezone, reminder_lead_minutes as "reminderLeadMinutes",
+             exists(select 1 from services s where s.tenant_id = tenants.id) as "hasCatalogue"
       from tenants where slug = ${slug}`;
     const value = rows[0] ? { ...rows[0] } : undefined;
     if (options.ttlMs > 0) {
