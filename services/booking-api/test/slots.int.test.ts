@@ -2,6 +2,7 @@ import type { AnyFastify } from '@bora/http';
 import { test, type TestEnv } from '@bora/testing';
 import { afterAll, describe, expect } from 'vitest';
 import { createTenant, startApp } from './support/app.ts';
+import { dayOf, formatDay, instantAt, isoInZone } from '../src/slots/zone.ts';
 import { nextWeekday, phone, seedCatalogue } from './support/catalogue.ts';
 
 // Free slots and catalogue bookings over HTTP (inject), against real Postgres: a tenant open
@@ -157,5 +158,56 @@ describe('GET /v1/tenants/:slug', () => {
       ],
       professionals: [{ id: professionals['Zé'], name: 'Zé', serviceIds: [services.Barba, services.Corte] }],
     });
+  });
+});
+
+/** The first local day (YYYY-MM-DD) from tomorrow on that is not 24 hours long, within a year. */
+function nextOffsetChange(zone: string): { date: string; day: number; longer: boolean } {
+  const today = dayOf(Date.now(), zone);
+  for (let d = today + 1; d < today + 366; d++) {
+    const hours = (instantAt(d + 1, 0, zone) - instantAt(d, 0, zone)) / 3_600_000;
+    if (hours !== 24) return { date: formatDay(d), day: d, longer: hours > 24 };
+  }
+  throw new Error(`${zone} changes no offset within a year`);
+}
+
+describe('across the next DST change of a zone', () => {
+  test.for(['Europe/Lisbon', 'America/New_York', 'America/Havana'])('%s: real hours of slots, each in its own offset, bookable', async (zone, { env }) => {
+    const a = await appFor(env);
+    const change = nextOffsetChange(zone);
+    const tenant = await createTenant(env, { timezone: zone });
+    const { services, professionals } = await seedCatalogue(env, tenant.id, {
+      services: [{ name: 'Sessão', durationMinutes: 60 }],
+      professionals: [{ name: 'Rui', services: ['Sessão'] }],
+      exceptions: { [change.date]: [['00:00', '06:00']] },
+      settings: { maxDaysAhead: 366, minNoticeMinutes: 0, maxBookingsPerMinute: 1000 },
+    });
+    const serviceId = services['Sessão']!;
+    const got = await slots(tenant.slug, { serviceId, date: change.date });
+    const d = change.day;
+    const opens = instantAt(d, 0, zone);
+    const realHours = (instantAt(d, 360, zone, 'later') - opens) / 3_600_000;
+    // Spring forward: 5 real hours between 00:00 and 06:00; fall back: 7.
+    expect(realHours).toBe(change.longer ? 7 : 5);
+    expect(got).toHaveLength(realHours);
+    for (const [i, slot] of got.entries()) {
+      const start = opens + i * 3_600_000;
+      expect(slot).toEqual({ startsAt: isoInZone(start, zone), endsAt: isoInZone(start + 3_600_000, zone), professionalId: professionals.Rui });
+    }
+    expect(got.at(-1)!.endsAt.slice(0, 19)).toBe(`${change.date}T06:00:00`);
+    // Two offsets appear in the answer, unless the day begins after the change (a midnight jump).
+    const offsets = new Set(got.flatMap((slot) => [slot.startsAt.slice(19), slot.endsAt.slice(19)]));
+    expect(offsets.size).toBe(got[0]!.startsAt.slice(11, 16) === '00:00' ? 2 : 1);
+
+    // The last slot (after the change) books, at exactly its instant, and leaves the list.
+    const last = got.at(-1)!;
+    const res = await a.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.slug}/bookings`,
+      payload: { customerName: 'Rui Costa', customerPhone: phone(9), serviceId, professionalId: professionals.Rui, startsAt: last.startsAt },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().startsAt).toBe(new Date(last.startsAt).toISOString());
+    expect((await slots(tenant.slug, { serviceId, date: change.date })).map((s) => s.startsAt)).toEqual(got.slice(0, -1).map((s) => s.startsAt));
   });
 });

@@ -48,7 +48,9 @@ export function dayGrid(ranges: readonly MinuteRange[], day: number, zone: strin
   const step = stepMinutes * 60_000;
   for (const range of ranges) {
     const open = instantAt(day, range.start, zone, 'earlier');
-    const close = instantAt(day, range.end, zone, 'later');
+    // A range up to 24:00 ends where the next day begins (its first midnight, should the clock
+    // show midnight twice); any other end shown twice gives the range its longer reading.
+    const close = range.end >= 1440 ? instantAt(day + 1, 0, zone, 'earlier') : instantAt(day, range.end, zone, 'later');
     const openOffset = offsetMinutes(open, zone);
     // One offset at both ends means none in between (zones change at most once a day): most days
     // need no per-slot lookup at all.
