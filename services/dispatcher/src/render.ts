@@ -45,7 +45,7 @@ const URL_LIKE = new RegExp(
 );
 // Eight or more digits, possibly split by spaces, dots, dashes, slashes or parentheses, with an
 // optional +: a phone number in any of the ways people write one (Unicode digits included).
-const PHONE_LIKE = /\+?\(?\p{Nd}(?:[\s().\/-]*\p{Nd}){7,}/gu;
+const PHONE_LIKE = /\+?\(?\p{Nd}(?:[\s()./-]*\p{Nd}){7,}/gu;
 
 /** Customer text with its links and phone numbers taken out (the rest kept as typed). */
 export function neutralise(text: string): string {

@@ -12,7 +12,7 @@ const base = {
 };
 
 describe('customer text in messages', () => {
-  it.for([
+  it.for<[string, string]>([
     ['Olá, seu PIX foi bloqueado, regularize em https://pix-regulariza.top/ana', 'Olá, seu PIX foi bloqueado, regularize em [link removido]'],
     ['Ana acesse www.banco-seguro.net agora', 'Ana acesse [link removido] agora'],
     ['Ana pix-regulariza.com/x?y=1', 'Ana [link removido]'],

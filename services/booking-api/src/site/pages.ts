@@ -1,7 +1,22 @@
 import type { BookingView } from '../bookings/booking-store.ts';
+import { formatDuration } from '../bookings/catalogue-booking.ts';
 import type { TenantInfo } from '../tenants/tenant-cache.ts';
-import { html, page } from './html.ts';
+import { html, page, type SafeHtml } from './html.ts';
 import { formatWhen, safeZone } from './local-time.ts';
+import { nextStepsSection } from './next-steps.ts';
+
+/** What the customer can expect after booking: the confirmation, the reminder, who to talk to. */
+function whatHappensNext(tenant: TenantInfo, booking: BookingView): SafeHtml {
+  const reminder = booking.notifications.some((n) => n.kind === 'reminder');
+  return html`<section class="what-next" aria-labelledby="what-next-title">
+<h2 id="what-next-title">O que acontece agora</h2>
+<ol>
+<li>A confirmação chega em instantes no WhatsApp terminado em <strong>${booking.customerPhone.slice(-4)}</strong>, enviada pelo número de ${tenant.name}.</li>
+${reminder ? html`<li>Um lembrete chega ${formatDuration(tenant.reminderLeadMinutes)} antes do horário.</li>` : ''}
+<li>Precisa mudar ou cancelar? Responda a mensagem de confirmação ou fale com ${tenant.name}.</li>
+</ol>
+</section>`;
+}
 
 /** After a booking (or when its link is opened again): what, when, and where the WhatsApp goes. */
 export function confirmationPage(tenant: TenantInfo, booking: BookingView): string {
@@ -16,13 +31,15 @@ export function confirmationPage(tenant: TenantInfo, booking: BookingView): stri
 ${booking.professional ? html`<dt>Profissional</dt><dd>${booking.professional}</dd>` : ''}
 <dt>Nome</dt><dd>${booking.customerName}</dd>
 </dl>
-<p>${
-    cancelled
-      ? 'Este horário foi liberado.'
-      : html`Você vai receber a confirmação no WhatsApp terminado em <strong>${booking.customerPhone.slice(-4)}</strong>.`
-  }</p>
+${
+  cancelled
+    ? html`<p>Este horário foi liberado.</p>`
+    : html`<p><a class="calendar-link" href="/${tenant.slug}/agendamentos/${booking.id}/agendamento.ics" download="agendamento.ics">Adicionar à minha agenda (.ics)</a></p>`
+}
 </section>
-<p><a class="button-link" href="/${tenant.slug}">Fazer outro agendamento</a></p>`;
+${cancelled ? '' : whatHappensNext(tenant, booking)}
+${cancelled ? '' : nextStepsSection(tenant, booking)}
+<p><a class="button-link secondary" href="/${tenant.slug}">Fazer outro agendamento</a></p>`;
   return page({ title: `${cancelled ? 'Cancelado' : 'Confirmado'} — ${tenant.name}`, main });
 }
 
