@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 
 const ASSETS = {
   'admin.js': 'text/javascript; charset=utf-8',
+  'admin-catalogue.js': 'text/javascript; charset=utf-8',
   'admin.css': 'text/css; charset=utf-8',
 } as const;
 
@@ -33,7 +34,7 @@ export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         hide: true,
-        params: Type.Object({ name: Type.Enum(['admin.js', 'admin.css']) }),
+        params: Type.Object({ name: Type.Enum(['admin.js', 'admin-catalogue.js', 'admin.css']) }),
       },
     },
     async (request, reply) => {
