@@ -164,4 +164,14 @@ describe('POST /bookings with serviceId', () => {
     expect(taken.statusCode).toBe(409);
     expect(taken.json().error.details.nextSlots[0].startsAt).toBe(at('17:00'));
   });
+
+  test('more keyed requests at once than the pool has connections: each one answers (they read on their own connection)', async ({ env }) => {
+    const { post } = await shop(env);
+    // The app's pool has 10 connections; each keyed request holds one for its lock.
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => post({ customerPhone: phone(100 + i), startsAt: at(i % 2 ? '13:00' : '13:30') }, { 'idempotency-key': `many-${i}` })),
+    );
+    expect(answers.filter((r) => r.statusCode === 201)).toHaveLength(2);
+    expect(answers.filter((r) => r.statusCode === 409)).toHaveLength(28);
+  });
 });

@@ -92,11 +92,11 @@ function plan(input: BookingInput, tenant: TenantInfo, now: Date): Written {
  * so), the next free one is tried. A lost race with nobody left answers 409 with the next free
  * slots. Requests of one phone run one after another on this replica (see BookingLimiter).
  */
-async function writeCatalogueBooking(deps: BookingDeps, tenant: TenantInfo, body: BookingRequest, insert: Insert): Promise<Written> {
+async function writeCatalogueBooking(deps: BookingDeps, sql: Sql, tenant: TenantInfo, body: BookingRequest, insert: Insert): Promise<Written> {
   const now = new Date();
   const request = toCatalogueRequest(body, now.getTime());
   return deps.limiter.forPhone(tenant.id, request.customerPhone, async () => {
-    const catalogue = await planCatalogueBooking(deps.sql, tenant, request, now.getTime());
+    const catalogue = await planCatalogueBooking(sql, tenant, request, now.getTime());
     const release = deps.limiter.enterTenant(tenant.id, catalogue.rules.maxBookingsPerMinute, now.getTime());
     let written: Written | undefined;
     try {
@@ -115,7 +115,7 @@ async function writeCatalogueBooking(deps: BookingDeps, tenant: TenantInfo, body
     }
     if (written) return written;
     const wanted = { tenantId: tenant.id, serviceId: request.serviceId, professionalId: request.professionalId };
-    const next = await nextFreeSlots(deps.sql, wanted, catalogue.zone, catalogue.base.startsAt.getTime(), Date.now()).catch((err: unknown) => {
+    const next = await nextFreeSlots(sql, wanted, catalogue.zone, catalogue.base.startsAt.getTime(), Date.now()).catch((err: unknown) => {
       deps.logger.warn({ err }, 'could not list the next free slots');
       return [];
     });
@@ -123,10 +123,15 @@ async function writeCatalogueBooking(deps: BookingDeps, tenant: TenantInfo, body
   });
 }
 
-async function writeBooking(deps: BookingDeps, tenant: TenantInfo, body: BookingRequest, insert: Insert): Promise<Written> {
+/**
+ * `sql` runs the catalogue's reads: the pool, or — under an Idempotency-Key — the connection the
+ * key's lock holds, so requests waiting on locks can never take every pool connection away from
+ * the one that holds them.
+ */
+async function writeBooking(deps: BookingDeps, sql: Sql, tenant: TenantInfo, body: BookingRequest, insert: Insert): Promise<Written> {
   // `serviceId` picks the catalogue path even when the cached tenant says "no catalogue" yet:
   // its context query knows better, and answers a legacy tenant with a clear 400.
-  if (body.serviceId !== undefined) return writeCatalogueBooking(deps, tenant, body, insert);
+  if (body.serviceId !== undefined) return writeCatalogueBooking(deps, sql, tenant, body, insert);
   if (tenant.hasCatalogue) {
     throw validationFailed([{ field: 'serviceId', message: 'escolha um serviço do catálogo deste negócio (serviceId); o campo service em texto livre não vale aqui' }]);
   }
@@ -145,7 +150,7 @@ export async function createBooking(
   const tenant = await requireTenant(deps.tenants, slug);
 
   if (idempotencyKey === undefined) {
-    const { input, bookingId, planned } = await writeBooking(deps, tenant, body, (w) =>
+    const { input, bookingId, planned } = await writeBooking(deps, deps.sql, tenant, body, (w) =>
       deps.insertBooking({ tenantId: tenant.id, bookingId: w.bookingId, input: w.input, notifications: w.planned }),
     );
     const sent = await dispatchAfterCommit(deps, planned);
@@ -162,7 +167,7 @@ export async function createBooking(
       return replay.body;
     }
     const expiresAt = new Date(Date.now() + deps.idempotencyTtlHours * 3_600_000);
-    const { input, bookingId, planned } = await writeBooking(deps, tenant, body, (w) =>
+    const { input, bookingId, planned } = await writeBooking(deps, conn, tenant, body, (w) =>
       insertBooking(conn, tenant.id, w.bookingId, w.input, w.planned, {
         key: idempotencyKey,
         requestHash: hash,
