@@ -143,7 +143,9 @@ describe('POST /v1/tenants/:slug/bookings', () => {
         '/v1/tenants/{slug}/bookings',
         '/v1/tenants/{slug}/bookings/{id}',
         '/v1/tenants/{slug}/bookings/{id}/cancel',
+        '/v1/tenants/{slug}/slots',
         '/{slug}',
+        '/{slug}/agendamentos/{id}/agendamento.ics',
       ]),
     );
     expect((await app.inject('/docs')).statusCode).toBeLessThan(400);

@@ -76,6 +76,8 @@ describe('POST /bookings with serviceId', () => {
     const other = await createTenant(env);
     const res = await app!.inject({ method: 'POST', url: `/v1/tenants/${other.slug}/bookings`, payload: { ...bookingBody(), service: undefined, serviceId: '00000000-0000-4000-8000-000000000000' } });
     expect(problem(res)).toMatch(/não tem catálogo/);
+    const stray = await app!.inject({ method: 'POST', url: `/v1/tenants/${other.slug}/bookings`, payload: { ...bookingBody(), professionalId: '00000000-0000-4000-8000-000000000000' } });
+    expect(problem(stray)).toBe('professionalId: só vale junto com serviceId (um serviço do catálogo)');
   });
 
   test('50 parallel bookings of one slot: one 201, 49 × 409 SLOT_UNAVAILABLE with the next free slots', async ({ env }) => {

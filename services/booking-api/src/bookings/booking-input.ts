@@ -72,6 +72,7 @@ export function readCustomer(body: BookingRequest, now: number, problems: FieldP
  */
 export function toBookingInput(body: BookingRequest, now: number = Date.now()): BookingInput {
   const problems: FieldProblem[] = [];
+  if (body.professionalId !== undefined) problems.push({ field: 'professionalId', message: 'só vale junto com serviceId (um serviço do catálogo)' });
   const customer = readCustomer(body, now, problems);
   const service = text(body.service, 'service', true, problems);
   const professional = text(body.professional, 'professional', false, problems);
