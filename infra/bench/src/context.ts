@@ -33,6 +33,7 @@ export const QUEUE_PREFIXES = {
   dispatchBaseline: '{bench-base}',
   e2e: '{bench-e2e}',
   stats: '{bench-stats}',
+  slots: '{bench-slots}',
 } as const;
 
 export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {

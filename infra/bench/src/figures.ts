@@ -35,6 +35,8 @@ export function figuresOf(r: Results): Figure[] {
     figure('e2e', 'e2e-p99-ms', r.e2e?.p99Ms, 'ms', '<', 250, 0, e2eValid),
     figure('routing', 'route-us', r.routing?.points.at(-1)?.routeUs, 'us', '<', 20, 2),
     figure('stats', 'stats-ms', r.stats?.medianMs, 'ms', '<', 50, 1),
+    // Issue 16: one day's free slots, 10 professionals, 2,000 bookings in the window; only if every slot answered was free.
+    figure('slots', 'slots-ms', r.slots?.medianMs, 'ms', '<', 20, 1, r.slots?.verified ?? false),
     // A service on a small VM shares it with others: a quarter of 2 GiB each is the budget.
     figure('intake', 'rss-booking-mb', r.intake?.rssBookingMb, 'MB', '<=', 512, 0),
     figure('dispatch', 'rss-dispatcher-mb', r.dispatch?.rssDispatcherMb, 'MB', '<=', 512, 0),

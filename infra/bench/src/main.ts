@@ -1,4 +1,4 @@
-// Process entry: `pnpm bench [--quick] [--only=intake,dispatch,e2e,routing,stats] [--profile] [--keep-db]`.
+// Process entry: `pnpm bench [--quick] [--only=intake,dispatch,e2e,routing,stats,slots] [--profile] [--keep-db]`.
 // Reads the environment, owns the child processes, writes the report.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

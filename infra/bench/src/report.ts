@@ -19,7 +19,7 @@ function status(figures: Figure[], name: string): string {
 }
 
 export function markdownReport(machine: Machine, outcome: Outcome, figures: Figure[]): string {
-  const { intake, dispatch, e2e, routing, stats } = outcome.results;
+  const { intake, dispatch, e2e, routing, stats, slots } = outcome.results;
   const lines = [
     `Run: \`${machine.command}\` (${machine.mode}) on ${machine.date}, commit \`${machine.commit}\`, ${machine.seconds} s.`,
     `Machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}, ${machine.os}.`,
@@ -32,6 +32,7 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
     `| End to end at ${e2e?.rate ?? 200} bookings/s, p99 (\`e2e-p99-ms\`) | ${fmt(e2e?.p99Ms)} ms | — | ${byName(figures, 'e2e-p99-ms')} | ${status(figures, 'e2e-p99-ms')} |`,
     `| Routing, 1,000 servers / 20,000 instances (\`route-us\`) | ${fmt(routing?.points.at(-1)?.routeUs, 2)} µs/message | — | ${byName(figures, 'route-us')} | ${status(figures, 'route-us')} |`,
     `| \`GET /v1/stats/usage\`, 1,000 servers / 20,000 instances (\`stats-ms\`) | ${fmt(stats?.medianMs, 1)} ms median | ${fmt(stats?.selectOneMedianMs, 2)} ms (\`select 1\`) | ${byName(figures, 'stats-ms')} | ${status(figures, 'stats-ms')} |`,
+    `| \`GET /v1/tenants/:slug/slots\`, one day, ${slots?.professionals ?? 10} professionals / ${fmt(slots?.bookings ?? 2000)} bookings (\`slots-ms\`) | ${fmt(slots?.medianMs, 1)} ms median | ${fmt(slots?.selectOneMedianMs, 2)} ms (\`select 1\`) | ${byName(figures, 'slots-ms')} | ${status(figures, 'slots-ms')} |`,
     `| Peak RSS booking-api during intake (\`rss-booking-mb\`) | ${fmt(intake?.rssBookingMb)} MB | ${fmt(intake?.rssBareMb)} MB | ${byName(figures, 'rss-booking-mb')} | ${status(figures, 'rss-booking-mb')} |`,
     `| Peak RSS dispatcher during dispatch (\`rss-dispatcher-mb\`) | ${fmt(dispatch?.rssDispatcherMb)} MB | ${fmt(dispatch?.rssBareMb)} MB | ${byName(figures, 'rss-dispatcher-mb')} | ${status(figures, 'rss-dispatcher-mb')} |`,
     '',
@@ -67,6 +68,7 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
     );
   }
   if (stats) lines.push(`- Stats: p90 ${fmt(stats.p90Ms, 1)} ms, response ${(stats.bytes / 1024).toFixed(0)} KiB.`);
+  if (slots) lines.push(`- Slots: p90 ${fmt(slots.p90Ms, 1)} ms; ${slots.slots} slots answered over the window's open days, ${slots.verified ? 'every one free' : '**some NOT free**'}.`);
   for (const [name, error] of Object.entries(outcome.errors)) lines.push(`- **${name} failed:** ${error}`);
   return lines.join('\n');
 }

@@ -3,9 +3,10 @@ import { runDispatch, type DispatchResult } from './dispatch.ts';
 import { runE2e, type E2eResult } from './e2e.ts';
 import { runIntake, type IntakeResult } from './intake.ts';
 import { runRouting, type RoutingResult } from './routing.ts';
+import { runSlots, type SlotsResult } from './slots.ts';
 import { runStats, type StatsResult } from './stats.ts';
 
-export const BENCHES = ['routing', 'intake', 'dispatch', 'e2e', 'stats'] as const;
+export const BENCHES = ['routing', 'intake', 'dispatch', 'e2e', 'stats', 'slots'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface Results {
@@ -14,6 +15,7 @@ export interface Results {
   dispatch?: DispatchResult;
   e2e?: E2eResult;
   stats?: StatsResult;
+  slots?: SlotsResult;
 }
 
 export interface Outcome {
@@ -36,6 +38,7 @@ export async function runBenches(ctx: BenchContext, selected: readonly BenchName
     dispatch: async () => void (outcome.results.dispatch = await runDispatch(ctx)),
     e2e: async () => void (outcome.results.e2e = await runE2e(ctx)),
     stats: async () => void (outcome.results.stats = await runStats(ctx)),
+    slots: async () => void (outcome.results.slots = await runSlots(ctx)),
   };
   for (const name of BENCHES) {
     if (!selected.includes(name)) continue;

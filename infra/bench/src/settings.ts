@@ -10,6 +10,7 @@ export interface BenchSettings {
   e2e: { ratePerSecond: number; warmupSeconds: number; seconds: number };
   routing: { sizes: number[]; callsPerSample: number; samples: number };
   stats: { servers: number; instancesPerServer: number; warmupCalls: number; calls: number };
+  slots: { professionals: number; bookings: number; warmupCalls: number; calls: number };
 }
 
 export function benchSettings(quick: boolean): BenchSettings {
@@ -21,6 +22,7 @@ export function benchSettings(quick: boolean): BenchSettings {
         e2e: { ratePerSecond: 200, warmupSeconds: 2, seconds: 10 },
         routing: { sizes: [80, 800, 4_000, 20_000], callsPerSample: 20_000, samples: 5 },
         stats: { servers: 1_000, instancesPerServer: 20, warmupCalls: 5, calls: 30 },
+        slots: { professionals: 10, bookings: 2_000, warmupCalls: 20, calls: 100 },
       }
     : {
         mode: 'full',
@@ -29,5 +31,6 @@ export function benchSettings(quick: boolean): BenchSettings {
         e2e: { ratePerSecond: 200, warmupSeconds: 5, seconds: 30 },
         routing: { sizes: [80, 400, 2_000, 4_000, 10_000, 20_000], callsPerSample: 100_000, samples: 7 },
         stats: { servers: 1_000, instancesPerServer: 20, warmupCalls: 20, calls: 200 },
+        slots: { professionals: 10, bookings: 2_000, warmupCalls: 50, calls: 300 },
       };
 }

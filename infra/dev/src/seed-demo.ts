@@ -2,6 +2,7 @@ import { decryptSecret, encryptSecret, randomToken } from '@bora/core';
 import { createDb, FLEET_CHANGED_CHANNEL, evolutionApis, tenants, whatsappInstances, type Db, type EvolutionApi } from '@bora/db';
 import { eq } from 'drizzle-orm';
 import { DEMO_SERVERS, DEMO_TENANT, type DemoInstance, type DemoServer } from './demo-fleet.ts';
+import { seedDemoCatalogue } from './seed-catalogue.ts';
 
 export interface SeededServer {
   id: string;
@@ -55,10 +56,11 @@ async function ensureServer(db: Db, server: DemoServer, url: string, secretKey: 
 }
 
 /**
- * Inserts the demo fleet unless it is already there (matched by tenant slug, server name and
- * instance name), so running `pnpm start` again never duplicates it; a server's URL follows the
- * simulator's current port (see `ensureServer`). Returns what the simulator needs: each server's
- * id, key and webhook secret.
+ * Inserts the demo fleet and the demo business's catalogue unless they are already there (matched
+ * by tenant slug, server name and instance name; a tenant with services keeps its own), so
+ * running `pnpm start` again never duplicates it; a server's URL follows the simulator's current
+ * port (see `ensureServer`). Returns what the simulator needs: each server's id, key and webhook
+ * secret.
  */
 export async function seedDemo(databaseUrl: string, secretKey: string, simUrl: string): Promise<SeededServer[]> {
   const handle = createDb(databaseUrl, { max: 2, applicationName: 'bora-dev-seed' });
@@ -66,6 +68,7 @@ export async function seedDemo(databaseUrl: string, secretKey: string, simUrl: s
   try {
     await db.insert(tenants).values(DEMO_TENANT).onConflictDoNothing({ target: tenants.slug });
     const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, DEMO_TENANT.slug));
+    await seedDemoCatalogue(db, tenant!.id);
     const seeded: SeededServer[] = [];
     for (const server of DEMO_SERVERS) {
       const row = await ensureServer(db, server, `${simUrl}/${server.simName}`, secretKey);

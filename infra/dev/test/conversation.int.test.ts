@@ -33,17 +33,26 @@ const admin = async (path: string, init: { method?: string; body?: unknown } = {
   return res.json();
 };
 
-let hour = 40;
+const taken = new Set<string>();
+/** Books the next free slot of the demo catalogue (Corte de cabelo, any professional) for `phone`. */
 async function book(phone: string): Promise<Json> {
-  const startsAt = new Date(Date.now() + hour++ * 3600_000);
-  startsAt.setUTCMinutes(0, 0, 0);
-  const res = await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/bookings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ customerName: 'Carla Dias', customerPhone: phone, service: 'Barba', startsAt: startsAt.toISOString() }),
-  });
-  expect(res.status).toBe(201);
-  return res.json();
+  const shop = (await (await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}`)).json()) as Json;
+  const service = shop.services.find((s: { name: string }) => s.name === 'Corte de cabelo');
+  for (let days = 2; days < 30; days++) {
+    const date = new Date(Date.now() - 3 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+    const { slots } = (await (await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/slots?serviceId=${service.id}&date=${date}`)).json()) as Json;
+    const slot = (slots as { startsAt: string }[]).find((x) => !taken.has(x.startsAt));
+    if (!slot) continue;
+    taken.add(slot.startsAt);
+    const res = await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerName: 'Carla Dias', customerPhone: phone, serviceId: service.id, startsAt: slot.startsAt }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return res.json();
+  }
+  throw new Error('no free slot in the demo catalogue');
 }
 
 /** Messages the simulator delivered to this number, oldest first. */

@@ -29,15 +29,24 @@ describe('end to end', () => {
     expect(before.total_instances).toBe(4);
     expect(before.total_capacity).toBe(80);
 
-    const startsAt = new Date(Date.now() + 3 * 24 * 3600_000);
-    startsAt.setUTCMinutes(0, 0, 0);
+    // The demo business has a catalogue: pick Barba, a free slot three days ahead, and book it.
+    const shop = await json(fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}`));
+    const barba = shop.services.find((s: { name: string }) => s.name === 'Barba');
+    expect(shop.professionals.map((p: { name: string }) => p.name).sort()).toEqual(['Bia', 'Zé']);
+    let slot: { startsAt: string; professionalId: string } | undefined;
+    for (let days = 3; !slot && days < 10; days++) {
+      const date = new Date(Date.now() - 3 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+      slot = (await json(fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/slots?serviceId=${barba.id}&date=${date}`))).slots[0];
+    }
+    expect(slot).toBeDefined();
     const res = await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/bookings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customerName: 'Carla Dias', customerPhone: '(11) 98765-4321', service: 'Barba', startsAt: startsAt.toISOString() }),
+      body: JSON.stringify({ customerName: 'Carla Dias', customerPhone: '(11) 98765-4321', serviceId: barba.id, startsAt: slot!.startsAt }),
     });
     expect(res.status).toBe(201);
     const booking = await json(res);
+    expect(booking).toMatchObject({ service: 'Barba', professional: 'Zé', professionalId: slot!.professionalId });
     const confirmation = booking.notifications.find((n: { kind: string }) => n.kind === 'confirmation');
 
     const message = await waitFor(

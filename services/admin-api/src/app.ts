@@ -3,6 +3,7 @@ import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, 
 import { pingRedis } from '@bora/queue';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
+import { catalogueRoutes } from './catalogue/routes.ts';
 import type { AdminApiDeps } from './deps.ts';
 import { createLoginThrottle } from './lib/login-throttle.ts';
 import { authPlugin } from './plugins/auth.ts';
@@ -76,6 +77,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
 
   await app.register(loginRoutes, { adminToken, secretKey, throttle, publicUrl: deps.config.publicUrl, cookieSecure: deps.config.cookieSecure });
   await app.register(tenantRoutes(deps));
+  await app.register(catalogueRoutes, { prefix: '/v1/tenants/:slug', db: deps.db.db });
   await app.register(evolutionApiRoutes(deps));
   await app.register(evolutionApiCheckRoutes(deps));
   await app.register(whatsappInstanceCreateRoutes(deps));

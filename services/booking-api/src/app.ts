@@ -12,10 +12,12 @@ import { bookingRoutes } from './bookings/booking-routes.ts';
 import type { BookingDeps } from './bookings/create-booking.ts';
 import { createEnqueuer } from './bookings/enqueuer.ts';
 import { createGroupInserter } from './bookings/group-insert.ts';
+import { createBookingLimiter } from './bookings/limits.ts';
 import { registerIdempotencyJanitor } from './plugins/idempotency-janitor.ts';
 import { registerProtection } from './plugins/protection.ts';
 import { manageRoutes } from './manage/manage-routes.ts';
 import { siteRoutes } from './site/site-routes.ts';
+import { slotRoutes } from './slots/routes.ts';
 import { createTenantCache } from './tenants/tenant-cache.ts';
 import { tenantRoutes } from './tenants/tenant-routes.ts';
 
@@ -70,6 +72,7 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     sql,
     tenants,
     insertBooking: createGroupInserter(sql),
+    limiter: createBookingLimiter(),
     enqueuer: createEnqueuer({ queue: deps.queue, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
     logger: deps.logger,
     idempotencyTtlHours: config.idempotencyTtlHours,
@@ -82,7 +85,8 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   await app.register(async (pub) => {
     await registerProtection(pub, { perMinute: config.rateLimitPerMinute });
     await pub.register(formbody);
-    await pub.register(tenantRoutes, { tenants });
+    await pub.register(tenantRoutes, { tenants, sql });
+    await pub.register(slotRoutes, { tenants, sql });
     await pub.register(bookingRoutes, { deps: bookingDeps });
     await pub.register(siteRoutes, { deps: bookingDeps, secretKey: config.secretKey });
     await pub.register(manageRoutes, { deps: bookingDeps, secretKey: config.secretKey });

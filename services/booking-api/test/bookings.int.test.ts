@@ -129,7 +129,8 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     const tenant = await createTenant(env, { name: 'Salão da Ana', timezone: 'America/Manaus' });
     const res = await app.inject(`/v1/tenants/${tenant.slug}`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ slug: tenant.slug, name: 'Salão da Ana', timezone: 'America/Manaus' });
+    // No catalogue: a legacy tenant, booked with the free-text fields.
+    expect(res.json()).toEqual({ slug: tenant.slug, name: 'Salão da Ana', timezone: 'America/Manaus', services: [], professionals: [] });
     const unknown = await app.inject('/v1/tenants/nao-existe');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('TENANT_NOT_FOUND');
@@ -143,7 +144,9 @@ describe('POST /v1/tenants/:slug/bookings', () => {
         '/v1/tenants/{slug}/bookings',
         '/v1/tenants/{slug}/bookings/{id}',
         '/v1/tenants/{slug}/bookings/{id}/cancel',
+        '/v1/tenants/{slug}/slots',
         '/{slug}',
+        '/{slug}/agendamentos/{id}/agendamento.ics',
       ]),
     );
     expect((await app.inject('/docs')).statusCode).toBeLessThan(400);

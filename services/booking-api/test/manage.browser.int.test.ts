@@ -7,6 +7,7 @@ import { freePort, launchChromium, test, type TestEnv } from '@bora/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { bookingBody, createTenant, inHours, startApp } from './support/app.ts';
+import { nextWeekday, seedCatalogue } from './support/catalogue.ts';
 
 const SECRET_KEY = 'manage-page-test-secret-0123456789abcdef';
 /** Screenshots land here for a person to look at (see the README's "Looking at the pages"). */
@@ -147,5 +148,46 @@ describe('manage links', () => {
     const [row] = await env.db.sql`select status from bookings where id = ${id}`;
     expect(row!.status).toBe('confirmed');
     expect((await app.inject({ url: path })).headers['referrer-policy']).toBe('no-referrer');
+  });
+});
+
+describe('moving a catalogue booking', () => {
+  test('is checked like a new one: a closed day and an off-grid time are refused with the reason; a free slot moves it, same service and professional', async ({ env }) => {
+    await serve(env);
+    const tenant = await createTenant(env, { name: 'Barbearia Catálogo' });
+    const seeded = await seedCatalogue(env, tenant.id, {
+      services: [{ name: 'Corte', durationMinutes: 30 }],
+      professionals: [{ name: 'Zé', services: ['Corte'] }],
+      weekly: { 1: [['09:00', '18:00']], 2: [['09:00', '18:00']] },
+    });
+    const monday = nextWeekday(1);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.slug}/bookings`,
+      payload: { customerName: 'Maria', customerPhone: '(11) 98765-1111', serviceId: seeded.services.Corte, startsAt: `${monday}T10:00:00-03:00` },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const booking = res.json() as { id: string; endsAt: string };
+    const path = `/${tenant.slug}/gerenciar/${signManageToken(SECRET_KEY, booking.id, manageLinkExpiry(new Date(booking.endsAt)))}`;
+    const move = (date: string, time: string) =>
+      app.inject({ method: 'POST', url: `${path}/remarcar`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ date, time }).toString() });
+
+    const sunday = nextWeekday(7);
+    const closed = await move(sunday, '10:00');
+    expect(closed.statusCode).toBe(400);
+    expect(closed.body).toContain('Este horário não dá:');
+    const offGrid = await move(monday, '10:10');
+    expect(offGrid.statusCode).toBe(400);
+    const [still] = await env.db.sql`select status from bookings where id = ${booking.id}`;
+    expect(still!.status).toBe('confirmed');
+
+    const tuesday = nextWeekday(2);
+    const moved = await move(tuesday, '15:30');
+    expect(moved.statusCode).toBe(303);
+    const rows = await env.db.sql`select status, service_id, professional_id, to_char(starts_at at time zone 'America/Sao_Paulo', 'YYYY-MM-DD HH24:MI') as local from bookings where tenant_id = ${tenant.id} order by created_at`;
+    expect(rows).toEqual([
+      { status: 'cancelled', service_id: seeded.services.Corte, professional_id: seeded.professionals['Zé'], local: `${monday} 10:00` },
+      { status: 'confirmed', service_id: seeded.services.Corte, professional_id: seeded.professionals['Zé'], local: `${tuesday} 15:30` },
+    ]);
   });
 });

@@ -78,7 +78,7 @@ describe('mini-site in a real browser', () => {
     await page.getByRole('heading', { name: 'Agendamento confirmado!' }).waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: string }).marker)).toBe('same-page');
     expect(page.url()).toMatch(new RegExp(`/${tenant.slug}/agendamentos/[0-9a-f-]{36}$`));
-    expect(await page.locator('.confirmation').textContent()).toMatch(/Corte feminino[\s\S]*10:00[\s\S]*Bia[\s\S]*4321/);
+    expect(await page.locator('main').textContent()).toMatch(/Corte feminino[\s\S]*10:00[\s\S]*Bia[\s\S]*4321/);
 
     const rows = await env.db.db.select().from(bookings).where(eq(bookings.tenantId, tenant.id));
     expect(rows).toHaveLength(1);

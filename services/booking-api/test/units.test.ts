@@ -29,6 +29,8 @@ describe('toBookingInput', () => {
       notes: null,
       startsAt: new Date('2030-01-02T13:00:00Z'),
       endsAt: new Date('2030-01-02T13:30:00Z'),
+      serviceId: null,
+      professionalId: null,
     });
   });
 

@@ -31,6 +31,30 @@ export function formatAppointment(startsAt: Date, timezone: string): { date: str
   return { date: date.format(startsAt), time: time.format(startsAt) };
 }
 
+// What customers type (their name; on a tenant without a catalogue also the service and the
+// professional) reaches a message sent from the business's own number. Anything WhatsApp could
+// turn into a tap — a URL, a bare domain (pix-regularize.com, bit.ly/x, with fullwidth or
+// ideographic dots too), an e-mail, a phone number — is replaced, so nobody can make a business
+// send "seu PIX foi bloqueado, regularize em https://…" to a stranger by typing it as a name.
+const DOT = String.raw`[.\u3002\uFF0E\uFF61]`;
+const URL_LIKE = new RegExp(
+  [
+    String.raw`[a-z][a-z0-9+.-]*:\/\/\S*`, // scheme://…
+    String.raw`www${DOT}\S*`,
+    String.raw`[\p{L}\p{N}_%+-]+@[\p{L}\p{N}-]+(?:${DOT}[\p{L}\p{N}-]+)+`, // e-mail
+    String.raw`(?:[\p{L}\p{N}_-]+${DOT})+\p{L}{2,}(?:[\/?#:]\S*)?`, // domain.tld[/path]
+  ].join('|'),
+  'giu',
+);
+// Eight or more digits, possibly split by spaces, dots, dashes, slashes or parentheses, with an
+// optional +: a phone number in any of the ways people write one (Unicode digits included).
+const PHONE_LIKE = /\+?\(?\p{Nd}(?:[\s()./-]*\p{Nd}){7,}/gu;
+
+/** Customer text with its links and phone numbers taken out (the rest kept as typed). */
+export function neutralise(text: string): string {
+  return text.replace(URL_LIKE, '[link removido]').replace(PHONE_LIKE, '[número removido]');
+}
+
 /**
  * Fills a tenant template. Placeholders are Portuguese because tenants write the templates:
  * {cliente} {servico} {negocio} {data} {hora} {profissional} {link} {codigo}. Unknown placeholders stay as typed,
@@ -39,12 +63,13 @@ export function formatAppointment(startsAt: Date, timezone: string): { date: str
 export function renderTemplate(input: RenderInput): string {
   const { date, time } = formatAppointment(input.startsAt, input.timezone);
   const values: Record<string, string> = {
-    cliente: input.customerName,
-    servico: input.service,
+    // Booking fields may be customer text (see neutralise); the template and business name are the tenant's own.
+    cliente: neutralise(input.customerName),
+    servico: neutralise(input.service),
     negocio: input.tenantName,
     data: date,
     hora: time,
-    profissional: input.professional,
+    profissional: neutralise(input.professional),
     link: input.link ?? '',
     codigo: input.code ?? '',
   };

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, primaryKey, integer, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { professionals, services } from './catalogue.ts';
 import { tenants } from './tenants.ts';
 
 export const BOOKING_STATUS = ['confirmed', 'cancelled'] as const;
@@ -10,6 +11,11 @@ export type BookingStatus = (typeof BOOKING_STATUS)[number];
  * `bookings_no_overlap` (btree_gist + tstzrange) lives in a custom migration, since drizzle
  * cannot express it. `professional` is '' when the business does not name one, so the
  * constraint still applies (NULLs would never compare equal).
+ *
+ * A booking made from the catalogue also names its `serviceId` and `professionalId` (and keeps
+ * their names, which messages render); `bookings_no_overlap_professional` (custom migration too)
+ * keeps one professional's confirmed bookings apart by id, so renaming a professional cannot
+ * open a double booking. Legacy bookings (tenants without a catalogue) leave both ids null.
  */
 export const bookings = pgTable(
   'bookings',
@@ -23,6 +29,8 @@ export const bookings = pgTable(
     service: text('service').notNull(),
     professional: text('professional').notNull().default(''),
     notes: text('notes'),
+    serviceId: uuid('service_id').references(() => services.id),
+    professionalId: uuid('professional_id').references(() => professionals.id),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     status: text('status', { enum: BOOKING_STATUS }).notNull().default('confirmed'),
@@ -46,6 +54,7 @@ export const bookings = pgTable(
     check('bookings_phone_digits', sql`${t.customerPhone} ~ '^[0-9]{8,15}$'`),
     index('bookings_tenant_starts_idx').on(t.tenantId, t.startsAt),
     index('bookings_tenant_code_idx').on(t.tenantId, t.code),
+    // A customer's bookings with one business: the WhatsApp conversation and the per-phone booking limits.
     index('bookings_tenant_phone_starts_idx').on(t.tenantId, t.customerPhone, t.startsAt),
   ],
 );

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 const ASSETS = {
   'admin.js': 'text/javascript; charset=utf-8',
   'inbox.js': 'text/javascript; charset=utf-8',
+  'admin-catalogue.js': 'text/javascript; charset=utf-8',
   'admin.css': 'text/css; charset=utf-8',
 } as const;
 

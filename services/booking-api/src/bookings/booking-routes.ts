@@ -1,6 +1,7 @@
 import { ErrorBody } from '@bora/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createBooking, type BookingDeps } from './create-booking.ts';
+import { retryAfterOf } from './limits.ts';
 import { cancelBooking, getBooking } from './manage-booking.ts';
 import { BookingBody, BookingParams, BookingResponse, CancelBody, IdempotencyHeaders, TenantParams } from './schemas.ts';
 
@@ -13,6 +14,11 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = a
       schema: {
         tags,
         summary: 'Cria um agendamento e as notificações de WhatsApp dele',
+        description:
+          'Com catálogo: `serviceId` (+ `professionalId`), num horário livre de GET /slots. Fora do horário de atendimento, da antecedência mínima ' +
+          'ou do limite de dias: 400 com o motivo. Horário tomado: 409 SLOT_UNAVAILABLE com os próximos horários livres em `details.nextSlots`. ' +
+          'Limites por WhatsApp: 409 PHONE_FUTURE_LIMIT (agendamentos futuros), 429 PHONE_HOURLY_LIMIT (na última hora); por negócio: 429 TENANT_MINUTE_LIMIT; ' +
+          'os 429 trazem Retry-After. Sem catálogo (legado): `service`, `professional?`, `durationMinutes? | endsAt`.',
         params: TenantParams,
         headers: IdempotencyHeaders,
         body: BookingBody,
@@ -20,8 +26,14 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = a
       },
     },
     async (request, reply) => {
-      const booking = await createBooking(deps, request.params.slug, request.body, request.headers['idempotency-key']);
-      return reply.status(201).send(booking);
+      try {
+        const booking = await createBooking(deps, request.params.slug, request.body, request.headers['idempotency-key']);
+        return reply.status(201).send(booking);
+      } catch (error) {
+        const wait = retryAfterOf(error);
+        if (wait !== undefined) reply.header('retry-after', String(wait));
+        throw error;
+      }
     },
   );
 

@@ -18,6 +18,8 @@ export interface BookingView {
   customerPhone: string;
   service: string;
   professional: string | null;
+  serviceId: string | null;
+  professionalId: string | null;
   notes: string | null;
   startsAt: string;
   endsAt: string;
@@ -39,6 +41,8 @@ export function bookingView(
     customerPhone: input.customerPhone,
     service: input.service,
     professional: input.professional === '' ? null : input.professional,
+    serviceId: input.serviceId,
+    professionalId: input.professionalId,
     notes: input.notes,
     startsAt: input.startsAt.toISOString(),
     endsAt: input.endsAt.toISOString(),
@@ -75,10 +79,10 @@ export async function insertBooking(
   // Explicit casts everywhere: inside INSERT … SELECT, Postgres cannot infer parameter types;
   // instants go as ISO strings since drizzle (sharing this pool) disables the Date serializer.
   const booking = sql`
-    insert into bookings (id, tenant_id, customer_name, customer_phone, service, professional, notes, starts_at, ends_at)
+    insert into bookings (id, tenant_id, customer_name, customer_phone, service, professional, notes, starts_at, ends_at, service_id, professional_id)
     values (${bookingId}::uuid, ${tenantId}::uuid, ${input.customerName}::text, ${input.customerPhone}::text, ${input.service}::text,
             ${input.professional}::text, ${input.notes}::text, ${input.startsAt.toISOString()}::timestamptz,
-            ${input.endsAt.toISOString()}::timestamptz)
+            ${input.endsAt.toISOString()}::timestamptz, ${input.serviceId}::uuid, ${input.professionalId}::uuid)
     returning id`;
   const rows = sql`
     insert into notifications (id, tenant_id, booking_id, kind, seq, recipient, due_at)

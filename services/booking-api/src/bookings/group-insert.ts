@@ -30,17 +30,19 @@ export async function insertBookings(sql: Sql, group: readonly NewBooking[]): Pr
     notes: input.notes,
     starts_at: input.startsAt.toISOString(),
     ends_at: input.endsAt.toISOString(),
+    service_id: input.serviceId,
+    professional_id: input.professionalId,
   }));
   const notificationRows = group.flatMap(({ bookingId, notifications }) =>
     notifications.map((n) => ({ id: n.id, booking_id: bookingId, kind: n.kind, seq: n.seq, due_at: n.dueAt.toISOString() })),
   );
   await sql`
     with b as (
-      insert into bookings (id, tenant_id, customer_name, customer_phone, service, professional, notes, starts_at, ends_at)
-      select r.id, r.tenant_id, r.customer_name, r.customer_phone, r.service, r.professional, r.notes, r.starts_at, r.ends_at
+      insert into bookings (id, tenant_id, customer_name, customer_phone, service, professional, notes, starts_at, ends_at, service_id, professional_id)
+      select r.id, r.tenant_id, r.customer_name, r.customer_phone, r.service, r.professional, r.notes, r.starts_at, r.ends_at, r.service_id, r.professional_id
       from json_to_recordset(${JSON.stringify(bookingRows)}::json) as r(
         id uuid, tenant_id uuid, customer_name text, customer_phone text, service text, professional text, notes text,
-        starts_at timestamptz, ends_at timestamptz)
+        starts_at timestamptz, ends_at timestamptz, service_id uuid, professional_id uuid)
       returning id, tenant_id, customer_phone
     )
     insert into notifications (id, tenant_id, booking_id, kind, seq, recipient, due_at)

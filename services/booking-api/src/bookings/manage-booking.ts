@@ -14,7 +14,7 @@ export async function findBooking(sql: Sql, tenantId: string, tenantSlug: string
   // postgres.js hand timestamps back as raw strings, not Dates.
   const rows = await sql<Omit<BookingView, 'tenantSlug'>[]>`
     select b.id, b.status, b.customer_name as "customerName", b.customer_phone as "customerPhone", b.service,
-           nullif(b.professional, '') as professional, b.notes, to_char(b.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "startsAt",
+           nullif(b.professional, '') as professional, b.service_id as "serviceId", b.professional_id as "professionalId", b.notes, to_char(b.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "startsAt",
            to_char(b.ends_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "endsAt",
            coalesce((
              select json_agg(json_build_object('id', n.id, 'kind', n.kind, 'status', n.status)

@@ -3,7 +3,10 @@ import { MAX_DURATION_MINUTES, MAX_LENGTH } from './booking-input.ts';
 
 /**
  * Shapes only: types, lengths, required fields, no unknown fields. The rules that need code
- * (phone, offsets, future, duration) live in `toBookingInput`, which words them in pt-BR.
+ * (phone, offsets, future, duration, the catalogue and its hours) live in `toBookingInput` and
+ * `planCatalogueBooking`, which word them in pt-BR. A tenant with a catalogue takes `serviceId`
+ * (+ `professionalId?`); one without keeps the legacy `service`, `professional?`,
+ * `durationMinutes? | endsAt`.
  */
 export const BookingBody = Type.Object(
   {
@@ -14,7 +17,15 @@ export const BookingBody = Type.Object(
       description: 'Celular com WhatsApp, como o cliente escreve: (11) 98765-4321, +55 11 98765-4321, 011…',
       examples: ['(11) 98765-4321'],
     }),
-    service: Type.String({ minLength: 1, maxLength: MAX_LENGTH.service, examples: ['Corte de cabelo'] }),
+    serviceId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'Serviço do catálogo (obrigatório quando o negócio tem catálogo; GET /v1/tenants/:slug lista os serviços)' }),
+    ),
+    professionalId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'Profissional do catálogo; sem ele, o primeiro livre no horário (o com menos agendamentos no dia)' }),
+    ),
+    service: Type.Optional(
+      Type.String({ minLength: 1, maxLength: MAX_LENGTH.service, description: 'Legado (negócio sem catálogo): o serviço em texto livre', examples: ['Corte de cabelo'] }),
+    ),
     startsAt: Type.String({
       minLength: 1,
       maxLength: 40,
@@ -22,10 +33,10 @@ export const BookingBody = Type.Object(
       examples: ['2030-03-10T14:30:00-03:00'],
     }),
     durationMinutes: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_DURATION_MINUTES, description: 'Padrão 30; não use junto com endsAt' }),
+      Type.Integer({ minimum: 1, maximum: MAX_DURATION_MINUTES, description: 'Legado: padrão 30; não use junto com endsAt' }),
     ),
-    endsAt: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'ISO 8601 com fuso; alternativa a durationMinutes' })),
-    professional: Type.Optional(Type.String({ maxLength: MAX_LENGTH.professional })),
+    endsAt: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Legado: ISO 8601 com fuso; alternativa a durationMinutes' })),
+    professional: Type.Optional(Type.String({ maxLength: MAX_LENGTH.professional, description: 'Legado: o profissional em texto livre' })),
     notes: Type.Optional(Type.String({ maxLength: MAX_LENGTH.notes })),
   },
   { additionalProperties: false },
@@ -45,6 +56,8 @@ export const BookingResponse = Type.Object({
   customerPhone: Type.String({ description: 'E.164 sem o +', examples: ['5511987654321'] }),
   service: Type.String(),
   professional: Type.Union([Type.String(), Type.Null()]),
+  serviceId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'null num agendamento legado (texto livre)' }),
+  professionalId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
   notes: Type.Union([Type.String(), Type.Null()]),
   startsAt: Type.String({ format: 'date-time' }),
   endsAt: Type.String({ format: 'date-time' }),

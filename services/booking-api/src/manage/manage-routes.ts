@@ -1,4 +1,5 @@
 import { confirmAttendance, manageLinkExpiry, signManageToken, verifyManageToken } from '@bora/bookings';
+import { isAppError, type FieldProblem } from '@bora/core';
 import { PG_ERROR, pgErrorCode } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
@@ -132,13 +133,21 @@ export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secret
       if (typeof startsAt === 'string') return render(reply, 400, r, slug, token, { rescheduleError: startsAt, values });
       try {
         const moved = await rescheduleBooking(deps.sql, r.tenant, r.booking, startsAt);
-        if (!moved.moved) return render(reply, 409, r, slug, token, { rescheduleError: 'Este agendamento não pode mais ser remarcado.', values });
+        if (!moved.moved) {
+          const why = moved.reason === 'taken' ? 'Este horário já está ocupado. Escolha outro.' : 'Este agendamento não pode mais ser remarcado.';
+          return render(reply, 409, r, slug, token, { rescheduleError: why, values });
+        }
         if (moved.owedCancelled.length > 0) await deps.enqueuer.remove(moved.owedCancelled);
         await dispatchAfterCommit(deps, moved.planned);
         const ends = new Date(startsAt.getTime() + (r.booking.endsAt.getTime() - r.booking.startsAt.getTime()));
         const next = signManageToken(secretKey, moved.bookingId, manageLinkExpiry(ends));
         return reply.redirect(`${selfPath(slug, next)}?feito=remarcado`, 303);
       } catch (error) {
+        // The catalogue's own reasons (closed that day, off the grid, too soon), in pt-BR.
+        if (isAppError(error) && error.code === 'VALIDATION_FAILED') {
+          const problems = Array.isArray(error.details) ? (error.details as FieldProblem[]) : [];
+          return render(reply, 400, r, slug, token, { rescheduleError: `Este horário não dá: ${problems.map((p) => p.message).join('; ') || error.message}.`, values });
+        }
         if (pgErrorCode(error) !== PG_ERROR.exclusionViolation) throw error;
         return render(reply, 409, r, slug, token, { rescheduleError: 'Este horário já está ocupado. Escolha outro.', values });
       }

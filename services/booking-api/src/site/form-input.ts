@@ -23,6 +23,11 @@ export const FormBody = Type.Object({
   date: field,
   time: field,
   idempotencyKey: field,
+  // The catalogue steps' last form (see step-submission.ts).
+  serviceId: field,
+  professionalId: field,
+  startsAt: field,
+  notes: field,
 });
 
 // Postgres refuses NUL outright (a 500 page before this check), and the other control

@@ -15,7 +15,10 @@ function fieldProblems(error: unknown): { problems: FieldProblem[]; code: string
   if (!isAppError(error)) return undefined;
   const known = ['VALIDATION_FAILED', 'SLOT_UNAVAILABLE', 'IDEMPOTENCY_KEY_REUSED'];
   if (!known.includes(error.code)) return undefined;
-  return { problems: Array.isArray(error.details) ? (error.details as FieldProblem[]) : [], code: error.code };
+  // SLOT_UNAVAILABLE's details are one object (the field plus the next free slots).
+  const details = error.details as FieldProblem[] | FieldProblem | undefined;
+  const problems = Array.isArray(details) ? details : details ? [{ field: details.field, message: details.message }] : [];
+  return { problems, code: error.code };
 }
 
 /** Problems of the fields other than date/time, when date/time already failed in the form. */

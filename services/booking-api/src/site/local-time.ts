@@ -1,45 +1,11 @@
 /**
- * Wall-clock time in a tenant's IANA zone ↔ instants, with `Intl` only. The customer types
- * "10/03, 14:30" meaning the business's clock, whatever zone their phone or our server is in.
+ * Wall-clock time in a tenant's IANA zone ↔ instants for the legacy free-text form, on the
+ * helpers in `slots/zone.ts`. The customer types "10/03, 14:30" meaning the business's clock,
+ * whatever zone their phone or our server is in.
  */
-export const DEFAULT_TIMEZONE = 'America/Sao_Paulo';
+import { dayOf, formatDay, wallClock } from '../slots/zone.ts';
 
-const partFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** A zone Intl knows, or the default one (a tenant row with a typo must not break its page). */
-export function safeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
-  } catch {
-    return DEFAULT_TIMEZONE;
-  }
-}
-
-function partsIn(timeZone: string): Intl.DateTimeFormat {
-  let formatter = partFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    partFormatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** The wall clock in `timeZone` at `instant`, encoded as if it were a UTC epoch. */
-function wallClock(instant: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of partsIn(timeZone).formatToParts(new Date(instant))) parts[p.type] = Number(p.value);
-  return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-}
+export { DEFAULT_TIMEZONE, safeZone } from '../slots/zone.ts';
 
 export interface WallTime {
   year: number;
@@ -65,7 +31,7 @@ export function zonedToInstant(wall: WallTime, timeZone: string): Date | undefin
 
 /** Today's date in the zone as `YYYY-MM-DD` (the date input's `min`). */
 export function todayIn(timeZone: string, now: number = Date.now()): string {
-  return new Date(wallClock(now, timeZone)).toISOString().slice(0, 10);
+  return formatDay(dayOf(now, timeZone));
 }
 
 const displayFormatters = new Map<string, Intl.DateTimeFormat>();

@@ -1,8 +1,23 @@
-import { bookingCode, waMeLink } from '@bora/bookings';
 import type { BookingView } from '../bookings/booking-store.ts';
+import { formatDuration } from '../bookings/catalogue-booking.ts';
 import type { TenantInfo } from '../tenants/tenant-cache.ts';
-import { html, page } from './html.ts';
+import { html, page, type SafeHtml } from './html.ts';
 import { formatWhen, safeZone } from './local-time.ts';
+import { nextStepsSection } from './next-steps.ts';
+
+/** What the customer can expect after booking: the confirmation, the reminder, who to talk to. */
+function whatHappensNext(tenant: TenantInfo, booking: BookingView): SafeHtml {
+  const reminders = booking.notifications.filter((n) => n.kind === 'reminder').length;
+  const offsets = [...tenant.reminderOffsetsMinutes].sort((a, b) => b - a).slice(0, Math.max(reminders, 1));
+  return html`<section class="what-next" aria-labelledby="what-next-title">
+<h2 id="what-next-title">O que acontece agora</h2>
+<ol>
+<li>A confirmação chega em instantes no WhatsApp terminado em <strong>${booking.customerPhone.slice(-4)}</strong>, enviada pelo número de ${tenant.name}.</li>
+${reminders > 0 ? html`<li>${reminders > 1 ? 'Lembretes chegam' : 'Um lembrete chega'} ${offsets.map(formatDuration).join(' e ')} antes do horário.</li>` : ''}
+<li>Precisa mudar ou cancelar? Responda a mensagem de confirmação, ou use o link de gerenciar abaixo.</li>
+</ol>
+</section>`;
+}
 
 /** After a booking (or when its link is opened again): what, when, and where the WhatsApp goes. */
 export function confirmationPage(tenant: TenantInfo, booking: BookingView, manageHref?: string): string {
@@ -17,32 +32,16 @@ export function confirmationPage(tenant: TenantInfo, booking: BookingView, manag
 ${booking.professional ? html`<dt>Profissional</dt><dd>${booking.professional}</dd>` : ''}
 <dt>Nome</dt><dd>${booking.customerName}</dd>
 </dl>
-<p>${
-    cancelled
-      ? 'Este horário foi liberado.'
-      : html`Você vai receber a confirmação no WhatsApp terminado em <strong>${booking.customerPhone.slice(-4)}</strong>.`
-  }</p>
-</section>
-${cancelled ? '' : nextSteps(tenant, booking, manageHref)}
-<p><a class="button-link${cancelled ? '' : ' secondary'}" href="/${tenant.slug}">Fazer outro agendamento</a></p>`;
-  return page({ title: `${cancelled ? 'Cancelado' : 'Confirmado'} — ${tenant.name}`, main });
+${
+  cancelled
+    ? html`<p>Este horário foi liberado.</p>`
+    : html`<p><a class="calendar-link" href="/${tenant.slug}/agendamentos/${booking.id}/agendamento.ics" download="agendamento.ics">Adicionar à minha agenda (.ics)</a></p>`
 }
-
-/**
- * What the customer can do next: write to the business first (the wa.me link opens their chat
- * with the booking's code typed, which confirms it and opens the conversation our messages go
- * into), manage the booking, and how to stop the messages.
- */
-function nextSteps(tenant: TenantInfo, booking: BookingView, manageHref: string | undefined) {
-  const code = bookingCode(booking.id);
-  return html`<section class="next-steps" aria-labelledby="proximos">
-<h2 id="proximos">Próximos passos</h2>
-${tenant.whatsappPhone ? html`<p><a class="button-link whatsapp" href="${waMeLink(tenant.whatsappPhone, code)}" rel="noopener">Confirmar pelo WhatsApp</a></p>
-<p class="hint">Abre uma conversa com ${tenant.name} com a mensagem pronta (código <strong>${code}</strong>). É só enviar.</p>` : html`<p class="hint">Código do agendamento: <strong>${code}</strong>.</p>`}
-<p class="hint">Pelo WhatsApp, responda <strong>1</strong> para confirmar presença, <strong>2</strong> para cancelar ou <strong>3</strong> para remarcar.
-Para não receber mais mensagens de ${tenant.name}, responda <strong>SAIR</strong> (e <strong>VOLTAR</strong> para receber de novo).</p>
-${manageHref ? html`<p><a href="${manageHref}">Gerenciar este agendamento (remarcar ou cancelar)</a></p>` : ''}
-</section>`;
+</section>
+${cancelled ? '' : whatHappensNext(tenant, booking)}
+${cancelled ? '' : nextStepsSection(tenant, booking, manageHref)}
+<p><a class="button-link secondary" href="/${tenant.slug}">Fazer outro agendamento</a></p>`;
+  return page({ title: `${cancelled ? 'Cancelado' : 'Confirmado'} — ${tenant.name}`, main });
 }
 
 export function messagePage(title: string, message: string, link?: { href: string; label: string }): string {

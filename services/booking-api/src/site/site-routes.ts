@@ -10,7 +10,11 @@ import { findBooking } from '../bookings/manage-booking.ts';
 import { bookingFormPage, emptyForm } from './booking-form.ts';
 import { submitForm } from './form-submission.ts';
 import { FormBody } from './form-input.ts';
+import { bookingIcs } from './ics.ts';
 import { confirmationPage, messagePage, notFoundPage } from './pages.ts';
+import { stepsPage } from './step-pages.ts';
+import { submitSteps } from './step-submission.ts';
+import { resolveSteps, StepQuery } from './steps.ts';
 
 const HTML = 'text/html; charset=utf-8';
 const htmlResponse = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } });
@@ -57,10 +61,23 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKe
 
   app.get(
     '/:slug',
-    { ...page, schema: { tags, summary: 'Mini-site do negócio (HTML)', params: TenantParams, response: { 200: htmlResponse('Formulário'), 404: htmlResponse('Não encontrado') } } },
+    {
+      ...page,
+      schema: {
+        tags,
+        summary: 'Mini-site do negócio (HTML)',
+        description:
+          'Com catálogo: os passos serviço → profissional (ou qualquer um) → dia → horário livre → nome e WhatsApp, cada um uma página ' +
+          '(`?servico=&profissional=&dia=&horario=`), sem precisar de JavaScript. Sem catálogo: o formulário legado de texto livre.',
+        params: TenantParams,
+        querystring: StepQuery,
+        response: { 200: htmlResponse('Formulário'), 404: htmlResponse('Não encontrado') },
+      },
+    },
     async (request, reply) => {
       const tenant = await deps.tenants.get(request.params.slug);
       if (!tenant) return sendHtml(reply, 404, notFoundPage());
+      if (tenant.hasCatalogue) return sendHtml(reply, 200, stepsPage(tenant, await resolveSteps(deps.sql, tenant, request.query)));
       return sendHtml(reply, 200, bookingFormPage(tenant, { values: emptyForm(), errors: {} }));
     },
   );
@@ -72,17 +89,53 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKe
       schema: {
         tags,
         summary: 'Envio do formulário do mini-site (application/x-www-form-urlencoded)',
-        description: 'Sucesso: 303 para a página de confirmação. Erros: o formulário de novo, com as mensagens ao lado dos campos.',
+        description: 'Sucesso: 303 para a página de confirmação. Erros: o formulário de novo, com as mensagens ao lado dos campos (ou o passo do horário, se ele não estiver mais livre).',
         params: TenantParams,
         body: FormBody,
-        response: { 303: Type.Null({ description: 'Redireciona para a página de confirmação' }), 400: htmlResponse('Formulário com erros'), 404: htmlResponse('Não encontrado'), 409: htmlResponse('Horário ocupado') },
+        response: {
+          303: Type.Null({ description: 'Redireciona para a página de confirmação' }),
+          400: htmlResponse('Formulário com erros'),
+          404: htmlResponse('Não encontrado'),
+          409: htmlResponse('Horário ocupado ou limite de agendamentos'),
+          429: htmlResponse('Limite de agendamentos'),
+        },
       },
     },
     async (request, reply) => {
+      const tenant = await deps.tenants.get(request.params.slug);
+      if (!tenant) return sendHtml(reply, 404, notFoundPage());
+      if (tenant.hasCatalogue || request.body?.serviceId !== undefined) {
+        const outcome = await submitSteps(deps, tenant, request.body);
+        if (outcome.kind === 'created') return reply.redirect(outcome.location, 303);
+        if (outcome.retryAfter !== undefined) reply.header('retry-after', String(outcome.retryAfter));
+        return sendHtml(reply, outcome.status, outcome.page);
+      }
       const outcome = await submitForm(deps, request.params.slug, request.body);
       if (outcome.kind === 'not-found') return sendHtml(reply, 404, notFoundPage());
       if (outcome.kind === 'created') return reply.redirect(outcome.location, 303);
       return sendHtml(reply, outcome.status, outcome.page);
+    },
+  );
+
+  app.get(
+    '/:slug/agendamentos/:id/agendamento.ics',
+    {
+      schema: {
+        tags,
+        summary: 'O agendamento como arquivo de calendário (.ics)',
+        params: BookingParams,
+        response: { 200: { description: 'iCalendar', content: { 'text/calendar': { schema: Type.String() } } }, 404: htmlResponse('Não encontrado') },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await deps.tenants.get(request.params.slug);
+      const booking = tenant && (await findBooking(deps.sql, tenant.id, tenant.slug, request.params.id));
+      if (!tenant || !booking) return sendHtml(reply, 404, notFoundPage());
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="agendamento.ics"')
+        .header('cache-control', 'no-store')
+        .send(bookingIcs(tenant, booking));
     },
   );
 

@@ -11,6 +11,11 @@ export interface TenantInfo {
   confirmationWaitMinutes: number;
   /** The business's own WhatsApp number (its primary), for the "Confirmar pelo WhatsApp" link. */
   whatsappPhone: string | null;
+  /**
+   * The tenant has a catalogue (at least one service, active or not): bookings name catalogue
+   * entries and follow its opening hours. Without one, the legacy free-text fields apply.
+   */
+  hasCatalogue: boolean;
 }
 
 export interface TenantCache {
@@ -44,7 +49,8 @@ export function createTenantCache(sql: Sql, options: { ttlMs: number; maxEntries
       select t.id, t.slug, t.name, t.timezone, t.reminder_offsets_minutes as "reminderOffsetsMinutes",
              t.quiet_hours_start as "quietStart", t.quiet_hours_end as "quietEnd", t.confirmation_wait_minutes as "confirmationWaitMinutes",
              (select w.phone_number from whatsapp_instances w where w.tenant_id = t.id
-               order by w.is_primary desc, w.created_at limit 1) as "whatsappPhone"
+               order by w.is_primary desc, w.created_at limit 1) as "whatsappPhone",
+             exists(select 1 from services s where s.tenant_id = t.id) as "hasCatalogue"
       from tenants t where t.slug = ${slug}`;
     const row = rows[0];
     const value: TenantInfo | undefined = row
@@ -57,6 +63,7 @@ export function createTenantCache(sql: Sql, options: { ttlMs: number; maxEntries
           quietHours: { start: row.quietStart, end: row.quietEnd },
           confirmationWaitMinutes: row.confirmationWaitMinutes,
           whatsappPhone: row.whatsappPhone,
+          hasCatalogue: row.hasCatalogue,
         }
       : undefined;
     if (options.ttlMs > 0) {
