@@ -78,14 +78,16 @@ describe('catalogue steps (server-rendered)', () => {
     expect(sunday.body).toContain('Não há horários livres nesse dia');
   });
 
-  test('the last step books (303), shows what happens next, an .ics and the empty next-steps spot', async ({ env }) => {
+  test('the last step books (303), shows what happens next, an .ics, the manage link and how to stop', async ({ env }) => {
     const { tenant, submit, services } = await shop(env);
     const res = await submit({ serviceId: services.Corte!, professionalId: '', startsAt: `${MONDAY}T10:00:00-03:00`, customerName: 'Ana, Lima; "X"', customerPhone: phone(1), notes: '' });
     expect(res.statusCode, res.body).toBe(303);
     const confirmation = await app!.inject(res.headers.location as string);
     expect(confirmation.body).toContain('O que acontece agora');
     expect(confirmation.body).toContain('Um lembrete chega 1 dia antes do horário.');
-    expect(confirmation.body).toContain('<section class="next-steps"></section>');
+    expect(confirmation.body).toContain('<section class="next-steps" aria-labelledby="proximos">');
+    expect(confirmation.body).toMatch(new RegExp(`href="/${tenant.slug}/gerenciar/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"`));
+    expect(confirmation.body).toContain('responda <strong>SAIR</strong>');
     const id = (res.headers.location as string).split('/').at(-1);
     const ics = await app!.inject(`/${tenant.slug}/agendamentos/${id}/agendamento.ics`);
     expect(ics.headers['content-type']).toBe('text/calendar; charset=utf-8');

@@ -64,12 +64,13 @@ export function createDispatcher(deps: DispatcherDeps) {
     // measured lower), so a second and third lane open only beside statements slower than 250 ms.
     batching: { maxBatch: 64, inFlight: 3, spareAfterMs: 250, deadlineMs: LEDGER_STATEMENT_DEADLINE_MS },
   });
+  const circuit = createCircuitBreaker(deps.redis, prefix, { ...config.circuit, probeMs: config.sendTimeoutMs + 5_000 });
   const processor = createProcessor({
     ledger,
     fleet,
     clients,
     pacer: createPacer(deps.redis, prefix, config.pacing, deps.random),
-    circuit: createCircuitBreaker(deps.redis, prefix, { ...config.circuit, probeMs: config.sendTimeoutMs + 5_000 }),
+    circuit,
     metrics,
     logger,
     retry: config.retry,
@@ -90,6 +91,10 @@ export function createDispatcher(deps: DispatcherDeps) {
     logger,
     windowMs: config.unconfirmedWindowMs,
     requeue: (row) => requeueNotification(queue, row),
+    unreachable: async () => {
+      const { open, halfOpen } = await circuit.state();
+      return new Set([...open, ...halfOpen]);
+    },
   });
   const sweeper = createSweeper({
     ledger,

@@ -20,6 +20,12 @@ export interface ReconcilerDeps {
   windowMs: number;
   /** Puts a row that goes out again back on the queue. */
   requeue(row: { id: string; dueAt: Date }): Promise<unknown>;
+  /**
+   * Servers not worth asking now (their circuit is open or waiting for its probe): a lookup there
+   * would hang the pass for its timeout and prove nothing, so their rows wait for a webhook or the
+   * window's end.
+   */
+  unreachable?(): Promise<ReadonlySet<string>>;
 }
 
 type Verdict = { kind: 'found'; message: StoredMessage } | { kind: 'absent' } | { kind: 'unknown' };
@@ -111,7 +117,8 @@ export function createReconciler(deps: ReconcilerDeps) {
     async runOnce(limit = 50): Promise<number> {
       const rows = await deps.ledger.reconcile.due(limit);
       const now = Date.now();
-      const pass: Pass = { failedServers: new Set() };
+      const skipped = await (deps.unreachable?.() ?? Promise.resolve(new Set<string>())).catch(() => new Set<string>());
+      const pass: Pass = { failedServers: new Set(skipped) };
       for (const row of rows) await settle(row, now, pass);
       return rows.length;
     },
