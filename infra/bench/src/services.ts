@@ -43,7 +43,7 @@ async function start(ctx: BenchContext, name: string, entry: string, env: NodeJS
 
 export async function startBookingApi(ctx: BenchContext, name: string, queuePrefix: string): Promise<RunningService> {
   const port = await freePort();
-  const env = serviceEnv(ctx, queuePrefix, { BOOKING_API_PORT: String(port), RATE_LIMIT_PER_MINUTE: '1000000000' });
+  const env = serviceEnv(ctx, queuePrefix, { ...secrets(ctx, ['SECRET_KEY']), BOOKING_API_PORT: String(port), RATE_LIMIT_PER_MINUTE: '1000000000' });
   return start(ctx, name, 'services/booking-api/dist/server.mjs', env, port);
 }
 

@@ -25,7 +25,9 @@ app.post('/bookings', async (request, reply) => {
   const body = request.body as Body;
   const startsAt = new Date(body.startsAt);
   const endsAt = new Date(startsAt.getTime() + (body.durationMinutes ?? 30) * 60_000);
-  const reminderDue = new Date(startsAt.getTime() - 24 * 3_600_000);
+  // The rows a booking owes by default: the confirmation and two reminders (a day and two hours before).
+  const dayBefore = new Date(startsAt.getTime() - 24 * 3_600_000);
+  const hoursBefore = new Date(startsAt.getTime() - 2 * 3_600_000);
   const phone = `55${body.customerPhone.replace(/\D/g, '')}`;
   const id = randomUUID();
   await sql`
@@ -33,9 +35,10 @@ app.post('/bookings', async (request, reply) => {
       insert into bookings (id, tenant_id, customer_name, customer_phone, service, professional, starts_at, ends_at)
       values (${id}, ${tenantId}, ${body.customerName}, ${phone}, ${body.service}, ${body.professional ?? ''}, ${startsAt}, ${endsAt})
       returning id)
-    insert into notifications (id, tenant_id, booking_id, kind, recipient, due_at)
-    select n.id, ${tenantId}, b.id, n.kind, ${phone}, n.due_at
-    from b, unnest(${sql.array([randomUUID(), randomUUID()])}::uuid[], array['confirmation', 'reminder'], ${sql.array([new Date(), reminderDue])}::timestamptz[]) as n(id, kind, due_at)`;
+    insert into notifications (id, tenant_id, booking_id, kind, seq, recipient, due_at)
+    select n.id, ${tenantId}, b.id, n.kind, n.seq, ${phone}, n.due_at
+    from b, unnest(${sql.array([randomUUID(), randomUUID(), randomUUID()])}::uuid[], array['confirmation', 'reminder', 'reminder'], array[0, 0, 1],
+                   ${sql.array([new Date(), dayBefore, hoursBefore])}::timestamptz[]) as n(id, kind, seq, due_at)`;
   return reply.code(201).send({ id });
 });
 
