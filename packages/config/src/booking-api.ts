@@ -1,6 +1,7 @@
 import { port } from 'envalid';
 import { commonFrom, commonSpecs, type CommonConfig } from './common.ts';
 import { nonNegativeInt, parseEnv, positiveInt } from './load.ts';
+import { redisChecks } from './redis.ts';
 
 const specs = {
   ...commonSpecs,
@@ -25,7 +26,7 @@ export interface BookingApiConfig extends CommonConfig {
 }
 
 export function loadBookingApiConfig(env: Record<string, string | undefined>): BookingApiConfig {
-  const e = parseEnv(env, specs);
+  const e = parseEnv(env, specs, redisChecks);
   return {
     ...commonFrom(e),
     port: e.BOOKING_API_PORT,

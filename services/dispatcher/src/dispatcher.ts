@@ -4,9 +4,8 @@ import type { DbHandle } from '@bora/db';
 import { createMetricsRegistry } from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { createLedger } from '@bora/ledger';
-import { createNotificationsQueue, ENQUEUE_LOOKAHEAD_MS, NOTIFICATIONS_QUEUE, redisRoleOptions, requeueNotification, type NotificationJob } from '@bora/queue';
+import { createNotificationQueues, duplicateRedis, ENQUEUE_LOOKAHEAD_MS, NOTIFICATIONS_QUEUE, requeueNotification, type NotificationJob, type RedisClient } from '@bora/queue';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { createCircuitBreaker } from './circuit.ts';
 import { createClientPool } from './clients.ts';
@@ -27,10 +26,11 @@ export interface DispatcherDeps {
   logger: Logger;
   db: DbHandle;
   /**
-   * Commands (pacing, circuits, sweeper), opened with `createRedis(url, 'commands')`: every command
-   * bounded. The worker opens its own connection from it, with the blocking role's options.
+   * Commands (pacing, circuits, sweeper), opened with `createRedis(config.redis, 'commands')` (one
+   * node or a cluster): every command bounded. The workers open their own connection from it,
+   * with the blocking role's options.
    */
-  redis: Redis;
+  redis: RedisClient;
   registry?: Registry;
   random?: () => number;
 }
@@ -44,12 +44,15 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { config, logger } = deps;
   const prefix = config.queuePrefix;
   const registry = deps.registry ?? createMetricsRegistry('dispatcher');
-  const queue = createNotificationsQueue({
+  // Every shard's queue (producing: sweeper and reconciler requeue to a row's tenant's shard);
+  // workers consume only `config.shardsConsumed`.
+  const queues = createNotificationQueues({
     connection: deps.redis,
     prefix,
+    shards: config.queueShards,
     onError: (err) => logger.warn({ err }, 'queue connection error'),
   });
-  const metrics = createDispatcherMetrics(registry, () => queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'));
+  const metrics = createDispatcherMetrics(registry, () => queues.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'));
   const fleet = createFleet({ db: deps.db, secretKey: config.secretKey, logger, ttlMs: config.fleetTtlMs });
   const clients = createClientPool(config.sendTimeoutMs);
   const lookupClients = createClientPool(LOOKUP_TIMEOUT_MS);
@@ -86,12 +89,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     metrics,
     logger,
     windowMs: config.unconfirmedWindowMs,
-    requeue: (row) => requeueNotification(queue, row),
+    requeue: (row) => requeueNotification(queues, row),
   });
   const sweeper = createSweeper({
     ledger,
     redis: deps.redis,
-    queue,
+    queues,
     prefix,
     logger,
     metrics,
@@ -102,47 +105,53 @@ export function createDispatcher(deps: DispatcherDeps) {
     reconcile: () => reconciler.runOnce(),
   });
   const stallMs = Math.min(30_000, Math.max(1_000, config.sendingLeaseMs));
-  let worker: Worker<NotificationJob> | undefined;
-  let workerConnection: Redis | undefined;
+  const workers: Worker<NotificationJob>[] = [];
+  let workerConnection: RedisClient | undefined;
 
   return {
     registry,
-    queue,
+    queues,
     ledger,
     fleet,
     sweeper,
     async start(): Promise<void> {
       await fleet.start();
-      workerConnection = deps.redis.duplicate(redisRoleOptions('worker'));
-      workerConnection.on('error', () => {});
-      worker = new Worker<NotificationJob>(NOTIFICATIONS_QUEUE, processor, {
-        connection: workerConnection,
-        prefix,
-        concurrency: config.concurrency,
-        autorun: true,
-        // A crashed replica's active jobs return only once BullMQ sees their lock expire: tie that
-        // to the sending lease, or a crash holds its messages for BullMQ's fixed 30 s + 30 s.
-        lockDuration: stallMs,
-        stalledInterval: stallMs,
-        // Re-running a stalled job is safe (the claim is guarded); a low limit would only turn
-        // jobs caught by two crashes into dead jobs that wait minutes for the sweeper.
-        maxStalledCount: 100,
-      });
-      worker.on('error', (err) => logger.warn({ err }, 'worker connection error'));
-      worker.on('failed', (job, err) => {
-        if (job && job.finishedOn) logger.warn({ notificationId: job.data.notificationId, reason: err.message }, 'job failed (dead letter)');
-      });
+      // One connection for the workers' commands (BullMQ gives each worker its own blocking one),
+      // one Worker per consumed shard, all sharing the processor. DISPATCH_CONCURRENCY is split
+      // over them (at least 1 each), so a replica's sends in flight stay about the same.
+      workerConnection = duplicateRedis(deps.redis, 'worker');
+      const perWorker = Math.max(1, Math.ceil(config.concurrency / config.shardsConsumed.length));
+      for (const shard of config.shardsConsumed) {
+        const worker = new Worker<NotificationJob>(NOTIFICATIONS_QUEUE, processor, {
+          connection: workerConnection,
+          prefix: queues.prefixes[shard]!,
+          concurrency: perWorker,
+          autorun: true,
+          // A crashed replica's active jobs return only once BullMQ sees their lock expire: tie that
+          // to the sending lease, or a crash holds its messages for BullMQ's fixed 30 s + 30 s.
+          lockDuration: stallMs,
+          stalledInterval: stallMs,
+          // Re-running a stalled job is safe (the claim is guarded); a low limit would only turn
+          // jobs caught by two crashes into dead jobs that wait minutes for the sweeper.
+          maxStalledCount: 100,
+        });
+        worker.on('error', (err) => logger.warn({ err, shard }, 'worker connection error'));
+        worker.on('failed', (job, err) => {
+          if (job && job.finishedOn) logger.warn({ notificationId: job.data.notificationId, reason: err.message }, 'job failed (dead letter)');
+        });
+        workers.push(worker);
+      }
       sweeper.start();
-      logger.info({ concurrency: config.concurrency, prefix }, 'dispatcher started');
+      logger.info({ concurrency: config.concurrency, prefix, shards: config.queueShards, consumed: config.shardsConsumed }, 'dispatcher started');
     },
     async close(): Promise<void> {
       // Intake first: the worker stops fetching and waits for the sends already in flight.
-      await worker?.close();
+      await Promise.all(workers.map((w) => w.close()));
       await sweeper.stop();
       await fleet.close();
       clients.close();
       lookupClients.close();
-      await queue.close();
+      await queues.close();
       workerConnection?.disconnect();
     },
   };

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@bora/queue';
 
 const WINDOW_MS = 60_000;
 
@@ -30,7 +30,7 @@ export interface FailureVerdict {
  * Redis so every replica shares the count; if Redis is unreachable an in-process map takes over,
  * which is weaker (per replica) but never lets an outage turn into unlimited guessing.
  */
-export function createLoginThrottle(redis: Redis, options: { prefix: string; maxPerMinute: number }) {
+export function createLoginThrottle(redis: RedisClient, options: { prefix: string; maxPerMinute: number }) {
   const local = new Map<string, { count: number; resetAt: number }>();
   const keyOf = (ip: string) => `${options.prefix}:admin-login-failures:${ip}`;
 

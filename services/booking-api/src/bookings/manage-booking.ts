@@ -61,10 +61,10 @@ export async function cancelBooking(deps: BookingDeps, slug: string, id: string,
     )
     select (select array_agg(id) from r) as reminders, (select id from c) as cancellation`;
 
-  if (outcome?.reminders?.length) await deps.enqueuer.remove(outcome.reminders);
+  if (outcome?.reminders?.length) await deps.enqueuer.remove(tenant.id, outcome.reminders);
   if (outcome?.cancellation) {
     const planned: NotificationRef[] = [{ id: outcome.cancellation, kind: 'cancellation', status: 'pending', dueAt: now }];
-    await dispatchAfterCommit(deps, planned);
+    await dispatchAfterCommit(deps, tenant.id, planned);
   }
   const booking = await findBooking(deps.sql, tenant.id, tenant.slug, id);
   if (!booking) throw bookingNotFound();
