@@ -58,7 +58,7 @@ const slotOwner = async (redis: Cluster, key: string) => {
   // Asked of one node directly: the cluster client would route CLUSTER KEYSLOT by its key.
   const node = redis.nodes('master')[0]!;
   const slot = Number(await node.cluster('KEYSLOT', key));
-  const slots = (await node.cluster('SLOTS')) as [number, number, [string, number]][];
+  const slots = (await node.cluster('SLOTS')) as unknown as [number, number, [string, number]][];
   const range = slots.find(([from, to]) => slot >= from && slot <= to)!;
   return `${range[2][0]}:${range[2][1]}`;
 };
@@ -111,7 +111,7 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
       console.info(`shard tags ${queues.prefixes.join(' ')} live on ${owners.size} of 3 masters`);
       const items = tenantsIds.flatMap((tenantId) => Array.from({ length: 5 }, (_, seq) => ({ id: `${tenantId}~${seq}`, tenantId, dueAt: new Date() })));
       await enqueueNotifications(queues, items);
-      await waitFor(() => seen.length === items.length, { what: 'every job consumed', timeoutMs: 20_000 });
+      await waitFor(async () => seen.length === items.length, { what: 'every job consumed', timeoutMs: 20_000 });
       for (const tenantId of tenantsIds) {
         const mine = seen.filter((s) => s.tenant === tenantId);
         expect(new Set(mine.map((s) => s.shard))).toEqual(new Set([queues.shardOf(tenantId)]));
@@ -163,7 +163,7 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
         .values([1, 2, 3, 4, 5].map((i) => ({ slug: `cluster-${i}-${randomUUID().slice(0, 6)}`, name: `Negócio ${i}` })))
         .returning({ id: tenants.id });
       const owners = [tenant.id, ...others.map((o) => o.id)];
-      const rows = [];
+      const rows: { owner: string; notification: { id: string } }[] = [];
       for (const owner of owners) rows.push({ owner, ...(await book(env, owner, { enqueue: false })) });
       const ledger = createLedger(env.db);
       const logger = createLogger({ name: 'sweeper-test', level: 'silent' });
@@ -205,7 +205,7 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
         .values([1, 2, 3, 4, 5].map((i) => ({ slug: `cl-${i}-${randomUUID().slice(0, 6)}`, name: `Negócio ${i}` })))
         .returning({ id: tenants.id });
       const owners = [tenant.id, ...others.map((o) => o.id)];
-      const booked = [];
+      const booked: string[] = [];
       for (const [i, owner] of owners.entries()) {
         // Half enqueued as booking-api does, half left for the sweeper to find.
         const { notification } = await book(env, owner, { enqueue: false, phone: `55119876500${String(i).padStart(2, '0')}` });
