@@ -8,3 +8,4 @@ export type { ResendReason, UnconfirmedRow } from './reconcile.ts';
 export type { Cursor, DueRow, RelayedRow } from './relay.ts';
 export { cancelOwedFor, type ManualMessage, type ReopenResult } from './owed.ts';
 export { sentFields, storableText } from './sanitize.ts';
+export { createRetention, SETTLED_STATES, type Retention } from './retention.ts';
