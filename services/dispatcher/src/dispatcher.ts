@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import { createCircuitBreaker } from './circuit.ts';
 import { createClientPool } from './clients.ts';
 import { createFleet } from './fleet.ts';
+import { createMaintenance } from './maintenance/job.ts';
 import { createDispatcherMetrics } from './metrics.ts';
 import { createPacer } from './pacing.ts';
 import { createProcessor } from './process.ts';
@@ -104,6 +105,19 @@ export function createDispatcher(deps: DispatcherDeps) {
     revive: { maxRevivals: config.maxRevivals, horizonMs: config.messageHorizonMs },
     reconcile: () => reconciler.runOnce(),
   });
+  const maintenance = createMaintenance({
+    sql: deps.db.sql,
+    ledger,
+    redis: deps.redis,
+    prefix,
+    logger,
+    registry,
+    owner: randomUUID(),
+    intervalMs: config.maintenance.intervalMs,
+    monthsAhead: config.maintenance.partitionMonthsAhead,
+    batchSize: config.maintenance.batchSize,
+    retentionDays: config.maintenance.retentionDays,
+  });
   const stallMs = Math.min(30_000, Math.max(1_000, config.sendingLeaseMs));
   const workers: Worker<NotificationJob>[] = [];
   let workerConnection: RedisClient | undefined;
@@ -114,6 +128,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     ledger,
     fleet,
     sweeper,
+    maintenance,
     async start(): Promise<void> {
       await fleet.start();
       // One connection for the workers' commands (BullMQ gives each worker its own blocking one),
@@ -142,12 +157,14 @@ export function createDispatcher(deps: DispatcherDeps) {
         workers.push(worker);
       }
       sweeper.start();
+      maintenance.start();
       logger.info({ concurrency: config.concurrency, prefix, shards: config.queueShards, consumed: config.shardsConsumed }, 'dispatcher started');
     },
     async close(): Promise<void> {
       // Intake first: the worker stops fetching and waits for the sends already in flight.
       await Promise.all(workers.map((w) => w.close()));
       await sweeper.stop();
+      await maintenance.stop();
       await fleet.close();
       clients.close();
       lookupClients.close();

@@ -36,6 +36,8 @@ export const bookings = pgTable(
     check('bookings_ends_after_starts', sql`${t.endsAt} > ${t.startsAt}`),
     check('bookings_phone_digits', sql`${t.customerPhone} ~ '^[0-9]{8,15}$'`),
     index('bookings_tenant_starts_idx').on(t.tenantId, t.startsAt),
+    // Retention: bookings still naming their customer, by appointment (anonymised ones leave it).
+    index('bookings_identified_starts_idx').on(t.startsAt).where(sql`${t.customerPhone} <> '00000000'`),
   ],
 );
 

@@ -83,6 +83,9 @@ export const notifications = pgTable(
     uniqueIndex('notifications_message_id_idx').on(t.messageId).where(sql`${t.messageId} is not null`),
     index('notifications_status_created_idx').on(t.status, t.createdAt),
     index('notifications_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // Retention (the dispatcher's maintenance): rows still holding text, or the customer's number.
+    index('notifications_text_retention_idx').on(t.createdAt).where(sql`${t.text} is not null or ${t.lastErrorMessage} is not null`),
+    index('notifications_recipient_retention_idx').on(t.createdAt).where(sql`${t.recipient} <> ''`),
   ],
 );
 

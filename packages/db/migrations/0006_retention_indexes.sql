@@ -1,0 +1,3 @@
+CREATE INDEX "bookings_identified_starts_idx" ON "bookings" USING btree ("starts_at") WHERE "bookings"."customer_phone" <> '00000000';--> statement-breakpoint
+CREATE INDEX "notifications_text_retention_idx" ON "notifications" USING btree ("created_at") WHERE "notifications"."text" is not null or "notifications"."last_error_message" is not null;--> statement-breakpoint
+CREATE INDEX "notifications_recipient_retention_idx" ON "notifications" USING btree ("created_at") WHERE "notifications"."recipient" <> '';
