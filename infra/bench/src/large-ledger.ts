@@ -25,7 +25,7 @@ export interface LargeLedgerRound {
   cpu: CpuReport;
   redisCommandsPerMessage: number;
   redisTop: Record<string, number>;
-  pg: { insertedPerMessage: number; updatedPerMessage: number; commitsPerMessage: number };
+  pg: { insertedPerMessage: number; updatedPerMessage: number; commitsPerMessage: number; byTable: Record<string, number> };
   purgedDuringRound?: number;
 }
 
@@ -54,10 +54,28 @@ async function commandStats(redis: Redis): Promise<{ total: number; byCommand: R
   return { total: Object.values(byCommand).reduce((a, b) => a + b, 0), byCommand };
 }
 
-async function pgCounters(sql: Sql): Promise<{ inserted: number; updated: number; commits: number }> {
-  const [row] = await sql<{ inserted: string; updated: string; commits: string }[]>`
-    select tup_inserted as inserted, tup_updated as updated, xact_commit as commits from pg_stat_database where datname = current_database()`;
-  return { inserted: Number(row!.inserted), updated: Number(row!.updated), commits: Number(row!.commits) };
+/**
+ * Row writes and commits of the bench database so far. Backends publish their counters at most
+ * about once a second (and at transaction end), so a reading waits that out first.
+ */
+async function pgCounters(sql: Sql): Promise<{ inserted: number; updated: number; commits: number; byTable: Record<string, number> }> {
+  await sleep(1_500);
+  const [row] = await sql<{ commits: string }[]>`select xact_commit as commits from pg_stat_database where datname = current_database()`;
+  const tables = await sql<{ name: string; ins: string; upd: string }[]>`
+    select coalesce(i.inhparent::regclass::text, s.relname) as name, sum(s.n_tup_ins) as ins, sum(s.n_tup_upd) as upd
+      from pg_stat_user_tables s left join pg_inherits i on i.inhrelid = s.relid
+     group by 1`;
+  const byTable: Record<string, number> = {};
+  for (const t of tables) {
+    byTable[`${t.name} insert`] = Number(t.ins);
+    byTable[`${t.name} update`] = Number(t.upd);
+  }
+  return {
+    inserted: tables.reduce((a, t) => a + Number(t.ins), 0),
+    updated: tables.reduce((a, t) => a + Number(t.upd), 0),
+    commits: Number(row!.commits),
+    byTable,
+  };
 }
 
 async function dispatchRound(
@@ -79,9 +97,10 @@ async function dispatchRound(
     select tenant_id, id, 'confirmation', customer_phone, 'queued' from b
     returning id, due_at`;
   const purgedBefore = await purgedSoFar(deps.metricsUrl);
+  const pgBefore = await pgCounters(ctx.sql);
   const meter = ctx.cpuMeter({ worker: deps.dispatcher.child.pid, redis: deps.redisPid });
   const stop = await meter.start();
-  const [redisBefore, pgBefore] = [await commandStats(deps.redis), await pgCounters(ctx.sql)];
+  const redisBefore = await commandStats(deps.redis);
   const started = new Date();
   for (let i = 0; i < rows.length; i += 1_000) {
     await enqueueNotifications(queues, rows.slice(i, i + 1_000).map((r) => ({ id: r.id, tenantId: deps.tenantId, dueAt: new Date(r.due_at) })));
@@ -97,7 +116,8 @@ async function dispatchRound(
     250,
   );
   const cpu = await stop(deps.n);
-  const [redisAfter, pgAfter] = [await commandStats(deps.redis), await pgCounters(ctx.sql)];
+  const redisAfter = await commandStats(deps.redis);
+  const pgAfter = await pgCounters(ctx.sql);
   const purged = (await purgedSoFar(deps.metricsUrl)) - purgedBefore;
   const messages = await deps.sim.messages();
   await queues.close();
@@ -119,6 +139,11 @@ async function dispatchRound(
       insertedPerMessage: per(pgAfter.inserted, pgBefore.inserted),
       updatedPerMessage: per(pgAfter.updated, pgBefore.updated),
       commitsPerMessage: per(pgAfter.commits, pgBefore.commits),
+      byTable: Object.fromEntries(
+        Object.entries(pgAfter.byTable)
+          .map(([k, v]) => [k, per(v, pgBefore.byTable[k] ?? 0)] as const)
+          .filter(([, v]) => v >= 0.01),
+      ),
     },
     ...(purged > 0 ? { purgedDuringRound: purged } : {}),
   };
@@ -238,6 +263,7 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
     const rounds: LargeLedgerRound[] = [];
     const reads = [];
     const round1 = (label: string) => dispatchRound(ctx, label, { sim, redis, redisPid: redisChild.pid ?? 0, dispatcher, tenantId, n, metricsUrl: metricsUrl() });
+    const size = rows >= 1e6 ? `${round(rows / 1e6, 1)}M` : rows.toLocaleString('en');
     await round1('warm-up');
     rounds.push(await round1('empty ledger'));
     reads.push(await timeReads(ctx, admin, 'empty ledger', 'bench-large', 20));
@@ -248,9 +274,9 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
              (select sum(pg_total_relation_size(inhrelid)) from pg_inherits where inhparent = 'delivery_attempts'::regclass) as a,
              (select count(*)::int from pg_inherits where inhparent = 'delivery_attempts'::regclass) as parts`;
     await round1('warm-up at size');
-    rounds.push(await round1(`${(rows / 1e6).toFixed(0)}M rows`));
-    rounds.push(await round1(`${(rows / 1e6).toFixed(0)}M rows (again)`));
-    reads.push(await timeReads(ctx, admin, `${(rows / 1e6).toFixed(0)}M rows`, 'bench-large', 20));
+    rounds.push(await round1(`${size} rows`));
+    rounds.push(await round1(`${size} rows (again)`));
+    reads.push(await timeReads(ctx, admin, `${size} rows`, 'bench-large', 20));
 
     // One retention batch of each kind, timed on its own (500 rows, the default batch).
     const batchMs = async (statement: () => Promise<unknown>) => {
@@ -291,8 +317,8 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
       RETENTION_CUSTOMER_DATA_DAYS: '300',
     });
     services.push(dispatcher);
-    await sleep(2_000);
-    rounds.push(await round1(`${(rows / 1e6).toFixed(0)}M rows, retention purging`));
+    await round1('warm-up, purging');
+    rounds.push(await round1(`${size} rows, retention purging`));
     await lock`select pg_advisory_unlock(727100010)`;
     lock.release();
     await sim.child.stop();
@@ -332,7 +358,8 @@ export function largeLedgerMarkdown(r: LargeLedgerResult, header: string): strin
     ...r.reads.map((x) => `| ${x.label} | ${x.usageMs} ms | ${x.listMs} ms | ${x.listFailedMs} ms | ${x.messageMs} ms |`),
     '',
     `One retention batch (500 rows, \`for update skip locked\`) on the large ledger: message text ${r.retentionBatchMs.text} ms, customer number ${r.retentionBatchMs.recipient} ms (median of 5).`,
-    `Redis commands per message, by command (empty-ledger round): ${Object.entries(r.rounds[1]?.redisTop ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Redis commands per message, by command (empty-ledger round): ${Object.entries(r.rounds[0]?.redisTop ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Postgres row writes per message, by table (empty-ledger round; a partitioned table's partitions summed): ${Object.entries(r.rounds[0]?.pg.byTable ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
   ];
   return lines.join('\n');
 }
