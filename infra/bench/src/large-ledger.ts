@@ -55,11 +55,12 @@ async function commandStats(redis: Redis): Promise<{ total: number; byCommand: R
 }
 
 /**
- * Row writes and commits of the bench database so far. Backends publish their counters at most
- * about once a second (and at transaction end), so a reading waits that out first.
+ * Row writes and commits of the bench database so far. A busy backend publishes its counters
+ * about once a second, an idle one within 10 s (PostgreSQL 15's PGSTAT_IDLE_INTERVAL), so a
+ * reading waits that out first.
  */
 async function pgCounters(sql: Sql): Promise<{ inserted: number; updated: number; commits: number; byTable: Record<string, number> }> {
-  await sleep(1_500);
+  await sleep(11_000);
   const [row] = await sql<{ commits: string }[]>`select xact_commit as commits from pg_stat_database where datname = current_database()`;
   const tables = await sql<{ name: string; ins: string; upd: string }[]>`
     select coalesce(i.inhparent::regclass::text, s.relname) as name, sum(s.n_tup_ins) as ins, sum(s.n_tup_upd) as upd
@@ -240,6 +241,7 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const own = { ...ctx, redisUrl };
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', () => {}); // refused until the server is up
   const services: RunningService[] = [];
   try {
     await waitUntil(async () => (await redis.ping().catch(() => '')) === 'PONG', 'own redis-server', 10_000);
