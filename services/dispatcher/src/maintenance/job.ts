@@ -99,11 +99,12 @@ export function createMaintenance(deps: MaintenanceDeps) {
         for (let i = 0; i < maxBatches && !stopped; i++) {
           const n = await rule.batch(days, deps.batchSize);
           total += n;
+          // Counted per batch: a long drain shows on /metrics while it runs.
+          if (n > 0) purgedTotal.inc({ rule: rule.name }, n);
           if (n < deps.batchSize) break;
           await new Promise((resolve) => setTimeout(resolve, pauseMs));
         }
         report.purged[rule.name] = total;
-        if (total > 0) purgedTotal.inc({ rule: rule.name }, total);
       });
     }
     if (report.created.length || report.dropped.length || Object.values(report.purged).some((n) => n > 0)) {
