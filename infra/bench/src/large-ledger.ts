@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createRetention } from '@bora/ledger';
 import { createNotificationQueues, enqueueNotifications } from '@bora/queue';
 import { Redis } from 'ioredis';
 import { meanCpuMs, type CpuReport } from './cpu.ts';
@@ -221,13 +222,26 @@ async function seedHistory(ctx: BenchContext, rows: number, tenants: string[], s
   }
   const notificationsS = (performance.now() - t0) / 1000;
   const t1 = performance.now();
-  for (let from = 1; from <= rows; from += chunk) {
-    const to = Math.min(rows, from + chunk - 1);
-    await ctx.sql`
-      insert into delivery_attempts (notification_id, attempt, evolution_api_id, whatsapp_instance_id, outcome, http_status, latency_ms, created_at)
-      select id, 1, evolution_api_id, whatsapp_instance_id, 'sent', 201, 40, created_at
-        from notifications where message_id = any(select 'BENCHLL' || g from generate_series(${from}::int, ${to}::int) g)`;
-    ctx.log(`large-ledger: attempts ${to.toLocaleString('en')} / ${rows.toLocaleString('en')}`);
+  // Fixture rows, one attempt per seeded notification, written month by month straight into each
+  // partition (no tuple routing; what the ledger's own inserts would have left over the year).
+  const partitions = await ctx.sql<{ name: string; bound: string }[]>`
+    select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
+      from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'delivery_attempts'::regclass`;
+  let done = 0;
+  for (const p of partitions) {
+    const [, from, to] = /FROM \('([^']+)'\) TO \('([^']+)'\)/.exec(p.bound) ?? [];
+    if (!from || !to) continue;
+    const [row] = await ctx.sql<{ n: number }[]>`
+      with ins as (
+        insert into ${ctx.sql(p.name)} (notification_id, attempt, evolution_api_id, whatsapp_instance_id, outcome, http_status, latency_ms, created_at)
+        select id, 1, evolution_api_id, whatsapp_instance_id, 'sent', 201, 40, created_at
+          from notifications
+         -- recipient <> '' (true of every seeded row) lets the partial index on created_at serve the month
+         where recipient <> '' and created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz and message_id like 'BENCHLL%'
+        returning 1)
+      select count(*)::int as n from ins`;
+    done += row?.n ?? 0;
+    ctx.log(`large-ledger: attempts ${done.toLocaleString('en')} / ${rows.toLocaleString('en')} (${p.name})`);
   }
   const attemptsS = (performance.now() - t1) / 1000;
   const t2 = performance.now();
@@ -298,23 +312,11 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
       }
       return round(median(samples), 1);
     };
-    const settled = "array['unconfirmed','sent','delivered','read','failed','cancelled','expired']";
+    // The ledger's own statements (packages/ledger/src/retention.ts), as the maintenance runs them.
+    const retention = createRetention(ctx.sql);
     const retentionBatchMs = {
-      // The ledger's statements (packages/ledger/src/retention.ts), inlined: the bench runs no ledger code in process.
-      text: await batchMs(() =>
-        ctx.sql.unsafe(`update notifications n set text = null, last_error_message = null where n.id in (
-          select f.id from notifications f left join bookings b on b.id = f.booking_id
-           where f.status = any(${settled}::text[]) and f.created_at < now() - 30 * interval '1 day'
-             and coalesce(b.starts_at, f.created_at) < now() - 30 * interval '1 day' and (f.text is not null or f.last_error_message is not null)
-           limit 500 for update of f skip locked)`),
-      ),
-      recipient: await batchMs(() =>
-        ctx.sql.unsafe(`update notifications n set recipient = '', remote_jid = null, text = null, last_error_message = null where n.id in (
-          select f.id from notifications f left join bookings b on b.id = f.booking_id
-           where f.status = any(${settled}::text[]) and f.created_at < now() - 300 * interval '1 day'
-             and coalesce(b.starts_at, f.created_at) < now() - 300 * interval '1 day' and f.recipient <> ''
-           limit 500 for update of f skip locked)`),
-      ),
+      text: await batchMs(() => retention.clearMessageText(30, 500)),
+      recipient: await batchMs(() => retention.anonymiseRecipients(300, 500)),
     };
     ctx.log(`large-ledger: one retention batch of 500 rows at size: text ${retentionBatchMs.text} ms, recipient ${retentionBatchMs.recipient} ms`);
 

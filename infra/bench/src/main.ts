@@ -116,9 +116,12 @@ if (largeLedger) {
     const result = await runLargeLedger(ctx, largeRows);
     const header = `Run: \`${command}\` on ${machine.date}, commit \`${machine.commit}\`, ${Math.round((performance.now() - started) / 1000)} s. Machine: ${machine.nproc} CPUs (${machine.cpu}), PostgreSQL ${machine.postgres}, Redis ${machine.redis}.`;
     largeLedgerSection = largeLedgerMarkdown(result, header);
-    writeFileSync(join(resultsDir, 'large-ledger.json'), `${JSON.stringify({ machine, result }, null, 2)}\n`);
-    writeFileSync(join(resultsDir, 'large-ledger.md'), `${largeLedgerSection}\n`);
-    if (largeRows >= 10_000_000) updateBenchmarksFile(join(repoRoot, 'BENCHMARKS.md'), largeLedgerSection, 'large-ledger');
+    // Only a full-size run replaces the committed figures; smaller ones go beside them (ignored by git).
+    const full = largeRows >= 10_000_000;
+    const base = full ? 'large-ledger' : 'last-large-ledger';
+    writeFileSync(join(resultsDir, `${base}.json`), `${JSON.stringify({ machine, result }, null, 2)}\n`);
+    writeFileSync(join(resultsDir, `${base}.md`), `${largeLedgerSection}\n`);
+    if (full) updateBenchmarksFile(join(repoRoot, 'BENCHMARKS.md'), largeLedgerSection, 'large-ledger');
   } catch (error) {
     log(`large-ledger: FAILED: ${(error as Error).stack ?? (error as Error).message}`);
     process.exitCode = 1;

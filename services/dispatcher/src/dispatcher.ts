@@ -4,8 +4,7 @@ import type { DbHandle } from '@bora/db';
 import { createMetricsRegistry } from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { createLedger } from '@bora/ledger';
-import { createNotificationQueues, duplicateRedis, ENQUEUE_LOOKAHEAD_MS, NOTIFICATIONS_QUEUE, requeueNotification, type NotificationJob, type RedisClient } from '@bora/queue';
-import { Worker } from 'bullmq';
+import { createNotificationQueues, ENQUEUE_LOOKAHEAD_MS, requeueNotification, type RedisClient } from '@bora/queue';
 import type { Registry } from 'prom-client';
 import { createCircuitBreaker } from './circuit.ts';
 import { createClientPool } from './clients.ts';
@@ -16,6 +15,7 @@ import { createPacer } from './pacing.ts';
 import { createProcessor } from './process.ts';
 import { createReconciler } from './reconciler.ts';
 import { createSweeper } from './sweeper.ts';
+import { startShardWorkers } from './workers.ts';
 
 /** A reconciliation lookup is one small query: a server slower than this is asked again later. */
 const LOOKUP_TIMEOUT_MS = 5_000;
@@ -119,8 +119,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     retentionDays: config.maintenance.retentionDays,
   });
   const stallMs = Math.min(30_000, Math.max(1_000, config.sendingLeaseMs));
-  const workers: Worker<NotificationJob>[] = [];
-  let workerConnection: RedisClient | undefined;
+  let workers: ReturnType<typeof startShardWorkers> | undefined;
 
   return {
     registry,
@@ -131,45 +130,28 @@ export function createDispatcher(deps: DispatcherDeps) {
     maintenance,
     async start(): Promise<void> {
       await fleet.start();
-      // One connection for the workers' commands (BullMQ gives each worker its own blocking one),
-      // one Worker per consumed shard, all sharing the processor. DISPATCH_CONCURRENCY is split
-      // over them (at least 1 each), so a replica's sends in flight stay about the same.
-      workerConnection = duplicateRedis(deps.redis, 'worker');
-      const perWorker = Math.max(1, Math.ceil(config.concurrency / config.shardsConsumed.length));
-      for (const shard of config.shardsConsumed) {
-        const worker = new Worker<NotificationJob>(NOTIFICATIONS_QUEUE, processor, {
-          connection: workerConnection,
-          prefix: queues.prefixes[shard]!,
-          concurrency: perWorker,
-          autorun: true,
-          // A crashed replica's active jobs return only once BullMQ sees their lock expire: tie that
-          // to the sending lease, or a crash holds its messages for BullMQ's fixed 30 s + 30 s.
-          lockDuration: stallMs,
-          stalledInterval: stallMs,
-          // Re-running a stalled job is safe (the claim is guarded); a low limit would only turn
-          // jobs caught by two crashes into dead jobs that wait minutes for the sweeper.
-          maxStalledCount: 100,
-        });
-        worker.on('error', (err) => logger.warn({ err, shard }, 'worker connection error'));
-        worker.on('failed', (job, err) => {
-          if (job && job.finishedOn) logger.warn({ notificationId: job.data.notificationId, reason: err.message }, 'job failed (dead letter)');
-        });
-        workers.push(worker);
-      }
+      workers = startShardWorkers({
+        redis: deps.redis,
+        queues,
+        shards: config.shardsConsumed,
+        processor,
+        concurrency: config.concurrency,
+        stallMs,
+        logger,
+      });
       sweeper.start();
       maintenance.start();
       logger.info({ concurrency: config.concurrency, prefix, shards: config.queueShards, consumed: config.shardsConsumed }, 'dispatcher started');
     },
     async close(): Promise<void> {
       // Intake first: the worker stops fetching and waits for the sends already in flight.
-      await Promise.all(workers.map((w) => w.close()));
+      await workers?.close();
       await sweeper.stop();
       await maintenance.stop();
       await fleet.close();
       clients.close();
       lookupClients.close();
       await queues.close();
-      workerConnection?.disconnect();
     },
   };
 }
