@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueNotifications, type NotificationJob } from '@bora/queue';
-import type { Queue } from 'bullmq';
+import { enqueueNotifications, type NotificationQueues } from '@bora/queue';
 import type { BenchContext } from './context.ts';
 import { resetBookings } from './database.ts';
 import { verifyLedger, type LedgerCheck } from './ledger-check.ts';
@@ -8,26 +7,26 @@ import { waitUntil } from './net.ts';
 
 /** One side of the dispatch benchmark: what it enqueues and how it knows the batch is done. */
 export interface Side {
-  queue: Queue<NotificationJob>;
+  queue: NotificationQueues;
   /** Enqueues n jobs and resolves once all are done. */
   run(n: number, round: number): Promise<LedgerCheck | undefined>;
 }
 
-async function enqueueAll(queue: Queue<NotificationJob>, ids: readonly string[]): Promise<void> {
+async function enqueueAll(queue: NotificationQueues, tenantId: string, ids: readonly string[]): Promise<void> {
   const now = new Date();
   for (let i = 0; i < ids.length; i += 1_000) {
-    await enqueueNotifications(queue, ids.slice(i, i + 1_000).map((id) => ({ id, dueAt: now })));
+    await enqueueNotifications(queue, ids.slice(i, i + 1_000).map((id) => ({ id, tenantId, dueAt: now })));
   }
 }
 
-export function serviceSide(ctx: BenchContext, tenantId: string, queue: Queue<NotificationJob>): Side {
+export function serviceSide(ctx: BenchContext, tenantId: string, queue: NotificationQueues): Side {
   return {
     queue,
     async run(n, roundNo) {
       await resetBookings(ctx.sql);
       const ids = await insertDueNotifications(ctx, tenantId, n, roundNo);
       await ctx.sql`analyze bookings, notifications`; // as autovacuum would after a bulk insert
-      await enqueueAll(queue, ids);
+      await enqueueAll(queue, tenantId, ids);
       await waitUntil(
         async () => {
           const [row] = await ctx.sql<{ done: number }[]>`select count(*)::int as done from notifications where status in ('sent', 'failed')`;
@@ -42,12 +41,12 @@ export function serviceSide(ctx: BenchContext, tenantId: string, queue: Queue<No
   };
 }
 
-export function bareSide(queue: Queue<NotificationJob>): Side {
+export function bareSide(queue: NotificationQueues): Side {
   return {
     queue,
     async run(n) {
       const before = await queue.getJobCounts('completed', 'failed');
-      await enqueueAll(queue, Array.from({ length: n }, () => randomUUID()));
+      await enqueueAll(queue, randomUUID(), Array.from({ length: n }, () => randomUUID()));
       await waitUntil(
         async () => {
           const counts = await queue.getJobCounts('completed', 'failed');

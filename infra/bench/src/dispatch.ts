@@ -1,4 +1,4 @@
-import { createNotificationsQueue } from '@bora/queue';
+import { createNotificationQueues } from '@bora/queue';
 import { meanCpuMs, type CpuReport } from './cpu.ts';
 import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
 import { resetData } from './database.ts';
@@ -57,8 +57,8 @@ export async function runDispatch(ctx: BenchContext): Promise<DispatchResult> {
     startBareWorker(ctx, 'bare-worker', { queuePrefix: QUEUE_PREFIXES.dispatchBaseline, concurrency: s.concurrency, targets }),
   ]);
   const sides = {
-    service: serviceSide(ctx, tenantId, createNotificationsQueue({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatch })),
-    bare: bareSide(createNotificationsQueue({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatchBaseline })),
+    service: serviceSide(ctx, tenantId, createNotificationQueues({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatch })),
+    bare: bareSide(createNotificationQueues({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatchBaseline })),
   };
   try {
     ctx.log(`dispatch: ${targets.length} instances on ${s.servers} servers; warm-up ${s.warmupMessages} messages each`);

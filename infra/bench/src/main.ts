@@ -1,4 +1,5 @@
-// Process entry: `pnpm bench [--quick] [--only=intake,dispatch,e2e,routing,stats,slots] [--profile] [--keep-db]`.
+// Process entry: `pnpm bench [--quick] [--only=intake,dispatch,e2e,routing,stats,slots,large-ledger] [--rows=N] [--profile] [--keep-db]`.
+// `large-ledger` is opt-in (it seeds 10 million rows): only `--only=large-ledger` runs it.
 // Reads the environment, owns the child processes, writes the report.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { connect, dropDatabase, recreateDatabase } from './database.ts';
 import { figureLine, figuresOf } from './figures.ts';
 import { describeMachine } from './machine.ts';
 import { markdownReport, updateBenchmarksFile } from './report.ts';
+import { largeLedgerMarkdown, runLargeLedger } from './large-ledger.ts';
 import { BENCHES, runBenches, type BenchName } from './run.ts';
 import { benchSettings } from './settings.ts';
 
@@ -21,12 +23,15 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profile = args.includes('--profile');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const unknown = only?.filter((name) => !(BENCHES as readonly string[]).includes(name)) ?? [];
+const OPT_IN = ['large-ledger'] as const;
+const unknown = only?.filter((name) => !([...BENCHES, ...OPT_IN] as readonly string[]).includes(name)) ?? [];
 if (unknown.length > 0) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${BENCHES.join(', ')}`);
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${[...BENCHES, ...OPT_IN].join(', ')}`);
   process.exit(2);
 }
-const selected: BenchName[] = (only as BenchName[] | undefined) ?? [...BENCHES];
+const selected: BenchName[] = only ? (only.filter((name) => (BENCHES as readonly string[]).includes(name)) as BenchName[]) : [...BENCHES];
+const largeLedger = only?.includes('large-ledger') ?? false;
+const largeRows = Number(args.find((a) => a.startsWith('--rows='))?.slice('--rows='.length) ?? 10_000_000);
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const resultsDir = join(repoRoot, 'infra', 'bench', 'results');
@@ -59,7 +64,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void children.stopAll().finally(() => process.exit(130));
   });
 }
-const deadlineMs = quick ? 240_000 : 1_200_000;
+const deadlineMs = (quick ? 240_000 : 1_200_000) + (largeLedger ? 3_600_000 : 0);
 setTimeout(() => {
   console.error(`bench: still running after ${deadlineMs / 1000} s; giving up`);
   children.killAllNow();
@@ -104,6 +109,24 @@ log(`${settings.mode} run: ${selected.join(', ')}; logs in ${workDir}`);
 
 await buildBundles(log);
 const outcome = await runBenches(ctx, selected);
+let largeLedgerSection: string | undefined;
+if (largeLedger) {
+  const started = performance.now();
+  try {
+    const result = await runLargeLedger(ctx, largeRows);
+    const header = `Run: \`${command}\` on ${machine.date}, commit \`${machine.commit}\`, ${Math.round((performance.now() - started) / 1000)} s. Machine: ${machine.nproc} CPUs (${machine.cpu}), PostgreSQL ${machine.postgres}, Redis ${machine.redis}.`;
+    largeLedgerSection = largeLedgerMarkdown(result, header);
+    // Only a full-size run replaces the committed figures; smaller ones go beside them (ignored by git).
+    const full = largeRows >= 10_000_000;
+    const base = full ? 'large-ledger' : 'last-large-ledger';
+    writeFileSync(join(resultsDir, `${base}.json`), `${JSON.stringify({ machine, result }, null, 2)}\n`);
+    writeFileSync(join(resultsDir, `${base}.md`), `${largeLedgerSection}\n`);
+    if (full) updateBenchmarksFile(join(repoRoot, 'BENCHMARKS.md'), largeLedgerSection, 'large-ledger');
+  } catch (error) {
+    log(`large-ledger: FAILED: ${(error as Error).stack ?? (error as Error).message}`);
+    process.exitCode = 1;
+  }
+}
 await children.stopAll();
 await deleteAllBenchKeys(redis);
 redis.disconnect();
@@ -121,6 +144,7 @@ writeFileSync(join(resultsDir, `${base}.md`), `${markdown}\n`);
 if (complete) updateBenchmarksFile(join(repoRoot, 'BENCHMARKS.md'), markdown);
 
 console.log(`\n${markdown}\n`);
+if (largeLedgerSection) console.log(`\n${largeLedgerSection}\n`);
 if (profile) console.log(`CPU profiles: ${join(workDir, 'profiles')} (summarize with: pnpm --filter @bora/bench profile <file>)\n`);
 for (const f of figures) console.log(figureLine(f));
-process.exit(Object.keys(outcome.errors).length > 0 ? 1 : 0);
+process.exit(Object.keys(outcome.errors).length > 0 || process.exitCode === 1 ? 1 : 0);

@@ -74,11 +74,16 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
 }
 
 /** Replaces the generated block of BENCHMARKS.md (the analysis around it is written by hand). */
-export function updateBenchmarksFile(path: string, block: string): void {
-  const wrapped = `${START}\n${block}\n${END}`;
+/**
+ * Replaces one block of BENCHMARKS.md: the main results (`pnpm bench`) or another named one
+ * (`large-ledger`), each between its own markers; a missing block is appended.
+ */
+export function updateBenchmarksFile(path: string, block: string, name?: string): void {
+  const [open, close] = name ? [`<!-- bench:${name}:start (written by \`pnpm bench --only=${name}\`; edit outside this block) -->`, `<!-- bench:${name}:end -->`] : [START, END];
+  const wrapped = `${open}\n${block}\n${close}`;
   const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
-  const start = current.indexOf(START);
-  const end = current.indexOf(END);
-  const next = start >= 0 && end > start ? current.slice(0, start) + wrapped + current.slice(end + END.length) : `${current.trimEnd()}\n\n${wrapped}\n`;
+  const start = current.indexOf(open);
+  const end = current.indexOf(close);
+  const next = start >= 0 && end > start ? current.slice(0, start) + wrapped + current.slice(end + close.length) : `${current.trimEnd()}\n\n${wrapped}\n`;
   writeFileSync(path, next);
 }

@@ -48,7 +48,7 @@ export async function startBookingApi(ctx: BenchContext, name: string, queuePref
 }
 
 /** Pacing off (the benchmark measures throughput, not WhatsApp's ban-avoidance delays). */
-export async function startDispatcher(ctx: BenchContext, name: string, queuePrefix: string, concurrency: number): Promise<RunningService> {
+export async function startDispatcher(ctx: BenchContext, name: string, queuePrefix: string, concurrency: number, extra: Record<string, string> = {}): Promise<RunningService> {
   const port = await freePort();
   const env = serviceEnv(ctx, queuePrefix, {
     ...secrets(ctx, ['SECRET_KEY']),
@@ -60,16 +60,18 @@ export async function startDispatcher(ctx: BenchContext, name: string, queuePref
     DISPATCH_CONCURRENCY: String(concurrency),
     PACING_MIN_INTERVAL_MS: '0',
     PACING_JITTER_MS: '0',
+    ...extra,
   });
   return start(ctx, name, 'services/dispatcher/dist/server.mjs', env, port);
 }
 
-export async function startAdminApi(ctx: BenchContext, name: string, queuePrefix: string): Promise<RunningService> {
+export async function startAdminApi(ctx: BenchContext, name: string, queuePrefix: string, extra: Record<string, string> = {}): Promise<RunningService> {
   const port = await freePort();
   const env = serviceEnv(ctx, queuePrefix, {
     ...secrets(ctx, ['SECRET_KEY', 'ADMIN_TOKEN']),
     ADMIN_API_PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...extra,
   });
   return start(ctx, name, 'services/admin-api/dist/server.mjs', env, port);
 }

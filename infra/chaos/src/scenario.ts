@@ -4,6 +4,7 @@ import { diagnose } from './diagnose.ts';
 import type { FleetSpec } from './fleet.ts';
 import { auditLogs, secretsOf, type AuditResult } from './log-audit.ts';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres.ts';
+import { startOwnCluster, type OwnCluster } from './own-cluster.ts';
 import { startOwnRedis, type OwnRedis } from './own-redis.ts';
 import { startSystem, type System, type SystemOptions } from './system.ts';
 
@@ -34,6 +35,11 @@ export interface ScenarioOptions extends Omit<SystemOptions, 'databaseUrl' | 're
   ownRedis?: boolean;
   /** A Postgres this scenario may stop (instead of a database on the shared one). */
   ownPostgres?: boolean;
+  /**
+   * A 6-node Redis Cluster of its own (3 masters, 3 replicas) that the scenario may fail over;
+   * every service gets `REDIS_CLUSTER_NODES` and this many `QUEUE_SHARDS`.
+   */
+  ownCluster?: { shards: number };
 }
 
 export interface Scenario {
@@ -43,6 +49,8 @@ export interface Scenario {
   redisUrl: string;
   ownRedis?: OwnRedis;
   ownPostgres?: OwnPostgres;
+  ownCluster?: OwnCluster;
+  queuePrefix: string;
   /** Every customer number this scenario used, for the log audit. */
   phones: string[];
   audit(): AuditResult;
@@ -59,6 +67,7 @@ export async function openScenario(options: ScenarioOptions = {}): Promise<Scena
   let queuePrefix: string;
   let ownRedis: OwnRedis | undefined;
   let ownPostgres: OwnPostgres | undefined;
+  let ownCluster: OwnCluster | undefined;
   try {
     env = await createTestEnv();
     cleanups.push(() => env!.cleanup());
@@ -75,7 +84,12 @@ export async function openScenario(options: ScenarioOptions = {}): Promise<Scena
       cleanups.push(() => ownPostgres!.destroy());
       databaseUrl = ownPostgres.url('bora_chaos');
     }
-    const { fleet, ...rest } = options;
+    const { fleet, ownCluster: clusterOptions, ...rest } = options;
+    if (clusterOptions) {
+      ownCluster = await startOwnCluster();
+      cleanups.push(() => ownCluster!.stop());
+      rest.env = { ...rest.env, REDIS_CLUSTER_NODES: ownCluster.nodes, QUEUE_SHARDS: String(clusterOptions.shards) };
+    }
     const system = await startSystem({ ...rest, databaseUrl, redisUrl, queuePrefix, fleet: fleet ?? defaultFleet() });
     cleanups.push(() => system.stop());
     const db = createDb(databaseUrl, { max: 4, applicationName: 'bora-chaos-test' });
@@ -87,6 +101,8 @@ export async function openScenario(options: ScenarioOptions = {}): Promise<Scena
       redisUrl,
       ownRedis,
       ownPostgres,
+      ownCluster,
+      queuePrefix,
       phones,
       audit: () => auditLogs(system.all, secretsOf(system, phones)),
       diagnose: () => diagnose(system.all),

@@ -3,14 +3,14 @@
 import { loadAdminApiConfig } from '@bora/config';
 import { DEMO_TENANT } from './demo-fleet.ts';
 import { startStack } from './stack.ts';
-import { redisAnswers } from '@bora/queue';
+import { describeRedis, redisAnswers } from '@bora/queue';
 
 const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
 const config = loadAdminApiConfig(env);
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
-if (!(await redisAnswers(config.redisUrl))) {
-  console.error(`Redis is not answering at ${config.redisUrl}.\nStart it (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL.`);
+if (!(await redisAnswers(config.redis))) {
+  console.error(`Redis is not answering at ${describeRedis(config.redis)}.\nStart it (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL (or REDIS_CLUSTER_NODES).`);
   process.exit(1);
 }
 

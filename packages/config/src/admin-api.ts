@@ -1,6 +1,7 @@
 import { bool, port, str, url } from 'envalid';
 import { commonFrom, commonSpecs, isLoopbackHost, secretChecks, type CommonConfig } from './common.ts';
 import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
+import { redisChecks } from './redis.ts';
 
 const specs = {
   ...commonSpecs,
@@ -51,6 +52,7 @@ function knownTokenOffLoopback(token: string | undefined, host: string | undefin
 export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {
   // Production's own refusal of the default token, when there is one, is the message kept.
   const e = parseEnv(env, specs, (c) => ({
+    ...redisChecks(c),
     ...knownTokenOffLoopback(c.ADMIN_TOKEN, c.HOST),
     ...secretChecks(c.NODE_ENV, { ADMIN_TOKEN: c.ADMIN_TOKEN, SECRET_KEY: c.SECRET_KEY }),
   }));

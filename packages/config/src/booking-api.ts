@@ -1,6 +1,7 @@
 import { port, str } from 'envalid';
 import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
 import { DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
+import { redisChecks } from './redis.ts';
 
 const specs = {
   ...commonSpecs,
@@ -28,7 +29,7 @@ export interface BookingApiConfig extends CommonConfig {
 }
 
 export function loadBookingApiConfig(env: Record<string, string | undefined>): BookingApiConfig {
-  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }));
+  const e = parseEnv(env, specs, (c) => ({ ...redisChecks(c), ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }) }));
   return {
     ...commonFrom(e),
     port: e.BOOKING_API_PORT,

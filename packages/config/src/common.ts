@@ -1,13 +1,19 @@
 import { str } from 'envalid';
-import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, postgresUrl, redisUrl } from './load.ts';
+import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, positiveInt, postgresUrl, redisUrl } from './load.ts';
+import { redisSpecs, redisTargetFrom, type RedisTarget } from './redis.ts';
 
 export const commonSpecs = {
   NODE_ENV: str({ choices: ['development', 'test', 'production'] as const, default: 'development' }),
   LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, default: 'info' }),
   DATABASE_URL: postgresUrl({ devDefault: 'postgres://postgres@127.0.0.1:5432/bora_agendar' }),
   REDIS_URL: redisUrl({ devDefault: 'redis://127.0.0.1:6379' }),
-  // The braces are a Redis Cluster hash tag: every queue key lands in one slot.
+  ...redisSpecs,
+  // The braces are a Redis Cluster hash tag: every key of one queue lands in one slot.
   QUEUE_PREFIX: str({ default: '{bora}' }),
+  // Notification queues: a stable hash of the tenant picks one (1 keeps the historical key names;
+  // with N > 1 shard i's tag is the prefix's tag + `-i`, e.g. {bora-0}…). Change only after a
+  // drain (docs/scaling.md, Resharding).
+  QUEUE_SHARDS: positiveInt({ default: 1 }),
   // Loopback unless told otherwise: a developer's services (and their publicly known default
   // secrets) stay off the network. Containers and real deployments set HOST=0.0.0.0 explicitly.
   HOST: str({ default: '127.0.0.1' }),
@@ -21,8 +27,12 @@ export interface CommonConfig {
   env: 'development' | 'test' | 'production';
   logLevel: string;
   databaseUrl: string;
+  /** The single-node URL (`REDIS_URL`); unused in cluster mode. */
   redisUrl: string;
+  /** One node or a cluster: what `createRedis` opens. */
+  redis: RedisTarget;
   queuePrefix: string;
+  queueShards: number;
   host: string;
   /** For `createDb`: statement and lock-wait bounds of every session (ms, 0 = none). */
   db: { statementTimeoutMs: number; lockTimeoutMs: number };
@@ -33,7 +43,13 @@ export function commonFrom(e: {
   LOG_LEVEL: string;
   DATABASE_URL: string;
   REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: { host: string; port: number }[] | undefined;
+  REDIS_CLUSTER_NAT_MAP?: Record<string, { host: string; port: number }> | undefined;
+  REDIS_USERNAME?: string | undefined;
+  REDIS_PASSWORD?: string | undefined;
+  REDIS_TLS: boolean;
   QUEUE_PREFIX: string;
+  QUEUE_SHARDS: number;
   HOST: string;
   DB_STATEMENT_TIMEOUT_MS: number;
   DB_LOCK_TIMEOUT_MS: number;
@@ -43,7 +59,9 @@ export function commonFrom(e: {
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redis: redisTargetFrom(e),
     queuePrefix: e.QUEUE_PREFIX,
+    queueShards: e.QUEUE_SHARDS,
     host: e.HOST,
     db: { statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS },
   };

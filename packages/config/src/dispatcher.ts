@@ -1,6 +1,7 @@
 import { port, str, url } from 'envalid';
 import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
 import { DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
+import { redisChecks } from './redis.ts';
 
 const specs = {
   ...commonSpecs,
@@ -34,7 +35,39 @@ const specs = {
   SENDING_LEASE_MS: positiveInt({ default: 60_000 }),
   FLEET_TTL_MS: positiveInt({ default: 10_000 }),
   SHUTDOWN_DEADLINE_MS: positiveInt({ default: 20_000 }),
+  // Which notification shards this replica consumes: `all`, or indexes like `0,2,5`.
+  QUEUE_SHARDS_CONSUMED: str({ default: 'all' }),
+  // Postgres upkeep (one leader at a time): monthly partitions created ahead, and retention.
+  MAINTENANCE_INTERVAL_MS: positiveInt({ default: 10 * 60_000 }),
+  PARTITION_MONTHS_AHEAD: positiveInt({ default: 3 }),
+  // Days after the appointment (a manual message: after it was created) each kind of data is kept;
+  // 0 = forever. Defaults and their reasons (LGPD's necessity principle): docs/retention.md.
+  RETENTION_ATTEMPT_DAYS: nonNegativeInt({ default: 180 }),
+  RETENTION_MESSAGE_TEXT_DAYS: nonNegativeInt({ default: 30 }),
+  RETENTION_CUSTOMER_DATA_DAYS: nonNegativeInt({ default: 365 }),
+  RETENTION_BATCH_SIZE: positiveInt({ default: 500 }),
 };
+
+/** `all` → every shard; `0,2` → those. Problems name the variable. */
+export function consumedShards(raw: string, shards: number): number[] {
+  if (raw.trim() === 'all') return Array.from({ length: shards }, (_, i) => i);
+  const list = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const out = [...new Set(list.map(Number))].sort((a, b) => a - b);
+  if (list.length === 0 || out.some((n) => !Number.isInteger(n) || n < 0 || n >= shards)) {
+    throw new Error(`must be "all" or shard indexes from 0 to ${shards - 1} (QUEUE_SHARDS=${shards}), got "${raw}"`);
+  }
+  return out;
+}
+
+function shardChecks(c: { QUEUE_SHARDS_CONSUMED?: string; QUEUE_SHARDS?: number }): Record<string, string> {
+  if (c.QUEUE_SHARDS_CONSUMED === undefined || c.QUEUE_SHARDS === undefined) return {};
+  try {
+    consumedShards(c.QUEUE_SHARDS_CONSUMED, c.QUEUE_SHARDS);
+    return {};
+  } catch (error) {
+    return { QUEUE_SHARDS_CONSUMED: (error as Error).message };
+  }
+}
 
 export interface DispatcherConfig extends CommonConfig {
   port: number;
@@ -54,11 +87,20 @@ export interface DispatcherConfig extends CommonConfig {
   sendingLeaseMs: number;
   fleetTtlMs: number;
   shutdownDeadlineMs: number;
+  /** Shard indexes this replica's workers consume. */
+  shardsConsumed: number[];
+  maintenance: {
+    intervalMs: number;
+    partitionMonthsAhead: number;
+    batchSize: number;
+    /** Days kept after the appointment; 0 = forever. */
+    retentionDays: { attempts: number; messageText: number; customerData: number };
+  };
 }
 
 export function loadDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
   // Only the fields this service has: envalid's cleaned object throws on any other key.
-  const e = parseEnv(env, specs, (c) => secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }));
+  const e = parseEnv(env, specs, (c) => ({ ...redisChecks(c), ...shardChecks(c), ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }) }));
   return {
     ...commonFrom(e),
     port: e.DISPATCHER_PORT,
@@ -78,5 +120,12 @@ export function loadDispatcherConfig(env: Record<string, string | undefined>): D
     sendingLeaseMs: e.SENDING_LEASE_MS,
     fleetTtlMs: e.FLEET_TTL_MS,
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+    shardsConsumed: consumedShards(e.QUEUE_SHARDS_CONSUMED, e.QUEUE_SHARDS),
+    maintenance: {
+      intervalMs: e.MAINTENANCE_INTERVAL_MS,
+      partitionMonthsAhead: e.PARTITION_MONTHS_AHEAD,
+      batchSize: e.RETENTION_BATCH_SIZE,
+      retentionDays: { attempts: e.RETENTION_ATTEMPT_DAYS, messageText: e.RETENTION_MESSAGE_TEXT_DAYS, customerData: e.RETENTION_CUSTOMER_DATA_DAYS },
+    },
   };
 }

@@ -4,3 +4,4 @@ export { loadBookingApiConfig, type BookingApiConfig } from './booking-api.ts';
 export { loadAdminApiConfig, type AdminApiConfig } from './admin-api.ts';
 export { loadDispatcherConfig, type DispatcherConfig } from './dispatcher.ts';
 export { loadMigrateConfig } from './migrate.ts';
+export { hashTagOf, type RedisTarget } from './redis.ts';

@@ -5,6 +5,7 @@ export type { AttemptRecord } from './attempts.ts';
 export type { Failure, SentOutcome, UnconfirmedOutcome } from './outcomes.ts';
 export { numbersOfJid, receiptEvent, type EvidenceResult, type Receipt, type SendEvidence } from './receipts.ts';
 export type { ResendReason, UnconfirmedRow } from './reconcile.ts';
-export type { Cursor, DueRow } from './relay.ts';
+export type { Cursor, DueRow, RelayedRow } from './relay.ts';
 export { cancelOwedFor, type ManualMessage, type ReopenResult, type Reply } from './owed.ts';
 export { sentFields, storableText } from './sanitize.ts';
+export { createRetention, SETTLED_STATES, type Retention } from './retention.ts';

@@ -6,6 +6,7 @@ import { createOwed } from './owed.ts';
 import { createReceipts } from './receipts.ts';
 import { createReconcile } from './reconcile.ts';
 import { createRelay } from './relay.ts';
+import { createRetention } from './retention.ts';
 
 export type LedgerOptions = ClaimOptions & {
   /** Batch the hot statements (claim, record of a send) across concurrent callers: the dispatcher's. */
@@ -33,6 +34,7 @@ export function createLedger(db: Pick<DbHandle, 'sql'>, options: LedgerOptions =
     reconcile: createReconcile(sql),
     relay: createRelay(sql),
     owed: createOwed(sql),
+    retention: createRetention(sql),
   };
 }
 

@@ -32,7 +32,7 @@ export interface Reply {
   instanceId: string;
 }
 
-export type ReopenResult = { reopened: true; id: string; dueAt: Date } | { reopened: false; status: string | null };
+export type ReopenResult = { reopened: true; id: string; tenantId: string; dueAt: Date } | { reopened: false; status: string | null };
 
 /** Rows an operator or the API creates and reopens. */
 export function createOwed(sql: Sql) {
@@ -84,12 +84,12 @@ export function createOwed(sql: Sql) {
      * history). The one reopen rule; a bull-board retry applies the same one inside its claim.
      */
     async reopen(id: string): Promise<ReopenResult> {
-      const [row] = await sql<{ id: string; due_at: Date | string }[]>`
+      const [row] = await sql<{ id: string; tenant_id: string; due_at: Date | string }[]>`
         update notifications
            set status = 'pending', attempts = 0, revivals = 0, due_at = now(), failed_at = null, lease_until = null, updated_at = now()
          where id = ${id} and status = any(${fromStates('reopen')}::text[])
-        returning id, due_at`;
-      if (row) return { reopened: true, id: row.id, dueAt: toDate(row.due_at) };
+        returning id, tenant_id, due_at`;
+      if (row) return { reopened: true, id: row.id, tenantId: row.tenant_id, dueAt: toDate(row.due_at) };
       const [current] = await sql<{ status: string }[]>`select status from notifications where id = ${id}`;
       return { reopened: false, status: current?.status ?? null };
     },

@@ -68,19 +68,19 @@ export function createReconcile(sql: Sql) {
      * Back in line to be sent again, counted on the row (`resends`). A `no-evidence` resend marks its
      * attempts as possible duplicates; `not-sent` was proven by the server's own message store.
      */
-    async resend(id: string, reason: ResendReason): Promise<{ dueAt: Date } | undefined> {
+    async resend(id: string, reason: ResendReason): Promise<{ dueAt: Date; tenantId: string } | undefined> {
       const code = reason === 'not-sent' ? RESEND_NOT_SENT : RESEND_NO_EVIDENCE;
       const message =
         reason === 'not-sent'
           ? 'O servidor não tinha a mensagem após um envio sem resposta; enviada novamente'
           : 'Envio sem resposta e sem confirmação dentro do prazo; enviada novamente (o cliente pode receber duas vezes)';
-      const [row] = await sql<{ due_at: Date | string }[]>`
+      const [row] = await sql<{ due_at: Date | string; tenant_id: string }[]>`
         update notifications
            set status = 'queued', resends = resends + 1, due_at = now(), reconcile_at = null,
                last_error_code = ${code}, last_error_message = ${message}, last_error_scope = 'unknown', updated_at = now()
          where id = ${id} and status = any(${fromStates('resend')}::text[])
-        returning due_at`;
-      return row ? { dueAt: toDate(row.due_at) } : undefined;
+        returning due_at, tenant_id`;
+      return row ? { dueAt: toDate(row.due_at), tenantId: row.tenant_id } : undefined;
     },
 
     /** Look again at `at`; null = stop looking (its appointment started: it stays unconfirmed, honestly). */

@@ -3,11 +3,20 @@ import { fromStates, OWED_STATES } from './states.ts';
 
 export interface DueRow {
   id: string;
+  /** Picks the queue shard (a stable hash of the tenant). */
+  tenantId: string;
   dueAt: Date;
   /** due_at as Postgres prints it, at full precision: the paging cursor. */
   cursorAt: string;
   /** Untouched for two minutes: its job, if it still has one, may be a finished one. */
   stale: boolean;
+}
+
+/** A row the relay hands back to the queue: the tenant picks its shard. */
+export interface RelayedRow {
+  id: string;
+  tenantId: string;
+  dueAt: Date;
 }
 
 export interface Cursor {
@@ -22,15 +31,15 @@ const SENDER_SCOPES = ['instance', 'server', 'auth', 'sender'];
 export function createRelay(sql: Sql) {
   return {
     /** Frees claims whose holder died (lease ran out): each may have been sent, so each is counted. */
-    async recoverLeases(limit: number): Promise<{ id: string; dueAt: Date }[]> {
-      const rows = await sql<{ id: string; due_at: Date | string }[]>`
+    async recoverLeases(limit: number): Promise<RelayedRow[]> {
+      const rows = await sql<{ id: string; tenant_id: string; due_at: Date | string }[]>`
         update notifications set status = 'queued', lease_until = null, updated_at = now()
          where id in (
            select id from notifications
             where status = any(${fromStates('recoverLease')}::text[]) and lease_until < now()
             limit ${limit} for update skip locked)
-        returning id, due_at`;
-      return rows.map((r) => ({ id: r.id, dueAt: toDate(r.due_at) }));
+        returning id, tenant_id, due_at`;
+      return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, dueAt: toDate(r.due_at) }));
     },
 
     /**
@@ -42,12 +51,12 @@ export function createRelay(sql: Sql) {
       const past = after
         ? sql`and due_at >= ${after.dueAt}::timestamptz and (due_at > ${after.dueAt}::timestamptz or id > ${after.id})`
         : sql``;
-      const rows = await sql<{ id: string; due_at: Date | string; cursor_at: string; stale: boolean }[]>`
-        select id, due_at, due_at::text as cursor_at, updated_at < now() - interval '2 minutes' as stale
+      const rows = await sql<{ id: string; tenant_id: string; due_at: Date | string; cursor_at: string; stale: boolean }[]>`
+        select id, tenant_id, due_at, due_at::text as cursor_at, updated_at < now() - interval '2 minutes' as stale
           from notifications
          where status in ${sql(OWED_STATES)} and due_at <= now() + ${lookaheadMs} * interval '1 millisecond' ${past}
          order by due_at, id limit ${limit}`;
-      return rows.map((r) => ({ id: r.id, dueAt: toDate(r.due_at), cursorAt: r.cursor_at, stale: r.stale }));
+      return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, dueAt: toDate(r.due_at), cursorAt: r.cursor_at, stale: r.stale }));
     },
 
     /**
@@ -55,8 +64,8 @@ export function createRelay(sql: Sql) {
      * (re)connected after they failed — a fresh attempt budget, at most `maxRevivals` times, and
      * only while their appointment (or horizon) is still ahead.
      */
-    async revive(limit: number, options: { maxRevivals: number; horizonMs: number }): Promise<{ id: string; dueAt: Date }[]> {
-      const rows = await sql<{ id: string; due_at: Date | string }[]>`
+    async revive(limit: number, options: { maxRevivals: number; horizonMs: number }): Promise<RelayedRow[]> {
+      const rows = await sql<{ id: string; tenant_id: string; due_at: Date | string }[]>`
         update notifications n
            set status = 'queued', attempts = 0, revivals = n.revivals + 1, due_at = now(), failed_at = null, updated_at = now()
          where n.id in (
@@ -77,8 +86,8 @@ export function createRelay(sql: Sql) {
             limit ${limit}
             for update of f skip locked)
            and n.status = 'failed'
-        returning n.id, n.due_at`;
-      return rows.map((r) => ({ id: r.id, dueAt: toDate(r.due_at) }));
+        returning n.id, n.tenant_id, n.due_at`;
+      return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, dueAt: toDate(r.due_at) }));
     },
   };
 }

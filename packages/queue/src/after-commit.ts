@@ -1,6 +1,5 @@
 import { withDeadline } from '@bora/core';
-import type { Queue } from 'bullmq';
-import { enqueueNotifications, requeueNotification, type DueNotification, type NotificationJob } from './notifications.ts';
+import { enqueueNotifications, requeueNotification, type DueNotification, type NotificationQueues } from './notifications.ts';
 
 /**
  * Puts committed rows' pointer jobs on the queue within a deadline: a queue still connecting can
@@ -10,12 +9,12 @@ import { enqueueNotifications, requeueNotification, type DueNotification, type N
  * same id (an operator retry), where a plain add would be a silent no-op.
  */
 export async function enqueueAfterCommit(
-  queue: Queue<NotificationJob>,
+  queues: NotificationQueues,
   items: readonly DueNotification[],
   options: { deadlineMs: number; mode?: 'new' | 'retry'; onError?: (error: unknown) => void },
 ): Promise<boolean> {
   if (items.length === 0) return true;
-  const adding: Promise<unknown> = options.mode === 'retry' ? Promise.all(items.map((item) => requeueNotification(queue, item))) : enqueueNotifications(queue, items);
+  const adding: Promise<unknown> = options.mode === 'retry' ? Promise.all(items.map((item) => requeueNotification(queues, item))) : enqueueNotifications(queues, items);
   try {
     await withDeadline(adding, options.deadlineMs, 'enqueue');
     return true;

@@ -1,3 +1,14 @@
 export * from './notifications.ts';
-export { createRedis, pingRedis, redisAnswers, redisRoleOptions, type RedisRole } from './redis.ts';
+export {
+  clusterRoleOptions,
+  createRedis,
+  describeRedis,
+  duplicateRedis,
+  pingRedis,
+  redisAnswers,
+  redisRoleOptions,
+  type RedisClient,
+  type RedisRole,
+  type RedisTarget,
+} from './redis.ts';
 export { enqueueAfterCommit } from './after-commit.ts';

@@ -2,17 +2,16 @@ import type { AdminApiConfig } from '@bora/config';
 import type { HostLookup } from '@bora/core';
 import type { DbHandle } from '@bora/db';
 import type { Logger } from '@bora/logger';
-import type { NotificationJob } from '@bora/queue';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { NotificationQueues, RedisClient } from '@bora/queue';
 
 /** Everything the admin-api needs from the outside world; `server.ts` builds it, tests pass real ones. */
 export interface AdminApiDeps {
   config: AdminApiConfig;
   logger: Logger;
   db: DbHandle;
-  redis: Redis;
-  queue: Queue<NotificationJob>;
+  redis: RedisClient;
+  /** The notification queues, one per shard (`createNotificationQueues`). */
+  queues: NotificationQueues;
   /**
    * Run the periodic Evolution health poll (and the inbound backstop poll) inside this process. `server.ts` turns it on; tests
    * leave it off and call `pollFleetHealth` themselves, so no timer races their assertions.

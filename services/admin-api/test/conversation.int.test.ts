@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { createNotificationsQueue, createRedis } from '@bora/queue';
+import { createNotificationQueues, createRedis } from '@bora/queue';
 import { test, type TestEnv } from '@bora/testing';
 import { auth, resetData, startAdminApi, type TestApp } from './helpers.ts';
 
@@ -116,9 +116,9 @@ describe('customers answer on WhatsApp', () => {
     // Its job is on the queue (the after-commit enqueue), so it goes now.
     const [cancellation] = await env.db.sql<{ id: string }[]>`select id from notifications where booking_id = ${booking.id} and kind = 'cancellation'`;
     const redis = createRedis(env.redisUrl, 'producer');
-    const queue = createNotificationsQueue({ connection: redis, prefix: env.queuePrefix });
-    expect(await queue.getJob(cancellation!.id)).toBeDefined();
-    await queue.close();
+    const queues = createNotificationQueues({ connection: redis, prefix: env.queuePrefix });
+    expect(await queues.forTenant(f.tenantId).getJob(cancellation!.id)).toBeDefined();
+    await queues.close();
     redis.disconnect();
 
     // Said again (a second "cancelar"): no booking left to cancel, no second cancellation.

@@ -3,7 +3,7 @@ import { loadAdminApiConfig, type AdminApiConfig } from '@bora/config';
 import type { HostLookup } from '@bora/core';
 import { createDb } from '@bora/db';
 import { createLogger } from '@bora/logger';
-import { createNotificationsQueue, createRedis } from '@bora/queue';
+import { createNotificationQueues, createRedis } from '@bora/queue';
 import type { TestEnv } from '@bora/testing';
 import { buildApp, type AdminApiDeps } from '../src/app.ts';
 
@@ -47,8 +47,8 @@ export async function startAdminApi(testEnv: TestEnv, env: Record<string, string
   const logger = createLogger({ name: 'admin-api-test', level: 'debug', destination });
   const db = createDb(config.databaseUrl, { max: 5 });
   const redis = createRedis(config.redisUrl, 'producer');
-  const queue = createNotificationsQueue({ connection: redis, prefix: config.queuePrefix });
-  const deps: AdminApiDeps = { config, logger, db, redis, queue, healthPoll: options.healthPoll ?? false, lookup: options.lookup };
+  const queues = createNotificationQueues({ connection: redis, prefix: config.queuePrefix, shards: config.queueShards });
+  const deps: AdminApiDeps = { config, logger, db, redis, queues, healthPoll: options.healthPoll ?? false, lookup: options.lookup };
   const app = await buildApp(deps);
   return {
     app,
@@ -61,7 +61,7 @@ export async function startAdminApi(testEnv: TestEnv, env: Record<string, string
       const closing = app.close();
       setTimeout(() => app.server.closeAllConnections(), 200).unref();
       await closing;
-      await queue.close().catch(() => {});
+      await queues.close().catch(() => {});
       redis.disconnect();
       await db.close(1);
     },

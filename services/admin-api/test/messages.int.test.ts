@@ -1,6 +1,6 @@
 import { createDb } from '@bora/db';
 import { createLogger } from '@bora/logger';
-import { createNotificationsQueue, createRedis, NOTIFICATIONS_QUEUE } from '@bora/queue';
+import { createNotificationQueues, createRedis, NOTIFICATIONS_QUEUE } from '@bora/queue';
 import { Worker } from 'bullmq';
 import { describe, expect } from 'vitest';
 import { test, waitFor } from '@bora/testing';
@@ -29,7 +29,7 @@ describe('manual messages and the notifications ledger', () => {
 
     const [row] = await env.db.sql`select kind, booking_id, recipient, text, forced_evolution_api_id, status, due_at <= now() as due from notifications where id = ${id}`;
     expect(row).toMatchObject({ kind: 'manual', booking_id: null, recipient: '5511987654321', text: 'Olá!', forced_evolution_api_id: server.id, status: 'pending', due: true });
-    const queue = createNotificationsQueue({ connection: env.redis, prefix: env.queuePrefix });
+    const queue = createNotificationQueues({ connection: env.redis, prefix: env.queuePrefix }).shards[0]!;
     const job = await queue.getJob(id);
     expect(job?.data).toEqual({ notificationId: id });
     await queue.close();
@@ -56,15 +56,15 @@ describe('manual messages and the notifications ledger', () => {
     const config = t.config;
     const db = createDb(config.databaseUrl, { max: 2 });
     const redis = createRedis('redis://127.0.0.1:1', 'producer');
-    const queue = createNotificationsQueue({ connection: redis, prefix: env.queuePrefix });
-    const app = await buildApp({ config, logger: createLogger({ name: 't', level: 'silent' }), db, redis, queue });
+    const queues = createNotificationQueues({ connection: redis, prefix: env.queuePrefix });
+    const app = await buildApp({ config, logger: createLogger({ name: 't', level: 'silent' }), db, redis, queues });
     const res = await app.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { tenantSlug: 'meu-negocio', to: '11987654321', text: 'Olá' } });
     expect(res.statusCode).toBe(202);
     expect(res.json().status).toBe('pending');
     const [row] = await env.db.sql`select status from notifications where id = ${res.json().id}`;
     expect(row!.status).toBe('pending');
     await app.close();
-    await queue.close().catch(() => {});
+    await queues.close().catch(() => {});
     redis.disconnect();
     await db.close(1);
   });
@@ -113,7 +113,7 @@ describe('manual messages and the notifications ledger', () => {
     expect(notFailed.json().error).toMatchObject({ code: 'NOTIFICATION_NOT_FAILED', details: { status: 'sent' } });
 
     // A dead letter whose old job is still in Redis (failed state) is re-queued for real.
-    const queue = createNotificationsQueue({ connection: env.redis, prefix: env.queuePrefix });
+    const queue = createNotificationQueues({ connection: env.redis, prefix: env.queuePrefix }).shards[0]!;
     const worker = new Worker(NOTIFICATIONS_QUEUE, async () => Promise.reject(new Error('dead letter')), { connection: env.redis.duplicate(), prefix: env.queuePrefix });
     await queue.add('send', { notificationId: failed!.id }, { jobId: failed!.id });
     await waitFor(async () => (await queue.getJob(failed!.id))?.failedReason === 'dead letter', { what: 'the old job to fail' });

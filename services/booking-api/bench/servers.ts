@@ -4,7 +4,7 @@
 import { loadBookingApiConfig } from '@bora/config';
 import { createDb } from '@bora/db';
 import { createLogger } from '@bora/logger';
-import { createNotificationsQueue, createRedis } from '@bora/queue';
+import { createNotificationQueues, createRedis } from '@bora/queue';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.ts';
 
@@ -20,8 +20,8 @@ const config = loadBookingApiConfig({
 });
 const db = createDb(databaseUrl, { applicationName: 'bench-real' });
 const redis = createRedis(redisUrl, 'producer');
-const queue = createNotificationsQueue({ connection: redis, prefix: queuePrefix });
-const real = await buildApp({ config, logger, db, redis, queue });
+const queues = createNotificationQueues({ connection: redis, prefix: queuePrefix });
+const real = await buildApp({ config, logger, db, redis, queues });
 await real.listen({ port: realPort, host: '127.0.0.1' });
 
 // The yardstick: parse JSON, one INSERT of the booking row, answer 201 with its id.

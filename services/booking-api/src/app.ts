@@ -2,12 +2,10 @@ import type { BookingApiConfig } from '@bora/config';
 import { canWrite, type DbHandle } from '@bora/db';
 import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute, SERVER_TIMEOUTS } from '@bora/http';
 import type { Logger } from '@bora/logger';
-import { pingRedis, type NotificationJob } from '@bora/queue';
+import { pingRedis, type NotificationQueues, type RedisClient } from '@bora/queue';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Queue } from 'bullmq';
 import Fastify, { type FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { bookingRoutes } from './bookings/booking-routes.ts';
 import type { BookingDeps } from './bookings/create-booking.ts';
 import { createEnqueuer } from './bookings/enqueuer.ts';
@@ -25,8 +23,9 @@ export interface BookingApiDeps {
   config: BookingApiConfig;
   logger: Logger;
   db: DbHandle;
-  redis: Redis;
-  queue: Queue<NotificationJob>;
+  redis: RedisClient;
+  /** The notification queues (every shard): `createNotificationQueues`. */
+  queues: NotificationQueues;
 }
 
 /** Request log lines show the URL; a manage link's token is a key to someone's booking. */
@@ -73,7 +72,7 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     tenants,
     insertBooking: createGroupInserter(sql),
     limiter: createBookingLimiter(),
-    enqueuer: createEnqueuer({ queue: deps.queue, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
+    enqueuer: createEnqueuer({ queues: deps.queues, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
     logger: deps.logger,
     idempotencyTtlHours: config.idempotencyTtlHours,
   };

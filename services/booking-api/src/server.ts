@@ -3,24 +3,25 @@ import { loadBookingApiConfig } from '@bora/config';
 import { createDb } from '@bora/db';
 import { serve } from '@bora/http';
 import { createLogger } from '@bora/logger';
-import { createNotificationsQueue, createRedis } from '@bora/queue';
+import { createNotificationQueues, createRedis } from '@bora/queue';
 import { buildApp } from './app.ts';
 import { closeQueue } from './close-queue.ts';
 
 const config = loadBookingApiConfig(process.env);
 const logger = createLogger({ name: 'booking-api', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
 const db = createDb(config.databaseUrl, { ...config.db, applicationName: 'booking-api' });
-const redis = createRedis(config.redisUrl, 'producer');
-const queue = createNotificationsQueue({
+const redis = createRedis(config.redis, 'producer');
+const queues = createNotificationQueues({
   connection: redis,
   prefix: config.queuePrefix,
+  shards: config.queueShards,
   onError: (err) => logger.warn({ err }, 'queue connection error'),
 });
 
-const app = await buildApp({ config, logger, db, redis, queue });
+const app = await buildApp({ config, logger, db, redis, queues });
 // Closed after the server stops taking requests (onClose runs once intake has stopped).
 app.addHook('onClose', async () => {
-  await closeQueue(queue);
+  await Promise.all(queues.shards.map((queue) => closeQueue(queue)));
   redis.disconnect();
   await db.close();
 });

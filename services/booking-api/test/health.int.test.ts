@@ -2,7 +2,7 @@ import { loadBookingApiConfig } from '@bora/config';
 import { createDb } from '@bora/db';
 import postgres from 'postgres';
 import { createLogger } from '@bora/logger';
-import { createNotificationsQueue, createRedis } from '@bora/queue';
+import { createNotificationQueues, createRedis } from '@bora/queue';
 import { describe, expect } from 'vitest';
 import { test } from '@bora/testing';
 import { buildApp } from '../src/app.ts';
@@ -12,10 +12,10 @@ async function appWith(databaseUrl: string, redisUrl: string, queuePrefix: strin
   const config = loadBookingApiConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix });
   const db = createDb(config.databaseUrl, { connectTimeout: 1 });
   const redis = createRedis(config.redisUrl, 'producer');
-  const queue = createNotificationsQueue({ connection: redis, prefix: queuePrefix });
-  const app = await buildApp({ config, logger: createLogger({ name: 'test', level: 'silent' }), db, redis, queue });
+  const queues = createNotificationQueues({ connection: redis, prefix: queuePrefix });
+  const app = await buildApp({ config, logger: createLogger({ name: 'test', level: 'silent' }), db, redis, queues });
   app.addHook('onClose', async () => {
-    await closeQueue(queue);
+    await Promise.all(queues.shards.map((queue) => closeQueue(queue)));
     redis.disconnect();
     await db.close(1);
   });

@@ -2,16 +2,15 @@ import type { DispatcherConfig } from '@bora/config';
 import { canWrite, type DbHandle } from '@bora/db';
 import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
 import type { Logger } from '@bora/logger';
-import { pingRedis } from '@bora/queue';
+import { pingRedis, type RedisClient } from '@bora/queue';
 import Fastify, { LogController } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 
 export interface DispatcherDeps {
   config: DispatcherConfig;
   logger: Logger;
   db: DbHandle;
-  redis: Redis;
+  redis: RedisClient;
   metrics?: Registry;
 }
 

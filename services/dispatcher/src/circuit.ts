@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 // Counts a failure; at the threshold opens the circuit until now+openMs and leaves the count one
 // short of the threshold, so a single failure right after the open period (half-open) reopens it.
@@ -50,7 +50,7 @@ export interface CircuitBreaker {
  * probe send decides — its success closes the circuit, its failure opens it again — while every
  * other message keeps routing around the server instead of piling onto one still sick.
  */
-export function createCircuitBreaker(redis: Redis, prefix: string, options: CircuitOptions, cacheMs = 500): CircuitBreaker {
+export function createCircuitBreaker(redis: Redis | Cluster, prefix: string, options: CircuitOptions, cacheMs = 500): CircuitBreaker {
   const openKey = `${prefix}:circuit:open`;
   const probeKey = (id: string) => `${prefix}:circuit:probe:${id}`;
   const probeMs = options.probeMs ?? 30_000;

@@ -5,18 +5,18 @@ import { createMetricsRegistry } from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { manageLinkExpiry, manageUrl, signManageToken } from '@bora/bookings';
 import { createLedger } from '@bora/ledger';
-import { createNotificationsQueue, ENQUEUE_LOOKAHEAD_MS, NOTIFICATIONS_QUEUE, redisRoleOptions, requeueNotification, type NotificationJob } from '@bora/queue';
-import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { createNotificationQueues, ENQUEUE_LOOKAHEAD_MS, requeueNotification, type RedisClient } from '@bora/queue';
 import type { Registry } from 'prom-client';
 import { createCircuitBreaker } from './circuit.ts';
 import { createClientPool } from './clients.ts';
 import { createFleet } from './fleet.ts';
+import { createMaintenance } from './maintenance/job.ts';
 import { createDispatcherMetrics } from './metrics.ts';
 import { createPacer } from './pacing.ts';
 import { createProcessor } from './process.ts';
 import { createReconciler } from './reconciler.ts';
 import { createSweeper } from './sweeper.ts';
+import { startShardWorkers } from './workers.ts';
 
 /** A reconciliation lookup is one small query: a server slower than this is asked again later. */
 const LOOKUP_TIMEOUT_MS = 5_000;
@@ -28,10 +28,11 @@ export interface DispatcherDeps {
   logger: Logger;
   db: DbHandle;
   /**
-   * Commands (pacing, circuits, sweeper), opened with `createRedis(url, 'commands')`: every command
-   * bounded. The worker opens its own connection from it, with the blocking role's options.
+   * Commands (pacing, circuits, sweeper), opened with `createRedis(config.redis, 'commands')` (one
+   * node or a cluster): every command bounded. The workers open their own connection from it,
+   * with the blocking role's options.
    */
-  redis: Redis;
+  redis: RedisClient;
   registry?: Registry;
   random?: () => number;
 }
@@ -45,12 +46,15 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { config, logger } = deps;
   const prefix = config.queuePrefix;
   const registry = deps.registry ?? createMetricsRegistry('dispatcher');
-  const queue = createNotificationsQueue({
+  // Every shard's queue (producing: sweeper and reconciler requeue to a row's tenant's shard);
+  // workers consume only `config.shardsConsumed`.
+  const queues = createNotificationQueues({
     connection: deps.redis,
     prefix,
+    shards: config.queueShards,
     onError: (err) => logger.warn({ err }, 'queue connection error'),
   });
-  const metrics = createDispatcherMetrics(registry, () => queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'));
+  const metrics = createDispatcherMetrics(registry, () => queues.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'));
   const fleet = createFleet({ db: deps.db, secretKey: config.secretKey, logger, ttlMs: config.fleetTtlMs });
   const clients = createClientPool(config.sendTimeoutMs);
   const lookupClients = createClientPool(LOOKUP_TIMEOUT_MS);
@@ -90,7 +94,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     metrics,
     logger,
     windowMs: config.unconfirmedWindowMs,
-    requeue: (row) => requeueNotification(queue, row),
+    requeue: (row) => requeueNotification(queues, row),
     unreachable: async () => {
       const { open, halfOpen } = await circuit.state();
       return new Set([...open, ...halfOpen]);
@@ -99,7 +103,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const sweeper = createSweeper({
     ledger,
     redis: deps.redis,
-    queue,
+    queues,
     prefix,
     logger,
     metrics,
@@ -109,49 +113,53 @@ export function createDispatcher(deps: DispatcherDeps) {
     revive: { maxRevivals: config.maxRevivals, horizonMs: config.messageHorizonMs },
     reconcile: () => reconciler.runOnce(),
   });
+  const maintenance = createMaintenance({
+    sql: deps.db.sql,
+    ledger,
+    redis: deps.redis,
+    prefix,
+    logger,
+    registry,
+    owner: randomUUID(),
+    intervalMs: config.maintenance.intervalMs,
+    monthsAhead: config.maintenance.partitionMonthsAhead,
+    batchSize: config.maintenance.batchSize,
+    retentionDays: config.maintenance.retentionDays,
+  });
   const stallMs = Math.min(30_000, Math.max(1_000, config.sendingLeaseMs));
-  let worker: Worker<NotificationJob> | undefined;
-  let workerConnection: Redis | undefined;
+  let workers: ReturnType<typeof startShardWorkers> | undefined;
 
   return {
     registry,
-    queue,
+    queues,
     ledger,
     fleet,
     sweeper,
+    maintenance,
     async start(): Promise<void> {
       await fleet.start();
-      workerConnection = deps.redis.duplicate(redisRoleOptions('worker'));
-      workerConnection.on('error', () => {});
-      worker = new Worker<NotificationJob>(NOTIFICATIONS_QUEUE, processor, {
-        connection: workerConnection,
-        prefix,
+      workers = startShardWorkers({
+        redis: deps.redis,
+        queues,
+        shards: config.shardsConsumed,
+        processor,
         concurrency: config.concurrency,
-        autorun: true,
-        // A crashed replica's active jobs return only once BullMQ sees their lock expire: tie that
-        // to the sending lease, or a crash holds its messages for BullMQ's fixed 30 s + 30 s.
-        lockDuration: stallMs,
-        stalledInterval: stallMs,
-        // Re-running a stalled job is safe (the claim is guarded); a low limit would only turn
-        // jobs caught by two crashes into dead jobs that wait minutes for the sweeper.
-        maxStalledCount: 100,
-      });
-      worker.on('error', (err) => logger.warn({ err }, 'worker connection error'));
-      worker.on('failed', (job, err) => {
-        if (job && job.finishedOn) logger.warn({ notificationId: job.data.notificationId, reason: err.message }, 'job failed (dead letter)');
+        stallMs,
+        logger,
       });
       sweeper.start();
-      logger.info({ concurrency: config.concurrency, prefix }, 'dispatcher started');
+      maintenance.start();
+      logger.info({ concurrency: config.concurrency, prefix, shards: config.queueShards, consumed: config.shardsConsumed }, 'dispatcher started');
     },
     async close(): Promise<void> {
       // Intake first: the worker stops fetching and waits for the sends already in flight.
-      await worker?.close();
+      await workers?.close();
       await sweeper.stop();
+      await maintenance.stop();
       await fleet.close();
       clients.close();
       lookupClients.close();
-      await queue.close();
-      workerConnection?.disconnect();
+      await queues.close();
     },
   };
 }

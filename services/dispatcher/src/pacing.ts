@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 // Per instance, two timestamps on Redis' clock (one clock for every replica):
 //   last = when the instance last actually sent; next = the next slot not yet promised.
@@ -63,7 +63,7 @@ export interface Pacer {
  * between real sends; a message whose instance is busy gets a promised slot and is delayed to it
  * — not failed, and without spending an attempt.
  */
-export function createPacer(redis: Redis, prefix: string, options: PacingOptions, random: () => number = Math.random): Pacer {
+export function createPacer(redis: Redis | Cluster, prefix: string, options: PacingOptions, random: () => number = Math.random): Pacer {
   const enabled = options.minIntervalMs > 0 || options.jitterMs > 0;
   const gap = () => options.minIntervalMs + Math.round(random() * options.jitterMs);
   const keys = (id: string) => [`${prefix}:pace:${id}:last`, `${prefix}:pace:${id}:next`];

@@ -19,7 +19,7 @@ export interface ReconcilerDeps {
    */
   windowMs: number;
   /** Puts a row that goes out again back on the queue. */
-  requeue(row: { id: string; dueAt: Date }): Promise<unknown>;
+  requeue(row: { id: string; tenantId: string; dueAt: Date }): Promise<unknown>;
   /**
    * Servers not worth asking now (their circuit is open or waiting for its probe): a lookup there
    * would hang the pass for its timeout and prove nothing, so their rows wait for a webhook or the
@@ -109,7 +109,7 @@ export function createReconciler(deps: ReconcilerDeps) {
     if (!resent) return;
     deps.metrics.reconciled.inc({ how: reason === 'not-sent' ? 'resent-not-sent' : 'resent-no-evidence' });
     log.warn({ reason }, reason === 'not-sent' ? 'unconfirmed send not on the server: sending again' : 'no evidence within the window: sending again (possible duplicate)');
-    await deps.requeue({ id: row.id, dueAt: resent.dueAt });
+    await deps.requeue({ id: row.id, tenantId: resent.tenantId, dueAt: resent.dueAt });
   }
 
   return {

@@ -10,7 +10,7 @@ import { createDispatcher } from './dispatcher.ts';
 const config = loadDispatcherConfig(process.env);
 const logger = createLogger({ name: 'dispatcher', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
 const db = createDb(config.databaseUrl, { ...config.db, applicationName: 'dispatcher', max: Math.min(20, config.concurrency + 5) });
-const redis = createRedis(config.redisUrl, 'commands');
+const redis = createRedis(config.redis, 'commands');
 const dispatcher = createDispatcher({ config, logger, db, redis });
 
 const app = await buildApp({ config, logger, db, redis, metrics: dispatcher.registry });

@@ -1,14 +1,14 @@
 import type { Cursor, DueRow, Ledger } from '@bora/ledger';
 import type { Logger } from '@bora/logger';
-import { enqueueNotifications, NOTIFICATIONS_QUEUE, requeueNotification, type NotificationJob } from '@bora/queue';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { enqueueNotifications, NOTIFICATIONS_QUEUE, requeueNotification, type NotificationQueues, type RedisClient } from '@bora/queue';
 import type { DispatcherMetrics } from './metrics.ts';
 
 export interface SweeperDeps {
   ledger: Ledger;
-  redis: Redis;
-  queue: Queue<NotificationJob>;
+  redis: RedisClient;
+  /** Every shard: a row goes back to its tenant's. */
+  queues: NotificationQueues;
+  /** The base prefix (`QUEUE_PREFIX`): the leader lease lives under it. */
   prefix: string;
   logger: Logger;
   metrics: DispatcherMetrics;
@@ -56,7 +56,7 @@ export function createSweeper(deps: SweeperDeps) {
   const leaderKey = `${deps.prefix}:sweeper:leader`;
   const batch = deps.batchSize ?? 1000;
   const maxPages = deps.maxPagesPerSweep ?? 10;
-  const jobKey = (id: string) => `${deps.prefix}:${NOTIFICATIONS_QUEUE}:${id}`;
+  const queueKey = (shard: number) => `${deps.queues.prefixes[shard]}:${NOTIFICATIONS_QUEUE}`;
   // Where the last sweep stopped paging; undefined = start from the most overdue row. Kept in
   // memory: a new leader starting over only repeats work, it never skips rows.
   let cursor: Cursor | undefined;
@@ -72,7 +72,7 @@ export function createSweeper(deps: SweeperDeps) {
 
   async function recoverLeases(): Promise<number> {
     const rows = await relay.recoverLeases(batch);
-    for (const row of rows) await requeueNotification(deps.queue, row);
+    for (const row of rows) await requeueNotification(deps.queues, row);
     if (rows.length > 0) {
       deps.metrics.leaseRecoveries.inc(rows.length);
       deps.logger.warn({ count: rows.length }, 'recovered notifications stuck in sending (possible duplicate sends)');
@@ -94,28 +94,41 @@ export function createSweeper(deps: SweeperDeps) {
 
   async function relayPage(rows: DueRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    // One pipeline: is each job hash still in Redis, and for a row long due, is its job delayed
-    // (alive, as a paced backlog's jobs are)? Only the others are worth a closer look below.
-    const pipeline = deps.redis.pipeline();
+    // Per shard, one pipeline (its keys share the shard's hash tag: one slot, one cluster node):
+    // is each job hash still in Redis, and for a row long due, is its job delayed (alive, as a
+    // paced backlog's jobs are)? Only the others are worth a closer look below.
+    const byShard = new Map<number, DueRow[]>();
     for (const row of rows) {
-      pipeline.exists(jobKey(row.id));
-      if (row.stale) for (const set of LIVE_SETS) pipeline.zscore(`${deps.prefix}:${NOTIFICATIONS_QUEUE}:${set}`, row.id);
+      const shard = deps.queues.shardOf(row.tenantId);
+      const list = byShard.get(shard);
+      if (list) list.push(row);
+      else byShard.set(shard, [row]);
     }
-    const results = ((await pipeline.exec()) ?? []).map(([, value]) => value);
     const missing: DueRow[] = [];
     const doubtful: DueRow[] = [];
-    let i = 0;
-    for (const row of rows) {
-      const exists = Number(results[i++] ?? 0) === 1;
-      if (!exists) missing.push(row);
-      if (!row.stale) continue;
-      const live = LIVE_SETS.map(() => results[i++]).some((score) => score !== null && score !== undefined);
-      if (exists && !live) doubtful.push(row);
-    }
-    await enqueueNotifications(deps.queue, missing);
+    await Promise.all(
+      [...byShard].map(async ([shard, list]) => {
+        const key = queueKey(shard);
+        const pipeline = deps.redis.pipeline();
+        for (const row of list) {
+          pipeline.exists(`${key}:${row.id}`);
+          if (row.stale) for (const set of LIVE_SETS) pipeline.zscore(`${key}:${set}`, row.id);
+        }
+        const results = ((await pipeline.exec()) ?? []).map(([, value]) => value);
+        let i = 0;
+        for (const row of list) {
+          const exists = Number(results[i++] ?? 0) === 1;
+          if (!exists) missing.push(row);
+          if (!row.stale) continue;
+          const live = LIVE_SETS.map(() => results[i++]).some((score) => score !== null && score !== undefined);
+          if (exists && !live) doubtful.push(row);
+        }
+      }),
+    );
+    await enqueueNotifications(deps.queues, missing);
     // A row long due whose job still exists may hold a finished job (completed while another
     // replica had the row): requeue replaces finished jobs and leaves live ones alone.
-    for (const row of doubtful) await requeueNotification(deps.queue, row);
+    for (const row of doubtful) await requeueNotification(deps.queues, row);
     if (missing.length > 0) {
       deps.metrics.swept.inc(missing.length);
       deps.logger.info({ count: missing.length }, 'enqueued owed notifications that had no job');
@@ -125,7 +138,7 @@ export function createSweeper(deps: SweeperDeps) {
 
   async function revive(): Promise<number> {
     const rows = await relay.revive(batch, deps.revive);
-    for (const row of rows) await requeueNotification(deps.queue, row);
+    for (const row of rows) await requeueNotification(deps.queues, row);
     if (rows.length > 0) {
       deps.metrics.revived.inc(rows.length);
       deps.logger.info({ count: rows.length }, 'revived notifications that had failed for lack of a sender: one came back');

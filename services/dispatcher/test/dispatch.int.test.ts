@@ -117,7 +117,7 @@ describe('dispatcher: the happy path and failover', () => {
       expect(attempts[0]!.error_code).toBe('NUMBER_NOT_ON_WHATSAPP');
       expect(attempts[0]!.error_message).toMatch(/^O número .* não tem WhatsApp$/);
       expect(attempts[0]!.error_message).toBe(row.last_error_message);
-      const job = await dispatcher.queue.getJob(notification.id);
+      const job = await dispatcher.queues.shards[0]!.getJob(notification.id);
       expect(await job?.getState()).toBe('failed');
     } finally {
       await dispatcher.close();
@@ -166,7 +166,7 @@ describe('dispatcher: the happy path and failover', () => {
       expect([row.attempts, row.last_error_code, row.last_error_scope]).toEqual([3, 'SERVER_ERROR', 'server']);
       const attempts = await env.db.sql`select outcome from delivery_attempts where notification_id = ${notification.id}`;
       expect(attempts).toHaveLength(3);
-      expect(await (await dispatcher.queue.getJob(notification.id))?.getState()).toBe('failed');
+      expect(await (await dispatcher.queues.shards[0]!.getJob(notification.id))?.getState()).toBe('failed');
     } finally {
       await dispatcher.close();
       await sim.close();

@@ -11,7 +11,7 @@ describe('dispatcher: an operator retrying a failed job from bull-board', () => 
     const dispatcher = await startDispatcher(env, testConfig(env, { MAX_ATTEMPTS: '2' }));
     const { notification } = await book(env, fleet.tenant.id, { phone: '5511955554444' });
     await waitFor(async () => (await statusOf(env, notification.id)).status === 'failed', { what: 'notification failed' });
-    const job = (await dispatcher.queue.getJob(notification.id))!;
+    const job = (await dispatcher.queues.shards[0]!.getJob(notification.id))!;
     await waitFor(async () => (await job.getState()) === 'failed', { what: 'job failed' });
     expect(fleet.sim.control.messages()).toHaveLength(0);
     return { ...fleet, dispatcher, notification, job };

@@ -3,7 +3,7 @@ import { loadDispatcherConfig, type DispatcherConfig } from '@bora/config';
 import { bookings, evolutionApis, notifications, tenants, whatsappInstances } from '@bora/db';
 import { startSimulator, type SimInstanceOptions, type SimServerOptions } from '@bora/evolution-sim';
 import { createLogger } from '@bora/logger';
-import { createNotificationsQueue, enqueueNotifications } from '@bora/queue';
+import { createNotificationQueues, enqueueNotifications } from '@bora/queue';
 import type { TestEnv } from '@bora/testing';
 import { createDispatcher } from '../src/dispatcher.ts';
 
@@ -120,9 +120,9 @@ export async function book(
     })
     .returning();
   if (options.enqueue !== false) {
-    const queue = createNotificationsQueue({ connection: env.redis, prefix: env.queuePrefix });
-    await enqueueNotifications(queue, [{ id: notification!.id, dueAt: notification!.dueAt }]);
-    await queue.close();
+    const queues = createNotificationQueues({ connection: env.redis, prefix: env.queuePrefix });
+    await enqueueNotifications(queues, [{ id: notification!.id, tenantId, dueAt: notification!.dueAt }]);
+    await queues.close();
   }
   return { booking: booking!, notification: notification! };
 }

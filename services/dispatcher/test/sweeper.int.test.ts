@@ -1,6 +1,6 @@
 import { createMetricsRegistry } from '@bora/http';
 import { createLogger } from '@bora/logger';
-import { createNotificationsQueue, NOTIFICATIONS_QUEUE } from '@bora/queue';
+import { createNotificationQueues, NOTIFICATIONS_QUEUE, type NotificationQueues } from '@bora/queue';
 import { test, waitFor } from '@bora/testing';
 import { Worker } from 'bullmq';
 import { describe, expect } from 'vitest';
@@ -18,21 +18,22 @@ type Env = Parameters<typeof seedFleet>[0];
 async function backlog(env: Env, alive: number) {
   const { sim, tenant } = await seedFleet(env, []);
   await sim.close();
-  const queue = createNotificationsQueue({ connection: env.redis, prefix: env.queuePrefix });
+  const queues = createNotificationQueues({ connection: env.redis, prefix: env.queuePrefix });
+  const queue = queues.shards[0]!;
   const start = Date.now() - 60_000;
   for (let i = 0; i < alive; i++) {
     const { notification } = await book(env, tenant.id, { dueAt: new Date(start + i * 10), enqueue: false });
     await queue.add('send', { notificationId: notification.id }, { jobId: notification.id, delay: 10 * 60_000 });
   }
   const { notification: lost } = await book(env, tenant.id, { dueAt: new Date(start + alive * 10), enqueue: false });
-  return { queue, lost };
+  return { queues, queue, lost };
 }
 
-function sweeperFor(env: Env, queue: ReturnType<typeof createNotificationsQueue>, paging: { batchSize: number; maxPagesPerSweep?: number }) {
+function sweeperFor(env: Env, queues: NotificationQueues, paging: { batchSize: number; maxPagesPerSweep?: number }) {
   return createSweeper({
     ledger: createLedger(env.db),
     redis: env.redis,
-    queue,
+    queues,
     prefix: env.queuePrefix,
     logger: createLogger({ name: 'sweeper-test', level: 'silent' }),
     metrics: createDispatcherMetrics(createMetricsRegistry('dispatcher')),
@@ -46,8 +47,8 @@ function sweeperFor(env: Env, queue: ReturnType<typeof createNotificationsQueue>
 
 describe('sweeper: the outbox relay pages through every due row', () => {
   test('a lost job behind more than a page of due rows with live jobs is found in the same sweep', async ({ env }) => {
-    const { queue, lost } = await backlog(env, 12);
-    const sweeper = sweeperFor(env, queue, { batchSize: 5 });
+    const { queues, queue, lost } = await backlog(env, 12);
+    const sweeper = sweeperFor(env, queues, { batchSize: 5 });
     try {
       expect(await sweeper.sweepOnce()).toEqual({ leader: true, recovered: 0, enqueued: 1, revived: 0 });
       expect(await (await queue.getJob(lost.id))?.getState()).toBe('waiting');
@@ -63,9 +64,9 @@ describe('sweeper: the outbox relay pages through every due row', () => {
   });
 
   test('with a bounded number of pages per sweep, the next sweeps carry on where the last one stopped', async ({ env }) => {
-    const { queue, lost } = await backlog(env, 12);
+    const { queues, queue, lost } = await backlog(env, 12);
     // 13 due rows, 5 per page, 1 page per sweep: rows 1-5, 6-10, then 11-13 with the lost one.
-    const sweeper = sweeperFor(env, queue, { batchSize: 5, maxPagesPerSweep: 1 });
+    const sweeper = sweeperFor(env, queues, { batchSize: 5, maxPagesPerSweep: 1 });
     try {
       expect((await sweeper.sweepOnce()).enqueued).toBe(0);
       expect((await sweeper.sweepOnce()).enqueued).toBe(0);
@@ -85,7 +86,7 @@ describe('sweeper: the outbox relay pages through every due row', () => {
   });
 
   test('a row long due whose job finished gets a fresh job; one whose job is delayed keeps it', async ({ env }) => {
-    const { queue, lost: finished } = await backlog(env, 1);
+    const { queues, queue, lost: finished } = await backlog(env, 1);
     const [delayed] = await env.db.sql<{ id: string }[]>`select id from notifications where id <> ${finished.id}`;
     // The job of `finished` completed while another replica had the row (a worker that only says done).
     await queue.add('send', { notificationId: finished.id }, { jobId: finished.id });
@@ -95,7 +96,7 @@ describe('sweeper: the outbox relay pages through every due row', () => {
     await worker.close();
     connection.disconnect();
     await env.db.sql`update notifications set updated_at = now() - interval '3 minutes'`;
-    const sweeper = sweeperFor(env, queue, { batchSize: 5 });
+    const sweeper = sweeperFor(env, queues, { batchSize: 5 });
     try {
       expect(await sweeper.sweepOnce()).toMatchObject({ enqueued: 0 });
       expect(await (await queue.getJob(finished.id))?.getState()).toBe('waiting');

@@ -99,7 +99,7 @@ describe('a send whose outcome is unknown is never retried or failed over blindl
       });
       expect([row.last_error_code, row.attempts]).toEqual(['RENDER_FAILED', 1]);
       expect(sim.control.messages()).toHaveLength(0);
-      expect(await (await dispatcher.queue.getJob(notification.id))?.getState()).toBe('failed');
+      expect(await (await dispatcher.queues.shards[0]!.getJob(notification.id))?.getState()).toBe('failed');
     } finally {
       await dispatcher.close();
       await sim.close();

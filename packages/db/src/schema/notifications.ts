@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bookings } from './bookings.ts';
 import { evolutionApis } from './evolution-apis.ts';
 import { tenants } from './tenants.ts';
@@ -89,14 +89,23 @@ export const notifications = pgTable(
     uniqueIndex('notifications_message_id_idx').on(t.messageId).where(sql`${t.messageId} is not null`),
     index('notifications_status_created_idx').on(t.status, t.createdAt),
     index('notifications_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // Retention (the dispatcher's maintenance): rows still holding text, or the customer's number.
+    index('notifications_text_retention_idx').on(t.createdAt).where(sql`${t.text} is not null or ${t.lastErrorMessage} is not null`),
+    index('notifications_recipient_retention_idx').on(t.createdAt).where(sql`${t.recipient} <> ''`),
   ],
 );
 
-/** One row per HTTP send: the audit trail the admin and the dashboard show. */
+/**
+ * One row per HTTP send: the audit trail the admin and the dashboard show. Partitioned by month
+ * of `created_at` (native range partitioning, declared in the custom migration
+ * `0009_partition_delivery_attempts`, since drizzle cannot): the primary key includes the
+ * partition key, and old months are dropped whole by the dispatcher's maintenance
+ * (RETENTION_ATTEMPT_DAYS). Nothing references this table.
+ */
 export const deliveryAttempts = pgTable(
   'delivery_attempts',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     notificationId: uuid('notification_id')
       .notNull()
       .references(() => notifications.id, { onDelete: 'cascade' }),
@@ -114,7 +123,7 @@ export const deliveryAttempts = pgTable(
     possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('delivery_attempts_notification_idx').on(t.notificationId, t.id)],
+  (t) => [primaryKey({ columns: [t.id, t.createdAt] }), index('delivery_attempts_notification_idx').on(t.notificationId, t.id)],
 );
 
 export type Notification = typeof notifications.$inferSelect;

@@ -52,7 +52,7 @@ export interface BackstopReport {
  * first, a few pages) go through the same handling as the webhook — stored once by key, so a
  * message the webhook did bring is not acted on twice, and one it missed is acted on once.
  */
-export async function pollQuietInbound(deps: Pick<AdminApiDeps, 'db' | 'config' | 'queue' | 'logger'>, now: Date = new Date()): Promise<BackstopReport> {
+export async function pollQuietInbound(deps: Pick<AdminApiDeps, 'db' | 'config' | 'queues' | 'logger'>, now: Date = new Date()): Promise<BackstopReport> {
   const { sql } = deps.db;
   const report: BackstopReport = { instances: 0, recovered: 0, failed: 0 };
   for (const instance of await quietInstances(sql)) {

@@ -14,6 +14,8 @@ export interface ConversationSettings {
 /** What one inbound message did; `enqueue` and `removeJobs` are for after the commit. */
 export interface InboundOutcome {
   result: 'updated' | 'unchanged' | 'unknown-instance' | 'stored';
+  /** Whose messages `enqueue` and `removeJobs` are (their queue shard). */
+  tenantId: string | null;
   action?: InboundAction;
   enqueue: { id: string; dueAt: Date }[];
   removeJobs: string[];
@@ -40,13 +42,14 @@ export async function handleInbound(sql: Sql, settings: ConversationSettings, se
     const tx = txSql as unknown as Sql;
     const store = conversationStore(tx);
     const ledger = createLedger({ sql: tx });
-    const outcome: InboundOutcome = { result: 'updated', enqueue: [], removeJobs: [] };
+    const outcome: InboundOutcome = { result: 'updated', tenantId: null, enqueue: [], removeJobs: [] };
     const instance = await store.receivingInstance(serverId, instanceName);
     if (!instance) return { ...outcome, result: 'unknown-instance' };
     const numbers = numbersOfJid(message.phoneJid);
     const phone = canonical(numbers);
     const tenantId = instance.tenantId ?? (phone ? await store.tenantOfSharedChat(instance.instanceId, numbers) : undefined) ?? null;
     if (tenantId && phone) await store.lockConversation(tenantId, phone);
+    outcome.tenantId = tenantId;
     const intent = readIntent(message.text);
     const stored = await store.store({
       tenantId,

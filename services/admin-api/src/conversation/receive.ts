@@ -12,7 +12,7 @@ export type ReceiveResult = 'updated' | 'unchanged' | 'ignored' | 'unknown-insta
  * (best effort both: the sweeper queues a row Redis refused, the claim skips a cancelled row).
  */
 export async function receiveMessages(
-  deps: Pick<AdminApiDeps, 'db' | 'config' | 'queue' | 'logger'>,
+  deps: Pick<AdminApiDeps, 'db' | 'config' | 'queues' | 'logger'>,
   serverId: string,
   instanceName: string | undefined,
   data: unknown,
@@ -41,11 +41,13 @@ export async function receiveMessages(
   return result;
 }
 
-async function afterCommit(deps: Pick<AdminApiDeps, 'queue' | 'logger'>, outcome: InboundOutcome): Promise<void> {
+async function afterCommit(deps: Pick<AdminApiDeps, 'queues' | 'logger'>, outcome: InboundOutcome): Promise<void> {
+  const tenantId = outcome.tenantId;
+  if (!tenantId) return;
   await Promise.all([
-    ...outcome.enqueue.map((item) => enqueueCommitted(deps, item, 'new')),
+    ...outcome.enqueue.map((item) => enqueueCommitted(deps, { ...item, tenantId }, 'new')),
     ...outcome.removeJobs.map((id) =>
-      removeNotificationJob(deps.queue, id).catch((err: unknown) => deps.logger.warn({ notificationId: id, err }, 'could not remove a cancelled job; its claim will skip it')),
+      removeNotificationJob(deps.queues, { id, tenantId }).catch((err: unknown) => deps.logger.warn({ notificationId: id, err }, 'could not remove a cancelled job; its claim will skip it')),
     ),
   ]);
 }

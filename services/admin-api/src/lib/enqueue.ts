@@ -10,11 +10,11 @@ const ENQUEUE_DEADLINE_MS = 2_000;
  * the dispatcher's sweeper enqueues it, nothing is lost, and the caller still gets its 202.
  */
 export async function enqueueCommitted(
-  deps: Pick<AdminApiDeps, 'queue' | 'logger'>,
-  item: { id: string; dueAt: Date },
+  deps: Pick<AdminApiDeps, 'queues' | 'logger'>,
+  item: { id: string; tenantId: string; dueAt: Date },
   mode: 'new' | 'retry',
 ): Promise<'queued' | 'pending'> {
-  const enqueued = await enqueueAfterCommit(deps.queue, [item], {
+  const enqueued = await enqueueAfterCommit(deps.queues, [item], {
     deadlineMs: ENQUEUE_DEADLINE_MS,
     mode,
     onError: (err) => deps.logger.warn({ notificationId: item.id, err }, 'enqueue failed; the sweeper will pick the row up'),

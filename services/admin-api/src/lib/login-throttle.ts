@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@bora/queue';
 
 const WINDOW_MS = 60_000;
 
@@ -31,7 +31,7 @@ export interface FailureVerdict {
  * which is weaker (per replica) but never lets an outage turn into unlimited guessing; the shared
  * count is never believed below this replica's own.
  */
-export function createLoginThrottle(redis: Redis, options: { prefix: string; maxPerMinute: number }) {
+export function createLoginThrottle(redis: RedisClient, options: { prefix: string; maxPerMinute: number }) {
   const local = new Map<string, { count: number; resetAt: number }>();
   const keyOf = (ip: string) => `${options.prefix}:admin-login-failures:${ip}`;
 

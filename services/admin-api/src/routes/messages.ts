@@ -54,7 +54,7 @@ export function messageRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
           text: body.text,
           forcedEvolutionApiId: body.evolutionApiId ?? null,
         });
-        const status = await enqueueCommitted(deps, row, 'new');
+        const status = await enqueueCommitted(deps, { ...row, tenantId: tenant.id }, 'new');
         request.log.info({ notificationId: row.id, forced: Boolean(body.evolutionApiId) }, 'manual message accepted');
         return reply.status(202).send({ id: row.id, status });
       },

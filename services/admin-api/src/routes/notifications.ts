@@ -52,7 +52,7 @@ export function notificationRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
             status: reopened.status,
           });
         }
-        const row = { id: reopened.id, dueAt: reopened.dueAt };
+        const row = { id: reopened.id, tenantId: reopened.tenantId, dueAt: reopened.dueAt };
         const status = await enqueueCommitted(deps, row, 'retry');
         request.log.info({ notificationId: row.id }, 'failed notification re-queued by an operator');
         return reply.status(202).send({ id: row.id, status });

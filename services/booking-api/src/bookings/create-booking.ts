@@ -65,10 +65,10 @@ function mapInsertError(error: unknown, deps: BookingDeps, tenant: TenantInfo): 
  * stay `pending` — the answer says `queued` for a job Redis took in time. Whatever fails here
  * leaves rows the sweeper owns; the booking stands.
  */
-export async function dispatchAfterCommit(deps: BookingDeps, planned: readonly NotificationRef[]): Promise<NotificationRef[]> {
+export async function dispatchAfterCommit(deps: BookingDeps, tenantId: string, planned: readonly NotificationRef[]): Promise<NotificationRef[]> {
   const horizon = Date.now() + ENQUEUE_LOOKAHEAD_MS;
   const soon = planned.filter((n) => n.dueAt.getTime() <= horizon);
-  if (!(await deps.enqueuer.enqueue(soon))) return [...planned];
+  if (!(await deps.enqueuer.enqueue(tenantId, soon))) return [...planned];
   const queued = new Set(soon.map((n) => n.id));
   return planned.map((n) => (queued.has(n.id) ? { ...n, status: 'queued' } : n));
 }
@@ -160,7 +160,7 @@ export async function createBooking(
     const { input, bookingId, planned } = await writeBooking(deps, deps.sql, tenant, body, (w) =>
       deps.insertBooking({ tenantId: tenant.id, bookingId: w.bookingId, input: w.input, notifications: w.planned }),
     );
-    const sent = await dispatchAfterCommit(deps, planned);
+    const sent = await dispatchAfterCommit(deps, tenant.id, planned);
     return bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
   }
 
@@ -182,7 +182,7 @@ export async function createBooking(
         responseBody: bookingView(tenant.slug, w.bookingId, 'confirmed', w.input, w.planned),
       }),
     );
-    const sent = await dispatchAfterCommit(deps, planned);
+    const sent = await dispatchAfterCommit(deps, tenant.id, planned);
     const final = bookingView(tenant.slug, bookingId, 'confirmed', input, sent);
     if (sent.some((n, i) => n.status !== planned[i]?.status)) {
       // If this fails, replays show the commit-time statuses: stale, still the same booking.

@@ -1,21 +1,20 @@
 import { createBatcher, DeadlineError, withDeadline } from '@bora/core';
 import type { Logger } from '@bora/logger';
-import { enqueueNotifications, removeNotificationJob, type DueNotification, type NotificationJob } from '@bora/queue';
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { enqueueNotifications, removeNotificationJob, type DueNotification, type NotificationQueues, type RedisClient } from '@bora/queue';
 
 export interface Enqueuer {
   /**
    * Adds the pointer jobs, waiting at most the configured deadline. Resolves true when Redis
-   * took them in time, false otherwise; never rejects, never hangs.
+   * took them in time, false otherwise; never rejects, never hangs. The tenant picks the queue
+   * shard (one tenant's messages stay in order in one shard).
    */
-  enqueue(items: readonly DueNotification[]): Promise<boolean>;
+  enqueue(tenantId: string, items: readonly { id: string; dueAt: Date }[]): Promise<boolean>;
   /**
    * Best-effort removal of waiting/delayed jobs (a cancelled reminder), bounded by the same
    * deadline. The row is already `cancelled`, and the dispatcher re-reads rows before sending,
    * so a job left behind is skipped rather than sent.
    */
-  remove(ids: readonly string[]): Promise<void>;
+  remove(tenantId: string, ids: readonly string[]): Promise<void>;
 }
 
 
@@ -29,18 +28,18 @@ const DOWN = new Set(['reconnecting', 'close', 'end']);
  * come back before even trying).
  */
 export function createEnqueuer(deps: {
-  queue: Queue<NotificationJob>;
-  redis: Pick<Redis, 'status'>;
+  queues: NotificationQueues;
+  redis: Pick<RedisClient, 'status'>;
   timeoutMs: number;
   logger: Logger;
 }): Enqueuer {
-  const { queue, redis, timeoutMs, logger } = deps;
+  const { queues, redis, timeoutMs, logger } = deps;
   // Concurrent bookings share one addBulk (one Redis pipeline) instead of one each.
   // A failure is logged once per batch, not once per booking in it.
   const addBatched = createBatcher<readonly DueNotification[], void>(async (groups) => {
     const items = groups.flat();
     try {
-      await enqueueNotifications(queue, items);
+      await enqueueNotifications(queues, items);
     } catch (err) {
       logger.warn({ err, notifications: items.length }, 'enqueue failed; rows stay pending for the sweeper');
       throw err;
@@ -48,8 +47,9 @@ export function createEnqueuer(deps: {
     return groups.map(() => undefined);
   });
   return {
-    async enqueue(items) {
-      if (items.length === 0) return true;
+    async enqueue(tenantId, rows) {
+      if (rows.length === 0) return true;
+      const items = rows.map((row) => ({ id: row.id, tenantId, dueAt: row.dueAt }));
       // During an outage, skip straight to "pending" instead of paying the deadline per booking.
       if (DOWN.has(redis.status)) return false;
       return withDeadline(addBatched(items), timeoutMs, 'enqueue').then(
@@ -60,9 +60,9 @@ export function createEnqueuer(deps: {
         },
       );
     },
-    async remove(ids) {
+    async remove(tenantId, ids) {
       if (DOWN.has(redis.status)) return;
-      const removing = Promise.all(ids.map((id) => removeNotificationJob(queue, id))).then(
+      const removing = Promise.all(ids.map((id) => removeNotificationJob(queues, { id, tenantId }))).then(
         () => undefined,
         (err: unknown) => logger.warn({ err }, 'could not remove jobs; the dispatcher will skip their cancelled rows'),
       );

@@ -44,10 +44,10 @@ export async function getBooking(deps: BookingDeps, slug: string, id: string): P
 export async function cancelBooking(deps: BookingDeps, slug: string, id: string, reason: string | undefined): Promise<BookingView> {
   const tenant = await requireTenant(deps.tenants, slug);
   const outcome = await cancelBookingRow(deps.sql, { tenantId: tenant.id, bookingId: id, reason });
-  if (outcome.owedCancelled.length > 0) await deps.enqueuer.remove(outcome.owedCancelled);
+  if (outcome.owedCancelled.length > 0) await deps.enqueuer.remove(tenant.id, outcome.owedCancelled);
   if (outcome.cancellation) {
     const planned: NotificationRef[] = [{ id: outcome.cancellation.id, kind: 'cancellation', seq: 0, status: 'pending', dueAt: outcome.cancellation.dueAt }];
-    await dispatchAfterCommit(deps, planned);
+    await dispatchAfterCommit(deps, tenant.id, planned);
   }
   const booking = await findBooking(deps.sql, tenant.id, tenant.slug, id);
   if (!booking) throw bookingNotFound();

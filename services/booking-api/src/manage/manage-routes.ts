@@ -137,8 +137,8 @@ export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secret
           const why = moved.reason === 'taken' ? 'Este horário já está ocupado. Escolha outro.' : 'Este agendamento não pode mais ser remarcado.';
           return render(reply, 409, r, slug, token, { rescheduleError: why, values });
         }
-        if (moved.owedCancelled.length > 0) await deps.enqueuer.remove(moved.owedCancelled);
-        await dispatchAfterCommit(deps, moved.planned);
+        if (moved.owedCancelled.length > 0) await deps.enqueuer.remove(r.tenant.id, moved.owedCancelled);
+        await dispatchAfterCommit(deps, r.tenant.id, moved.planned);
         const ends = new Date(startsAt.getTime() + (r.booking.endsAt.getTime() - r.booking.startsAt.getTime()));
         const next = signManageToken(secretKey, moved.bookingId, manageLinkExpiry(ends));
         return reply.redirect(`${selfPath(slug, next)}?feito=remarcado`, 303);

@@ -3,7 +3,7 @@ import { loadBookingApiConfig } from '@bora/config';
 import { createDb, tenants, type NewTenant, type Tenant } from '@bora/db';
 import type { AnyFastify } from '@bora/http';
 import { createLogger } from '@bora/logger';
-import { createNotificationsQueue, createRedis, NOTIFICATIONS_QUEUE, type NotificationJob } from '@bora/queue';
+import { createNotificationQueues, createRedis, NOTIFICATIONS_QUEUE, type NotificationJob } from '@bora/queue';
 import type { TestEnv } from '@bora/testing';
 import { Queue } from 'bullmq';
 import { buildApp } from '../../src/app.ts';
@@ -20,10 +20,10 @@ export async function startApp(env: TestEnv, vars: Record<string, string> = {}):
   });
   const db = createDb(config.databaseUrl, { ...config.db, max: 10, connectTimeout: 2 });
   const redis = createRedis(config.redisUrl, 'producer');
-  const queue = createNotificationsQueue({ connection: redis, prefix: config.queuePrefix });
-  const app = await buildApp({ config, logger: createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }), db, redis, queue });
+  const queues = createNotificationQueues({ connection: redis, prefix: config.queuePrefix, shards: config.queueShards });
+  const app = await buildApp({ config, logger: createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }), db, redis, queues });
   app.addHook('onClose', async () => {
-    await closeQueue(queue);
+    await Promise.all(queues.shards.map((queue) => closeQueue(queue)));
     redis.disconnect();
     await db.close(1);
   });
