@@ -11,9 +11,9 @@ export interface RetentionDays {
 /**
  * One kind of personal data kept only as long as needed, as a bounded batch: at most `limit`
  * rows, answering how many it touched (the job repeats it until a short batch). Statements on
- * `notifications` live in the ledger (`ledger.retention`); a new table (the inbound messages of
- * issue 15, say) is one more entry here, or one entry in PARTITIONED_TABLES when it is
- * partitioned by month.
+ * `notifications` live in the ledger (`ledger.retention`); a new table is one more entry here,
+ * or one entry in PARTITIONED_TABLES when it is partitioned by month. Opt-outs
+ * (`contact_preferences`, `consent_events`) are kept: honouring the objection needs the number.
  */
 export interface RetentionRule {
   name: string;
@@ -43,6 +43,32 @@ export function retentionRules(deps: { sql: Sql; ledger: Ledger }): RetentionRul
              select id from bookings
               where starts_at < now() - ${days} * interval '1 day' and customer_phone <> '00000000'
               limit ${limit} for update skip locked)
+          returning id`;
+        return rows.length;
+      },
+    },
+    {
+      // What customers wrote to a business (the conversation): the text goes after the message-text
+      // window, who wrote it after the customer-data window; the action taken stays (statistics).
+      name: 'inbound_messages.text',
+      setting: 'messageText',
+      async batch(days, limit) {
+        const rows = await sql`
+          update inbound_messages set text = '' where id in (
+            select id from inbound_messages where received_at < now() - ${days} * interval '1 day' and text <> ''
+             limit ${limit} for update skip locked)
+          returning id`;
+        return rows.length;
+      },
+    },
+    {
+      name: 'inbound_messages.customer',
+      setting: 'customerData',
+      async batch(days, limit) {
+        const rows = await sql`
+          update inbound_messages set customer_phone = null, remote_jid = null, push_name = null, text = '' where id in (
+            select id from inbound_messages where received_at < now() - ${days} * interval '1 day' and customer_phone is not null
+             limit ${limit} for update skip locked)
           returning id`;
         return rows.length;
       },

@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_messages_retention_idx" ON "inbound_messages" USING btree ("received_at") WHERE "inbound_messages"."customer_phone" is not null or "inbound_messages"."text" <> '';
