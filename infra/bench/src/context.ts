@@ -31,6 +31,7 @@ export const QUEUE_PREFIXES = {
   intake: '{bench-intake}',
   dispatch: '{bench-dispatch}',
   dispatchBaseline: '{bench-base}',
+  dispatchBudget: '{bench-budget}',
   e2e: '{bench-e2e}',
   stats: '{bench-stats}',
   slots: '{bench-slots}',

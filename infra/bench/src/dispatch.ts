@@ -2,6 +2,7 @@ import { createNotificationQueues } from '@bora/queue';
 import { meanCpuMs, type CpuReport } from './cpu.ts';
 import { deleteKeys, QUEUE_PREFIXES, type BenchContext } from './context.ts';
 import { resetData } from './database.ts';
+import { runBudgetRound, type BudgetRound } from './dispatch-budget.ts';
 import { bareSide, serviceSide, type Side } from './dispatch-sides.ts';
 import type { LedgerCheck } from './ledger-check.ts';
 import { mean, median, round, steadyRate } from './measure.ts';
@@ -33,6 +34,8 @@ export interface DispatchResult {
   verified: boolean;
   rssDispatcherMb: number;
   rssBareMb: number;
+  /** The same dispatcher with number safety on: the real ceiling, numbers × budget. */
+  budget?: BudgetRound;
 }
 
 
@@ -81,6 +84,10 @@ export async function runDispatch(ctx: BenchContext): Promise<DispatchResult> {
         );
       }
     }
+    const rss = { dispatcher: dispatcher.child.peakRssMb(), bare: bare.child.peakRssMb() };
+    // Last: it hands the first server's numbers to one business.
+    await Promise.all([dispatcher.child.stop(), bare.child.stop()]);
+    const budget = await runBudgetRound(ctx, sim, fleet, s.budgetMessagesPerNumber);
     const ratesOf = (side: DispatchRound['side']) => rounds.filter((r) => r.side === side).map((r) => r.rate);
     const cpuOf = (side: DispatchRound['side']) => meanCpuMs(rounds.filter((r) => r.side === side).map((r) => r.cpu), ['worker', 'postgres', 'redis']);
     const pairRatios = ratesOf('service').map((rate, i) => rate / ratesOf('bare')[i]!);
@@ -94,8 +101,9 @@ export async function runDispatch(ctx: BenchContext): Promise<DispatchResult> {
       instances: targets.length,
       rounds,
       verified: rounds.every((r) => r.side === 'bare' || r.check?.ok === true),
-      rssDispatcherMb: dispatcher.child.peakRssMb(),
-      rssBareMb: bare.child.peakRssMb(),
+      rssDispatcherMb: rss.dispatcher,
+      rssBareMb: rss.bare,
+      budget,
     };
   } finally {
     await Promise.all([sides.service.queue.close(), sides.bare.queue.close()]);

@@ -40,6 +40,8 @@ export function figuresOf(r: Results): Figure[] {
     // A service on a small VM shares it with others: a quarter of 2 GiB each is the budget.
     figure('intake', 'rss-booking-mb', r.intake?.rssBookingMb, 'MB', '<=', 512, 0),
     figure('dispatch', 'rss-dispatcher-mb', r.dispatch?.rssDispatcherMb, 'MB', '<=', 512, 0),
+    // With number safety on, a number sends what its budget allows (8/min) and never more.
+    figure('dispatch', 'dispatch-budget-per-number', r.dispatch?.budget?.perNumberPerMinute, 'msg/min', '<=', 8, 2, (r.dispatch?.budget?.verified ?? false) && (r.dispatch?.budget?.densestMinute ?? 99) <= 8),
   ];
 }
 

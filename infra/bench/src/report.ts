@@ -33,6 +33,7 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
     `| Routing, 1,000 servers / 20,000 instances (\`route-us\`) | ${fmt(routing?.points.at(-1)?.routeUs, 2)} µs/message | — | ${byName(figures, 'route-us')} | ${status(figures, 'route-us')} |`,
     `| \`GET /v1/stats/usage\`, 1,000 servers / 20,000 instances (\`stats-ms\`) | ${fmt(stats?.medianMs, 1)} ms median | ${fmt(stats?.selectOneMedianMs, 2)} ms (\`select 1\`) | ${byName(figures, 'stats-ms')} | ${status(figures, 'stats-ms')} |`,
     `| \`GET /v1/tenants/:slug/slots\`, one day, ${slots?.professionals ?? 10} professionals / ${fmt(slots?.bookings ?? 2000)} bookings (\`slots-ms\`) | ${fmt(slots?.medianMs, 1)} ms median | ${fmt(slots?.selectOneMedianMs, 2)} ms (\`select 1\`) | ${byName(figures, 'slots-ms')} | ${status(figures, 'slots-ms')} |`,
+    `| Dispatch with number safety on, ${dispatch?.budget?.numbers ?? '?'} numbers of one business (\`dispatch-budget-per-number\`) | ${fmt(dispatch?.budget?.perNumberPerMinute, 2)} msg/min per number | budget ${dispatch?.budget?.perMinuteBudget ?? 8}/min | ${byName(figures, 'dispatch-budget-per-number')} | ${status(figures, 'dispatch-budget-per-number')} |`,
     `| Peak RSS booking-api during intake (\`rss-booking-mb\`) | ${fmt(intake?.rssBookingMb)} MB | ${fmt(intake?.rssBareMb)} MB | ${byName(figures, 'rss-booking-mb')} | ${status(figures, 'rss-booking-mb')} |`,
     `| Peak RSS dispatcher during dispatch (\`rss-dispatcher-mb\`) | ${fmt(dispatch?.rssDispatcherMb)} MB | ${fmt(dispatch?.rssBareMb)} MB | ${byName(figures, 'rss-dispatcher-mb')} | ${status(figures, 'rss-dispatcher-mb')} |`,
     '',
@@ -52,6 +53,12 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
         `ledger, routing and attempt rows ${dispatch.verified ? 'verified for every message' : '**NOT verified**'}. ` +
         `Worker-side CPU per message (process + Postgres + Redis): service ${fmt(dispatch.serviceCpuMs, 2)} ms, bare ${fmt(dispatch.bareCpuMs, 2)} ms (bare/service ${fmt(dispatch.bareCpuMs / dispatch.serviceCpuMs, 2)}). ` +
         `Machine busy: ${dispatch.rounds.map((r) => r.cpu.machineCores).join(', ')} cores (ours ${dispatch.rounds.map((r) => r.cpu.ourCores).join(', ')}).`,
+    );
+  }
+  if (dispatch?.budget) {
+    const b = dispatch.budget;
+    lines.push(
+      `- Dispatch with budgets: ${b.messages} messages for ${b.numbers} warm numbers of one business, production budgets with every window ÷${60} (SAFETY_TIME_SCALE=60; pacing and typing shrunk alike): ${b.scaledRate} msg/s on that clock against a ceiling of ${b.scaledCeiling} (numbers × 8/min), i.e. ${b.perNumberPerMinute} msg/min per number in real time; the busiest number sent ${b.densestMinute} in its busiest minute (read at the simulator, less the typing spread and 100 ms of a loaded machine's jitter); every message ${b.verified ? 'sent and recorded' : '**NOT all sent**'}.`,
     );
   }
   if (e2e) {

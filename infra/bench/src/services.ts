@@ -47,7 +47,10 @@ export async function startBookingApi(ctx: BenchContext, name: string, queuePref
   return start(ctx, name, 'services/booking-api/dist/server.mjs', env, port);
 }
 
-/** Pacing off (the benchmark measures throughput, not WhatsApp's ban-avoidance delays). */
+/**
+ * Pacing and number safety off (the benchmark measures throughput, not WhatsApp's ban-avoidance
+ * delays) unless `extra` turns them on (the budgeted dispatch round).
+ */
 export async function startDispatcher(ctx: BenchContext, name: string, queuePrefix: string, concurrency: number, extra: Record<string, string> = {}): Promise<RunningService> {
   const port = await freePort();
   const env = serviceEnv(ctx, queuePrefix, {
@@ -60,6 +63,7 @@ export async function startDispatcher(ctx: BenchContext, name: string, queuePref
     DISPATCH_CONCURRENCY: String(concurrency),
     PACING_MIN_INTERVAL_MS: '0',
     PACING_JITTER_MS: '0',
+    NUMBER_SAFETY: 'false',
     ...extra,
   });
   return start(ctx, name, 'services/dispatcher/dist/server.mjs', env, port);

@@ -115,7 +115,7 @@ export function simulatorConfig(servers: SeededServer[], adminUrl: string) {
         webhook: {
           url: `${adminUrl}/webhooks/evolution/${s.id}`,
           headers: { 'x-bora-webhook-secret': s.webhookSecret },
-          events: ['SEND_MESSAGE', 'MESSAGES_UPDATE', 'MESSAGES_UPSERT', 'CONNECTION_UPDATE', 'LOGOUT_INSTANCE', 'STATUS_INSTANCE'],
+          events: ['SEND_MESSAGE', 'MESSAGES_UPDATE', 'MESSAGES_UPSERT', 'CONNECTION_UPDATE', 'LOGOUT_INSTANCE', 'STATUS_INSTANCE', 'QRCODE_UPDATED'],
         },
       })),
     })),

@@ -64,6 +64,12 @@ export interface SimControl {
   inbound(server: string, instance: string, message: SimInboundMessage): SimInboundResult;
   /** Posts `count` identical `connection.update` events (what an unreachable WhatsApp floods). */
   emitConnectionUpdates(server: string, instance: string, count: number, state?: SimState): void;
+  /**
+   * The owner removed the linked device on the phone (or WhatsApp ended the session): what
+   * Evolution reports for a 401 from WhatsApp — `status.instance` closed 401, `logout.instance`,
+   * `connection.update` close 401 — and the session is unpaired (a new QR scan is needed).
+   */
+  unlinkFromPhone(server: string, instance: string): void;
   /** The row's createdAt: how old the number looks to anything reading fetchInstances. */
   setInstanceCreatedAt(server: string, instance: string, createdAt: string): void;
   /** A database's shared `IsOnWhatsapp` cache (server names resolve to their database). */

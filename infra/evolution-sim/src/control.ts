@@ -1,4 +1,4 @@
-import { changeState, floodConnectionUpdates } from './connection.ts';
+import { changeState, floodConnectionUpdates, logoutInstance } from './connection.ts';
 import type { SimContext } from './context.ts';
 import type { SimControl } from './control-types.ts';
 import { SimControlError } from './errors.ts';
@@ -49,6 +49,11 @@ export function createControl(ctx: SimContext): SimControl {
     inbound: (server, instance, message) => receiveInbound(ctx, store.instance(server, instance), message),
     emitConnectionUpdates(server, instance, count, state = 'connecting') {
       floodConnectionUpdates(store.instance(server, instance), webhooks, count, state);
+    },
+    unlinkFromPhone(server, instance) {
+      const record = store.instance(server, instance);
+      if (record.session !== 'paired' || record.state === 'close') throw new SimControlError(409, 'NOT_LINKED', `"${instance}" has no linked session to end`);
+      logoutInstance(record, webhooks);
     },
     setInstanceCreatedAt(server, instance, createdAt) {
       if (Number.isNaN(Date.parse(createdAt))) throw new SimControlError(400, 'INVALID_DATE', `"${createdAt}" is not a date`);

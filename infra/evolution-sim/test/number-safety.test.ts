@@ -90,3 +90,22 @@ describe('receipts faults: "open" instances that lose every message', () => {
     expect(sim.control.messages({ instance: 'acme-01' })[0]).toMatchObject({ swallowed: 'no-receipts' });
   });
 });
+
+describe('unlinkFromPhone: the owner removes the linked device (a 401 from WhatsApp)', () => {
+  it('posts status.instance 401, logout.instance and connection.update close 401; the session then needs a new scan', async () => {
+    sim.control.addInstance('evo1', { name: 'linked-01', webhook: { url: receiver.url, events: ['STATUS_INSTANCE', 'LOGOUT_INSTANCE', 'CONNECTION_UPDATE', 'QRCODE_UPDATED'] } });
+    sim.control.unlinkFromPhone('evo1', 'linked-01');
+    await until(() => receiver.events('linked-01').length >= 3);
+    expect(receiver.events('linked-01')).toEqual(['status.instance', 'logout.instance', 'connection.update']);
+    const bodies = receiver.received.filter((r) => r.body.instance === 'linked-01').map((r) => r.body.data);
+    expect(bodies[0]).toMatchObject({ status: 'closed', disconnectionReasonCode: 401 });
+    expect(bodies[2]).toMatchObject({ state: 'close', statusReason: 401 });
+    // Not paired any more: connecting shows QR codes instead of reconnecting by itself.
+    const connect = await call<{ code?: string }>(base, 'GET', '/instance/connect/linked-01?number=5511911112222');
+    expect(connect.status).toBe(200);
+    await until(() => receiver.events('linked-01').includes('qrcode.updated'));
+    // Twice is a conflict: nothing is linked any more (also over HTTP).
+    expect(() => sim.control.unlinkFromPhone('evo1', 'linked-01')).toThrow(/no linked session/);
+    expect((await call(sim.url, 'POST', '/__sim/servers/evo1/instances/linked-01/unlink', { key: null })).status).toBe(409);
+  });
+});

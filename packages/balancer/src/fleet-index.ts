@@ -7,7 +7,7 @@ import type { FleetInstance, FleetServer } from './types.ts';
 export interface FleetIndex {
   readonly servers: ReadonlyMap<string, FleetServer>;
   readonly instances: ReadonlyMap<string, FleetInstance>;
-  /** Each tenant's instances, primary first, then by server priority, then name. */
+  /** Each tenant's instances: healthy before degraded, then primary first, then by server priority, then name. */
   readonly byTenant: ReadonlyMap<string, readonly FleetInstance[]>;
   readonly byServer: ReadonlyMap<string, readonly FleetInstance[]>;
   /** Shared senders grouped by server priority, highest first; each group ordered by name. */
@@ -33,8 +33,9 @@ export function buildFleetIndex(servers: readonly FleetServer[], instances: read
     if (instance.tenantId === null) push(sharedGroups, priorityOf(instance), instance);
     else push(byTenant, instance.tenantId, instance);
   }
+  const degraded = (instance: FleetInstance) => Number(instance.health === 'degraded');
   for (const list of byTenant.values()) {
-    list.sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || priorityOf(b) - priorityOf(a) || byName(a, b));
+    list.sort((a, b) => degraded(a) - degraded(b) || Number(b.isPrimary) - Number(a.isPrimary) || priorityOf(b) - priorityOf(a) || byName(a, b));
   }
   for (const list of byServer.values()) list.sort(byName);
   const sharedByPriority = [...sharedGroups.entries()]

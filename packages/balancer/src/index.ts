@@ -10,3 +10,4 @@ export {
   type CandidateReason,
   type SkipReason,
 } from './routing.ts';
+export { pickSender, type SlotOffer, type PickOptions, type PickDecision, type PickReason, type RankedOffer } from './pick.ts';

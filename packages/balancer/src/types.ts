@@ -10,6 +10,13 @@ export interface FleetServer {
 
 export type InstanceStatus = 'connected' | 'connecting' | 'disconnected';
 
+/**
+ * How a number is doing by what became of its sends (delivery receipts), not by what Evolution
+ * says: `failing` numbers swallow their messages and get none; `degraded` ones are used after
+ * the others. Absent = not judged yet (as good as healthy).
+ */
+export type InstanceHealth = 'healthy' | 'degraded' | 'failing';
+
 /** A WhatsApp number hosted on one server; `tenantId` null means a shared platform sender. */
 export interface FleetInstance {
   readonly id: string;
@@ -18,6 +25,7 @@ export interface FleetInstance {
   readonly tenantId: string | null;
   readonly status: InstanceStatus;
   readonly isPrimary: boolean;
+  readonly health?: InstanceHealth;
 }
 
 export const NO_EVOLUTION_API_AVAILABLE = 'NO_EVOLUTION_API_AVAILABLE';

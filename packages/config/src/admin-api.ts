@@ -24,6 +24,14 @@ const specs = {
   // the request we see is plain HTTP) and wherever PUBLIC_URL is https; off only for plain-HTTP
   // development, where a browser would drop a Secure cookie and the login form could not work.
   COOKIE_SECURE: bool({ default: undefined }),
+  // WhatsApp's reach-out lock (a first-contact send refused): first contacts from that number
+  // pause this long, doubling for each new lock within a week (at most 8×).
+  REACHOUT_LOCK_MS: positiveInt({ default: 6 * 3_600_000 }),
+  // A business's number down this long (a plain close) opens a re-link case and tells the owner;
+  // a logout, a refused session or an expired QR does at once.
+  RELINK_ALERT_AFTER_MS: nonNegativeInt({ default: 2 * 60_000 }),
+  // How long the signed re-link link sent to the owner stays valid.
+  RELINK_LINK_TTL_MS: positiveInt({ default: 24 * 3_600_000 }),
 };
 
 export interface AdminApiConfig extends CommonConfig {
@@ -38,6 +46,8 @@ export interface AdminApiConfig extends CommonConfig {
   evolutionTimeoutMs: number;
   trustProxyHops: number;
   cookieSecure: boolean;
+  reachoutLockMs: number;
+  relink: { alertAfterMs: number; linkTtlMs: number };
 }
 
 /**
@@ -69,5 +79,7 @@ export function loadAdminApiConfig(env: Record<string, string | undefined>): Adm
     evolutionTimeoutMs: e.EVOLUTION_TIMEOUT_MS,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     cookieSecure: e.COOKIE_SECURE ?? (e.NODE_ENV === 'production' || e.PUBLIC_URL.startsWith('https:')),
+    reachoutLockMs: e.REACHOUT_LOCK_MS,
+    relink: { alertAfterMs: e.RELINK_ALERT_AFTER_MS, linkTtlMs: e.RELINK_LINK_TTL_MS },
   };
 }

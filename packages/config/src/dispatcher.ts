@@ -2,6 +2,7 @@ import { port, str, url } from 'envalid';
 import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
 import { DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 import { redisChecks } from './redis.ts';
+import { numberSafetyChecks, numberSafetyFrom, numberSafetySpecs, type NumberSafetyConfig } from './number-safety.ts';
 
 const specs = {
   ...commonSpecs,
@@ -10,9 +11,11 @@ const specs = {
   // Where customers open the links in their messages (the booking-api's mini-site).
   BOOKING_PUBLIC_URL: url({ default: 'http://127.0.0.1:3000' }),
   DISPATCH_CONCURRENCY: positiveInt({ default: 50 }),
-  // WhatsApp bans numbers that burst: one message per instance every few seconds by default.
-  PACING_MIN_INTERVAL_MS: nonNegativeInt({ default: 3_000 }),
-  PACING_JITTER_MS: nonNegativeInt({ default: 1_000 }),
+  // WhatsApp bans numbers that burst: consecutive sends of one number are apart by a gap drawn
+  // from a bell curve over [min, min + jitter] (default 1.5–5 s). Both 0: no pacing.
+  PACING_MIN_INTERVAL_MS: nonNegativeInt({ default: 1_500 }),
+  PACING_JITTER_MS: nonNegativeInt({ default: 3_500 }),
+  ...numberSafetySpecs,
   // Real sends only: waiting for a pacing slot or a sender costs none.
   MAX_ATTEMPTS: positiveInt({ default: 6 }),
   // While no sender can even try, the message looks again at most this far apart (until its
@@ -75,6 +78,7 @@ export interface DispatcherConfig extends CommonConfig {
   bookingPublicUrl: string;
   concurrency: number;
   pacing: { minIntervalMs: number; jitterMs: number };
+  safety: NumberSafetyConfig;
   retry: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
   senderWaitMaxMs: number;
   messageHorizonMs: number;
@@ -100,7 +104,7 @@ export interface DispatcherConfig extends CommonConfig {
 
 export function loadDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
   // Only the fields this service has: envalid's cleaned object throws on any other key.
-  const e = parseEnv(env, specs, (c) => ({ ...redisChecks(c), ...shardChecks(c), ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }) }));
+  const e = parseEnv(env, specs, (c) => ({ ...redisChecks(c), ...shardChecks(c), ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }), ...numberSafetyChecks(c.NODE_ENV, c) }));
   return {
     ...commonFrom(e),
     port: e.DISPATCHER_PORT,
@@ -108,6 +112,7 @@ export function loadDispatcherConfig(env: Record<string, string | undefined>): D
     bookingPublicUrl: e.BOOKING_PUBLIC_URL.replace(/\/+$/, ''),
     concurrency: e.DISPATCH_CONCURRENCY,
     pacing: { minIntervalMs: e.PACING_MIN_INTERVAL_MS, jitterMs: e.PACING_JITTER_MS },
+    safety: numberSafetyFrom(e),
     retry: { maxAttempts: e.MAX_ATTEMPTS, backoffBaseMs: e.BACKOFF_BASE_MS, backoffMaxMs: e.BACKOFF_MAX_MS },
     senderWaitMaxMs: e.SENDER_WAIT_MAX_MS,
     messageHorizonMs: e.MESSAGE_HORIZON_MS,

@@ -5,3 +5,4 @@ export { loadAdminApiConfig, type AdminApiConfig } from './admin-api.ts';
 export { loadDispatcherConfig, type DispatcherConfig } from './dispatcher.ts';
 export { loadMigrateConfig } from './migrate.ts';
 export { hashTagOf, type RedisTarget } from './redis.ts';
+export type { NumberSafetyConfig } from './number-safety.ts';

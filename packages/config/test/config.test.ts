@@ -196,3 +196,30 @@ describe('HOST', () => {
     for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(loadAdminApiConfig({ HOST: host }).host).toBe(host);
   });
 });
+
+describe('number safety', () => {
+  it('is on by default with the practitioners’ safe figures, and can be switched off for benchmarks', () => {
+    const config = loadDispatcherConfig({});
+    expect(config.pacing).toEqual({ minIntervalMs: 1_500, jitterMs: 3_500 });
+    expect(config.safety).toMatchObject({
+      enabled: true,
+      timeScale: 1,
+      budget: { perMinute: 8, perHour: 200, perDay: 1_500, newContactsPerDay: 40 },
+      warmup: { firstDay: 20, growth: 1.8, idleHours: 72 },
+      typing: { msPerChar: 30, minMs: 1_000, maxMs: 3_000 },
+    });
+    expect(loadDispatcherConfig({ NUMBER_SAFETY: 'false' }).safety.enabled).toBe(false);
+    expect(loadAdminApiConfig({})).toMatchObject({ reachoutLockMs: 21_600_000, relink: { alertAfterMs: 120_000, linkTtlMs: 86_400_000 } });
+  });
+
+  it('lists bad values at once, and refuses a scaled clock in production', () => {
+    expect(problemsOf(() => loadDispatcherConfig({ BUDGET_PER_MINUTE: '0', WARMUP_GROWTH: '0.5', SAFETY_TIME_SCALE: '-2', TYPING_MIN_MS: '5000' }))).toEqual({
+      BUDGET_PER_MINUTE: expect.stringContaining('positive integer'),
+      WARMUP_GROWTH: expect.stringContaining('≥ 1'),
+      SAFETY_TIME_SCALE: expect.stringContaining('> 0'),
+      TYPING_MIN_MS: expect.stringContaining('TYPING_MAX_MS'),
+    });
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', SECRET_KEY: 'k'.repeat(40) };
+    expect(problemsOf(() => loadDispatcherConfig({ ...production, SAFETY_TIME_SCALE: '60' }))).toEqual({ SAFETY_TIME_SCALE: expect.stringContaining('production') });
+  });
+});

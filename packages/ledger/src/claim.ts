@@ -49,7 +49,7 @@ export type Unclaimable =
 export interface ClaimOptions {
   leaseMs: number;
   maxAttempts: number;
-  /** How long a message without an appointment (manual, cancellation) may wait for a sender. */
+  /** How long a message without an appointment (manual, cancellation, owner alert) may wait for a sender. */
   horizonMs: number;
 }
 
@@ -123,13 +123,14 @@ export async function claimNotifications(
       select n.id,
              case
                when n.kind in ('confirmation', 'reminder') and b.status = 'cancelled' then 'cancelled'
-               -- The customer said "sair" to this business: nothing more but our answers to them.
-               when n.kind <> 'reply' and exists (
+               -- The customer said "sair" to this business: nothing more but our answers to them
+               -- (and the platform's own re-link alerts to the owner, which are not the business talking).
+               when n.kind not in ('reply', 'owner_alert') and exists (
                       select 1 from contact_preferences p
                        where p.tenant_id = n.tenant_id and p.phone = n.recipient and p.opted_out_at is not null) then 'cancelled'
                when n.kind in ('confirmation', 'reminder') and b.starts_at <= now() then 'expired'
                -- A reopened row's horizon counts from its reopening.
-               when n.kind in ('cancellation', 'manual') and n.status <> 'failed'
+               when n.kind not in ('confirmation', 'reminder') and n.status <> 'failed'
                     and n.due_at + ${options.horizonMs} * interval '1 millisecond' <= now() then 'expired'
                when n.status <> 'failed' and n.attempts >= ${options.maxAttempts} then 'failed'
                else 'sending'

@@ -64,7 +64,7 @@ export function createOwed(sql: Sql) {
         update notifications
            set status = 'cancelled', last_error_code = 'OPTED_OUT',
                last_error_message = 'O cliente pediu para não receber mais mensagens deste negócio', lease_until = null, updated_at = now()
-         where tenant_id = ${tenantId} and recipient = any(${recipients as string[]}::text[]) and kind <> 'reply'
+         where tenant_id = ${tenantId} and recipient = any(${recipients as string[]}::text[]) and kind not in ('reply', 'owner_alert')
            and status in ${sql(OWED_STATES)}
         returning id`;
       return rows.map((r) => r.id);
@@ -77,6 +77,18 @@ export function createOwed(sql: Sql) {
          where booking_id = ${bookingId} and kind = 'confirmation' and status in ${sql(OWED_STATES)} and due_at > now()
         returning id, due_at`;
       return row ? { id: row.id, dueAt: toDate(row.due_at) } : undefined;
+    },
+
+    /**
+     * The platform tells a business owner something (a number to re-link), on their personal
+     * phone, from a shared sender only (kind `owner_alert`): owed now, no booking.
+     */
+    async createOwnerAlert(alert: { tenantId: string; recipient: string; text: string }): Promise<{ id: string; dueAt: Date }> {
+      const [row] = await sql<{ id: string; due_at: Date | string }[]>`
+        insert into notifications (tenant_id, kind, recipient, text, due_at)
+        values (${alert.tenantId}, 'owner_alert', ${alert.recipient}, ${alert.text}, now())
+        returning id, due_at`;
+      return { id: row!.id, dueAt: toDate(row!.due_at) };
     },
 
     /**

@@ -33,6 +33,15 @@ export interface Receipt {
   instanceName?: string;
 }
 
+/** A message WhatsApp refused after acceptance, put back in line. */
+export interface Refusal {
+  id: string;
+  tenantId: string;
+  dueAt: Date;
+  instanceId: string | null;
+  recipient: string;
+}
+
 export interface SendEvidence {
   keyId: string;
   remoteJid?: string;
@@ -110,6 +119,24 @@ export function createReceipts(sql: Sql) {
         }
       }
       return (await inFlightTo(numbers)) ? 'too-early' : 'unmatched';
+    },
+
+    /**
+     * An ERROR receipt for a message we recorded as sent: WhatsApp refused it, the customer never
+     * got it. The row goes back in line (sent again by the dispatcher, counting an attempt), with
+     * its key and `sent_at` cleared — so it no longer counts as a conversation with that customer.
+     * `null` when no sent row of that server holds the key (unknown, already refused, delivered).
+     */
+    async applyRefusal(serverId: string, keyId: string): Promise<Refusal | null> {
+      const [row] = await sql<{ id: string; tenant_id: string; due_at: Date; whatsapp_instance_id: string | null; recipient: string }[]>`
+        update notifications
+           set status = 'queued', message_id = null, remote_jid = null, sent_at = null, due_at = now(),
+               last_error_code = 'WHATSAPP_REFUSED',
+               last_error_message = 'O WhatsApp recusou a mensagem depois de aceitá-la (por exemplo, o bloqueio de primeiro contato); ela será enviada de novo',
+               last_error_scope = 'instance', updated_at = now()
+         where message_id = ${keyId} and evolution_api_id = ${serverId} and status = any(${fromStates('refuse')}::text[])
+        returning id, tenant_id, due_at, whatsapp_instance_id, recipient`;
+      return row ? { id: row.id, tenantId: row.tenant_id, dueAt: new Date(row.due_at), instanceId: row.whatsapp_instance_id, recipient: row.recipient } : null;
     },
 
     /**

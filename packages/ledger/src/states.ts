@@ -24,6 +24,11 @@ export const TRANSITIONS = {
   unconfirm: { from: ['sending'], to: 'unconfirmed' },
   /** Reconciliation said "not sent", or found no evidence within its window: send again (counted). */
   resend: { from: ['unconfirmed'], to: 'queued' },
+  /**
+   * WhatsApp refused a message after the server accepted it (a `messages.update` ERROR: the 463
+   * reach-out lock, among others). It never reached the customer: back in line, its key dropped.
+   */
+  refuse: { from: ['sent'], to: 'queued' },
   /** A delivery receipt; for an unconfirmed row it is also the proof that the send got through. */
   delivered: { from: ['sent', 'unconfirmed'], to: 'delivered' },
   read: { from: ['sent', 'delivered', 'unconfirmed'], to: 'read' },

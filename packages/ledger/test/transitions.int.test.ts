@@ -21,6 +21,7 @@ const DRIVERS: Record<LedgerEvent, { seed: Omit<SeedOptions, 'status'>; run: (w:
     run: (w, id) => w.ledger.recordUnconfirmed(id, { text: 'Olá!', serverId: w.serverId, instanceId: w.instanceId, failure, reconcileAfterMs: 1000 }, []),
   },
   resend: { seed: {}, run: (w, id) => w.ledger.reconcile.resend(id, 'no-evidence') },
+  refuse: { seed: {}, run: async (w, id) => w.ledger.receipts.applyRefusal(w.serverId, (await messageIdOf(w, id))!) },
   delivered: { seed: {}, run: (w, id) => receipt(w, id, 'delivered') },
   read: { seed: {}, run: (w, id) => receipt(w, id, 'read') },
   fail: { seed: { attempts: OPTIONS.maxAttempts, leaseExpired: true }, run: (w, id) => w.ledger.claim(id) },
@@ -36,6 +37,11 @@ const DRIVERS: Record<LedgerEvent, { seed: Omit<SeedOptions, 'status'>; run: (w:
   },
   recoverLease: { seed: { leaseExpired: true }, run: (w) => w.ledger.relay.recoverLeases(100) },
 };
+
+async function messageIdOf(w: World, id: string): Promise<string | null> {
+  const [row] = await w.sql<{ message_id: string | null }[]>`select message_id from notifications where id = ${id}`;
+  return row!.message_id ?? `3EB0${id.slice(0, 8).toUpperCase()}`;
+}
 
 /** A receipt as a webhook brings it: by key id, or (for an unconfirmed send) by chat and instance. */
 async function receipt(w: World, id: string, status: 'delivered' | 'read') {

@@ -17,6 +17,8 @@ import { inboxRoutes } from './routes/inbox.ts';
 import { loginRoutes } from './routes/login.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { relinkRoutes } from './relink/routes.ts';
+import { createRelinkAlerts } from './relink/alert.ts';
 import { queueBoardRoutes } from './routes/queues-board.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -71,7 +73,8 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
   const throttle = createLoginThrottle(deps.redis, { prefix: deps.config.queuePrefix, maxPerMinute: deps.config.loginAttemptsPerMinute });
   await app.register(authPlugin, { adminToken, secretKey, publicUrl: deps.config.publicUrl, throttle });
   if (deps.healthPoll) {
-    await app.register(healthPollerPlugin, { db: deps.db, config: deps.config, logger: deps.logger, intervalMs: deps.config.healthPollIntervalMs });
+    const relink = createRelinkAlerts({ sql: deps.db.sql, config: deps.config, queues: deps.queues, logger: deps.logger });
+    await app.register(healthPollerPlugin, { db: deps.db, config: deps.config, logger: deps.logger, intervalMs: deps.config.healthPollIntervalMs, relink });
     await app.register(inboundBackstopPlugin, { deps, intervalMs: deps.config.inboundBackstopIntervalMs });
   }
 
@@ -90,6 +93,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
   await app.register(inboxRoutes(deps));
   await app.register(webhookRoutes(deps));
   await app.register(adminPageRoutes);
+  await app.register(relinkRoutes(deps), { prefix: '/relink' });
   await app.register(queueBoardRoutes(deps));
   return app;
 }

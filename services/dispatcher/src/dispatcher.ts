@@ -12,6 +12,10 @@ import { createClientPool } from './clients.ts';
 import { createFleet } from './fleet.ts';
 import { createMaintenance } from './maintenance/job.ts';
 import { createDispatcherMetrics } from './metrics.ts';
+import { createHealthPass } from './number-health/pass.ts';
+import { budgetUnits } from './number-safety/budget.ts';
+import { createContactBook } from './number-safety/contacts.ts';
+import { createMessageSafety } from './number-safety/message-safety.ts';
 import { createPacer } from './pacing.ts';
 import { createProcessor } from './process.ts';
 import { createReconciler } from './reconciler.ts';
@@ -69,11 +73,21 @@ export function createDispatcher(deps: DispatcherDeps) {
     batching: { maxBatch: 64, inFlight: 3, spareAfterMs: 250, deadlineMs: LEDGER_STATEMENT_DEADLINE_MS },
   });
   const circuit = createCircuitBreaker(deps.redis, prefix, { ...config.circuit, probeMs: config.sendTimeoutMs + 5_000 });
+  const { safety } = config;
+  if (!safety.enabled) logger.warn('NUMBER_SAFETY is off: no send budgets, warm-up, new-contact budget, typing delay or health-based routing');
   const processor = createProcessor({
     ledger,
     fleet,
     clients,
     pacer: createPacer(deps.redis, prefix, config.pacing, deps.random),
+    safety: createMessageSafety({ config: safety, contacts: createContactBook(deps.db.sql), fleet }),
+    // A degraded number (flapping, just restarted) loses even to another number's later slot
+    // when it is the sticky one: its penalty outweighs stickiness.
+    waits: {
+      stickyWaitMs: safety.routing.stickyWaitMs,
+      sharedWaitMs: safety.routing.sharedWaitMs,
+      degradedWaitMs: safety.routing.stickyWaitMs + safety.routing.sharedWaitMs,
+    },
     circuit,
     metrics,
     logger,
@@ -81,6 +95,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     senderWaitMaxMs: config.senderWaitMaxMs,
     reconcileAfterMs: Math.min(5_000, Math.round(config.unconfirmedWindowMs / 4)),
     maxInlinePaceWaitMs: config.pacing.minIntervalMs + config.pacing.jitterMs,
+    reserveHorizonMs: Math.max(budgetUnits(safety.timeScale).minuteMs, 10 * (config.pacing.minIntervalMs + config.pacing.jitterMs)),
     leaseMs: config.sendingLeaseMs,
     serverMaxInFlight: config.serverMaxInFlight,
     manageLink: (slug, booking) =>
@@ -100,6 +115,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       return new Set([...open, ...halfOpen]);
     },
   });
+  const healthPass = createHealthPass({ sql: deps.db.sql, redis: deps.redis, prefix, fleet, clients: lookupClients, config: safety, logger });
   const sweeper = createSweeper({
     ledger,
     redis: deps.redis,
@@ -112,6 +128,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     lookaheadMs: Math.max(ENQUEUE_LOOKAHEAD_MS, config.sweepIntervalMs * 3),
     revive: { maxRevivals: config.maxRevivals, horizonMs: config.messageHorizonMs },
     reconcile: () => reconciler.runOnce(),
+    health: safety.enabled ? () => healthPass.maybeRun() : undefined,
   });
   const maintenance = createMaintenance({
     sql: deps.db.sql,
@@ -136,6 +153,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     fleet,
     sweeper,
     maintenance,
+    healthPass,
     async start(): Promise<void> {
       await fleet.start();
       workers = startShardWorkers({

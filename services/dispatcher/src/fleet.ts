@@ -2,6 +2,7 @@ import { decryptSecret } from '@bora/core';
 import { FLEET_CHANGED_CHANNEL, type DbHandle } from '@bora/db';
 import { buildFleetIndex, type FleetIndex, type FleetInstance, type FleetServer } from '@bora/balancer';
 import type { Logger } from '@bora/logger';
+import type { NumberSafetyRow } from './number-safety/budget.ts';
 
 export interface SenderServer extends FleetServer {
   readonly url: string;
@@ -11,6 +12,8 @@ export interface SenderServer extends FleetServer {
 export interface FleetView {
   readonly index: FleetIndex;
   readonly servers: ReadonlyMap<string, SenderServer>;
+  /** Each number's warm-up, budget overrides and reach-out lock (number safety). */
+  readonly safety: ReadonlyMap<string, NumberSafetyRow>;
   readonly loadedAt: number;
 }
 
@@ -25,6 +28,11 @@ export interface Fleet {
    * until an operator fixes it (or the health poll finds it well again).
    */
   markServerUnusable(serverId: string, health: 'unauthorized' | 'incompatible', reason: string): Promise<void>;
+  /**
+   * A number sent (number safety): its last send is noted, at most once per `hourMs`, and a number
+   * idle for `idleMs` starts its warm-up again at this send.
+   */
+  noteSent(instanceId: string, rule: { hourMs: number; idleMs: number }): Promise<void>;
   refresh(): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,6 +44,38 @@ interface FleetDeps {
   ttlMs: number;
 }
 
+interface InstanceRow {
+  id: string;
+  evolution_api_id: string;
+  instance_name: string;
+  tenant_id: string | null;
+  status: FleetInstance['status'];
+  is_primary: boolean;
+  health: FleetInstance['health'] | null;
+  created_at: Date;
+  warm_since: Date;
+  last_sent_at: Date | null;
+  marked_warm_at: Date | null;
+  budget_per_minute: number | null;
+  budget_per_hour: number | null;
+  budget_per_day: number | null;
+  budget_new_contacts_per_day: number | null;
+  reachout_locked_until: Date | null;
+}
+
+const ms = (date: Date | null) => (date ? new Date(date).getTime() : null);
+
+function safetyOf(row: InstanceRow): NumberSafetyRow {
+  return {
+    createdAt: new Date(row.created_at).getTime(),
+    warmSince: new Date(row.warm_since).getTime(),
+    lastSentAt: ms(row.last_sent_at),
+    markedWarmAt: ms(row.marked_warm_at),
+    budget: { perMinute: row.budget_per_minute, perHour: row.budget_per_hour, perDay: row.budget_per_day, newContactsPerDay: row.budget_new_contacts_per_day },
+    reachoutLockedUntil: ms(row.reachout_locked_until),
+  };
+}
+
 /**
  * The in-memory routing snapshot: every server (with its decrypted key) and instance, indexed by
  * the balancer. Kept fresh by Postgres LISTEN on the fleet channel (admin-api and other replicas
@@ -43,7 +83,7 @@ interface FleetDeps {
  */
 export function createFleet(deps: FleetDeps): Fleet {
   const { sql } = deps.db;
-  let current: FleetView = { index: buildFleetIndex([], []), servers: new Map(), loadedAt: 0 };
+  let current: FleetView = { index: buildFleetIndex([], []), servers: new Map(), safety: new Map(), loadedAt: 0 };
   let loading: Promise<void> | undefined;
   let debounce: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
@@ -53,8 +93,11 @@ export function createFleet(deps: FleetDeps): Fleet {
     const [serverRows, instanceRows] = await Promise.all([
       sql<{ id: string; name: string; url: string; api_key_encrypted: string; capacity: number; priority: number; is_active: boolean; health: string }[]>`
         select id, name, url, api_key_encrypted, capacity, priority, is_active, health from evolution_apis`,
-      sql<{ id: string; evolution_api_id: string; instance_name: string; tenant_id: string | null; status: FleetInstance['status']; is_primary: boolean }[]>`
-        select id, evolution_api_id, instance_name, tenant_id, status, is_primary from whatsapp_instances`,
+      sql<InstanceRow[]>`
+        select w.id, w.evolution_api_id, w.instance_name, w.tenant_id, w.status, w.is_primary, h.state as health,
+               w.created_at, w.warm_since, w.last_sent_at, w.marked_warm_at, w.budget_per_minute, w.budget_per_hour,
+               w.budget_per_day, w.budget_new_contacts_per_day, w.reachout_locked_until
+          from whatsapp_instances w left join whatsapp_instance_health h on h.whatsapp_instance_id = w.id`,
     ]);
     const servers: SenderServer[] = [];
     for (const row of serverRows) {
@@ -83,8 +126,10 @@ export function createFleet(deps: FleetDeps): Fleet {
       tenantId: row.tenant_id,
       status: row.status,
       isPrimary: row.is_primary,
+      ...(row.health ? { health: row.health } : {}),
     }));
-    current = { index: buildFleetIndex(servers, instances), servers: new Map(servers.map((s) => [s.id, s])), loadedAt: Date.now() };
+    const safety = new Map(instanceRows.map((row) => [row.id, safetyOf(row)]));
+    current = { index: buildFleetIndex(servers, instances), servers: new Map(servers.map((s) => [s.id, s])), safety, loadedAt: Date.now() };
   }
 
   function refresh(): Promise<void> {
@@ -140,6 +185,27 @@ export function createFleet(deps: FleetDeps): Fleet {
         update evolution_apis set health = ${health}, last_error = ${reason}, last_checked_at = now(), updated_at = now()
         where id = ${serverId}`;
       await notifyChanged();
+    },
+    async noteSent(instanceId, rule) {
+      const known = current.safety.get(instanceId);
+      if (!known || (known.lastSentAt !== null && Date.now() - known.lastSentAt < rule.hourMs)) return;
+      const [row] = await sql<{ last_sent_at: Date; warm_since: Date; rewarmed: boolean }[]>`
+        with before as (
+          select id, greatest(warm_since, coalesce(last_sent_at, warm_since), coalesce(marked_warm_at, warm_since))
+                   < now() - ${rule.idleMs} * interval '1 millisecond' as idle
+            from whatsapp_instances where id = ${instanceId}
+        )
+        update whatsapp_instances w
+           set last_sent_at = now(), warm_since = case when before.idle then now() else w.warm_since end
+          from before
+         where w.id = before.id and (w.last_sent_at is null or w.last_sent_at < now() - ${rule.hourMs} * interval '1 millisecond')
+        returning w.last_sent_at, w.warm_since, before.idle as rewarmed`;
+      if (!row) return;
+      const safety = new Map(current.safety);
+      safety.set(instanceId, { ...known, lastSentAt: new Date(row.last_sent_at).getTime(), warmSince: new Date(row.warm_since).getTime() });
+      current = { ...current, safety };
+      // Only a restarted warm-up changes what other replicas must know at once.
+      if (row.rewarmed) await notifyChanged();
     },
     refresh,
     async close() {

@@ -43,7 +43,12 @@ export function createDispatcherMetrics(registry: Registry, queueCounts?: () => 
     }),
     senderWaits: new Counter({ name: 'dispatcher_sender_waits_total', help: 'Passes that found no sender able to try (no attempt spent)', registers: [registry] }),
     revived: new Counter({ name: 'dispatcher_revived_total', help: 'Dead letters put back in line once a sender came back', registers: [registry] }),
-    paced: new Counter({ name: 'dispatcher_paced_total', help: 'Jobs delayed to their sender’s pacing slot', registers: [registry] }),
+    paced: new Counter({
+      name: 'dispatcher_paced_total',
+      help: 'Jobs delayed to their sender’s next slot (pacing, budget, warm-up, reach-out lock); promised=false: too far to promise, asked again then',
+      labelNames: ['promised'],
+      registers: [registry],
+    }),
     leaseRecoveries: new Counter({
       name: 'dispatcher_lease_recoveries_total',
       help: 'Rows found stuck in sending past their lease (each a possible duplicate send)',

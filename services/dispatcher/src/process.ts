@@ -1,4 +1,4 @@
-import { routeMessage } from '@bora/balancer';
+import { routeMessage, type RouteCandidate } from '@bora/balancer';
 import { isDeterministicPgError } from '@bora/db';
 import { isEvolutionError, type EvolutionError, type SendTextResult } from '@bora/evolution-client';
 import type { AttemptRecord, ClaimedNotification, Failure, Ledger } from '@bora/ledger';
@@ -12,18 +12,24 @@ import { judgePass, judgeSend } from './decide.ts';
 import type { Fleet } from './fleet.ts';
 import { jobWithState, readDispatchState, type DispatchState } from './job-state.ts';
 import type { DispatcherMetrics } from './metrics.ts';
-import { createPaceGate, type Pacer } from './pacing.ts';
+import type { MessageSafetyFactory } from './number-safety/message-safety.ts';
+import type { Pacer } from './pacing.ts';
 import { renderFor } from './render.ts';
 import { reminderTiming } from './timing-rules.ts';
 import { retryWrite } from './retry-write.ts';
 import type { CircuitBreaker } from './circuit.ts';
 import { createSenderBookkeeping } from './sender-bookkeeping.ts';
+import { createSenderChoice, type Usable } from './sender-choice.ts';
 
 export interface ProcessorDeps {
   ledger: Ledger;
   fleet: Fleet;
   clients: ClientPool;
   pacer: Pacer;
+  /** Number safety: budgets, warm-up, new contacts, sticky sender, typing time (or all off). */
+  safety: MessageSafetyFactory;
+  /** How much longer a message waits for its sticky number, the business's own, a healthy one. */
+  waits: { stickyWaitMs: number; sharedWaitMs: number; degradedWaitMs: number };
   circuit: CircuitBreaker;
   metrics: DispatcherMetrics;
   logger: Logger;
@@ -34,6 +40,8 @@ export interface ProcessorDeps {
   reconcileAfterMs: number;
   /** A failover candidate whose slot is further away than this is skipped in this attempt. */
   maxInlinePaceWaitMs: number;
+  /** Under a budget, slots further than this are not promised (the job asks again then). */
+  reserveHorizonMs: number;
   /** How long a claim holds its row (SENDING_LEASE_MS): the deadline for recording a send. */
   leaseMs: number;
   /** Sends one server may have in flight from this process at once (SERVER_MAX_IN_FLIGHT). */
@@ -57,6 +65,9 @@ function createInFlight() {
   };
 }
 
+/** HTTP sends one pass may make before it backs off (the route's candidate list is longer under budgets). */
+const MAX_SENDS_PER_PASS = 5;
+
 export type ProcessOutcome = { sent: true; messageId: string | null } | { unconfirmed: true } | { skipped: string };
 
 /** Errors that will happen again on the same input (a bug, a bad time zone, a value Postgres refuses). */
@@ -70,14 +81,15 @@ async function delayJob(job: Job, token: string | undefined, until: number): Pro
 }
 
 /**
- * One notification job: claim the row (the claim itself retires stale ones), render, route, pace,
- * send with failover across candidates, and record the outcome — the ledger first, bookkeeping
- * after. Only real HTTP sends count as attempts; waiting for a pacing slot or a sender costs none.
+ * One notification job: claim the row (the claim itself retires stale ones), render, route, gate
+ * (pacing, budgets, warm-up, the sticky number), send with failover across candidates, and record
+ * the outcome — the ledger first, bookkeeping after. Only real HTTP sends count as attempts;
+ * waiting for a slot, a budget or a sender costs none.
  */
 export function createProcessor(deps: ProcessorDeps) {
   const random = deps.random ?? Math.random;
   const bookkeeping = createSenderBookkeeping(deps);
-  const pace = createPaceGate(deps.pacer, deps.maxInlinePaceWaitMs);
+  const choose = createSenderChoice({ pacer: deps.pacer, maxInlineWaitMs: deps.maxInlinePaceWaitMs, waits: deps.waits, reserveHorizonMs: deps.reserveHorizonMs });
   const inFlight = createInFlight();
   let rotation = 0;
 
@@ -141,6 +153,7 @@ export function createProcessor(deps: ProcessorDeps) {
 
     const view = deps.fleet.view();
     const circuits = await bookkeeping.circuits(log);
+    const safety = await deps.safety.forMessage({ recipient: claimed.recipient, text }, view);
     const decision = routeMessage(
       view.index,
       {
@@ -148,36 +161,51 @@ export function createProcessor(deps: ProcessorDeps) {
         allowSharedSender: claimed.allowSharedSender,
         forcedServerId: claimed.forcedEvolutionApiId,
         forcedInstanceId: claimed.forcedInstanceId,
+        sharedOnly: claimed.kind === 'owner_alert',
       },
-      { openCircuits: circuits.open, rotation: rotation++ },
+      { openCircuits: circuits.open, rotation: rotation++, preferredInstances: safety.preferredInstances, limit: safety.routeLimit },
     );
     const attempts: AttemptRecord[] = [];
     let failure: Failure = { code: 'NO_SENDER_AVAILABLE', message: decision.problem ?? 'Nenhum WhatsApp disponível para enviar', scope: 'sender' };
+    let remaining: readonly RouteCandidate[] = decision.candidates;
+    let held = state.paced;
 
-    for (const [position, candidate] of decision.candidates.entries()) {
+    // A server already holding its share of this process's sends (hung, or slow) gets no more,
+    // so the others' messages do not wait behind it. Its own messages wait a moment for it (no
+    // attempt spent, same sender kept) rather than spill to another number; a failover skips it.
+    // A resend after an unknown outcome never probes a half-open server: it may be that server's
+    // silence it repeats.
+    const usable: Usable = async (candidate, best) => {
       const server = view.servers.get(candidate.serverId);
-      if (!server) continue;
-      // A server already holding its share of this process's sends (hung, or slow) gets no more,
-      // so the others' messages do not wait behind it. Its own messages wait a moment for it (no
-      // attempt spent, same sender kept) rather than spill to another number; a failover skips it.
-      if (inFlight.count(server.id) >= deps.serverMaxInFlight) {
-        if (position > 0) continue;
+      if (!server) return 'skip';
+      if (inFlight.count(server.id) >= deps.serverMaxInFlight) return best ? 'wait' : 'skip';
+      if (circuits.halfOpen.has(server.id) && (claimed.possibleDuplicate || !(await bookkeeping.probe(server.id, log)))) return 'skip';
+      return 'ok';
+    };
+
+    // Each failed send may have waited a timeout: a pass tries a few senders, then backs off
+    // (well inside the claim's lease).
+    while (remaining.length > 0 && attempts.length < MAX_SENDS_PER_PASS) {
+      const choice = await choose({ held, candidates: remaining, firstTry: attempts.length === 0, budgetOf: safety.budgetOf, usable });
+      held = undefined;
+      if (choice.kind === 'none') break;
+      if (choice.kind === 'server-busy') {
         await deps.ledger.release(id);
-        deps.metrics.serverBusy.inc({ server: server.name });
+        deps.metrics.serverBusy.inc({ server: view.servers.get(choice.candidate.serverId)?.name ?? 'none' });
         return delayJob(job, token, Date.now() + 200 + Math.round(random() * 300));
       }
-      // A resend after an unknown outcome never probes: it may be that server's silence it repeats.
-      if (circuits.halfOpen.has(server.id) && (claimed.possibleDuplicate || !(await bookkeeping.probe(server.id, log)))) continue;
-      // The best sender may promise any slot (the job is delayed to it); a failover sender only
-      // one near enough to wait for inline, so a far one is not reserved and then left unused.
-      const gate = await pace(state, candidate, position === 0);
-      if (gate.kind === 'skip') continue;
-      if (gate.kind === 'later') {
+      if (choice.kind === 'later') {
+        // Its number's next slot (spacing, budget, warm-up, a reach-out lock) is later: delayed to
+        // it (the slot promised when near), no attempt spent.
         await deps.ledger.release(id);
-        deps.metrics.paced.inc();
-        await job.updateData(jobWithState(id, { ...state, paced: { instanceId: candidate.instanceId, at: gate.slot } }));
-        return delayJob(job, token, Date.now() + gate.waitMs);
+        deps.metrics.paced.inc({ promised: String(choice.reserved) });
+        const paced = choice.reserved ? { instanceId: choice.candidate.instanceId, at: choice.slot } : undefined;
+        await job.updateData(jobWithState(id, { waits: state.waits, ...(paced ? { paced } : {}) }));
+        return delayJob(job, token, Date.now() + choice.waitMs);
       }
+      const candidate = choice.candidate;
+      remaining = remaining.filter((c) => c !== candidate);
+      const server = view.servers.get(candidate.serverId)!;
 
       const started = performance.now();
       let result: SendTextResult | undefined;
@@ -185,7 +213,7 @@ export function createProcessor(deps: ProcessorDeps) {
       let unexpected: unknown;
       inFlight.add(server.id);
       try {
-        result = await deps.clients.get(server).sendText({ instance: candidate.instanceName, number: claimed.recipient, text });
+        result = await deps.clients.get(server).sendText({ instance: candidate.instanceName, number: claimed.recipient, text, delay: safety.typingMs });
       } catch (caught) {
         if (isEvolutionError(caught)) error = caught;
         else unexpected = caught;
@@ -208,6 +236,7 @@ export function createProcessor(deps: ProcessorDeps) {
         deps.metrics.sendLatency.observe({ server: server.name }, latencyMs / 1000);
         sendLog.info({ messageId: sent.keyId, latencyMs }, 'message sent');
         await bookkeeping.succeeded(server, sendLog);
+        await safety.afterSent(candidate, sendLog);
         return { sent: true, messageId: sent.keyId };
       }
 

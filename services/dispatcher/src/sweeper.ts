@@ -19,8 +19,10 @@ export interface SweeperDeps {
   lookaheadMs: number;
   /** Dead letters revived per sweep, and how often one row may be. */
   revive: { maxRevivals: number; horizonMs: number };
-  /** Settles unconfirmed sends; runs last, so a slow server lookup never holds up the relay. */
+  /** Settles unconfirmed sends; runs after the relay, so a slow server lookup never holds it up. */
   reconcile?: () => Promise<unknown>;
+  /** Judges each number's health (at its own interval); runs last, its failure only logged. */
+  health?: () => Promise<unknown>;
   /** Rows per statement (lease recovery and each page of due rows). */
   batchSize?: number;
   /**
@@ -49,7 +51,8 @@ return 0
  * 2. enqueues owed rows due soon whose job is missing (reminders wait in Postgres until shortly
  *    before they are due; Redis was down or flushed; booking-api died between commit and enqueue);
  * 3. revives rows dead-lettered for lack of a sender once one came back;
- * 4. reconciles unconfirmed sends.
+ * 4. reconciles unconfirmed sends;
+ * 5. judges each number's health by its receipts (number safety).
  */
 export function createSweeper(deps: SweeperDeps) {
   const { relay } = deps.ledger;
@@ -152,6 +155,7 @@ export function createSweeper(deps: SweeperDeps) {
     const enqueued = await enqueueMissing();
     const revived = await revive();
     await deps.reconcile?.();
+    await deps.health?.().catch((err: unknown) => deps.logger.warn({ err }, 'number health pass failed; will try again'));
     return { leader: true, recovered, enqueued, revived };
   }
 

@@ -17,6 +17,9 @@ export function testConfig(env: TestEnv, overrides: Record<string, string> = {})
     SECRET_KEY: SECRET,
     PACING_MIN_INTERVAL_MS: '0',
     PACING_JITTER_MS: '0',
+    // Number safety is its own tests' subject (number-safety*.int.test.ts); elsewhere it would
+    // cap every new test number at its warm-up's 20 messages a day.
+    NUMBER_SAFETY: 'false',
     BACKOFF_BASE_MS: '100',
     BACKOFF_MAX_MS: '1000',
     SWEEP_INTERVAL_MS: '200',
@@ -136,4 +139,31 @@ export async function startDispatcher(env: TestEnv, config: DispatcherConfig) {
 export async function statusOf(env: TestEnv, id: string) {
   const [row] = await env.db.sql`select * from notifications where id = ${id}`;
   return row!;
+}
+
+/** Number-safety columns of one number, as an operator or the past left them. */
+export async function setNumberSafety(
+  env: TestEnv,
+  instanceId: string,
+  values: { warmSinceMsAgo?: number; markedWarm?: boolean; perMinute?: number; perHour?: number; perDay?: number; newContactsPerDay?: number; lockedForMs?: number },
+) {
+  await env.db.sql`
+    update whatsapp_instances set
+      warm_since = now() - ${values.warmSinceMsAgo ?? 0} * interval '1 millisecond',
+      last_sent_at = case when ${values.warmSinceMsAgo ?? 0} > 0 then now() else last_sent_at end,
+      marked_warm_at = ${values.markedWarm ? env.db.sql`now() + interval '1 millisecond'` : null},
+      budget_per_minute = ${values.perMinute ?? null}, budget_per_hour = ${values.perHour ?? null},
+      budget_per_day = ${values.perDay ?? null}, budget_new_contacts_per_day = ${values.newContactsPerDay ?? null},
+      reachout_locked_until = ${values.lockedForMs ? env.db.sql`now() + ${values.lockedForMs} * interval '1 millisecond'` : null}
+    where id = ${instanceId}`;
+}
+
+/** A message the number sent that customer earlier (the contact history): it is a warm chat now. */
+export async function seedSent(env: TestEnv, tenantId: string, instanceId: string, recipient: string, options: { msAgo?: number; deliveredAfterMs?: number } = {}) {
+  const [server] = await env.db.sql<{ evolution_api_id: string }[]>`select evolution_api_id from whatsapp_instances where id = ${instanceId}`;
+  await env.db.sql`
+    insert into notifications (tenant_id, kind, recipient, text, status, attempts, evolution_api_id, whatsapp_instance_id, sent_at, delivered_at)
+    values (${tenantId}, 'manual', ${recipient}, 'Olá', ${options.deliveredAfterMs === undefined ? 'sent' : 'delivered'}, 1,
+            ${server!.evolution_api_id}, ${instanceId}, now() - ${options.msAgo ?? 60_000} * interval '1 millisecond',
+            ${options.deliveredAfterMs === undefined ? null : env.db.sql`now() - ${(options.msAgo ?? 60_000) - options.deliveredAfterMs} * interval '1 millisecond'`})`;
 }

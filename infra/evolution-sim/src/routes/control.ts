@@ -69,6 +69,11 @@ export function controlRoutes(root: FastifyInstance, control: SimControl): void 
     async (req) => (control.emitConnectionUpdates(req.params.server, req.params.instance, req.body.count, req.body.state), ok),
   );
   app.post(
+    '/servers/:server/instances/:instance/unlink',
+    { schema: { params: S.InstanceParams, ...mutation } },
+    async (req) => (control.unlinkFromPhone(req.params.server, req.params.instance), ok),
+  );
+  app.post(
     '/servers/:server/instances/:instance/created-at',
     { schema: { params: S.InstanceParams, body: S.CreatedAtBody, ...mutation } },
     async (req) => (control.setInstanceCreatedAt(req.params.server, req.params.instance, req.body.createdAt), ok),

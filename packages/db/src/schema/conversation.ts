@@ -53,6 +53,8 @@ export const inboundMessages = pgTable(
     unique('inbound_messages_key_unique').on(t.evolutionApiId, t.messageKey),
     index('inbound_messages_tenant_received_idx').on(t.tenantId, t.receivedAt),
     index('inbound_messages_phone_idx').on(t.tenantId, t.customerPhone, t.receivedAt),
+    // Contact history (number safety): which numbers a customer wrote to, and when.
+    index('inbound_messages_contact_idx').on(t.customerPhone, t.whatsappInstanceId, t.receivedAt).where(sql`${t.customerPhone} is not null`),
     // Retention: messages still naming their customer, oldest first.
     index('inbound_messages_retention_idx').on(t.receivedAt).where(sql`${t.customerPhone} is not null or ${t.text} <> ''`),
     index('inbound_messages_inbox_idx').on(t.tenantId, t.receivedAt).where(sql`${t.action} = 'inbox' and ${t.handledAt} is null`),

@@ -5,3 +5,5 @@ export * from './catalogue.ts';
 export * from './bookings.ts';
 export * from './notifications.ts';
 export * from './conversation.ts';
+export * from './number-health.ts';
+export * from './relink.ts';

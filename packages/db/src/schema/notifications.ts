@@ -5,9 +5,17 @@ import { evolutionApis } from './evolution-apis.ts';
 import { tenants } from './tenants.ts';
 import { whatsappInstances } from './whatsapp-instances.ts';
 
-/** `reply`: our answer to a customer's WhatsApp message, from the number they wrote to. */
-export const NOTIFICATION_KIND = ['confirmation', 'reminder', 'cancellation', 'manual', 'reply'] as const;
+/**
+ * `reply`: our answer to a customer's WhatsApp message, from the number they wrote to.
+ * `owner_alert`: the platform telling a business owner (on their personal phone, from a shared
+ * sender) that a number must be re-linked. Like `manual` it has no booking; unlike it, it never
+ * goes out through the business's own numbers.
+ */
+export const NOTIFICATION_KIND = ['confirmation', 'reminder', 'cancellation', 'manual', 'reply', 'owner_alert'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND)[number];
+/** Kinds without a booking (their horizon is MESSAGE_HORIZON_MS, not an appointment). */
+export const BOOKINGLESS_KINDS = ['manual', 'owner_alert'] as const satisfies readonly NotificationKind[];
+const quoted = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(','));
 
 export const NOTIFICATION_STATUS = [
   'pending',
@@ -75,13 +83,13 @@ export const notifications = pgTable(
   },
   (t) => [
     unique('notifications_booking_kind_seq_unique').on(t.bookingId, t.kind, t.seq),
-    check('notifications_kind_valid', sql`${t.kind} in (${sql.raw(NOTIFICATION_KIND.map((k) => `'${k}'`).join(','))})`),
+    check('notifications_kind_valid', sql`${t.kind} in (${quoted(NOTIFICATION_KIND)})`),
     check(
       'notifications_status_valid',
-      sql`${t.status} in (${sql.raw(NOTIFICATION_STATUS.map((s) => `'${s}'`).join(','))})`,
+      sql`${t.status} in (${quoted(NOTIFICATION_STATUS)})`,
     ),
-    // A booking's messages name it; a manual one never does; a reply may.
-    check('notifications_booking_required', sql`case ${t.kind} when 'manual' then ${t.bookingId} is null when 'reply' then true else ${t.bookingId} is not null end`),
+    // A booking's messages name it; manual messages and owner alerts never do; a reply may.
+    check('notifications_booking_required', sql`case when ${t.kind} in (${quoted(BOOKINGLESS_KINDS)}) then ${t.bookingId} is null when ${t.kind} = 'reply' then true else ${t.bookingId} is not null end`),
     index('notifications_due_idx').on(t.dueAt, t.id).where(sql`${t.status} in ('pending','queued')`),
     index('notifications_sending_lease_idx').on(t.leaseUntil).where(sql`${t.status} = 'sending'`),
     index('notifications_reconcile_idx').on(t.reconcileAt).where(sql`${t.status} = 'unconfirmed'`),
@@ -92,6 +100,9 @@ export const notifications = pgTable(
     // Retention (the dispatcher's maintenance): rows still holding text, or the customer's number.
     index('notifications_text_retention_idx').on(t.createdAt).where(sql`${t.text} is not null or ${t.lastErrorMessage} is not null`),
     index('notifications_recipient_retention_idx').on(t.createdAt).where(sql`${t.recipient} <> ''`),
+    // Number safety: receipts per number over recent sends (health), and who talked with a customer.
+    index('notifications_sent_at_idx').on(t.sentAt).where(sql`${t.sentAt} is not null`),
+    index('notifications_recipient_sent_idx').on(t.recipient, t.whatsappInstanceId, t.sentAt).where(sql`${t.sentAt} is not null`),
   ],
 );
 

@@ -35,6 +35,8 @@ export const tenants = pgTable(
     quietHoursEnd: text('quiet_hours_end').notNull().default('08:00'),
     /** A confirmation waits this long for the customer to write first (wa.me link); 0 = sent at once. */
     confirmationWaitMinutes: integer('confirmation_wait_minutes').notNull().default(0),
+    /** The owner's personal WhatsApp (E.164 digits): told from the platform's sender when a number must be re-linked. */
+    ownerPhone: text('owner_phone'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -43,6 +45,7 @@ export const tenants = pgTable(
     check('tenants_reminder_offsets_positive', sql`0 < all(${t.reminderOffsetsMinutes}) and cardinality(${t.reminderOffsetsMinutes}) <= 5`),
     check('tenants_quiet_hours_format', sql`${t.quietHoursStart} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' and ${t.quietHoursEnd} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`),
     check('tenants_confirmation_wait_range', sql`${t.confirmationWaitMinutes} between 0 and 120`),
+    check('tenants_owner_phone_digits', sql`${t.ownerPhone} is null or ${t.ownerPhone} ~ '^[0-9]{8,15}$'`),
   ],
 );
 

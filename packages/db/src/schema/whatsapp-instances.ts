@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { evolutionApis } from './evolution-apis.ts';
 import { tenants } from './tenants.ts';
 
@@ -25,12 +25,33 @@ export const whatsappInstances = pgTable(
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     /** Up to when the backstop poll has read this number's messages. */
     inboundPolledAt: timestamp('inbound_polled_at', { withTimezone: true }),
+    // Number safety (the dispatcher's send budgets and warm-up; see README "Number safety").
+    /** Day 1 of the number's warm-up; restarted by its first send after WARMUP_IDLE_HOURS without any. */
+    warmSince: timestamp('warm_since', { withTimezone: true }).notNull().defaultNow(),
+    /** The dispatcher's last noted send (kept to the hour): an idle number warms up again. */
+    lastSentAt: timestamp('last_sent_at', { withTimezone: true }),
+    /** An operator said the number is already warm: no warm-up cap, until it idles again. */
+    markedWarmAt: timestamp('marked_warm_at', { withTimezone: true }),
+    /** Per-number send budgets; null = the dispatcher's defaults (BUDGET_*). */
+    budgetPerMinute: integer('budget_per_minute'),
+    budgetPerHour: integer('budget_per_hour'),
+    budgetPerDay: integer('budget_per_day'),
+    budgetNewContactsPerDay: integer('budget_new_contacts_per_day'),
+    /** WhatsApp's reach-out lock (a first-contact send refused, error 463): first contacts wait until then. */
+    reachoutLockedUntil: timestamp('reachout_locked_until', { withTimezone: true }),
+    reachoutLockedAt: timestamp('reachout_locked_at', { withTimezone: true }),
+    /** Locks in a row (each within a week of the last): the back-off doubles with each. */
+    reachoutLocks: integer('reachout_locks').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check('whatsapp_instances_status_valid', sql`${t.status} in ('connected','connecting','disconnected')`),
     check('whatsapp_instances_phone_digits', sql`${t.phoneNumber} ~ '^[0-9]{8,15}$'`),
+    check(
+      'whatsapp_instances_budgets_positive',
+      sql`coalesce(${t.budgetPerMinute}, 1) > 0 and coalesce(${t.budgetPerHour}, 1) > 0 and coalesce(${t.budgetPerDay}, 1) > 0 and coalesce(${t.budgetNewContactsPerDay}, 1) > 0`,
+    ),
     uniqueIndex('whatsapp_instances_one_primary_per_tenant')
       .on(t.tenantId)
       .where(sql`${t.isPrimary} and ${t.tenantId} is not null`),

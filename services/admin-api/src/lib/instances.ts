@@ -1,6 +1,7 @@
 import { notFound } from '@bora/core';
-import { evolutionApis, tenants, whatsappInstances, type Db, type InstanceStatus } from '@bora/db';
+import { evolutionApis, tenants, whatsappInstances, type Db, type InstanceStatus, type Sql } from '@bora/db';
 import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import { instanceSafety } from '../number-safety/instance-safety.ts';
 import { iso } from '../schemas/common.ts';
 
 export interface InstanceFilter {
@@ -21,8 +22,11 @@ function whereOf(filter: InstanceFilter): SQL | undefined {
   return and(...where);
 }
 
-/** Instances with their server's name and tenant's slug, as every instance route answers them. */
-export async function findInstances(db: Db, filter: InstanceFilter) {
+/**
+ * Instances with their server's name and tenant's slug, as every instance route answers them, and
+ * their number safety (age, warm-up, budgets, health, lock, re-link) when `safety` is given.
+ */
+export async function findInstances(db: Db, filter: InstanceFilter, safety?: { sql: Sql; relinkLink(relinkId: string): string }) {
   const rows = await db
     .select({ instance: whatsappInstances, evolutionApiName: evolutionApis.name, tenantSlug: tenants.slug })
     .from(whatsappInstances)
@@ -33,6 +37,7 @@ export async function findInstances(db: Db, filter: InstanceFilter) {
     .orderBy(desc(evolutionApis.priority), asc(evolutionApis.name), desc(whatsappInstances.isPrimary), asc(whatsappInstances.instanceName))
     .limit(filter.limit ?? 1000)
     .offset(filter.offset ?? 0);
+  const safe = safety ? await instanceSafety(safety.sql, rows.map((r) => r.instance.id), safety.relinkLink) : undefined;
   return rows.map(({ instance, evolutionApiName, tenantSlug }) => ({
     id: instance.id,
     evolutionApiId: instance.evolutionApiId,
@@ -46,6 +51,7 @@ export async function findInstances(db: Db, filter: InstanceFilter) {
     statusChangedAt: iso(instance.statusChangedAt)!,
     createdAt: iso(instance.createdAt)!,
     updatedAt: iso(instance.updatedAt)!,
+    ...(safe?.get(instance.id) ? { safety: safe.get(instance.id)! } : {}),
   }));
 }
 

@@ -4,6 +4,9 @@
 
 const REFRESH_MS = 5000;
 const STATUS_TEXT = { connected: '✅ Conectado', connecting: '⏳ Conectando', disconnected: '⛔ Desconectado' };
+const HEALTH_TEXT = { healthy: 'Saudável', degraded: 'Instável', failing: 'Fora de rotação' };
+const RELINK_TEXT = { disconnected: 'desconectou', 'logged-out': 'sessão encerrada no celular', 'qr-expired': 'QR code expirou' };
+const ALERT_TEXT = { pending: 'na fila', queued: 'na fila', sending: 'enviando', sent: 'enviado', delivered: 'entregue', read: 'lido', failed: 'falhou', unconfirmed: 'enviando' };
 
 const $ = (id) => document.getElementById(id);
 
@@ -93,6 +96,57 @@ function showQr(qr, caption) {
   }
 }
 
+const time = (iso) => new Date(iso).toLocaleTimeString('pt-BR', { hour: '2-digit', minute: '2-digit' });
+
+/** Age and warm-up: "3 dias · aquecimento dia 4 (117/dia)", "45 dias · aquecido". */
+function ageCell(safety) {
+  if (!safety) return el('td', { text: '–' });
+  const days = safety.ageDays === 1 ? '1 dia' : `${safety.ageDays} dias`;
+  const budget = safety.health && safety.health.stats.budget;
+  let warm = '';
+  if (budget && budget.warmupDay) warm = `aquecimento dia ${budget.warmupDay} (${budget.today}/dia)`;
+  else if (safety.markedWarmAt || (budget && budget.warm === 'marked')) warm = 'aquecido (operador)';
+  else if (budget && budget.warm === 'aged') warm = 'aquecido';
+  return el('td', { class: 'age' }, [el('span', { text: days }), ...(warm ? [el('br'), el('span', { class: 'muted', text: warm })] : [])]);
+}
+
+/** Today's use against today's budget, and first contacts. */
+function budgetCell(safety) {
+  const stats = safety && safety.health && safety.health.stats;
+  if (!stats) return el('td', { class: 'muted', text: 'sem dados ainda' });
+  const used = stats.usage.sentLast24h;
+  const today = stats.budget.today;
+  return el('td', { class: 'budget' }, [
+    el('progress', { max: String(today), value: String(Math.min(used, today)), 'aria-label': `Envios hoje: ${used} de ${today}` }),
+    el('span', { class: 'usage', text: `${used}/${today}` }),
+    el('br'),
+    el('span', { class: 'muted', text: `novos contatos ${stats.usage.newContactsLast24h}/${stats.budget.newContactsPerDay} · ${stats.budget.perMinute}/min · ${stats.budget.perHour}/h` }),
+  ]);
+}
+
+function healthCell(safety) {
+  const health = safety && safety.health;
+  if (!health) return el('td', { class: 'muted', text: 'não avaliado' });
+  const reasons = health.reasons.length ? el('ul', { class: 'reasons' }, health.reasons.map((r) => el('li', { text: r.text }))) : el('span', { class: 'muted', text: 'sem problemas' });
+  return el('td', { class: `health h-${health.state}` }, [el('strong', { text: `${health.score} · ${HEALTH_TEXT[health.state] || health.state}` }), reasons]);
+}
+
+function alertsCell(safety) {
+  const items = [];
+  if (safety && safety.reachoutLock) items.push(el('p', { class: 'lock', text: `🔒 Primeiros contatos pausados até ${time(safety.reachoutLock.until)} (bloqueio do WhatsApp)` }));
+  if (safety && safety.relink) {
+    const r = safety.relink;
+    const told = r.alertedAt ? `dono avisado às ${time(r.alertedAt)} (${ALERT_TEXT[r.alertStatus] || r.alertStatus || '–'})` : 'dono sem telefone cadastrado';
+    items.push(
+      el('p', { class: 'relink' }, [
+        el('span', { text: `🔗 Reconexão pendente desde ${time(r.openedAt)}: ${RELINK_TEXT[r.reason] || r.reason}; ${told}. ` }),
+        el('a', { href: r.link, target: '_blank', rel: 'noreferrer', text: 'Página de reconexão' }),
+      ]),
+    );
+  }
+  return el('td', { class: 'alerts' }, items.length ? items : [el('span', { class: 'muted', text: '–' })]);
+}
+
 function renderInstances(items) {
   $('instances').replaceChildren(
     ...items.map((i) => {
@@ -106,6 +160,15 @@ function renderInstances(items) {
           $('instance-form-status').textContent = error.message;
         }
       });
+      const warmButton = el('button', { type: 'button', class: 'secondary', text: i.safety && i.safety.markedWarmAt ? 'Reiniciar aquecimento' : 'Já está aquecido' });
+      warmButton.addEventListener('click', async () => {
+        try {
+          await api(`/v1/whatsapp-instances/${i.id}`, { method: 'PATCH', body: JSON.stringify({ markedWarm: !(i.safety && i.safety.markedWarmAt) }) });
+          await refresh();
+        } catch (error) {
+          $('instance-form-status').textContent = error.message;
+        }
+      });
       const name = el('td', { text: i.displayName });
       if (i.isPrimary) name.append(el('span', { class: 'badge', text: 'Principal' }));
       return el('tr', { 'data-instance-id': i.id }, [
@@ -114,7 +177,11 @@ function renderInstances(items) {
         name,
         el('td', { text: i.evolutionApiName }),
         el('td', { text: i.tenantSlug || 'Compartilhado' }),
-        el('td', {}, [qrButton]),
+        ageCell(i.safety),
+        budgetCell(i.safety),
+        healthCell(i.safety),
+        alertsCell(i.safety),
+        el('td', { class: 'actions' }, [qrButton, warmButton]),
       ]);
     }),
   );

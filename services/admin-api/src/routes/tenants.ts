@@ -1,4 +1,4 @@
-import { conflict, notFound, validationFailed, type FieldProblem } from '@bora/core';
+import { conflict, normalizeMobilePhone, notFound, validationFailed, type FieldProblem } from '@bora/core';
 import { tenants, whatsappInstances, type NewTenant } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, count, eq, sql } from 'drizzle-orm';
@@ -18,8 +18,11 @@ function columnsFrom(body: Static<typeof TenantPatch>): Partial<NewTenant> {
   if (body.timezone !== undefined && !isValidTimezone(body.timezone)) {
     problems.push({ field: 'timezone', message: 'fuso horário desconhecido (use um nome IANA, ex.: America/Sao_Paulo)' });
   }
+  const owner = typeof body.ownerPhone === 'string' ? normalizeMobilePhone(body.ownerPhone) : undefined;
+  if (owner && !owner.ok) problems.push({ field: 'ownerPhone', message: owner.reason });
   if (problems.length > 0) throw validationFailed(problems);
   const values: Partial<NewTenant> = {};
+  if (body.ownerPhone !== undefined) values.ownerPhone = owner?.ok ? owner.digits : null;
   if (body.slug !== undefined) values.slug = body.slug;
   if (body.name !== undefined) values.name = body.name;
   if (body.timezone !== undefined) values.timezone = body.timezone;

@@ -7,6 +7,7 @@ import type { AdminApiDeps } from '../deps.ts';
 import { WEBHOOK_SECRET_HEADER } from '../lib/evolution.ts';
 import { receiveMessages } from '../conversation/receive.ts';
 import { applyWebhookEvent, normalizeEventName } from '../lib/webhook-events.ts';
+import { createWebhookEffects } from '../number-safety/webhook-effects.ts';
 import { ErrorResponse, Uuid } from '../schemas/common.ts';
 
 const Envelope = Type.Object({
@@ -29,6 +30,10 @@ const Ack = Type.Object({
  */
 export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const { db, sql } = deps.db;
+  const effects = {
+    ...createWebhookEffects({ sql, config: deps.config, queues: deps.queues, logger: deps.logger }),
+    messages: (serverId: string, instanceName: string | undefined, data: unknown) => receiveMessages(deps, serverId, instanceName, data, 'webhook'),
+  };
   return async (app) => {
     app.post(
       '/webhooks/evolution/:evolutionApiId',
@@ -57,7 +62,7 @@ export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
           return reply.status(401).send({ error: { code: 'INVALID_WEBHOOK_SECRET', message: 'Segredo de webhook inválido' } });
         }
         const event = normalizeEventName(request.body.event);
-        const result = await applyWebhookEvent(sql, serverId, request.body, (instanceName, data) => receiveMessages(deps, serverId, instanceName, data, 'webhook'));
+        const result = await applyWebhookEvent(sql, serverId, request.body, effects);
         const log = request.log.child({ evolutionApiId: serverId, event });
         if (result === 'too-early') {
           // Not a failure: a receipt that overtook our record of the send. Evolution retries it.

@@ -9,6 +9,8 @@ import { errorFields, evolutionFailure, withServerClient } from '../lib/evolutio
 import { notifyFleetChanged } from '../lib/fleet.ts';
 import { countInstances, findInstances, findInstanceWithServer, instanceNotFound, tenantIdOf } from '../lib/instances.ts';
 import { demoteOtherPrimary } from '../lib/placement.ts';
+import { safetyValues } from '../number-safety/instance-safety.ts';
+import { relinkUrl } from '../relink/link.ts';
 import { authErrors, ErrorResponse, IdParams, Uuid } from '../schemas/common.ts';
 import { Slug } from '../schemas/tenant.ts';
 import { InstancePage, InstancePatch, InstanceStatus, InstanceView } from '../schemas/whatsapp-instance.ts';
@@ -17,6 +19,11 @@ const tags = ['whatsapp-instances'];
 
 export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const { db } = deps.db;
+  // Operators get the same signed re-link link the owner got (fresh, so it never shows expired).
+  const safety = {
+    sql: deps.db.sql,
+    relinkLink: (id: string) => relinkUrl(deps.config.publicUrl, deps.config.secretKey, id, Date.now() + deps.config.relink.linkTtlMs),
+  };
   return async (app) => {
     app.get(
       '/v1/whatsapp-instances',
@@ -36,7 +43,7 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
         },
       },
       async (request) => {
-        const [items, total] = await Promise.all([findInstances(db, request.query), countInstances(db, request.query)]);
+        const [items, total] = await Promise.all([findInstances(db, request.query, safety), countInstances(db, request.query)]);
         const reached = request.query.offset + items.length;
         return { items, total, nextOffset: reached < total ? reached : null };
       },
@@ -46,7 +53,7 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
       '/v1/whatsapp-instances/:id',
       { schema: { tags, summary: 'Ver WhatsApp', params: IdParams, response: { 200: InstanceView, 404: ErrorResponse, ...authErrors } } },
       async (request) => {
-        const [instance] = await findInstances(db, { id: request.params.id });
+        const [instance] = await findInstances(db, { id: request.params.id }, safety);
         if (!instance) throw instanceNotFound();
         return instance;
       },
@@ -57,7 +64,7 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
       {
         schema: {
           tags,
-          summary: 'Alterar WhatsApp (nome de exibição, negócio, principal, status)',
+          summary: 'Alterar WhatsApp (nome de exibição, negócio, principal, status, limites de envio, já aquecido)',
           params: IdParams,
           body: InstancePatch,
           response: { 200: InstanceView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
@@ -73,6 +80,7 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
             if (body.displayName !== undefined) values.displayName = body.displayName;
             if (body.tenantSlug !== undefined) values.tenantId = await tenantIdOf(db, body.tenantSlug);
             if (body.isPrimary !== undefined) values.isPrimary = body.isPrimary;
+            Object.assign(values, safetyValues(body));
             if (body.status !== undefined && body.status !== current.status) {
               values.status = body.status;
               values.statusChangedAt = new Date();
@@ -83,7 +91,7 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
             await notifyFleetChanged(tx);
           })
           .catch(mapDbError);
-        const [instance] = await findInstances(db, { id: request.params.id });
+        const [instance] = await findInstances(db, { id: request.params.id }, safety);
         return instance!;
       },
     );

@@ -38,6 +38,11 @@ export const TenantCreate = Type.Object(
     confirmationWaitMinutes: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 120, description: 'A confirmação espera o cliente escrever primeiro (link wa.me) por até N minutos (0 = envia na hora)' }),
     ),
+    ownerPhone: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()], {
+        description: 'Celular pessoal do dono: recebe pelo WhatsApp da plataforma o aviso quando um número precisa ser reconectado',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -56,6 +61,7 @@ export const TenantView = Type.Object({
   laterRemindersOnlyUnconfirmed: Type.Boolean(),
   quietHours: Type.Object({ start: Type.String(), end: Type.String() }),
   confirmationWaitMinutes: Type.Integer(),
+  ownerPhone: Type.Union([Type.String(), Type.Null()]),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -73,6 +79,7 @@ export function tenantView(row: Tenant) {
     laterRemindersOnlyUnconfirmed: row.laterRemindersOnlyUnconfirmed,
     quietHours: { start: row.quietHoursStart, end: row.quietHoursEnd },
     confirmationWaitMinutes: row.confirmationWaitMinutes,
+    ownerPhone: row.ownerPhone,
     createdAt: iso(row.createdAt)!,
     updatedAt: iso(row.updatedAt)!,
   };

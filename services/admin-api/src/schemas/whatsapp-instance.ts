@@ -1,6 +1,6 @@
 import { INSTANCE_STATUS } from '@bora/db';
 import { Type } from 'typebox';
-import { NullableString, Timestamp, Uuid } from './common.ts';
+import { NullableString, NullableTimestamp, Timestamp, Uuid } from './common.ts';
 import { Slug } from './tenant.ts';
 
 export const InstanceStatus = Type.Enum(INSTANCE_STATUS);
@@ -20,15 +20,69 @@ export const InstanceCreate = Type.Object(
   { additionalProperties: false },
 );
 
+// One `type` array, not a union: Fastify's ajv coerces types, and in a union a 0 would become the
+// null branch (back to the default) and a null the integer 0. With both types listed, a value of
+// either type is never coerced.
+const BudgetValue = (description: string) =>
+  Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 100_000, description }));
+
+/** Per-number send budgets; null = back to the dispatcher's default (BUDGET_*). */
+export const InstanceBudgetPatch = Type.Object(
+  {
+    perMinute: BudgetValue('Mensagens por minuto'),
+    perHour: BudgetValue('Mensagens por hora'),
+    perDay: BudgetValue('Mensagens por dia (o aquecimento pode limitar menos)'),
+    newContactsPerDay: BudgetValue('Primeiros contatos por dia'),
+  },
+  { additionalProperties: false },
+);
+
 export const InstancePatch = Type.Object(
   {
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     tenantSlug: Type.Optional(Type.Union([Slug, Type.Null()])),
     isPrimary: Type.Optional(Type.Boolean()),
     status: Type.Optional(InstanceStatus),
+    budget: Type.Optional(InstanceBudgetPatch),
+    markedWarm: Type.Optional(Type.Boolean({ description: 'true: o número já está aquecido (sem aquecimento); false: recomeça o aquecimento hoje' })),
   },
   { additionalProperties: false },
 );
+
+const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
+const Reason = Type.Object({ code: Type.String(), text: Type.String(), penalty: Type.Integer() });
+
+/** Number safety as the fleet page shows it (see README, "Number safety"). */
+export const InstanceSafetyView = Type.Object({
+  ageDays: Type.Integer({ description: 'Dias desde o cadastro do número' }),
+  warmSince: Timestamp,
+  markedWarmAt: NullableTimestamp,
+  lastSentAt: NullableTimestamp,
+  budget: Type.Object({ perMinute: NullableInt, perHour: NullableInt, perDay: NullableInt, newContactsPerDay: NullableInt }, { description: 'Limites próprios do número (null = padrão)' }),
+  reachoutLock: Type.Union([Type.Object({ until: Timestamp, locks: Type.Integer() }), Type.Null()], { description: 'Bloqueio de primeiro contato em vigor' }),
+  health: Type.Union([
+    Type.Object({
+      score: Type.Integer({ minimum: 0, maximum: 100 }),
+      state: Type.String({ description: 'healthy | degraded | failing' }),
+      reasons: Type.Array(Reason),
+      stats: Type.Unknown({ description: 'O que o cálculo viu: envios julgados, confirmados, pendentes, eventos; orçamento e uso de hoje' }),
+      computedAt: Timestamp,
+      lastRestartAt: NullableTimestamp,
+    }),
+    Type.Null(),
+  ]),
+  relink: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      reason: Type.String(),
+      openedAt: Timestamp,
+      alertedAt: NullableTimestamp,
+      alertStatus: NullableString,
+      link: Type.String({ description: 'Link assinado da página de reconexão (o mesmo tipo enviado ao dono)' }),
+    }),
+    Type.Null(),
+  ]),
+});
 
 export const InstanceView = Type.Object({
   id: Type.String(),
@@ -43,6 +97,7 @@ export const InstanceView = Type.Object({
   statusChangedAt: Timestamp,
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  safety: Type.Optional(InstanceSafetyView),
 });
 
 /** One page of the list; `items` is what callers had before paging was made explicit. */

@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_messages_contact_idx" ON "inbound_messages" USING btree ("customer_phone","whatsapp_instance_id","received_at") WHERE "inbound_messages"."customer_phone" is not null;
