@@ -1,9 +1,8 @@
+import { sleep } from '@bora/core';
 import { freePort, waitFor } from '@bora/testing/ports';
 import type { Child } from './children.ts';
 
-export { freePort };
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { freePort, sleep };
 
 /** Polls `probe` until it yields a value (testing's `waitFor`, in this harness's argument order). */
 export function waitUntil<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs: number, intervalMs = 100): Promise<T> {

@@ -1,5 +1,5 @@
 import { encryptSecret, randomToken } from '@bora/core';
-import { createDb, FLEET_CHANGED_CHANNEL } from '@bora/db';
+import { createDb, notifyFleetChanged } from '@bora/db';
 
 /**
  * What a scenario runs against: tenants, Evolution servers (virtual servers of the simulator, or
@@ -78,7 +78,7 @@ export async function seedFleet(databaseUrl: string, secretKey: string, simUrl: 
       }
       seeded.push({ ...server, id: row!.id, apiKey, webhookSecret });
     }
-    await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+    await notifyFleetChanged(sql);
     return seeded;
   } finally {
     await handle.close();

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { sleep } from '@bora/core';
 
 export interface BookingRequestSpec {
   /** Unique in the run: names the customer, so the confirmation text identifies the booking. */
@@ -82,4 +83,4 @@ export async function burst(
   return results;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep };

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FLEET_CHANGED_CHANNEL } from '@bora/db';
+import { notifyFleetChanged } from '@bora/db';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetSpec } from '../src/fleet.ts';
@@ -74,7 +74,7 @@ beforeAll(async () => {
   await sql`update whatsapp_instances set marked_warm_at = now() + interval '1 second' where instance_name in ('some-a', 'some-b', 'religa-01', 'shared-01')`;
   await sql`update whatsapp_instances set budget_per_hour = 5 where instance_name in ('some-a', 'some-b')`;
   await sql`update tenants set owner_phone = ${OWNER} where slug = 'religa'`;
-  await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+  await notifyFleetChanged(sql);
   s.phones.push(OWNER);
   // some-a says "open" and swallows every message: 201 PENDING, never a receipt.
   await setInstanceFaults(s.system.urls.sim, 'evo1', 'some-a', { receipts: 'never' });

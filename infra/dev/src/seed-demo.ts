@@ -1,5 +1,5 @@
 import { decryptSecret, encryptSecret, randomToken } from '@bora/core';
-import { createDb, FLEET_CHANGED_CHANNEL, evolutionApis, tenants, whatsappInstances, type Db, type EvolutionApi } from '@bora/db';
+import { createDb, type Db, type EvolutionApi, evolutionApis, notifyFleetChanged, tenants, whatsappInstances } from '@bora/db';
 import { eq } from 'drizzle-orm';
 import { DEMO_SERVERS, DEMO_TENANT, type DemoInstance, type DemoServer } from './demo-fleet.ts';
 import { seedDemoCatalogue } from './seed-catalogue.ts';
@@ -94,7 +94,7 @@ export async function seedDemo(databaseUrl: string, secretKey: string, simUrl: s
         instances: server.instances,
       });
     }
-    await handle.sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+    await notifyFleetChanged(handle.sql);
     return seeded;
   } finally {
     await handle.close();

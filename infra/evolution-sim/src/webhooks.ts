@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { saoPauloDateTime } from './ids.ts';
 import type { InstanceRecord, SimStore } from './store.ts';
+import { sleep } from './sleep.ts';
 
 export { CONFIG_EVENTS } from './webhook-target.ts';
 
@@ -23,7 +24,6 @@ export const EVENT_NAMES: Record<string, string> = {
 const NON_RETRYABLE = new Set([400, 401, 403, 404, 422]);
 const POST_TIMEOUT_MS = 5_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export class WebhookEmitter {
   constructor(

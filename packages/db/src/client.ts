@@ -1,3 +1,4 @@
+import { sql as drizzleSql } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
@@ -52,6 +53,16 @@ export function createDb(url: string, options: DbOptions = {}): DbHandle {
 
 /** Postgres channel the admin-api notifies after any fleet change; routing snapshots listen. */
 export const FLEET_CHANGED_CHANNEL = 'bora_fleet_changed';
+
+/**
+ * Tells every routing snapshot to reload the fleet. Run it inside the writing transaction when
+ * there is one (a postgres.js `sql`/transaction or a drizzle db/transaction): Postgres delivers the
+ * notification only on commit.
+ */
+export async function notifyFleetChanged(executor: postgres.Sql | postgres.TransactionSql | Pick<Db, 'execute'>): Promise<void> {
+  if (typeof executor === 'function') await executor`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+  else await executor.execute(drizzleSql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`);
+}
 
 /** SQLSTATE codes the services map to domain errors. */
 export const PG_ERROR = {

@@ -1,5 +1,5 @@
 import { decryptSecret } from '@bora/core';
-import { FLEET_CHANGED_CHANNEL, type DbHandle } from '@bora/db';
+import { type DbHandle, FLEET_CHANGED_CHANNEL, notifyFleetChanged } from '@bora/db';
 import { buildFleetIndex, type FleetIndex, type FleetInstance, type FleetServer } from '@bora/balancer';
 import type { Logger } from '@bora/logger';
 import type { NumberSafetyRow } from './number-safety/budget.ts';
@@ -149,7 +149,7 @@ export function createFleet(deps: FleetDeps): Fleet {
   }
 
   async function notifyChanged(): Promise<void> {
-    await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+    await notifyFleetChanged(sql);
   }
 
   /** Applies a change to the local snapshot at once, before the reload catches up. */

@@ -1,8 +1,8 @@
 // How the 201 of a send that already reached the customer gets to the client — or does not.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AfterSendFault } from '../types.ts';
+import { sleep } from '../sleep.ts';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 interface SendResult {
   key: { remoteJid: string; fromMe: boolean; id: string };

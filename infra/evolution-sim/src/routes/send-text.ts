@@ -10,8 +10,8 @@ import { resolveInstance, type EvoRequest, type SimContext } from './guard.ts';
 import { answerSend } from './send-answer.ts';
 import { parseSendBody } from './send-body.ts';
 import { assertNoSendFault, checkRecipient } from './send-check.ts';
+import { sleep } from '../sleep.ts';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // Never mutated after a send, so every send of the same second shares one (benchmarks keep many).
 let sharedContext: { seconds: number; value: object } = { seconds: -1, value: {} };

@@ -1,5 +1,5 @@
 import type { AdminApiConfig } from '@bora/config';
-import { FLEET_CHANGED_CHANNEL, type DbHandle, type EvolutionApi, type EvolutionHealth, type InstanceStatus } from '@bora/db';
+import { type DbHandle, type EvolutionApi, type EvolutionHealth, type InstanceStatus, notifyFleetChanged } from '@bora/db';
 import type { ConnectionState, EvolutionClient } from '@bora/evolution-client';
 import { isEvolutionError } from '@bora/evolution-client';
 import type { Logger } from '@bora/logger';
@@ -116,6 +116,6 @@ export async function pollFleetHealth(deps: PollDeps): Promise<PollReport> {
       select count(*) filter (where changed)::int as changed from u`;
     healthChanged = row?.changed ?? 0;
   }
-  if (instancesChanged > 0 || healthChanged > 0) await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+  if (instancesChanged > 0 || healthChanged > 0) await notifyFleetChanged(sql);
   return { servers: results, instancesChanged, healthChanged };
 }

@@ -1,8 +1,7 @@
 import { NO_EVOLUTION_API_AVAILABLE, placeInstance, type PlacementServer } from '@bora/balancer';
 import { AppError, conflict, notFound } from '@bora/core';
-import { evolutionApis, whatsappInstances, type Db, type EvolutionApi, type NewWhatsappInstance } from '@bora/db';
+import { type Db, type EvolutionApi, evolutionApis, type NewWhatsappInstance, notifyFleetChanged, whatsappInstances } from '@bora/db';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
-import { notifyFleetChanged } from './fleet.ts';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 

@@ -1,5 +1,5 @@
 import type { InstanceStatus, Sql } from '@bora/db';
-import { FLEET_CHANGED_CHANNEL } from '@bora/db';
+import { notifyFleetChanged } from '@bora/db';
 import { messageText } from '@bora/evolution-client';
 import { createLedger, receiptEvent, type EvidenceResult } from '@bora/ledger';
 
@@ -77,7 +77,7 @@ async function setInstanceStatus(
     select (select count(*) from target)::int as found, (select count(*) from changed)::int as changed, (select id from target) as id`;
   if (!row || row.found === 0) return 'unknown-instance';
   if (row.changed === 0) return 'unchanged';
-  await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+  await notifyFleetChanged(sql);
   await effects.statusChanged?.({ instanceId: row.id, status, ...why });
   return 'updated';
 }

@@ -1,4 +1,4 @@
-import { FLEET_CHANGED_CHANNEL, type NumberEventKind, type Sql } from '@bora/db';
+import { notifyFleetChanged, type NumberEventKind, type Sql } from '@bora/db';
 
 /** Statements about a number's safety that admin-api makes from webhooks: its events, its reach-out lock. */
 export function createNumberSafetyStore(sql: Sql) {
@@ -25,7 +25,7 @@ export function createNumberSafetyStore(sql: Sql) {
           from next where w.id = next.id
         returning w.reachout_locked_until, w.reachout_locks`;
       if (!row) return null;
-      await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+      await notifyFleetChanged(sql);
       return { until: new Date(row.reachout_locked_until), locks: row.reachout_locks };
     },
   };

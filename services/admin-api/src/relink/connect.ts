@@ -1,5 +1,5 @@
 import type { AdminApiConfig } from '@bora/config';
-import { evolutionApis, FLEET_CHANGED_CHANNEL, type DbHandle } from '@bora/db';
+import { type DbHandle, evolutionApis, notifyFleetChanged } from '@bora/db';
 import { eq } from 'drizzle-orm';
 import type { Logger } from '@bora/logger';
 import { errorFields, withServerClient } from '../lib/evolution.ts';
@@ -37,7 +37,7 @@ export function createRelinkConnector(deps: { db: DbHandle; config: Pick<AdminAp
         await store.setQr(server.id, c.instance.name, { base64: result.base64 ?? undefined, code: result.code ?? undefined, pairingCode: result.pairingCode ?? undefined });
       } else if (result.kind === 'state' && result.state === 'open') {
         await deps.db.sql`update whatsapp_instances set status = 'connected', status_changed_at = now(), updated_at = now() where id = ${c.instanceId} and status <> 'connected'`;
-        await deps.db.sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+        await notifyFleetChanged(deps.db.sql);
         await store.resolve(c.instanceId);
       }
     } catch (error) {

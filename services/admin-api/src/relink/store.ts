@@ -1,4 +1,4 @@
-import { FLEET_CHANGED_CHANNEL, type RelinkReason, type Sql, type SqlFragment } from '@bora/db';
+import { notifyFleetChanged, type RelinkReason, type Sql, type SqlFragment } from '@bora/db';
 
 /** An open re-link case with what the alert and the page need. */
 export interface RelinkCase {
@@ -76,7 +76,7 @@ export function createRelinkStore(sql: Sql) {
         on conflict (whatsapp_instance_id) where resolved_at is null do nothing
         returning id`;
       if (!row) return null;
-      await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+      await notifyFleetChanged(sql);
       return find(row.id);
     },
 

@@ -1,11 +1,10 @@
-import { evolutionApis, type EvolutionHealth } from '@bora/db';
+import { evolutionApis, type EvolutionHealth, notifyFleetChanged } from '@bora/db';
 import { isEvolutionError } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq, sql } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
 import { errorFields, healthFromError, WEBHOOK_EVENTS, WEBHOOK_SECRET_HEADER, webhookConfigFor, withServerClient } from '../lib/evolution.ts';
 import { operatorMessage, versionOf } from '../lib/evolution-messages.ts';
-import { notifyFleetChanged } from '../lib/fleet.ts';
 import { assertServerUrlAllowed, hideCredentials } from '../lib/server-url.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
 import { CheckResult, WebhookConfigView } from '../schemas/evolution-api.ts';

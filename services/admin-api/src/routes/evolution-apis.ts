@@ -1,12 +1,11 @@
 import { conflict, encryptSecret, notFound, randomToken } from '@bora/core';
-import { evolutionApis, whatsappInstances, type NewEvolutionApi } from '@bora/db';
+import { evolutionApis, type NewEvolutionApi, notifyFleetChanged, whatsappInstances } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
 import { mapDbError } from '../lib/db-errors.ts';
 import { webhookUrl } from '../lib/evolution.ts';
-import { notifyFleetChanged } from '../lib/fleet.ts';
 import { serverUrlFrom } from '../lib/server-url.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
 import { EvolutionApiCreate, EvolutionApiPatch, EvolutionApiView, evolutionApiView } from '../schemas/evolution-api.ts';

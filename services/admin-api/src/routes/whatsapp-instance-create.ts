@@ -1,11 +1,10 @@
 import { maskPhone, normalizeMobilePhone, randomToken, validationFailed } from '@bora/core';
-import { whatsappInstances } from '@bora/db';
+import { notifyFleetChanged, whatsappInstances } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
 import { mapDbError } from '../lib/db-errors.ts';
 import { errorFields, evolutionFailure, webhookConfigFor, withServerClient } from '../lib/evolution.ts';
-import { notifyFleetChanged } from '../lib/fleet.ts';
 import { findInstances, tenantIdOf } from '../lib/instances.ts';
 import { placeAndInsert } from '../lib/placement.ts';
 import { authErrors, ErrorResponse } from '../schemas/common.ts';

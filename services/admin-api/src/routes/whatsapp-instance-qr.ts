@@ -1,9 +1,8 @@
-import { whatsappInstances, type InstanceStatus } from '@bora/db';
+import { type InstanceStatus, notifyFleetChanged, whatsappInstances } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, eq, ne } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
 import { errorFields, evolutionFailure, withServerClient } from '../lib/evolution.ts';
-import { notifyFleetChanged } from '../lib/fleet.ts';
 import { findInstanceWithServer } from '../lib/instances.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
 import { QrView } from '../schemas/whatsapp-instance.ts';

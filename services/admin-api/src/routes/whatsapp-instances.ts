@@ -1,4 +1,4 @@
-import { whatsappInstances, type NewWhatsappInstance } from '@bora/db';
+import { type NewWhatsappInstance, notifyFleetChanged, whatsappInstances } from '@bora/db';
 import { isEvolutionError } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
@@ -6,7 +6,6 @@ import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
 import { mapDbError } from '../lib/db-errors.ts';
 import { errorFields, evolutionFailure, withServerClient } from '../lib/evolution.ts';
-import { notifyFleetChanged } from '../lib/fleet.ts';
 import { countInstances, findInstances, findInstanceWithServer, instanceNotFound, tenantIdOf } from '../lib/instances.ts';
 import { demoteOtherPrimary } from '../lib/placement.ts';
 import { safetyValues } from '../number-safety/instance-safety.ts';

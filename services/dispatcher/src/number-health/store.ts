@@ -1,5 +1,5 @@
 import type { NumberHealthStats, Sql } from '@bora/db';
-import { FLEET_CHANGED_CHANNEL } from '@bora/db';
+import { notifyFleetChanged } from '@bora/db';
 import type { HealthReason } from './score.ts';
 
 /** One number's facts for the health pass, as Postgres knows them. */
@@ -140,7 +140,7 @@ export function createHealthStore(sql: Sql) {
     },
 
     async notifyFleet(): Promise<void> {
-      await sql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
+      await notifyFleetChanged(sql);
     },
   };
 }
