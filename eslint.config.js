@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', '**/migrations/**', '**/coverage/**', '**/public/**'] },
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', '**/migrations/**', '**/coverage/**', '**/public/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

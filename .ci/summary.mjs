@@ -29,7 +29,9 @@ for (const path of process.argv.slice(2)) {
   for (const error of errors) {
     outside += 1;
     const where = error.testFile ? ` (from ${error.testFile}${error.testName ? ` › ${error.testName}` : ''})` : '';
-    console.log(`error outside any test${where}: ${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}`);
+    console.log(
+      `error outside any test${where}: ${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}`,
+    );
   }
 }
 if (outside > 0) console.log(`${outside} error(s) outside any test (each counted as a failure)`);

@@ -85,7 +85,12 @@ export function killStaleChildren(pidFile: string): number {
  * TypeScript loader; a `.ts` entry still runs through tsx), with output to one log file each, so
  * their memory is their own and a crash shows in its log. `nodeArgs` adds e.g. `--cpu-prof`.
  */
-export function createChildRegistry(options: { repoRoot: string; logDir: string; pidFile: string; nodeArgs?: (name: string) => string[] }): ChildRegistry {
+export function createChildRegistry(options: {
+  repoRoot: string;
+  logDir: string;
+  pidFile: string;
+  nodeArgs?: (name: string) => string[];
+}): ChildRegistry {
   const running = new Set<{ child: ChildProcess; exited: Promise<number | null> }>();
   mkdirSync(options.logDir, { recursive: true });
 

@@ -20,7 +20,9 @@ export interface CpuMeter {
 export const HARNESS_APPLICATION = 'bora-bench-harness';
 
 async function backendPids(sql: Sql, database: string): Promise<number[]> {
-  const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database} and application_name <> ${HARNESS_APPLICATION}`;
+  const rows = await sql<
+    { pid: number }[]
+  >`select pid from pg_stat_activity where datname = ${database} and application_name <> ${HARNESS_APPLICATION}`;
   return rows.map((r) => r.pid);
 }
 
@@ -51,7 +53,8 @@ export function createCpuMeter(sql: Sql, database: string, all: Record<string, n
   return {
     async start() {
       const before = new Map<number, number>();
-      for (const pid of [...Object.values(processes), ...(await backendPids(sql, database))]) before.set(pid, readCpuMs(pid));
+      for (const pid of [...Object.values(processes), ...(await backendPids(sql, database))])
+        before.set(pid, readCpuMs(pid));
       const machine0 = machineBusyMs();
       const harness0 = harnessMs();
       const t0 = performance.now();
@@ -62,7 +65,9 @@ export function createCpuMeter(sql: Sql, database: string, all: Record<string, n
         used.postgres = 0;
         for (const pid of await backendPids(sql, database)) used.postgres += readCpuMs(pid) - (before.get(pid) ?? 0);
         const ours = Object.values(used).reduce((a, b) => a + b, 0);
-        const perUnitMs = Object.fromEntries(Object.entries(used).map(([k, v]) => [k, Math.round((v / units) * 1000) / 1000]));
+        const perUnitMs = Object.fromEntries(
+          Object.entries(used).map(([k, v]) => [k, Math.round((v / units) * 1000) / 1000]),
+        );
         return {
           perUnitMs,
           machineCores: Math.round(((machineBusyMs() - machine0) / wallMs) * 100) / 100,

@@ -5,7 +5,12 @@ import { HARNESS_APPLICATION } from './cpu.ts';
 export type Sql = postgres.Sql;
 
 export function connect(url: string, max = 4): Sql {
-  return postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { application_name: HARNESS_APPLICATION } });
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: { application_name: HARNESS_APPLICATION },
+  });
 }
 
 function adminUrl(url: string): string {

@@ -42,7 +42,12 @@ export interface BudgetRound {
  * recipient is new, so fewer messages per number than the new-contact budget (40 a day): past it
  * the rest would wait a (scaled) day.
  */
-export async function runBudgetRound(ctx: BenchContext, sim: RunningSim, fleet: SimFleet, messagesPerNumber: number): Promise<BudgetRound> {
+export async function runBudgetRound(
+  ctx: BenchContext,
+  sim: RunningSim,
+  fleet: SimFleet,
+  messagesPerNumber: number,
+): Promise<BudgetRound> {
   await deleteKeys(ctx.redis, QUEUE_PREFIXES.dispatchBudget);
   const server = fleet.servers[0]!;
   const [tenant] = await ctx.sql<{ id: string }[]>`
@@ -53,8 +58,18 @@ export async function runBudgetRound(ctx: BenchContext, sim: RunningSim, fleet: 
      where instance_name like ${`${server.name}-wa%`}`;
   const numbers = server.instances.length;
   const messages = numbers * messagesPerNumber;
-  const dispatcher = await startDispatcher(ctx, 'dispatcher-budget', QUEUE_PREFIXES.dispatchBudget, ctx.settings.dispatch.concurrency, BUDGET_ENV);
-  const side = serviceSide(ctx, tenant!.id, createNotificationQueues({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatchBudget }));
+  const dispatcher = await startDispatcher(
+    ctx,
+    'dispatcher-budget',
+    QUEUE_PREFIXES.dispatchBudget,
+    ctx.settings.dispatch.concurrency,
+    BUDGET_ENV,
+  );
+  const side = serviceSide(
+    ctx,
+    tenant!.id,
+    createNotificationQueues({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatchBudget }),
+  );
   try {
     await sim.clearMessages();
     const check = await side.run(messages, 1);
@@ -62,10 +77,16 @@ export async function runBudgetRound(ctx: BenchContext, sim: RunningSim, fleet: 
     // Sends are released on Redis' clock; each then types for its own 17–50 ms and crosses a busy
     // machine (a 100 ms stall of a loaded 2-core box is 6 s at this ×60 scale, nothing at real
     // time): a window at the simulator is read shorter by the typing spread and 100 ms.
-    const minuteMs = Math.round(60_000 / BUDGET_TIME_SCALE) - (Number(BUDGET_ENV.TYPING_MAX_MS) - Number(BUDGET_ENV.TYPING_MIN_MS)) - 100;
+    const minuteMs =
+      Math.round(60_000 / BUDGET_TIME_SCALE) -
+      (Number(BUDGET_ENV.TYPING_MAX_MS) - Number(BUDGET_ENV.TYPING_MIN_MS)) -
+      100;
     let densestMinute = 0;
     for (const instance of server.instances) {
-      const times = received.filter((m) => m.instance === instance).map((m) => m.receivedAt).sort((a, b) => a - b);
+      const times = received
+        .filter((m) => m.instance === instance)
+        .map((m) => m.receivedAt)
+        .sort((a, b) => a - b);
       for (let i = 0, j = 0; i < times.length; i++) {
         while (times[i]! - times[j]! >= minuteMs) j++;
         densestMinute = Math.max(densestMinute, i - j + 1);
@@ -83,7 +104,9 @@ export async function runBudgetRound(ctx: BenchContext, sim: RunningSim, fleet: 
       densestMinute,
       verified: check?.ok === true && received.length === messages,
     };
-    ctx.log(`dispatch with budgets: ${result.perNumberPerMinute} msg/min per number (budget ${perMinuteBudget}); ${result.scaledRate} msg/s at ×${BUDGET_TIME_SCALE} (ceiling ${result.scaledCeiling}); densest minute ${densestMinute}`);
+    ctx.log(
+      `dispatch with budgets: ${result.perNumberPerMinute} msg/min per number (budget ${perMinuteBudget}); ${result.scaledRate} msg/s at ×${BUDGET_TIME_SCALE} (ceiling ${result.scaledCeiling}); densest minute ${densestMinute}`,
+    );
     return result;
   } finally {
     await side.queue.close();

@@ -15,7 +15,10 @@ export interface Side {
 async function enqueueAll(queue: NotificationQueues, tenantId: string, ids: readonly string[]): Promise<void> {
   const now = new Date();
   for (let i = 0; i < ids.length; i += 1_000) {
-    await enqueueNotifications(queue, ids.slice(i, i + 1_000).map((id) => ({ id, tenantId, dueAt: now })));
+    await enqueueNotifications(
+      queue,
+      ids.slice(i, i + 1_000).map((id) => ({ id, tenantId, dueAt: now })),
+    );
   }
 }
 
@@ -29,7 +32,9 @@ export function serviceSide(ctx: BenchContext, tenantId: string, queue: Notifica
       await enqueueAll(queue, tenantId, ids);
       await waitUntil(
         async () => {
-          const [row] = await ctx.sql<{ done: number }[]>`select count(*)::int as done from notifications where status in ('sent', 'failed')`;
+          const [row] = await ctx.sql<
+            { done: number }[]
+          >`select count(*)::int as done from notifications where status in ('sent', 'failed')`;
           return (row?.done ?? 0) >= n;
         },
         `${n} notifications sent`,
@@ -46,7 +51,11 @@ export function bareSide(queue: NotificationQueues): Side {
     queue,
     async run(n) {
       const before = await queue.getJobCounts('completed', 'failed');
-      await enqueueAll(queue, randomUUID(), Array.from({ length: n }, () => randomUUID()));
+      await enqueueAll(
+        queue,
+        randomUUID(),
+        Array.from({ length: n }, () => randomUUID()),
+      );
       await waitUntil(
         async () => {
           const counts = await queue.getJobCounts('completed', 'failed');
@@ -62,7 +71,12 @@ export function bareSide(queue: NotificationQueues): Side {
 }
 
 /** n bookings with a due confirmation each, as booking-api leaves them after enqueueing. */
-async function insertDueNotifications(ctx: BenchContext, tenantId: string, n: number, roundNo: number): Promise<string[]> {
+async function insertDueNotifications(
+  ctx: BenchContext,
+  tenantId: string,
+  n: number,
+  roundNo: number,
+): Promise<string[]> {
   const base = new Date(Date.now() + 2 * 86_400_000).toISOString();
   const rows = await ctx.sql<{ id: string }[]>`
     with b as (

@@ -38,7 +38,6 @@ export interface DispatchResult {
   budget?: BudgetRound;
 }
 
-
 /**
  * Dispatch: the dispatcher process (claim, render, route, send, ledger + attempt rows) against a
  * bare BullMQ worker doing one HTTP POST per job, both with the same concurrency, the same
@@ -53,14 +52,29 @@ export async function runDispatch(ctx: BenchContext): Promise<DispatchResult> {
   const fleet = simFleet(s.servers, s.instancesPerServer);
   const sim = await startSim(ctx, 'sim-dispatch', fleet);
   const tenantId = await createTenant(ctx.sql, 'bench-dispatch');
-  await seedFleet(ctx.sql, ctx.secretKey, fleet.servers.map((f) => ({ name: f.name, url: sim.serverUrl(f.name), apiKey: f.apiKey })), s.instancesPerServer);
-  const targets = fleet.servers.flatMap((f) => f.instances.map((instance) => ({ url: sim.serverUrl(f.name), apiKey: f.apiKey, instance })));
+  await seedFleet(
+    ctx.sql,
+    ctx.secretKey,
+    fleet.servers.map((f) => ({ name: f.name, url: sim.serverUrl(f.name), apiKey: f.apiKey })),
+    s.instancesPerServer,
+  );
+  const targets = fleet.servers.flatMap((f) =>
+    f.instances.map((instance) => ({ url: sim.serverUrl(f.name), apiKey: f.apiKey, instance })),
+  );
   const [dispatcher, bare] = await Promise.all([
     startDispatcher(ctx, 'dispatcher-dispatch', QUEUE_PREFIXES.dispatch, s.concurrency),
-    startBareWorker(ctx, 'bare-worker', { queuePrefix: QUEUE_PREFIXES.dispatchBaseline, concurrency: s.concurrency, targets }),
+    startBareWorker(ctx, 'bare-worker', {
+      queuePrefix: QUEUE_PREFIXES.dispatchBaseline,
+      concurrency: s.concurrency,
+      targets,
+    }),
   ]);
   const sides = {
-    service: serviceSide(ctx, tenantId, createNotificationQueues({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatch })),
+    service: serviceSide(
+      ctx,
+      tenantId,
+      createNotificationQueues({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatch }),
+    ),
     bare: bareSide(createNotificationQueues({ connection: ctx.redis, prefix: QUEUE_PREFIXES.dispatchBaseline })),
   };
   try {
@@ -89,7 +103,11 @@ export async function runDispatch(ctx: BenchContext): Promise<DispatchResult> {
     await Promise.all([dispatcher.child.stop(), bare.child.stop()]);
     const budget = await runBudgetRound(ctx, sim, fleet, s.budgetMessagesPerNumber);
     const ratesOf = (side: DispatchRound['side']) => rounds.filter((r) => r.side === side).map((r) => r.rate);
-    const cpuOf = (side: DispatchRound['side']) => meanCpuMs(rounds.filter((r) => r.side === side).map((r) => r.cpu), ['worker', 'postgres', 'redis']);
+    const cpuOf = (side: DispatchRound['side']) =>
+      meanCpuMs(
+        rounds.filter((r) => r.side === side).map((r) => r.cpu),
+        ['worker', 'postgres', 'redis'],
+      );
     const pairRatios = ratesOf('service').map((rate, i) => rate / ratesOf('bare')[i]!);
     return {
       serviceRate: round(mean(ratesOf('service')), 0),
@@ -113,7 +131,12 @@ export async function runDispatch(ctx: BenchContext): Promise<DispatchResult> {
   }
 }
 
-async function measureRound(sim: RunningSim, side: Side, n: number, roundNo: number): Promise<{ rate: number; check?: LedgerCheck }> {
+async function measureRound(
+  sim: RunningSim,
+  side: Side,
+  n: number,
+  roundNo: number,
+): Promise<{ rate: number; check?: LedgerCheck }> {
   await sim.clearMessages();
   const check = await side.run(n, roundNo);
   const messages = await sim.messages();

@@ -37,10 +37,18 @@ interface Sent {
 /** POST a JSON body on a keep-alive agent; resolves with the status (0 on a network error). */
 function post(agent: Agent, url: URL, body: string): Promise<number> {
   return new Promise((resolve) => {
-    const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on('error', () => resolve(0));
     request.end(body);
   });
@@ -52,7 +60,12 @@ function post(agent: Agent, url: URL, body: string): Promise<number> {
  * sockets: fetch costs about a millisecond of CPU per request, which this machine cannot spare.
  * Returns each booking's send and answer times, keyed by its phone number.
  */
-async function sendAtFixedRate(url: string, rate: number, seconds: number, next: ReturnType<typeof createBookingBodies>): Promise<Map<string, Sent>> {
+async function sendAtFixedRate(
+  url: string,
+  rate: number,
+  seconds: number,
+  next: ReturnType<typeof createBookingBodies>,
+): Promise<Map<string, Sent>> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const target = new URL(url);
   const sent = new Map<string, Sent>();
@@ -78,10 +91,15 @@ async function sendAtFixedRate(url: string, rate: number, seconds: number, next:
 }
 
 async function waitForMessages(sim: RunningSim, expected: number, timeoutMs: number) {
-  return waitUntil(async () => {
-    const messages = await sim.messages();
-    return messages.length >= expected ? messages : undefined;
-  }, `${expected} messages at the simulator`, timeoutMs, 500).catch(() => sim.messages());
+  return waitUntil(
+    async () => {
+      const messages = await sim.messages();
+      return messages.length >= expected ? messages : undefined;
+    },
+    `${expected} messages at the simulator`,
+    timeoutMs,
+    500,
+  ).catch(() => sim.messages());
 }
 
 /**
@@ -97,7 +115,12 @@ export async function runE2e(ctx: BenchContext): Promise<E2eResult> {
   const fleet = simFleet(ctx.settings.dispatch.servers, ctx.settings.dispatch.instancesPerServer);
   const sim = await startSim(ctx, 'sim-e2e', fleet);
   await createTenant(ctx.sql, 'bench-e2e');
-  await seedFleet(ctx.sql, ctx.secretKey, fleet.servers.map((f) => ({ name: f.name, url: sim.serverUrl(f.name), apiKey: f.apiKey })), fleet.servers[0]!.instances.length);
+  await seedFleet(
+    ctx.sql,
+    ctx.secretKey,
+    fleet.servers.map((f) => ({ name: f.name, url: sim.serverUrl(f.name), apiKey: f.apiKey })),
+    fleet.servers[0]!.instances.length,
+  );
   const [api, dispatcher] = await Promise.all([
     startBookingApi(ctx, 'booking-api-e2e', prefix),
     startDispatcher(ctx, 'dispatcher-e2e', prefix, ctx.settings.dispatch.concurrency),
@@ -110,7 +133,12 @@ export async function runE2e(ctx: BenchContext): Promise<E2eResult> {
     await sim.clearMessages();
 
     ctx.log(`e2e: ${s.seconds}s at ${s.ratePerSecond} bookings/s`);
-    const meter = ctx.cpuMeter({ bookingApi: api.child.pid, dispatcher: dispatcher.child.pid, simulator: sim.child.pid, redis: ctx.redisPid });
+    const meter = ctx.cpuMeter({
+      bookingApi: api.child.pid,
+      dispatcher: dispatcher.child.pid,
+      simulator: sim.child.pid,
+      redis: ctx.redisPid,
+    });
     const stopMeter = await meter.start();
     const sent = await sendAtFixedRate(url, s.ratePerSecond, s.seconds, createBookingBodies('e2e', 1_000_000));
     const accepted = [...sent.values()].filter((e) => e.status === 201).length;
@@ -145,7 +173,11 @@ export async function runE2e(ctx: BenchContext): Promise<E2eResult> {
       `e2e: ${result.delivered}/${result.bookings} delivered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (intake p99 ${result.intakeP99Ms} ms)  ` +
         `CPU ms/booking ${JSON.stringify(cpu.perUnitMs)}  cores ours ${cpu.ourCores} machine ${cpu.machineCores}`,
     );
-    return { ...result, rssBookingMb: round(result.rssBookingMb, 0), rssDispatcherMb: round(result.rssDispatcherMb, 0) };
+    return {
+      ...result,
+      rssBookingMb: round(result.rssBookingMb, 0),
+      rssDispatcherMb: round(result.rssDispatcherMb, 0),
+    };
   } finally {
     await Promise.all([api.child.stop(), dispatcher.child.stop(), sim.child.stop()]);
     await deleteKeys(ctx.redis, prefix);

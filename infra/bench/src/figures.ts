@@ -11,7 +11,16 @@ export interface Figure {
   met: boolean;
 }
 
-function figure(bench: BenchName, name: string, value: number | undefined, unit: string, op: Figure['op'], target: number, digits: number, valid = true): Figure {
+function figure(
+  bench: BenchName,
+  name: string,
+  value: number | undefined,
+  unit: string,
+  op: Figure['op'],
+  target: number,
+  digits: number,
+  valid = true,
+): Figure {
   const v = value ?? Number.NaN;
   const within = op === '>=' ? v >= target : op === '<' ? v < target : v <= target;
   return { name, bench, value: v, unit, op, target, digits, met: valid && Number.isFinite(v) && within };
@@ -25,7 +34,10 @@ function figure(bench: BenchName, name: string, value: number | undefined, unit:
 export function figuresOf(r: Results): Figure[] {
   // Under overload a few enqueues outlast booking-api's 500 ms deadline (the jobs still land):
   // 95% of confirmations with their job at the end of a round shows Redis was up and used.
-  const intakeValid = r.intake?.rounds.every((x) => x.non2xx === 0 && x.errors === 0 && (x.side === 'bare' || (x.enqueuedShare ?? 0) >= 0.95)) ?? false;
+  const intakeValid =
+    r.intake?.rounds.every(
+      (x) => x.non2xx === 0 && x.errors === 0 && (x.side === 'bare' || (x.enqueuedShare ?? 0) >= 0.95),
+    ) ?? false;
   const e2eValid = r.e2e !== undefined && r.e2e.delivered === r.e2e.bookings;
   return [
     figure('intake', 'intake-ratio', r.intake?.ratio, 'x', '>=', 0.8, 2, intakeValid),
@@ -41,7 +53,16 @@ export function figuresOf(r: Results): Figure[] {
     figure('intake', 'rss-booking-mb', r.intake?.rssBookingMb, 'MB', '<=', 512, 0),
     figure('dispatch', 'rss-dispatcher-mb', r.dispatch?.rssDispatcherMb, 'MB', '<=', 512, 0),
     // With number safety on, a number sends what its budget allows (8/min) and never more.
-    figure('dispatch', 'dispatch-budget-per-number', r.dispatch?.budget?.perNumberPerMinute, 'msg/min', '<=', 8, 2, (r.dispatch?.budget?.verified ?? false) && (r.dispatch?.budget?.densestMinute ?? 99) <= 8),
+    figure(
+      'dispatch',
+      'dispatch-budget-per-number',
+      r.dispatch?.budget?.perNumberPerMinute,
+      'msg/min',
+      '<=',
+      8,
+      2,
+      (r.dispatch?.budget?.verified ?? false) && (r.dispatch?.budget?.densestMinute ?? 99) <= 8,
+    ),
   ];
 }
 

@@ -65,7 +65,10 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
   await resetData(ctx.sql);
   await deleteKeys(ctx.redis, prefix);
   const tenantId = await createTenant(ctx.sql, 'bench-intake');
-  const [service, bare] = await Promise.all([startBookingApi(ctx, 'booking-api-intake', prefix), startBareServer(ctx, 'bare-server-intake', tenantId)]);
+  const [service, bare] = await Promise.all([
+    startBookingApi(ctx, 'booking-api-intake', prefix),
+    startBareServer(ctx, 'bare-server-intake', tenantId),
+  ]);
   try {
     const next = createBookingBodies('intake');
     const urls = { service: `${service.url}/v1/tenants/bench-intake/bookings`, bare: `${bare.url}/bookings` };
@@ -76,7 +79,8 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
     for (let pair = 0; pair < s.pairs; pair++) {
       for (const side of ['service', 'bare'] as const) {
         await resetBookings(ctx.sql);
-        const processes: Record<string, number> = side === 'service' ? { server: service.child.pid, redis: ctx.redisPid } : { server: bare.child.pid };
+        const processes: Record<string, number> =
+          side === 'service' ? { server: service.child.pid, redis: ctx.redisPid } : { server: bare.child.pid };
         const stopMeter = await ctx.cpuMeter(processes).start();
         const result = await load(urls[side], s.connections, s.roundSeconds, next);
         const cpu = await stopMeter(result['2xx']);
@@ -99,7 +103,11 @@ export async function runIntake(ctx: BenchContext): Promise<IntakeResult> {
     }
     const rpsOf = (side: IntakeRound['side']) => rounds.filter((r) => r.side === side).map((r) => r.rps);
     const pairRatios = rpsOf('service').map((rps, i) => rps / rpsOf('bare')[i]!);
-    const cpuOf = (side: IntakeRound['side']) => meanCpuMs(rounds.filter((r) => r.side === side).map((r) => r.cpu), ['server', 'postgres', 'redis']);
+    const cpuOf = (side: IntakeRound['side']) =>
+      meanCpuMs(
+        rounds.filter((r) => r.side === side).map((r) => r.cpu),
+        ['server', 'postgres', 'redis'],
+      );
     return {
       serviceRps: round(mean(rpsOf('service')), 0),
       bareRps: round(mean(rpsOf('bare')), 0),

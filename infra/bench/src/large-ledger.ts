@@ -26,7 +26,12 @@ export interface LargeLedgerRound {
   cpu: CpuReport;
   redisCommandsPerMessage: number;
   redisTop: Record<string, number>;
-  pg: { insertedPerMessage: number; updatedPerMessage: number; commitsPerMessage: number; byTable: Record<string, number> };
+  pg: {
+    insertedPerMessage: number;
+    updatedPerMessage: number;
+    commitsPerMessage: number;
+    byTable: Record<string, number>;
+  };
   purgedDuringRound?: number;
 }
 
@@ -44,7 +49,11 @@ const PREFIX = '{bench-large}';
 const HISTORY_TENANTS = 200;
 
 function startOwnRedis(port: number) {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   return child;
 }
 
@@ -60,9 +69,13 @@ async function commandStats(redis: Redis): Promise<{ total: number; byCommand: R
  * about once a second, an idle one within 10 s (PostgreSQL 15's PGSTAT_IDLE_INTERVAL), so a
  * reading waits that out first.
  */
-async function pgCounters(sql: Sql): Promise<{ inserted: number; updated: number; commits: number; byTable: Record<string, number> }> {
+async function pgCounters(
+  sql: Sql,
+): Promise<{ inserted: number; updated: number; commits: number; byTable: Record<string, number> }> {
   await sleep(11_000);
-  const [row] = await sql<{ commits: string }[]>`select xact_commit as commits from pg_stat_database where datname = current_database()`;
+  const [row] = await sql<
+    { commits: string }[]
+  >`select xact_commit as commits from pg_stat_database where datname = current_database()`;
   const tables = await sql<{ name: string; ins: string; upd: string }[]>`
     select coalesce(i.inhparent::regclass::text, s.relname) as name, sum(s.n_tup_ins) as ins, sum(s.n_tup_upd) as upd
       from pg_stat_user_tables s left join pg_inherits i on i.inhrelid = s.relid
@@ -83,7 +96,15 @@ async function pgCounters(sql: Sql): Promise<{ inserted: number; updated: number
 async function dispatchRound(
   ctx: BenchContext,
   label: string,
-  deps: { sim: RunningSim; redis: Redis; redisPid: number; dispatcher: RunningService; tenantId: string; n: number; metricsUrl: string },
+  deps: {
+    sim: RunningSim;
+    redis: Redis;
+    redisPid: number;
+    dispatcher: RunningService;
+    tenantId: string;
+    n: number;
+    metricsUrl: string;
+  },
 ): Promise<LargeLedgerRound> {
   const queues = createNotificationQueues({ connection: deps.redis, prefix: PREFIX });
   await deps.sim.clearMessages();
@@ -106,12 +127,17 @@ async function dispatchRound(
   const redisBefore = await commandStats(deps.redis);
   const started = new Date();
   for (let i = 0; i < rows.length; i += 1_000) {
-    await enqueueNotifications(queues, rows.slice(i, i + 1_000).map((r) => ({ id: r.id, tenantId: deps.tenantId, dueAt: new Date(r.due_at) })));
+    await enqueueNotifications(
+      queues,
+      rows.slice(i, i + 1_000).map((r) => ({ id: r.id, tenantId: deps.tenantId, dueAt: new Date(r.due_at) })),
+    );
   }
   const ids = rows.map((r) => r.id);
   await waitUntil(
     async () => {
-      const [row] = await ctx.sql<{ done: number }[]>`select count(*)::int as done from notifications where id = any(${ids}::uuid[]) and status in ('sent', 'failed')`;
+      const [row] = await ctx.sql<
+        { done: number }[]
+      >`select count(*)::int as done from notifications where id = any(${ids}::uuid[]) and status in ('sent', 'failed')`;
       return (row?.done ?? 0) >= deps.n;
     },
     `${deps.n} notifications sent`,
@@ -157,14 +183,18 @@ async function dispatchRound(
   ctx.log(
     `large-ledger: ${label}: ${result.rate} msg/s, CPU ms/msg ${JSON.stringify(cpu.perUnitMs)}, Redis ${result.redisCommandsPerMessage} commands/msg, ` +
       `Postgres ${result.pg.insertedPerMessage} inserts + ${result.pg.updatedPerMessage} updates + ${result.pg.commitsPerMessage} commits per msg` +
-      (purged > 0 ? `, ${purged} rows purged meanwhile` : '') + ` (started ${started.toISOString().slice(11, 19)})`,
+      (purged > 0 ? `, ${purged} rows purged meanwhile` : '') +
+      ` (started ${started.toISOString().slice(11, 19)})`,
   );
   return result;
 }
 
 async function purgedSoFar(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text().catch(() => '');
-  return [...text.matchAll(/^dispatcher_retention_rows_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return [...text.matchAll(/^dispatcher_retention_rows_total\{[^}]*\} (\d+)/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
 }
 
 async function timeReads(ctx: BenchContext, admin: RunningService, label: string, slug: string, calls: number) {
@@ -188,7 +218,9 @@ async function timeReads(ctx: BenchContext, admin: RunningService, label: string
     listFailedMs: await time('/v1/notifications?status=failed&limit=50'),
     messageMs: one ? await time(`/v1/messages/${one.id}`) : Number.NaN,
   };
-  ctx.log(`large-ledger: reads (${label}): usage ${reads.usageMs} ms, a business's last 50 ${reads.listMs} ms, failed ${reads.listFailedMs} ms, one message ${reads.messageMs} ms`);
+  ctx.log(
+    `large-ledger: reads (${label}): usage ${reads.usageMs} ms, a business's last 50 ${reads.listMs} ms, failed ${reads.listFailedMs} ms, one message ${reads.messageMs} ms`,
+  );
   return reads;
 }
 
@@ -218,7 +250,9 @@ async function seedHistory(ctx: BenchContext, rows: number, tenants: string[], s
         from generate_series(${from}::int, ${to}::int) g,
              lateral (select now() - ((g % 36000)::float8 / 100) * interval '1 day' - interval '1 hour' as ts) x,
              lateral (select '5511' || (900000000 + g % 90000000)::text as phone) r`;
-    ctx.log(`large-ledger: notifications ${to.toLocaleString('en')} / ${rows.toLocaleString('en')} (${((performance.now() - c) / 1000).toFixed(0)} s)`);
+    ctx.log(
+      `large-ledger: notifications ${to.toLocaleString('en')} / ${rows.toLocaleString('en')} (${((performance.now() - c) / 1000).toFixed(0)} s)`,
+    );
   }
   const notificationsS = (performance.now() - t0) / 1000;
   const t1 = performance.now();
@@ -249,7 +283,11 @@ async function seedHistory(ctx: BenchContext, rows: number, tenants: string[], s
   await ctx.sql`vacuum (analyze) notifications`;
   await ctx.sql`vacuum (analyze) delivery_attempts`;
   await ctx.sql`analyze bookings`;
-  return { notifications: round(notificationsS, 0), attempts: round(attemptsS, 0), vacuum: round((performance.now() - t2) / 1000, 0) };
+  return {
+    notifications: round(notificationsS, 0),
+    attempts: round(attemptsS, 0),
+    vacuum: round((performance.now() - t2) / 1000, 0),
+  };
 }
 
 export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<LargeLedgerResult> {
@@ -272,7 +310,12 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
     const tenantId = await createTenant(ctx.sql, 'bench-large');
     const history: string[] = [tenantId];
     for (let i = 1; i < HISTORY_TENANTS; i++) history.push(await createTenant(ctx.sql, `bench-large-${i}`));
-    const seeded = await seedFleet(ctx.sql, ctx.secretKey, fleet.servers.map((f) => ({ name: f.name, url: sim.serverUrl(f.name), apiKey: f.apiKey })), 20);
+    const seeded = await seedFleet(
+      ctx.sql,
+      ctx.secretKey,
+      fleet.servers.map((f) => ({ name: f.name, url: sim.serverUrl(f.name), apiKey: f.apiKey })),
+      20,
+    );
     const servers = (await ctx.sql<{ id: string }[]>`select id from evolution_apis`).map((r) => r.id);
     const instances = seeded.map((s) => s.id);
     // Retention off for the measured rounds; on at full speed for the last one.
@@ -286,7 +329,16 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
     await lock`select pg_advisory_lock(727100010)`; // no health poll of the fake fleet during reads
     const rounds: LargeLedgerRound[] = [];
     const reads = [];
-    const round1 = (label: string) => dispatchRound(ctx, label, { sim, redis, redisPid: redisChild.pid ?? 0, dispatcher, tenantId, n, metricsUrl: metricsUrl() });
+    const round1 = (label: string) =>
+      dispatchRound(ctx, label, {
+        sim,
+        redis,
+        redisPid: redisChild.pid ?? 0,
+        dispatcher,
+        tenantId,
+        n,
+        metricsUrl: metricsUrl(),
+      });
     const size = rows >= 1e6 ? `${round(rows / 1e6, 1)}M` : rows.toLocaleString('en');
     await round1('warm-up');
     rounds.push(await round1('empty ledger'));
@@ -318,7 +370,9 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
       text: await batchMs(() => retention.clearMessageText(30, 500)),
       recipient: await batchMs(() => retention.anonymiseRecipients(300, 500)),
     };
-    ctx.log(`large-ledger: one retention batch of 500 rows at size: text ${retentionBatchMs.text} ms, recipient ${retentionBatchMs.recipient} ms`);
+    ctx.log(
+      `large-ledger: one retention batch of 500 rows at size: text ${retentionBatchMs.text} ms, recipient ${retentionBatchMs.recipient} ms`,
+    );
 
     // The purge at full speed (a run every second, 20 batches of 500 per rule) during a round.
     await dispatcher.child.stop();
@@ -337,7 +391,11 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
     return {
       rows,
       seedSeconds,
-      sizesMb: { notifications: round(Number(sizes!.n) / 2 ** 20, 0), notificationIndexes: round(Number(sizes!.ni) / 2 ** 20, 0), attempts: round(Number(sizes!.a) / 2 ** 20, 0) },
+      sizesMb: {
+        notifications: round(Number(sizes!.n) / 2 ** 20, 0),
+        notificationIndexes: round(Number(sizes!.ni) / 2 ** 20, 0),
+        attempts: round(Number(sizes!.a) / 2 ** 20, 0),
+      },
       partitions: sizes!.parts,
       rounds,
       reads,
@@ -366,14 +424,21 @@ export function largeLedgerMarkdown(r: LargeLedgerResult, header: string): strin
         `| ${x.label}${x.purgedDuringRound ? ` (${x.purgedDuringRound.toLocaleString('en')} rows purged during the round)` : ''} | ${x.rate} | ${x.cpu.perUnitMs.worker ?? 'n/a'}, ${x.cpu.perUnitMs.postgres ?? 'n/a'}, ${x.cpu.perUnitMs.redis ?? 'n/a'} (sum ${cpuOf(x).toFixed(2)}) | ${x.redisCommandsPerMessage} | ${x.pg.insertedPerMessage} / ${x.pg.updatedPerMessage}, ${x.pg.commitsPerMessage} |`,
     ),
     '',
-    '| Operator read (median of 20, one at a time) | `/v1/stats/usage` | a business\'s last 50 (`/v1/notifications?tenantSlug=`) | failed ones (`?status=failed`) | one message (`/v1/messages/:id`) |',
+    "| Operator read (median of 20, one at a time) | `/v1/stats/usage` | a business's last 50 (`/v1/notifications?tenantSlug=`) | failed ones (`?status=failed`) | one message (`/v1/messages/:id`) |",
     '|---|---|---|---|---|',
-    ...r.reads.map((x) => `| ${x.label} | ${x.usageMs} ms | ${x.listMs} ms | ${x.listFailedMs} ms | ${x.messageMs} ms |`),
+    ...r.reads.map(
+      (x) => `| ${x.label} | ${x.usageMs} ms | ${x.listMs} ms | ${x.listFailedMs} ms | ${x.messageMs} ms |`,
+    ),
     '',
     `One retention batch (500 rows, \`for update skip locked\`) on the large ledger: message text ${r.retentionBatchMs.text} ms, customer number ${r.retentionBatchMs.recipient} ms (median of 5).`,
-    `Redis commands per message, by command (empty-ledger round): ${Object.entries(r.rounds[0]?.redisTop ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-    `Postgres row writes per message, by table (empty-ledger round; a partitioned table's partitions summed): ${Object.entries(r.rounds[0]?.pg.byTable ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Redis commands per message, by command (empty-ledger round): ${Object.entries(r.rounds[0]?.redisTop ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    `Postgres row writes per message, by table (empty-ledger round; a partitioned table's partitions summed): ${Object.entries(
+      r.rounds[0]?.pg.byTable ?? {},
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
   ];
   return lines.join('\n');
 }
-

@@ -22,6 +22,11 @@ export async function verifyLedger(sql: Sql, n: number): Promise<LedgerCheck> {
            (select count(*)::int from delivery_attempts where outcome = 'sent') as attempts
     from notifications`;
   const counts = row ?? { sent: 0, failed: 0, routed: 0, withMessageId: 0, attempts: 0 };
-  const ok = counts.sent === n && counts.failed === 0 && counts.routed === n && counts.withMessageId === n && counts.attempts === n;
+  const ok =
+    counts.sent === n &&
+    counts.failed === 0 &&
+    counts.routed === n &&
+    counts.withMessageId === n &&
+    counts.attempts === n;
   return { ok, ...counts };
 }

@@ -21,14 +21,23 @@ export interface Machine {
 function gitCommit(repoRoot: string): string {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'services', 'packages'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'services', 'packages'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${commit}+uncommitted` : commit;
   } catch {
     return 'unknown';
   }
 }
 
-export async function describeMachine(options: { repoRoot: string; sql: Sql; redis: Redis; command: string; mode: string }): Promise<Machine> {
+export async function describeMachine(options: {
+  repoRoot: string;
+  sql: Sql;
+  redis: Redis;
+  command: string;
+  mode: string;
+}): Promise<Machine> {
   const info = await options.redis.info('server');
   return {
     command: options.command,

@@ -22,14 +22,19 @@ import { benchSettings } from './settings.ts';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profile = args.includes('--profile');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const OPT_IN = ['large-ledger'] as const;
 const unknown = only?.filter((name) => !([...BENCHES, ...OPT_IN] as readonly string[]).includes(name)) ?? [];
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${[...BENCHES, ...OPT_IN].join(', ')}`);
   process.exit(2);
 }
-const selected: BenchName[] = only ? (only.filter((name) => (BENCHES as readonly string[]).includes(name)) as BenchName[]) : [...BENCHES];
+const selected: BenchName[] = only
+  ? (only.filter((name) => (BENCHES as readonly string[]).includes(name)) as BenchName[])
+  : [...BENCHES];
 const largeLedger = only?.includes('large-ledger') ?? false;
 const largeRows = Number(args.find((a) => a.startsWith('--rows='))?.slice('--rows='.length) ?? 10_000_000);
 
@@ -145,6 +150,9 @@ if (complete) updateBenchmarksFile(join(repoRoot, 'BENCHMARKS.md'), markdown);
 
 console.log(`\n${markdown}\n`);
 if (largeLedgerSection) console.log(`\n${largeLedgerSection}\n`);
-if (profile) console.log(`CPU profiles: ${join(workDir, 'profiles')} (summarize with: pnpm --filter @bora/bench profile <file>)\n`);
+if (profile)
+  console.log(
+    `CPU profiles: ${join(workDir, 'profiles')} (summarize with: pnpm --filter @bora/bench profile <file>)\n`,
+  );
 for (const f of figures) console.log(figureLine(f));
 process.exit(Object.keys(outcome.errors).length > 0 || process.exitCode === 1 ? 1 : 0);

@@ -26,4 +26,5 @@ export function steadyRate(timestampsMs: readonly number[]): number {
   return seconds > 0 ? (last - first) / seconds : Number.NaN;
 }
 
-export const round = (value: number, digits: number) => Number.isFinite(value) ? Number(value.toFixed(digits)) : value;
+export const round = (value: number, digits: number) =>
+  Number.isFinite(value) ? Number(value.toFixed(digits)) : value;

@@ -5,7 +5,12 @@ import type { Child } from './children.ts';
 export { freePort, sleep };
 
 /** Polls `probe` until it yields a value (testing's `waitFor`, in this harness's argument order). */
-export function waitUntil<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs: number, intervalMs = 100): Promise<T> {
+export function waitUntil<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<T> {
   return waitFor(probe, { what, timeoutMs, intervalMs });
 }
 

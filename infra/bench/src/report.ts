@@ -6,7 +6,8 @@ import type { Outcome } from './run.ts';
 const START = '<!-- bench:results:start (written by `pnpm bench`; edit outside this block) -->';
 const END = '<!-- bench:results:end -->';
 
-const fmt = (v: number | undefined, digits = 0, unit = '') => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${v.toFixed(digits)}${unit}`);
+const fmt = (v: number | undefined, digits = 0, unit = '') =>
+  v === undefined || !Number.isFinite(v) ? 'n/a' : `${v.toFixed(digits)}${unit}`;
 
 function byName(figures: Figure[], name: string): string {
   const f = figures.find((x) => x.name === name);
@@ -65,7 +66,9 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
     lines.push(
       `- End to end: ${e2e.delivered}/${e2e.bookings} bookings delivered, max ${fmt(e2e.maxMs)} ms; intake alone (POST → 201) p50 ${fmt(e2e.intakeP50Ms)} ms, p99 ${fmt(e2e.intakeP99Ms)} ms; ` +
         `201 → sendText p50 ${fmt(e2e.afterAcceptP50Ms)} ms, p99 ${fmt(e2e.afterAcceptP99Ms)} ms; ` +
-        `CPU ms per booking ${Object.entries(e2e.cpu.perUnitMs).map(([k, v]) => `${k} ${v}`).join(', ')}; machine busy ${e2e.cpu.machineCores} cores (ours ${e2e.cpu.ourCores}); ` +
+        `CPU ms per booking ${Object.entries(e2e.cpu.perUnitMs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}; machine busy ${e2e.cpu.machineCores} cores (ours ${e2e.cpu.ourCores}); ` +
         `peak RSS booking-api ${fmt(e2e.rssBookingMb)} MB, dispatcher ${fmt(e2e.rssDispatcherMb)} MB.`,
     );
   }
@@ -75,7 +78,10 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
     );
   }
   if (stats) lines.push(`- Stats: p90 ${fmt(stats.p90Ms, 1)} ms, response ${(stats.bytes / 1024).toFixed(0)} KiB.`);
-  if (slots) lines.push(`- Slots: p90 ${fmt(slots.p90Ms, 1)} ms; ${slots.slots} slots answered over the window's open days, ${slots.verified ? 'every one free' : '**some NOT free**'}.`);
+  if (slots)
+    lines.push(
+      `- Slots: p90 ${fmt(slots.p90Ms, 1)} ms; ${slots.slots} slots answered over the window's open days, ${slots.verified ? 'every one free' : '**some NOT free**'}.`,
+    );
   for (const [name, error] of Object.entries(outcome.errors)) lines.push(`- **${name} failed:** ${error}`);
   return lines.join('\n');
 }
@@ -86,11 +92,19 @@ export function markdownReport(machine: Machine, outcome: Outcome, figures: Figu
  * (`large-ledger`), each between its own markers; a missing block is appended.
  */
 export function updateBenchmarksFile(path: string, block: string, name?: string): void {
-  const [open, close] = name ? [`<!-- bench:${name}:start (written by \`pnpm bench --only=${name}\`; edit outside this block) -->`, `<!-- bench:${name}:end -->`] : [START, END];
+  const [open, close] = name
+    ? [
+        `<!-- bench:${name}:start (written by \`pnpm bench --only=${name}\`; edit outside this block) -->`,
+        `<!-- bench:${name}:end -->`,
+      ]
+    : [START, END];
   const wrapped = `${open}\n${block}\n${close}`;
   const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
   const start = current.indexOf(open);
   const end = current.indexOf(close);
-  const next = start >= 0 && end > start ? current.slice(0, start) + wrapped + current.slice(end + close.length) : `${current.trimEnd()}\n\n${wrapped}\n`;
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + wrapped + current.slice(end + close.length)
+      : `${current.trimEnd()}\n\n${wrapped}\n`;
   writeFileSync(path, next);
 }

@@ -72,7 +72,10 @@ export function runRouting(sizes: readonly number[], callsPerSample: number, sam
     let rotation = 0;
     let sink = 0;
     const call = (k: number) => {
-      const decision = routeMessage(index, fleet.requests[k % fleet.requests.length]!, { openCircuits: fleet.openCircuits, rotation: rotation++ });
+      const decision = routeMessage(index, fleet.requests[k % fleet.requests.length]!, {
+        openCircuits: fleet.openCircuits,
+        rotation: rotation++,
+      });
       sink += decision.candidates.length;
     };
     for (let k = 0; k < callsPerSample; k++) call(k); // warm-up: let the JIT settle
@@ -83,7 +86,12 @@ export function runRouting(sizes: readonly number[], callsPerSample: number, sam
       perCall.push(Number(process.hrtime.bigint() - start) / 1_000 / callsPerSample);
     }
     if (sink === 0) throw new Error('routing returned no candidates at all');
-    points.push({ instances: fleet.instances.length, servers: fleet.servers.length, routeUs: round(median(perCall), 3), buildMs: round(buildMs, 1) });
+    points.push({
+      instances: fleet.instances.length,
+      servers: fleet.servers.length,
+      routeUs: round(median(perCall), 3),
+      buildMs: round(buildMs, 1),
+    });
   }
   const first = points[0]!.routeUs;
   const last = points.at(-1)!.routeUs;

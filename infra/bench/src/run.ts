@@ -32,7 +32,8 @@ export async function runBenches(ctx: BenchContext, selected: readonly BenchName
     routing: async () => {
       const r = ctx.settings.routing;
       outcome.results.routing = runRouting(r.sizes, r.callsPerSample, r.samples);
-      for (const p of outcome.results.routing.points) ctx.log(`routing: ${String(p.instances).padStart(6)} instances  ${p.routeUs} µs/message`);
+      for (const p of outcome.results.routing.points)
+        ctx.log(`routing: ${String(p.instances).padStart(6)} instances  ${p.routeUs} µs/message`);
     },
     intake: async () => void (outcome.results.intake = await runIntake(ctx)),
     dispatch: async () => void (outcome.results.dispatch = await runDispatch(ctx)),

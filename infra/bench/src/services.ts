@@ -34,7 +34,14 @@ function serviceEnv(ctx: BenchContext, queuePrefix: string, extra: Record<string
 const secrets = (ctx: BenchContext, names: readonly ('SECRET_KEY' | 'ADMIN_TOKEN')[]) =>
   Object.fromEntries(names.map((n) => [n, n === 'SECRET_KEY' ? ctx.secretKey : ctx.adminToken]));
 
-async function start(ctx: BenchContext, name: string, entry: string, env: NodeJS.ProcessEnv, port: number, probe = '/healthz'): Promise<RunningService> {
+async function start(
+  ctx: BenchContext,
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  port: number,
+  probe = '/healthz',
+): Promise<RunningService> {
   const child = ctx.children.start(name, entry, env);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(child, `${url}${probe}`);
@@ -43,7 +50,11 @@ async function start(ctx: BenchContext, name: string, entry: string, env: NodeJS
 
 export async function startBookingApi(ctx: BenchContext, name: string, queuePrefix: string): Promise<RunningService> {
   const port = await freePort();
-  const env = serviceEnv(ctx, queuePrefix, { ...secrets(ctx, ['SECRET_KEY']), BOOKING_API_PORT: String(port), RATE_LIMIT_PER_MINUTE: '1000000000' });
+  const env = serviceEnv(ctx, queuePrefix, {
+    ...secrets(ctx, ['SECRET_KEY']),
+    BOOKING_API_PORT: String(port),
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+  });
   return start(ctx, name, 'services/booking-api/dist/server.mjs', env, port);
 }
 
@@ -51,7 +62,13 @@ export async function startBookingApi(ctx: BenchContext, name: string, queuePref
  * Pacing and number safety off (the benchmark measures throughput, not WhatsApp's ban-avoidance
  * delays) unless `extra` turns them on (the budgeted dispatch round).
  */
-export async function startDispatcher(ctx: BenchContext, name: string, queuePrefix: string, concurrency: number, extra: Record<string, string> = {}): Promise<RunningService> {
+export async function startDispatcher(
+  ctx: BenchContext,
+  name: string,
+  queuePrefix: string,
+  concurrency: number,
+  extra: Record<string, string> = {},
+): Promise<RunningService> {
   const port = await freePort();
   const env = serviceEnv(ctx, queuePrefix, {
     ...secrets(ctx, ['SECRET_KEY']),
@@ -69,7 +86,12 @@ export async function startDispatcher(ctx: BenchContext, name: string, queuePref
   return start(ctx, name, 'services/dispatcher/dist/server.mjs', env, port);
 }
 
-export async function startAdminApi(ctx: BenchContext, name: string, queuePrefix: string, extra: Record<string, string> = {}): Promise<RunningService> {
+export async function startAdminApi(
+  ctx: BenchContext,
+  name: string,
+  queuePrefix: string,
+  extra: Record<string, string> = {},
+): Promise<RunningService> {
   const port = await freePort();
   const env = serviceEnv(ctx, queuePrefix, {
     ...secrets(ctx, ['SECRET_KEY', 'ADMIN_TOKEN']),
@@ -83,7 +105,12 @@ export async function startAdminApi(ctx: BenchContext, name: string, queuePrefix
 /** The bare Fastify + postgres.js server (baseline for intake and for stats' `select 1`). */
 export async function startBareServer(ctx: BenchContext, name: string, tenantId: string): Promise<RunningService> {
   const port = await freePort();
-  const env = { ...ctx.inheritedEnv, BARE_PORT: String(port), BARE_DATABASE_URL: ctx.databaseUrl, BARE_TENANT_ID: tenantId };
+  const env = {
+    ...ctx.inheritedEnv,
+    BARE_PORT: String(port),
+    BARE_DATABASE_URL: ctx.databaseUrl,
+    BARE_TENANT_ID: tenantId,
+  };
   return start(ctx, name, 'infra/bench/dist/bare-server.mjs', env, port, '/select-1');
 }
 
@@ -94,7 +121,11 @@ export interface BareWorkerOptions {
 }
 
 /** The bare BullMQ worker (baseline for dispatch): one HTTP POST per job, nothing else. */
-export async function startBareWorker(ctx: BenchContext, name: string, options: BareWorkerOptions): Promise<RunningService> {
+export async function startBareWorker(
+  ctx: BenchContext,
+  name: string,
+  options: BareWorkerOptions,
+): Promise<RunningService> {
   const port = await freePort();
   const env = {
     ...ctx.inheritedEnv,

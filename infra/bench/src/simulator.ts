@@ -38,7 +38,11 @@ export function simFleet(servers: number, instancesPerServer: number): SimFleet 
  */
 export async function startSim(ctx: BenchContext, name: string, fleet: SimFleet): Promise<RunningSim> {
   const options: SimulatorOptions = {
-    servers: fleet.servers.map((s) => ({ name: s.name, apiKey: s.apiKey, instances: s.instances.map((i) => ({ name: i, state: 'open' })) })),
+    servers: fleet.servers.map((s) => ({
+      name: s.name,
+      apiKey: s.apiKey,
+      instances: s.instances.map((i) => ({ name: i, state: 'open' })),
+    })),
   };
   const configFile = join(ctx.workDir, `${name}.json`);
   writeFileSync(configFile, JSON.stringify(options));

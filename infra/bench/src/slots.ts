@@ -31,7 +31,11 @@ const isSunday = (date: string) => new Date(`${date}T12:00:00Z`).getUTCDay() ===
  * distinct (professional, slot) pairs — a busy shop's calendar. Rows go in with SQL, as booking-api
  * writes them (catalogue ids and names), then the tables are analyzed as autovacuum would.
  */
-async function seedShop(sql: Sql, professionals: number, bookings: number): Promise<{ slug: string; serviceId: string; days: string[] }> {
+async function seedShop(
+  sql: Sql,
+  professionals: number,
+  bookings: number,
+): Promise<{ slug: string; serviceId: string; days: string[] }> {
   const slug = 'bench-slots';
   const tenantId = await createTenant(sql, slug);
   const [service] = await sql<{ id: string }[]>`
@@ -68,7 +72,10 @@ async function seedShop(sql: Sql, professionals: number, bookings: number): Prom
 }
 
 /** Every slot answered must be free: no confirmed booking of its professional overlaps it. */
-async function overlapping(sql: Sql, slots: { startsAt: string; endsAt: string; professionalId: string }[]): Promise<number> {
+async function overlapping(
+  sql: Sql,
+  slots: { startsAt: string; endsAt: string; professionalId: string }[],
+): Promise<number> {
   if (slots.length === 0) return 0;
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n
@@ -98,13 +105,18 @@ export async function runSlots(ctx: BenchContext): Promise<SlotsResult> {
   await resetData(ctx.sql);
   await deleteKeys(ctx.redis, QUEUE_PREFIXES.slots);
   const shop = await seedShop(ctx.sql, s.professionals, s.bookings);
-  const [api, bare] = await Promise.all([startBookingApi(ctx, 'booking-api-slots', QUEUE_PREFIXES.slots), startBareServer(ctx, 'bare-server-slots', 'none')]);
+  const [api, bare] = await Promise.all([
+    startBookingApi(ctx, 'booking-api-slots', QUEUE_PREFIXES.slots),
+    startBareServer(ctx, 'bare-server-slots', 'none'),
+  ]);
   try {
     const url = (day: string) => `${api.url}/v1/tenants/${shop.slug}/slots?serviceId=${shop.serviceId}&date=${day}`;
     let slots = 0;
     let wrong = 0;
     for (const day of shop.days) {
-      const answer = JSON.parse((await timeGet(url(day))).body) as { slots: { startsAt: string; endsAt: string; professionalId: string }[] };
+      const answer = JSON.parse((await timeGet(url(day))).body) as {
+        slots: { startsAt: string; endsAt: string; professionalId: string }[];
+      };
       slots += answer.slots.length;
       wrong += await overlapping(ctx.sql, answer.slots);
     }
@@ -128,7 +140,9 @@ export async function runSlots(ctx: BenchContext): Promise<SlotsResult> {
       verified: wrong === 0,
       selectOneMedianMs: round(median(selectOne), 2),
     };
-    ctx.log(`slots: median ${result.medianMs} ms (p90 ${result.p90Ms} ms); ${slots} slots over ${shop.days.length} days, ${wrong} not free; select 1: ${result.selectOneMedianMs} ms`);
+    ctx.log(
+      `slots: median ${result.medianMs} ms (p90 ${result.p90Ms} ms); ${slots} slots over ${shop.days.length} days, ${wrong} not free; select 1: ${result.selectOneMedianMs} ms`,
+    );
     return result;
   } finally {
     await Promise.all([api.child.stop(), bare.child.stop()]);

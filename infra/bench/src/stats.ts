@@ -47,7 +47,10 @@ export async function runStats(ctx: BenchContext): Promise<StatsResult> {
   await seedFleet(ctx.sql, ctx.secretKey, servers, s.instancesPerServer, [tenantId, null]);
   const lock = await ctx.sql.reserve();
   await lock`select pg_advisory_lock(${HEALTH_POLL_LOCK_ID})`;
-  const [admin, bare] = await Promise.all([startAdminApi(ctx, 'admin-api-stats', QUEUE_PREFIXES.stats), startBareServer(ctx, 'bare-server-stats', tenantId)]);
+  const [admin, bare] = await Promise.all([
+    startAdminApi(ctx, 'admin-api-stats', QUEUE_PREFIXES.stats),
+    startBareServer(ctx, 'bare-server-stats', tenantId),
+  ]);
   try {
     const auth = { authorization: `Bearer ${ctx.adminToken}` };
     const statsUrl = `${admin.url}/v1/stats/usage`;
@@ -74,7 +77,9 @@ export async function runStats(ctx: BenchContext): Promise<StatsResult> {
       bytes: Buffer.byteLength(first.body),
       selectOneMedianMs: round(median(selectOne), 2),
     };
-    ctx.log(`stats: median ${result.medianMs} ms (p90 ${result.p90Ms} ms, ${result.bytes} bytes); select 1: ${result.selectOneMedianMs} ms`);
+    ctx.log(
+      `stats: median ${result.medianMs} ms (p90 ${result.p90Ms} ms, ${result.bytes} bytes); select 1: ${result.selectOneMedianMs} ms`,
+    );
     return result;
   } finally {
     await Promise.all([admin.child.stop(), bare.child.stop()]);

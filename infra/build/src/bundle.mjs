@@ -31,7 +31,10 @@ function sourceUrls(outDir) {
         const source = readFileSync(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
         const fromBundle = relative(outDir, args.path).split('\\').join('/');
-        const contents = source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`);
+        const contents = source.replaceAll(
+          'import.meta.url',
+          `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`,
+        );
         return { contents, loader: 'ts' };
       });
     },
@@ -50,7 +53,11 @@ function thirdPartyExternal(outDir) {
       b.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.path.startsWith('@bora/') || args.pluginData?.resolving) return undefined;
         if (args.path.startsWith('node:')) return { path: args.path, external: true };
-        const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { resolving: true } });
+        const found = await b.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          pluginData: { resolving: true },
+        });
         if (found.errors.length > 0 || found.external) return { path: args.path, external: true };
         const path = relative(outDir, found.path).split('\\').join('/');
         return { path: path.startsWith('.') ? path : `./${path}`, external: true };
@@ -78,11 +85,12 @@ export async function bundle({ dir, entry, name }) {
     logLevel: 'warning',
     plugins: [thirdPartyExternal(outDir), sourceUrls(outDir)],
     // Bundled code that calls `require` (none of ours; a guard for dependencies' ESM shims).
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     metafile: true,
   });
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   console.log(`bundled ${relative(root, outfile)} (${Math.round(bytes / 1024)} KiB with its source map)`);
   return outfile;
 }
-

@@ -24,7 +24,13 @@ export interface Child {
 }
 
 /** Spawns a command in its own process group and keeps all of its output in memory. */
-export function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd = REPO_ROOT): Child {
+export function spawnChild(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = REPO_ROOT,
+): Child {
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output: string[] = [];
   const pipe = (stream: NodeJS.ReadableStream | null) => {
@@ -41,7 +47,9 @@ export function spawnChild(name: string, command: string, args: string[], env: N
   };
   pipe(child.stdout);
   pipe(child.stderr);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))),
+  );
   const signalGroup = (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
     try {
@@ -92,5 +100,7 @@ export async function waitHttpOk(url: string, child: Child, timeoutMs = 60_000):
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   const tail = child.output.slice(-30).join('\n');
-  throw new Error(`${child.name} ${dead ? 'exited during start-up' : `not ready at ${url} after ${timeoutMs} ms`}\n${tail}`);
+  throw new Error(
+    `${child.name} ${dead ? 'exited during start-up' : `not ready at ${url} after ${timeoutMs} ms`}\n${tail}`,
+  );
 }

@@ -22,7 +22,10 @@ function shorten(line: string): string {
 export function diagnose(children: readonly Child[]): string {
   return children
     .map((c) => {
-      const state = c.child.exitCode !== null || c.child.signalCode !== null ? `exited (${c.child.exitCode ?? c.child.signalCode})` : 'running';
+      const state =
+        c.child.exitCode !== null || c.child.signalCode !== null
+          ? `exited (${c.child.exitCode ?? c.child.signalCode})`
+          : 'running';
       const problems = c.output.filter(isProblem);
       const shown = problems.slice(-MAX_PROBLEMS).map(shorten);
       return [

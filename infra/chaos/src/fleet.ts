@@ -49,7 +49,12 @@ export interface SeededServer extends ServerSpec {
 
 const STATUS = { open: 'connected', connecting: 'connecting', close: 'disconnected' } as const;
 
-export async function seedFleet(databaseUrl: string, secretKey: string, simUrl: string, fleet: FleetSpec): Promise<SeededServer[]> {
+export async function seedFleet(
+  databaseUrl: string,
+  secretKey: string,
+  simUrl: string,
+  fleet: FleetSpec,
+): Promise<SeededServer[]> {
   const handle = createDb(databaseUrl, { max: 1, applicationName: 'bora-chaos-seed' });
   const { sql } = handle;
   try {
@@ -101,7 +106,15 @@ export function simulatorConfig(servers: SeededServer[], adminUrl: string, webho
           webhook: {
             url: `${adminUrl}/webhooks/evolution/${s.id}`,
             headers: { 'x-bora-webhook-secret': s.webhookSecret },
-            events: ['SEND_MESSAGE', 'MESSAGES_UPDATE', 'MESSAGES_UPSERT', 'CONNECTION_UPDATE', 'LOGOUT_INSTANCE', 'STATUS_INSTANCE', 'QRCODE_UPDATED'],
+            events: [
+              'SEND_MESSAGE',
+              'MESSAGES_UPDATE',
+              'MESSAGES_UPSERT',
+              'CONNECTION_UPDATE',
+              'LOGOUT_INSTANCE',
+              'STATUS_INSTANCE',
+              'QRCODE_UPDATED',
+            ],
           },
         })),
       })),

@@ -38,7 +38,9 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Nesting no schema expects, deep enough to hurt a recursive validator or serializer. */
-const deep = fc.integer({ min: 50, max: 1_000 }).map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown);
+const deep = fc
+  .integer({ min: 50, max: 1_000 })
+  .map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown);
 
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
@@ -62,7 +64,13 @@ export function hostileBody(valid: Record<string, unknown>): fc.Arbitrary<unknow
   const removed = keys.length
     ? fc.constantFrom(...keys).map((key) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key)))
     : fc.constant(valid);
-  const extra = fc.dictionary(hostileString.filter((k) => !keys.includes(k)), hostileValue, { minKeys: 1, maxKeys: 3 }).map((more) => ({ ...valid, ...more }));
+  const extra = fc
+    .dictionary(
+      hostileString.filter((k) => !keys.includes(k)),
+      hostileValue,
+      { minKeys: 1, maxKeys: 3 },
+    )
+    .map((more) => ({ ...valid, ...more }));
   return fc.oneof(replaced, replaced, removed, extra, hostileValue, fc.jsonValue());
 }
 
@@ -106,7 +114,13 @@ export async function send(base: string, probe: Probe, timeoutMs = 5_000): Promi
     return { status: res.status, ms: performance.now() - started, contentType, json, hung: false };
   } catch (error) {
     const cause = (error as Error & { cause?: Error }).cause;
-    return { status: 0, ms: performance.now() - started, contentType: '', json: { error: String(cause?.message ?? error) }, hung: (error as Error).name === 'TimeoutError' };
+    return {
+      status: 0,
+      ms: performance.now() - started,
+      contentType: '',
+      json: { error: String(cause?.message ?? error) },
+      hung: (error as Error).name === 'TimeoutError',
+    };
   }
 }
 
@@ -115,13 +129,26 @@ export function isErrorShape(json: unknown): boolean {
   return typeof error?.code === 'string' && typeof error.message === 'string' && error.code.length > 0;
 }
 
-const TABLES = ['tenants', 'evolution_apis', 'whatsapp_instances', 'bookings', 'notifications', 'delivery_attempts', 'idempotency_keys', 'inbound_messages', 'contact_preferences', 'consent_events'];
+const TABLES = [
+  'tenants',
+  'evolution_apis',
+  'whatsapp_instances',
+  'bookings',
+  'notifications',
+  'delivery_attempts',
+  'idempotency_keys',
+  'inbound_messages',
+  'contact_preferences',
+  'consent_events',
+];
 
 /** Every row of every table, hashed: any insert, update or delete changes it. */
 export async function databaseFingerprint(sql: Sql): Promise<string> {
   const parts = await Promise.all(
     TABLES.map(async (table) => {
-      const [row] = await sql.unsafe<{ n: number; h: string | null }[]>(`select count(*)::int as n, md5(string_agg(t::text, '|' order by t::text)) as h from ${table} t`);
+      const [row] = await sql.unsafe<{ n: number; h: string | null }[]>(
+        `select count(*)::int as n, md5(string_agg(t::text, '|' order by t::text)) as h from ${table} t`,
+      );
       return `${table}:${row!.n}:${row!.h ?? '-'}`;
     }),
   );

@@ -35,7 +35,8 @@ export function auditLogs(children: readonly Child[], secrets: Map<string, strin
     for (const line of child.output) {
       lines += 1;
       for (const [value, what] of secrets) {
-        if (line.includes(value)) findings.push({ process: child.name, secret: what, line: line.split(value).join(`<${what}>`).slice(0, 400) });
+        if (line.includes(value))
+          findings.push({ process: child.name, secret: what, line: line.split(value).join(`<${what}>`).slice(0, 400) });
       }
     }
   }

@@ -44,36 +44,86 @@ export async function startOwnCluster(): Promise<OwnCluster> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'bora-chaos-cluster-'));
   const children: Child[] = ports.map((port) =>
-    spawnChild(`redis-cluster-${port}`, 'redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no',
-      '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '3000', '--dir', dir,
-    ], process.env),
+    spawnChild(
+      `redis-cluster-${port}`,
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '3000',
+        '--dir',
+        dir,
+      ],
+      process.env,
+    ),
   );
   const stop = async () => {
     await Promise.all(children.map((c) => c.kill9()));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`, 500), { timeoutMs: 10_000, intervalMs: 100, what: `redis-server on ${port}` });
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes']);
-    const target: OwnCluster['target'] = { kind: 'cluster', tls: false, nodes: ports.map((port) => ({ host: '127.0.0.1', port })) };
+    for (const port of ports)
+      await waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`, 500), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        what: `redis-server on ${port}`,
+      });
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '1',
+      '--cluster-yes',
+    ]);
+    const target: OwnCluster['target'] = {
+      kind: 'cluster',
+      tls: false,
+      nodes: ports.map((port) => ({ host: '127.0.0.1', port })),
+    };
     await waitFor(() => redisAnswers(target, 1_000), { timeoutMs: 30_000, intervalMs: 200, what: 'cluster_state:ok' });
-    await waitFor(async () => (await Promise.all(ports.map((p) => cli(p, 'info', 'replication')))).filter((i) => i.includes('master_link_status:up')).length === 3, {
-      timeoutMs: 30_000,
-      intervalMs: 200,
-      what: 'replicas in sync',
-    });
+    await waitFor(
+      async () =>
+        (await Promise.all(ports.map((p) => cli(p, 'info', 'replication')))).filter((i) =>
+          i.includes('master_link_status:up'),
+        ).length === 3,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        what: 'replicas in sync',
+      },
+    );
 
     const ownerOf = async (key: string) => {
       const direct = new Redis(ports[0]!, '127.0.0.1', { maxRetriesPerRequest: 1 });
       try {
         const slot = Number(await direct.cluster('KEYSLOT', key));
-        const nodes = String(await direct.cluster('NODES')).trim().split('\n').map((line) => line.split(' '));
+        const nodes = String(await direct.cluster('NODES'))
+          .trim()
+          .split('\n')
+          .map((line) => line.split(' '));
         const portOf = (addr: string) => Number(addr.split('@')[0]!.split(':')[1]);
-        const master = nodes.find((n) => n[2]!.includes('master') && n.slice(8).some((r) => {
-          const [from, to] = r.split('-').map(Number);
-          return slot >= from! && slot <= (to ?? from!);
-        }))!;
+        const master = nodes.find(
+          (n) =>
+            n[2]!.includes('master') &&
+            n.slice(8).some((r) => {
+              const [from, to] = r.split('-').map(Number);
+              return slot >= from! && slot <= (to ?? from!);
+            }),
+        )!;
         const replica = nodes.find((n) => n[2]!.includes('slave') && n[3] === master[0])!;
         return { master: portOf(master[1]!), replica: portOf(replica[1]!) };
       } finally {
@@ -90,12 +140,20 @@ export async function startOwnCluster(): Promise<OwnCluster> {
         const { master, replica } = await ownerOf(key);
         const started = Date.now();
         await cli(replica, 'cluster', 'failover');
-        await waitFor(async () => (await cli(replica, 'role')).startsWith('master') && (await cli(master, 'role')).startsWith('slave'), {
+        await waitFor(
+          async () =>
+            (await cli(replica, 'role')).startsWith('master') && (await cli(master, 'role')).startsWith('slave'),
+          {
+            timeoutMs: 20_000,
+            intervalMs: 50,
+            what: `replica ${replica} promoted over ${master}`,
+          },
+        );
+        await waitFor(() => redisAnswers(target, 1_000), {
           timeoutMs: 20_000,
-          intervalMs: 50,
-          what: `replica ${replica} promoted over ${master}`,
+          intervalMs: 100,
+          what: 'cluster_state:ok after the failover',
         });
-        await waitFor(() => redisAnswers(target, 1_000), { timeoutMs: 20_000, intervalMs: 100, what: 'cluster_state:ok after the failover' });
         return { from: master, to: replica, ms: Date.now() - started };
       },
       stop,

@@ -31,7 +31,12 @@ function pgCommand(binary: string, args: string[]): [string, string[]] {
  */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'bora-chaos-pg-'));
-  if (process.getuid?.() === 0) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
+  if (process.getuid?.() === 0)
+    chownSync(
+      dir,
+      Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+      Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+    );
   const data = join(dir, 'data');
   const port = await freePort();
   await run(...pgCommand('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']));

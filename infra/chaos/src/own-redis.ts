@@ -25,7 +25,12 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const url = `redis://127.0.0.1:${port}`;
   let child: Child | undefined;
   const start = async () => {
-    child = spawnChild(`redis-${port}`, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], process.env);
+    child = spawnChild(
+      `redis-${port}`,
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      process.env,
+    );
     await waitFor(() => answers(url), { timeoutMs: 10_000, intervalMs: 100, what: `redis-server on ${port}` });
   };
   await start();

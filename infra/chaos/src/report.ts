@@ -21,8 +21,16 @@ export interface ScenarioRow {
 
 export function recordRow(row: ScenarioRow): void {
   mkdirSync(ROWS_DIR, { recursive: true });
-  writeFileSync(join(ROWS_DIR, `${String(row.order).padStart(3, '0')}-${row.scenario.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.json`), JSON.stringify(row));
-  console.log(`[chaos] ${row.scenario}: bookings=${row.bookings} sent=${row.sent} duplicates=${row.duplicates} lost=${row.lost} recover=${row.recoverySeconds}s ${row.notes ?? ''}`);
+  writeFileSync(
+    join(
+      ROWS_DIR,
+      `${String(row.order).padStart(3, '0')}-${row.scenario.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.json`,
+    ),
+    JSON.stringify(row),
+  );
+  console.log(
+    `[chaos] ${row.scenario}: bookings=${row.bookings} sent=${row.sent} duplicates=${row.duplicates} lost=${row.lost} recover=${row.recoverySeconds}s ${row.notes ?? ''}`,
+  );
 }
 
 /** One file's log audit: how much was read, what leaked. The teardown sums them into one row. */
@@ -34,7 +42,10 @@ export function recordAudit(scenario: string, audit: { lines: number; processes:
 function auditRow(): ScenarioRow | undefined {
   const files = readdirSync(ROWS_DIR).filter((f) => f.endsWith('.audit'));
   if (files.length === 0) return undefined;
-  const all = files.map((f) => JSON.parse(readFileSync(join(ROWS_DIR, f), 'utf8')) as { lines: number; processes: number; findings: number });
+  const all = files.map(
+    (f) =>
+      JSON.parse(readFileSync(join(ROWS_DIR, f), 'utf8')) as { lines: number; processes: number; findings: number },
+  );
   const sum = (key: 'lines' | 'processes' | 'findings') => all.reduce((n, a) => n + a[key], 0);
   return {
     order: 99,

@@ -15,7 +15,12 @@ export function defaultFleet(): FleetSpec {
   return {
     tenants: [{ slug: TENANT, name: 'Barbearia do Caos' }],
     servers: [
-      { name: 'Evolution 1', simName: 'evo1', priority: 10, instances: [{ name: 'caos-01', phone: '5511990000001', tenant: TENANT, isPrimary: true }] },
+      {
+        name: 'Evolution 1',
+        simName: 'evo1',
+        priority: 10,
+        instances: [{ name: 'caos-01', phone: '5511990000001', tenant: TENANT, isPrimary: true }],
+      },
       {
         name: 'Evolution 2',
         simName: 'evo2',

@@ -17,19 +17,26 @@ export interface ServerFaults {
   reset?: boolean;
 }
 
-export const setServerFaults = (simUrl: string, server: string, faults: ServerFaults) => control(simUrl, `/servers/${server}/faults`, faults);
+export const setServerFaults = (simUrl: string, server: string, faults: ServerFaults) =>
+  control(simUrl, `/servers/${server}/faults`, faults);
 
 export const setInstanceFaults = (simUrl: string, server: string, instance: string, faults: Record<string, unknown>) =>
   control(simUrl, `/servers/${server}/instances/${instance}/faults`, faults);
 
 /** The QR scan / the phone going offline: the instance's state on the server (posts connection.update). */
-export const setInstanceState = (simUrl: string, server: string, instance: string, state: 'open' | 'connecting' | 'close') =>
-  control(simUrl, `/servers/${server}/instances/${instance}/state`, { state });
+export const setInstanceState = (
+  simUrl: string,
+  server: string,
+  instance: string,
+  state: 'open' | 'connecting' | 'close',
+) => control(simUrl, `/servers/${server}/instances/${instance}/state`, { state });
 
 /** Puts numbers in a server database's shared IsOnWhatsapp cache (another instance sent to them before). */
-export const cacheNumbers = (simUrl: string, database: string, numbers: string[]) => control(simUrl, `/databases/${database}/is-on-whatsapp`, { numbers });
+export const cacheNumbers = (simUrl: string, database: string, numbers: string[]) =>
+  control(simUrl, `/databases/${database}/is-on-whatsapp`, { numbers });
 
-export const setWebhookOptions = (simUrl: string, options: Record<string, unknown>) => control(simUrl, '/webhook-options', options);
+export const setWebhookOptions = (simUrl: string, options: Record<string, unknown>) =>
+  control(simUrl, '/webhook-options', options);
 
 export interface Sample {
   labels: Record<string, string>;
@@ -51,5 +58,7 @@ export async function scrapeMetric(metricsUrl: string, name: string): Promise<Sa
 
 /** Sum of the samples whose labels include all of `where`. */
 export function sumWhere(samples: Sample[], where: Record<string, string>): number {
-  return samples.filter((s) => Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+  return samples
+    .filter((s) => Object.entries(where).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
 }

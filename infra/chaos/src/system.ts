@@ -55,7 +55,11 @@ const SERVICES = {
  */
 export async function startSystem(options: SystemOptions): Promise<System> {
   const ports = { booking: await freePort(), admin: await freePort(), sim: await freePort() };
-  const urls = { booking: `http://127.0.0.1:${ports.booking}`, admin: `http://127.0.0.1:${ports.admin}`, sim: `http://127.0.0.1:${ports.sim}` };
+  const urls = {
+    booking: `http://127.0.0.1:${ports.booking}`,
+    admin: `http://127.0.0.1:${ports.admin}`,
+    sim: `http://127.0.0.1:${ports.sim}`,
+  };
   const adminToken = `chaos-admin-${randomToken(18)}`;
   const secretKey = `chaos-secret-${randomToken(24)}`;
   const base: NodeJS.ProcessEnv = {
@@ -86,7 +90,10 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const servers = await seedFleet(options.databaseUrl, secretKey, urls.sim, options.fleet);
   const simConfigDir = mkdtempSync(join(tmpdir(), 'bora-chaos-sim-'));
   const simConfigPath = join(simConfigDir, 'fleet.json');
-  writeFileSync(simConfigPath, JSON.stringify(simulatorConfig(servers, urls.admin, options.simWebhook ?? { ackDelaysMs: [200, 800, 2000] })));
+  writeFileSync(
+    simConfigPath,
+    JSON.stringify(simulatorConfig(servers, urls.admin, options.simWebhook ?? { ackDelaysMs: [200, 800, 2000] })),
+  );
 
   const all: Child[] = [];
   const dispatcherPorts: number[] = [];
@@ -95,7 +102,12 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     all.push(child);
     return child;
   };
-  const sim = launch('evolution-sim', SERVICES.sim, { ...base, SIM_PORT: String(ports.sim), SIM_HOST: '127.0.0.1', SIM_CONFIG: simConfigPath });
+  const sim = launch('evolution-sim', SERVICES.sim, {
+    ...base,
+    SIM_PORT: String(ports.sim),
+    SIM_HOST: '127.0.0.1',
+    SIM_CONFIG: simConfigPath,
+  });
   const system: System = {
     urls,
     adminToken,

@@ -40,7 +40,16 @@ const DONE = new Set(['sent', 'delivered', 'read']);
  * the count to some bookings (a scenario's own), by id.
  */
 export async function tallyConfirmations(sql: Sql, simUrl: string, onlyBookings?: readonly string[]): Promise<Tally> {
-  const rows = await sql<{ id: string; booking_id: string; recipient: string; customer_name: string; status: string; message_id: string | null }[]>`
+  const rows = await sql<
+    {
+      id: string;
+      booking_id: string;
+      recipient: string;
+      customer_name: string;
+      status: string;
+      message_id: string | null;
+    }[]
+  >`
     select n.id, n.booking_id, n.recipient, b.customer_name, n.status, n.message_id
       from notifications n join bookings b on b.id = n.booking_id
      where n.kind = 'confirmation'`;
@@ -75,7 +84,13 @@ export async function tallyConfirmations(sql: Sql, simUrl: string, onlyBookings?
  * deadline passes); returns the last tally. `keyed: false` waits only for a done status, for rows
  * recorded sent without a key (an answer whose key could not be stored).
  */
-export async function waitAllDelivered(sql: Sql, simUrl: string, timeoutMs: number, onlyBookings?: readonly string[], keyed = true): Promise<Tally> {
+export async function waitAllDelivered(
+  sql: Sql,
+  simUrl: string,
+  timeoutMs: number,
+  onlyBookings?: readonly string[],
+  keyed = true,
+): Promise<Tally> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const tally = await tallyConfirmations(sql, simUrl, onlyBookings);

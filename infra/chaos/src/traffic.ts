@@ -16,7 +16,9 @@ export interface BookingResult {
   startedAt: number;
   ms: number;
   /** 201: the booking; otherwise the error body (or undefined when no answer came). */
-  body: { id?: string; notifications?: { id: string; kind: string }[]; error?: { code: string; message: string } } | undefined;
+  body:
+    | { id?: string; notifications?: { id: string; kind: string }[]; error?: { code: string; message: string } }
+    | undefined;
   /** The request got no answer before the client deadline (a hang). */
   hung: boolean;
 }
@@ -41,11 +43,22 @@ export function bookingRequest(scenario: string, index: number): BookingRequestS
   return {
     tag,
     phone,
-    body: { customerName: `Cliente ${tag}`, customerPhone: phone, service: 'Corte', professional: `Prof ${tag}`, startsAt: startsAt.toISOString() },
+    body: {
+      customerName: `Cliente ${tag}`,
+      customerPhone: phone,
+      service: 'Corte',
+      professional: `Prof ${tag}`,
+      startsAt: startsAt.toISOString(),
+    },
   };
 }
 
-export async function postBooking(bookingUrl: string, slug: string, spec: BookingRequestSpec, timeoutMs = 10_000): Promise<BookingResult> {
+export async function postBooking(
+  bookingUrl: string,
+  slug: string,
+  spec: BookingRequestSpec,
+  timeoutMs = 10_000,
+): Promise<BookingResult> {
   const started = performance.now();
   const startedAt = Date.now();
   try {
@@ -56,10 +69,26 @@ export async function postBooking(bookingUrl: string, slug: string, spec: Bookin
       signal: AbortSignal.timeout(timeoutMs),
     });
     const body = (await res.json().catch(() => undefined)) as BookingResult['body'];
-    return { tag: spec.tag, phone: spec.phone, status: res.status, startedAt, ms: performance.now() - started, body, hung: false };
+    return {
+      tag: spec.tag,
+      phone: spec.phone,
+      status: res.status,
+      startedAt,
+      ms: performance.now() - started,
+      body,
+      hung: false,
+    };
   } catch (error) {
     const hung = (error as Error).name === 'TimeoutError';
-    return { tag: spec.tag, phone: spec.phone, status: 0, startedAt, ms: performance.now() - started, body: undefined, hung };
+    return {
+      tag: spec.tag,
+      phone: spec.phone,
+      status: 0,
+      startedAt,
+      ms: performance.now() - started,
+      body: undefined,
+      hung,
+    };
   }
 }
 

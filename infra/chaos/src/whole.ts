@@ -19,7 +19,10 @@ interface BookingRows {
  * Bookings whose rows are not what intake writes with them in one transaction: one confirmation
  * and the reminders its tenant's plan gives (offsets, quiet hours). Empty when nothing is half-written.
  */
-export async function notWhole(sql: Sql, customerLike: string): Promise<{ id: string; customer_name: string; confirmations: number; reminders: number; planned: number }[]> {
+export async function notWhole(
+  sql: Sql,
+  customerLike: string,
+): Promise<{ id: string; customer_name: string; confirmations: number; reminders: number; planned: number }[]> {
   const rows = await sql<BookingRows[]>`
     select b.id, b.customer_name, b.starts_at, b.created_at, t.timezone, t.reminder_offsets_minutes, t.quiet_hours_start, t.quiet_hours_end,
            t.confirmation_wait_minutes,
@@ -35,6 +38,8 @@ export async function notWhole(sql: Sql, customerLike: string): Promise<{ id: st
         timezone: r.timezone,
         confirmationWaitMinutes: r.confirmation_wait_minutes,
       }).length - 1;
-    return r.confirmations === 1 && r.reminders === planned ? [] : [{ id: r.id, customer_name: r.customer_name, confirmations: r.confirmations, reminders: r.reminders, planned }];
+    return r.confirmations === 1 && r.reminders === planned
+      ? []
+      : [{ id: r.id, customer_name: r.customer_name, confirmations: r.confirmations, reminders: r.reminders, planned }];
   });
 }

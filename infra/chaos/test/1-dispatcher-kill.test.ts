@@ -88,7 +88,11 @@ describe('dispatcher killed with kill -9 mid-flight', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('dispatcher-kill', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('dispatcher-kill', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

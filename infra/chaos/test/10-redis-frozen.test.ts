@@ -32,7 +32,9 @@ describe('Redis frozen right after the sends went out', () => {
     // Wait until the sends are at the server (rows claimed), then freeze Redis under them.
     const claimedBy = Date.now() + 10_000;
     while (Date.now() < claimedBy) {
-      const [row] = await s.db.sql<{ n: number }[]>`select count(*)::int as n from notifications where kind = 'confirmation' and status = 'sending' and booking_id = any(${ids}::uuid[])`;
+      const [row] = await s.db.sql<
+        { n: number }[]
+      >`select count(*)::int as n from notifications where kind = 'confirmation' and status = 'sending' and booking_id = any(${ids}::uuid[])`;
       if (row!.n > 0) break;
       await sleep(50);
     }
@@ -59,7 +61,10 @@ describe('Redis frozen right after the sends went out', () => {
       sent: tally.sent,
       duplicates: tally.duplicates,
       lost: tally.lost,
-      recoverySeconds: ((Math.max(...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt))) - frozenAt) / 1000).toFixed(1),
+      recoverySeconds: (
+        (Math.max(...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt))) - frozenAt) /
+        1000
+      ).toFixed(1),
       notes: `${answeredWhileFrozen} sends answered during the freeze, ${recordedWhileFrozen} of them recorded sent (with their key) before Redis thawed; time = freeze → last delivery`,
     });
     expect(answeredWhileFrozen).toBeGreaterThan(0);
@@ -71,7 +76,11 @@ describe('Redis frozen right after the sends went out', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('redis-frozen', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('redis-frozen', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@ const HOLD_MS = 20_000;
 let s: Scenario;
 
 beforeAll(async () => {
-  s = await openScenario({ env: { SWEEP_INTERVAL_MS: '1000' }, dispatcherEnv: { DB_LOCK_TIMEOUT_MS: '0', DB_STATEMENT_TIMEOUT_MS: '0' } });
+  s = await openScenario({
+    env: { SWEEP_INTERVAL_MS: '1000' },
+    dispatcherEnv: { DB_LOCK_TIMEOUT_MS: '0', DB_STATEMENT_TIMEOUT_MS: '0' },
+  });
 });
 
 afterAll(async () => {
@@ -50,7 +53,8 @@ describe('one ledger statement hangs', () => {
         duplicates: tally.duplicates,
         lost: tally.lost,
         recoverySeconds: (heldFor / 1000).toFixed(1),
-        notes: 'the 100 others delivered while the victim row stayed locked; time = dispatcher resumed → last of them delivered',
+        notes:
+          'the 100 others delivered while the victim row stayed locked; time = dispatcher resumed → last of them delivered',
       });
       expect(tally.lost, s.diagnose()).toBe(0);
       expect(tally.duplicates).toBe(0);
@@ -66,7 +70,11 @@ describe('one ledger statement hangs', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('hung-statement', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('hung-statement', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

@@ -25,7 +25,9 @@ afterAll(async () => {
 
 describe('Redis Cluster: a master failed over mid-burst (CLUSTER FAILOVER), twice', () => {
   it('answers every booking, loses no confirmation, and every service is ready again on the new masters', async () => {
-    const tenants = await s.db.sql<{ id: string; slug: string }[]>`select id, slug from tenants where slug = any(${TENANTS})`;
+    const tenants = await s.db.sql<
+      { id: string; slug: string }[]
+    >`select id, slug from tenants where slug = any(${TENANTS})`;
     const prefixes = shardPrefixes(s.queuePrefix, SHARDS);
     const busiest = tenants.find((t) => t.slug === TENANT)!;
     const results: (BookingResult & { slug: string })[] = [];
@@ -54,8 +56,15 @@ describe('Redis Cluster: a master failed over mid-burst (CLUSTER FAILOVER), twic
 
     const created = results.filter((r) => r.status === 201);
     const statuses = [...new Set(results.map((r) => r.status))].sort();
-    const bookings = await s.db.sql<{ id: string }[]>`select id from bookings where customer_name like 'Cliente cluster-%'`;
-    const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 90_000, bookings.map((b) => b.id));
+    const bookings = await s.db.sql<
+      { id: string }[]
+    >`select id from bookings where customer_name like 'Cliente cluster-%'`;
+    const tally = await waitAllDelivered(
+      s.db.sql,
+      s.system.urls.sim,
+      90_000,
+      bookings.map((b) => b.id),
+    );
     const lastSent = Math.max(...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt)));
     const shardsUsed = new Set(tenants.map((t) => shardOf(t.id, SHARDS))).size;
     recordRow({
@@ -83,7 +92,11 @@ describe('Redis Cluster: a master failed over mid-burst (CLUSTER FAILOVER), twic
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('redis-cluster-failover', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('redis-cluster-failover', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

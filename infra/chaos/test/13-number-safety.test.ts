@@ -40,7 +40,12 @@ const fleet: FleetSpec = {
         { name: 'religa-01', phone: '5511990001205', tenant: 'religa', isPrimary: true },
       ],
     },
-    { name: 'Evolution 2', simName: 'evo2', priority: 5, instances: [{ name: 'shared-01', phone: '5511990001206', tenant: null, isPrimary: true }] },
+    {
+      name: 'Evolution 2',
+      simName: 'evo2',
+      priority: 5,
+      instances: [{ name: 'shared-01', phone: '5511990001206', tenant: null, isPrimary: true }],
+    },
   ],
 };
 
@@ -79,7 +84,10 @@ beforeAll(async () => {
   // some-a says "open" and swallows every message: 201 PENDING, never a receipt.
   await setInstanceFaults(s.system.urls.sim, 'evo1', 'some-a', { receipts: 'never' });
   mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
 });
 
 afterAll(async () => {
@@ -113,15 +121,24 @@ describe('number safety with every process running', () => {
     const [since] = await s.db.sql<{ novo: Date; dois: Date }[]>`
       select max(warm_since) filter (where instance_name = 'cheia-novo') as novo, max(warm_since) filter (where instance_name = 'cheia-2dia') as dois
         from whatsapp_instances`;
-    const warmSince: Record<string, number> = { 'cheia-novo': new Date(since!.novo).getTime(), 'cheia-2dia': new Date(since!.dois).getTime() };
+    const warmSince: Record<string, number> = {
+      'cheia-novo': new Date(since!.novo).getTime(),
+      'cheia-2dia': new Date(since!.dois).getTime(),
+    };
     const received = tally.items.flatMap((i) => i.received);
     const notes: string[] = [];
     for (const instance of Object.keys(warmSince)) {
-      const times = received.filter((m) => m.instance === instance).map((m) => m.receivedAt).sort((a, b) => a - b);
+      const times = received
+        .filter((m) => m.instance === instance)
+        .map((m) => m.receivedAt)
+        .sort((a, b) => a - b);
       const dayOf = (t: number) => Math.floor((t - warmSince[instance]!) / DAY_MS) + 1;
-      const perDay = [...new Set(times.map(dayOf))].map((d) => [d, times.filter((t) => dayOf(t) === d).length] as const);
+      const perDay = [...new Set(times.map(dayOf))].map(
+        (d) => [d, times.filter((t) => dayOf(t) === d).length] as const,
+      );
       for (const [day, n] of perDay) expect(n, `${instance} on warm-up day ${day}`).toBeLessThanOrEqual(CAPS[day - 1]!);
-      const densest = (windowMs: number) => Math.max(...times.map((t) => times.filter((o) => o >= t && o < t + windowMs - 5).length));
+      const densest = (windowMs: number) =>
+        Math.max(...times.map((t) => times.filter((o) => o >= t && o < t + windowMs - 5).length));
       expect(densest(HOUR_MS), `${instance} in a simulated hour`).toBeLessThanOrEqual(200);
       notes.push(`${instance}: ${perDay.map(([d, n]) => `day ${d} ${n}/${CAPS[d - 1]}`).join(', ')}`);
     }
@@ -138,15 +155,23 @@ describe('number safety with every process running', () => {
     expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBe(0);
     expect(received.some((m) => m.instance === 'shared-01')).toBe(false);
-    const [spent] = await s.db.sql<{ max: number }[]>`select max(attempts)::int as max from notifications where booking_id = any(${ids})`;
+    const [spent] = await s.db.sql<
+      { max: number }[]
+    >`select max(attempts)::int as max from notifications where booking_id = any(${ids})`;
     expect(spent!.max).toBe(1);
 
     // The fleet page: ages, today's budget and use, health — as the dispatcher's health pass wrote them.
     const { page, close } = await adminPage();
     const row = (name: string) => page.locator('#instances tr', { hasText: name });
-    await row('cheia-novo').getByText(/aquecimento dia \d \(\d+\/dia\)/).waitFor();
-    await row('cheia-novo').getByText(/^\d+\/\d+$/).waitFor();
-    await row('cheia-novo').getByText(/^\d+ · (Saudável|Instável)$/).waitFor();
+    await row('cheia-novo')
+      .getByText(/aquecimento dia \d \(\d+\/dia\)/)
+      .waitFor();
+    await row('cheia-novo')
+      .getByText(/^\d+\/\d+$/)
+      .waitFor();
+    await row('cheia-novo')
+      .getByText(/^\d+ · (Saudável|Instável)$/)
+      .waitFor();
     await row('some-b').getByText('aquecido (operador)').waitFor();
     await page.screenshot({ path: join(shots, '13-fleet-page.png'), fullPage: true });
     await close();
@@ -158,7 +183,10 @@ describe('number safety with every process running', () => {
     const deadline = Date.now() + 120_000;
     let messages = await simMessages(s.system.urls.sim);
     const ours = () => messages.filter((m) => m.instance === 'some-a' || m.instance === 'some-b');
-    while (ours().filter((m) => !m.swallowed).length + ours().filter((m) => m.swallowed).length < 24 && Date.now() < deadline) {
+    while (
+      ours().filter((m) => !m.swallowed).length + ours().filter((m) => m.swallowed).length < 24 &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       messages = await simMessages(s.system.urls.sim);
     }
@@ -210,14 +238,26 @@ describe('number safety with every process running', () => {
     const meanwhile = await waitAllDelivered(s.db.sql, sim, 60_000, [during!]);
     expect(meanwhile.items[0]!.received.map((m) => m.instance)).toEqual(['shared-01']);
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'pt-BR' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'pt-BR',
+    });
     const page = await context.newPage();
     await page.goto(link);
     await page.locator('#qr-box').waitFor({ state: 'visible', timeout: 20_000 });
-    await page.locator('#pairing-code').getByText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/).waitFor({ timeout: 20_000 });
+    await page
+      .locator('#pairing-code')
+      .getByText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
+      .waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(shots, '13-relink-page.png'), fullPage: true });
     // The owner scans the QR with the business's phone.
-    await fetch(`${sim}/__sim/servers/evo1/instances/religa-01/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'open' }) });
+    await fetch(`${sim}/__sim/servers/evo1/instances/religa-01/state`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'open' }),
+    });
     await page.getByText(/Conectado!/).waitFor({ timeout: 20_000 });
     await context.close();
 
@@ -233,13 +273,18 @@ describe('number safety with every process running', () => {
       duplicates: 0,
       lost: 0,
       recoverySeconds: '—',
-      notes: 'unlinked on the phone → owner alerted from shared-01 with a signed link; a confirmation meanwhile via shared-01; QR + pairing code on the page; scanned → connected; the next one via religa-01',
+      notes:
+        'unlinked on the phone → owner alerted from shared-01 with a signed link; a confirmation meanwhile via shared-01; QR + pairing code on the page; scanned → connected; the next one via religa-01',
     });
   });
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('number-safety', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('number-safety', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

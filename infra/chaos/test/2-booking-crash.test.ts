@@ -12,7 +12,10 @@ let s: Scenario;
 
 beforeAll(async () => {
   // booking-api starts on a Redis address nobody listens on: every enqueue fails after commit.
-  s = await openScenario({ env: { SWEEP_INTERVAL_MS: '1000' }, bookingEnv: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+  s = await openScenario({
+    env: { SWEEP_INTERVAL_MS: '1000' },
+    bookingEnv: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
+  });
 });
 
 afterAll(async () => {
@@ -26,7 +29,9 @@ describe('booking-api killed between commit and enqueue', () => {
     const results = await burst(s.system.urls.booking, TENANT, specs, 10);
     expect(results.map((r) => r.status)).toEqual(specs.map(() => 201));
     // The answer itself says the messages are not queued yet: the enqueue never happened.
-    expect(results.flatMap((r) => r.body!.notifications!.map((n) => (n as { status?: string }).status))).not.toContain('queued');
+    expect(results.flatMap((r) => r.body!.notifications!.map((n) => (n as { status?: string }).status))).not.toContain(
+      'queued',
+    );
     const killedAt = Date.now();
     await s.system.booking.kill9();
 
@@ -86,7 +91,11 @@ describe('booking-api killed between commit and enqueue', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('booking-crash', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('booking-crash', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

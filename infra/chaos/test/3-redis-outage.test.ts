@@ -44,11 +44,20 @@ describe('Redis down for 10 s during a burst, back empty', () => {
     const during = results.filter((r) => r.status === 201 && r.startedAt >= downAt && r.startedAt < upAt);
     const statuses = [...new Set(results.map((r) => r.status))].sort();
     const slow = results.filter((r) => r.ms > 2_000 || r.hung);
-    const bookings = await s.db.sql<{ id: string }[]>`select id from bookings where customer_name like 'Cliente redis-%'`;
-    const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 90_000, bookings.map((b) => b.id));
+    const bookings = await s.db.sql<
+      { id: string }[]
+    >`select id from bookings where customer_name like 'Cliente redis-%'`;
+    const tally = await waitAllDelivered(
+      s.db.sql,
+      s.system.urls.sim,
+      90_000,
+      bookings.map((b) => b.id),
+    );
     // Recovery: from Redis being back to the last confirmation of a booking made while it was down.
     const duringIds = new Set(during.map((r) => r.body!.id!));
-    const backlog = tally.items.filter((i) => duringIds.has(i.bookingId)).flatMap((i) => i.received.map((m) => m.receivedAt));
+    const backlog = tally.items
+      .filter((i) => duringIds.has(i.bookingId))
+      .flatMap((i) => i.received.map((m) => m.receivedAt));
     const first = Math.min(...backlog);
     const last = Math.max(upAt, ...backlog);
     const created = results.filter((r) => r.status === 201).length;
@@ -74,7 +83,11 @@ describe('Redis down for 10 s during a burst, back empty', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('redis-outage', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('redis-outage', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

@@ -24,10 +24,26 @@ function fleet(deadUrl: string): FleetSpec {
   return {
     tenants: ['t-dead', 't-error', 't-hang', 't-closed', 't-ok'].map((slug) => ({ slug, name: `Negócio ${slug}` })),
     servers: [
-      { name: 'Dead', simName: 'dead', priority: 20, url: deadUrl, instances: [own('t-dead', 'dead-01', '5511990000101')] },
-      { name: 'Error 500', simName: SICK.error, priority: 20, instances: [own('t-error', 'error-01', '5511990000102')] },
+      {
+        name: 'Dead',
+        simName: 'dead',
+        priority: 20,
+        url: deadUrl,
+        instances: [own('t-dead', 'dead-01', '5511990000101')],
+      },
+      {
+        name: 'Error 500',
+        simName: SICK.error,
+        priority: 20,
+        instances: [own('t-error', 'error-01', '5511990000102')],
+      },
       { name: 'Hang', simName: SICK.hang, priority: 20, instances: [own('t-hang', 'hang-01', '5511990000103')] },
-      { name: 'Closed', simName: SICK.closed, priority: 20, instances: [own('t-closed', 'closed-01', '5511990000104')] },
+      {
+        name: 'Closed',
+        simName: SICK.closed,
+        priority: 20,
+        instances: [own('t-closed', 'closed-01', '5511990000104')],
+      },
       {
         name: 'OK 1',
         simName: 'evook1',
@@ -37,7 +53,12 @@ function fleet(deadUrl: string): FleetSpec {
           { name: 'shared-02', phone: '5511990000112', tenant: null },
         ],
       },
-      { name: 'OK 2', simName: 'evook2', priority: 1, instances: [own('t-ok', 'ok-01', '5511990000105'), { name: 'shared-03', phone: '5511990000113', tenant: null }] },
+      {
+        name: 'OK 2',
+        simName: 'evook2',
+        priority: 1,
+        instances: [own('t-ok', 'ok-01', '5511990000105'), { name: 'shared-03', phone: '5511990000113', tenant: null }],
+      },
     ],
   };
 }
@@ -74,10 +95,13 @@ async function bookFor(tenant: string, label: string, count: number): Promise<Bo
 /** Seconds from each booking's request to its confirmation reaching the simulator. */
 function latencies(tally: Tally, results: BookingResult[]): number[] {
   const started = new Map(results.map((r) => [r.body!.id!, r.startedAt]));
-  return tally.items.map((i) => (Math.min(...i.received.map((m) => m.receivedAt)) - started.get(i.bookingId)!) / 1000).sort((a, b) => a - b);
+  return tally.items
+    .map((i) => (Math.min(...i.received.map((m) => m.receivedAt)) - started.get(i.bookingId)!) / 1000)
+    .sort((a, b) => a - b);
 }
 
-const circuits = async () => scrapeMetric(`${s.system.dispatcherUrl(0)}/metrics`, 'dispatcher_circuit_transitions_total');
+const circuits = async () =>
+  scrapeMetric(`${s.system.dispatcherUrl(0)}/metrics`, 'dispatcher_circuit_transitions_total');
 const transitions = (all: Sample[], server: string, to: string) => sumWhere(all, { server, to });
 const p95 = (sorted: number[]) => sorted[Math.ceil(sorted.length * 0.95) - 1]!;
 
@@ -104,7 +128,12 @@ describe('a sick Evolution fleet', () => {
     const started = Date.now();
     const tenants = ['t-dead', 't-error', 't-hang', 't-closed', 't-ok'];
     const all = (await Promise.all(tenants.map((t) => bookFor(t, `fleet-${t}`, PER_TENANT)))).flat();
-    const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 60_000, all.map((r) => r.body!.id!));
+    const tally = await waitAllDelivered(
+      s.db.sql,
+      s.system.urls.sim,
+      60_000,
+      all.map((r) => r.body!.id!),
+    );
     const lat = latencies(tally, all);
     const byTenant = Object.fromEntries(
       tenants.map((t) => {
@@ -117,7 +146,9 @@ describe('a sick Evolution fleet', () => {
     const sickInstances = new Set(['dead-01', 'error-01', 'hang-01', 'closed-01']);
     const viaSick = tally.items.flatMap((i) => i.received).filter((m) => sickInstances.has(m.instance));
     const opened = await circuits();
-    const [closedRow] = await s.db.sql<{ status: string }[]>`select status from whatsapp_instances where instance_name = 'closed-01'`;
+    const [closedRow] = await s.db.sql<
+      { status: string }[]
+    >`select status from whatsapp_instances where instance_name = 'closed-01'`;
     recordRow({
       order: 4.1,
       scenario: '4a Evolution: refused / 500 / hang / Connection Closed',
@@ -125,11 +156,16 @@ describe('a sick Evolution fleet', () => {
       sent: tally.sent,
       duplicates: tally.duplicates,
       lost: tally.lost,
-      recoverySeconds: ((Math.max(...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt))) - started) / 1000).toFixed(1),
+      recoverySeconds: (
+        (Math.max(...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt))) - started) /
+        1000
+      ).toFixed(1),
       notes: `confirmation latency p95/max: ${tenants.map((t) => `${t} ${p95(byTenant[t]!).toFixed(1)}/${byTenant[t]!.at(-1)!.toFixed(1)} s`).join(', ')}; circuit opens: ${opened
         .filter((o) => o.labels.to === 'open')
         .map((o) => `${o.labels.server}×${o.value}`)
-        .join(', ')}; ${await ambiguousTimeouts()} timeouts at non-hanging servers; ${await resends()} resent after the ${UNCONFIRMED_WINDOW_MS / 1000} s unknown-outcome window (the hung server's in-flight sends); time = first booking → last delivery`,
+        .join(
+          ', ',
+        )}; ${await ambiguousTimeouts()} timeouts at non-hanging servers; ${await resends()} resent after the ${UNCONFIRMED_WINDOW_MS / 1000} s unknown-outcome window (the hung server's in-flight sends); time = first booking → last delivery`,
     });
     expect(tally.lost, s.diagnose()).toBe(0);
     // Only a resend after an unknown outcome could duplicate (the hung server sent nothing here).
@@ -141,9 +177,12 @@ describe('a sick Evolution fleet', () => {
     // for the unknown-outcome window (then a sweep), the rest route around its open circuit.
     const yardstick = byTenant['t-ok']!.at(-1)! + 1;
     for (const t of ['t-dead', 't-error', 't-closed']) expect(byTenant[t]!.at(-1)).toBeLessThan(yardstick);
-    expect(byTenant['t-hang']!.at(-1)).toBeLessThan(yardstick + (SEND_TIMEOUT_MS + UNCONFIRMED_WINDOW_MS + 3_000) / 1000);
+    expect(byTenant['t-hang']!.at(-1)).toBeLessThan(
+      yardstick + (SEND_TIMEOUT_MS + UNCONFIRMED_WINDOW_MS + 3_000) / 1000,
+    );
     expect(lat.length).toBe(PER_TENANT * tenants.length);
-    for (const server of ['Dead', 'Error 500', 'Hang']) expect(transitions(opened, server, 'open')).toBeGreaterThanOrEqual(1);
+    for (const server of ['Dead', 'Error 500', 'Hang'])
+      expect(transitions(opened, server, 'open')).toBeGreaterThanOrEqual(1);
     expect(closedRow?.status).toBe('disconnected');
   });
 
@@ -154,7 +193,12 @@ describe('a sick Evolution fleet', () => {
     // Past the open period, the next send to each server is the trial that closes its circuit.
     await sleep(3_500);
     const again = [...(await bookFor('t-error', 'heal-error', 10)), ...(await bookFor('t-hang', 'heal-hang', 10))];
-    const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 60_000, again.map((r) => r.body!.id!));
+    const tally = await waitAllDelivered(
+      s.db.sql,
+      s.system.urls.sim,
+      60_000,
+      again.map((r) => r.body!.id!),
+    );
     const closed = await circuits();
     const instances = new Set(tally.items.flatMap((i) => i.received.map((m) => m.instance)));
     recordRow({
@@ -164,7 +208,10 @@ describe('a sick Evolution fleet', () => {
       sent: tally.sent,
       duplicates: tally.duplicates,
       lost: tally.lost,
-      recoverySeconds: ((Math.max(...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt))) - healedAt) / 1000).toFixed(1),
+      recoverySeconds: (
+        (Math.max(...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt))) - healedAt) /
+        1000
+      ).toFixed(1),
       notes: `circuits closed: Error 500×${transitions(closed, 'Error 500', 'closed')}, Hang×${transitions(closed, 'Hang', 'closed')}; sent via ${[...instances].sort().join(', ')}; time = heal → last delivery`,
     });
     expect(tally.lost, s.diagnose()).toBe(0);
@@ -176,7 +223,11 @@ describe('a sick Evolution fleet', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('evolution-faults', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('evolution-faults', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

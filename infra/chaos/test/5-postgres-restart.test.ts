@@ -19,7 +19,8 @@ afterAll(async () => {
   await s?.cleanup();
 });
 
-const ready = async (url: string) => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined))?.status === 200;
+const ready = async (url: string) =>
+  (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined))?.status === 200;
 
 describe('Postgres restarted mid-burst', () => {
   it('services reconnect by themselves, no booking is half-written, every booking is confirmed', async () => {
@@ -49,7 +50,9 @@ describe('Postgres restarted mid-burst', () => {
     stopAt = Date.now() + 6_000;
     await lanes;
 
-    const firstOkAfter = results.filter((r) => r.status === 201 && r.startedAt >= upAt).sort((a, b) => a.startedAt - b.startedAt)[0];
+    const firstOkAfter = results
+      .filter((r) => r.status === 201 && r.startedAt >= upAt)
+      .sort((a, b) => a.startedAt - b.startedAt)[0];
     const urls = [s.system.urls.booking, s.system.urls.admin, s.system.dispatcherUrl(0)];
     const allReady = await Promise.all(urls.map(ready));
     const bookings = await s.db.sql<{ id: string; customer_name: string; notifications: number }[]>`
@@ -59,7 +62,12 @@ describe('Postgres restarted mid-burst', () => {
     const inDb = new Set(bookings.map((b) => b.customer_name.replace('Cliente ', '')));
     const failedButBooked = results.filter((r) => r.status !== 201 && inDb.has(r.tag));
     const codes = [...new Set(results.map((r) => `${r.status}${r.body?.error ? ` ${r.body.error.code}` : ''}`))].sort();
-    const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 120_000, bookings.map((b) => b.id));
+    const tally = await waitAllDelivered(
+      s.db.sql,
+      s.system.urls.sim,
+      120_000,
+      bookings.map((b) => b.id),
+    );
     const last = Math.max(upAt, ...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt)));
     recordRow({
       order: 5,
@@ -73,7 +81,11 @@ describe('Postgres restarted mid-burst', () => {
     });
     expect(allReady).toEqual([true, true, true]);
     // The database being away is nobody's bug: a clean 503 with the envelope, never a 500.
-    expect(results.filter((r) => r.status !== 201 && !(r.status === 503 && r.body?.error?.code === 'SERVICE_UNAVAILABLE')).map((r) => `${r.tag} ${r.status}`)).toEqual([]);
+    expect(
+      results
+        .filter((r) => r.status !== 201 && !(r.status === 503 && r.body?.error?.code === 'SERVICE_UNAVAILABLE'))
+        .map((r) => `${r.tag} ${r.status}`),
+    ).toEqual([]);
     expect(firstOkAfter).toBeDefined();
     expect(created.every((r) => inDb.has(r.tag))).toBe(true);
     expect(await notWhole(s.db.sql, 'Cliente pg-%')).toEqual([]);
@@ -85,7 +97,11 @@ describe('Postgres restarted mid-burst', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('postgres-restart', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('postgres-restart', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

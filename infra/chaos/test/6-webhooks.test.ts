@@ -13,7 +13,10 @@ let s: Scenario;
 const NEVER = 3_600_000;
 
 beforeAll(async () => {
-  s = await openScenario({ env: { SWEEP_INTERVAL_MS: '1000' }, simWebhook: { ackDelaysMs: [0, 0, 0], duplicateRate: 1 } });
+  s = await openScenario({
+    env: { SWEEP_INTERVAL_MS: '1000' },
+    simWebhook: { ackDelaysMs: [0, 0, 0], duplicateRate: 1 },
+  });
 });
 
 afterAll(async () => {
@@ -28,11 +31,33 @@ async function book(label: string, count: number): Promise<string[]> {
   return results.map((r) => r.body!.id!);
 }
 
-async function statuses(bookingIds: string[]): Promise<Map<string, { status: string; delivered: boolean; read: boolean; messageId: string; serverId: string }>> {
-  const rows = await s.db.sql<{ booking_id: string; status: string; delivered_at: unknown; read_at: unknown; message_id: string; evolution_api_id: string }[]>`
+async function statuses(
+  bookingIds: string[],
+): Promise<Map<string, { status: string; delivered: boolean; read: boolean; messageId: string; serverId: string }>> {
+  const rows = await s.db.sql<
+    {
+      booking_id: string;
+      status: string;
+      delivered_at: unknown;
+      read_at: unknown;
+      message_id: string;
+      evolution_api_id: string;
+    }[]
+  >`
     select booking_id, status, delivered_at, read_at, message_id, evolution_api_id from notifications
      where kind = 'confirmation' and booking_id = any(${bookingIds}::uuid[])`;
-  return new Map(rows.map((r) => [r.booking_id, { status: r.status, delivered: r.delivered_at !== null, read: r.read_at !== null, messageId: r.message_id, serverId: r.evolution_api_id }]));
+  return new Map(
+    rows.map((r) => [
+      r.booking_id,
+      {
+        status: r.status,
+        delivered: r.delivered_at !== null,
+        read: r.read_at !== null,
+        messageId: r.message_id,
+        serverId: r.evolution_api_id,
+      },
+    ]),
+  );
 }
 
 function postWebhook(serverId: string, secret: string, body: unknown) {
@@ -95,11 +120,17 @@ describe('Evolution webhooks replayed, duplicated and out of order', () => {
     // Three groups: furthest receipt READ, furthest DELIVERY_ACK, only SERVER_ACK/PENDING.
     const plans = ids.map((id, i) => {
       const keyId = sent.get(id)!.messageId;
-      const statusesFor = [['READ', 'DELIVERY_ACK', 'SERVER_ACK', 'PLAYED'], ['DELIVERY_ACK', 'SERVER_ACK', 'PENDING'], ['SERVER_ACK', 'PENDING']][i % 3]!;
+      const statusesFor = [
+        ['READ', 'DELIVERY_ACK', 'SERVER_ACK', 'PLAYED'],
+        ['DELIVERY_ACK', 'SERVER_ACK', 'PENDING'],
+        ['SERVER_ACK', 'PENDING'],
+      ][i % 3]!;
       const expected = ['read', 'delivered', 'sent'][i % 3]!;
       // Each receipt 1-3 times, uppercase event names now and then, all shuffled together.
       const posts = statusesFor.flatMap((st) =>
-        Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => receipt(keyId, st, Math.random() < 0.3 ? 'MESSAGES_UPDATE' : 'messages.update')),
+        Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () =>
+          receipt(keyId, st, Math.random() < 0.3 ? 'MESSAGES_UPDATE' : 'messages.update'),
+        ),
       );
       return { id, expected, posts };
     });
@@ -108,12 +139,17 @@ describe('Evolution webhooks replayed, duplicated and out of order', () => {
     const other = s.system.servers.find((x) => x.id !== server.id)!;
     const strangers = [postWebhook(server.id, server.webhookSecret, receipt('3EB0FFFFFFFFFFFFFFFFFFFF', 'READ'))];
     strangers.push(postWebhook(other.id, other.webhookSecret, receipt(plans[1]!.posts[0]!.data.keyId, 'READ')));
-    const answers = await Promise.all([...all.map((body) => postWebhook(server.id, server.webhookSecret, body)), ...strangers]);
+    const answers = await Promise.all([
+      ...all.map((body) => postWebhook(server.id, server.webhookSecret, body)),
+      ...strangers,
+    ]);
     const bad = answers.filter((r) => r.status !== 200).map((r) => r.status);
     // A wrong secret changes nothing.
     const forged = await postWebhook(server.id, 'not-the-secret', receipt(plans[2]!.posts[0]!.data.keyId, 'READ'));
     const final = await statuses(ids);
-    const wrong = plans.filter((p) => final.get(p.id)!.status !== p.expected).map((p) => `${p.expected}→${final.get(p.id)!.status}`);
+    const wrong = plans
+      .filter((p) => final.get(p.id)!.status !== p.expected)
+      .map((p) => `${p.expected}→${final.get(p.id)!.status}`);
     recordRow({
       order: 6.2,
       scenario: '6b receipts replayed ×1-3, shuffled, concurrent',
@@ -138,11 +174,18 @@ describe('Evolution webhooks replayed, duplicated and out of order', () => {
     s.phones.push(...specs.map((r) => r.phone));
     const results = await burst(s.system.urls.booking, TENANT, specs, 10);
     const ids = results.map((r) => r.body!.id!);
-    await waitFor(async () => (await s.db.sql`select 1 from notifications where kind = 'confirmation' and status = 'sending' and booking_id = any(${ids}::uuid[])`).length > 0, {
-      timeoutMs: 10_000,
-      intervalMs: 20,
-      what: 'a send in flight',
-    });
+    await waitFor(
+      async () =>
+        (
+          await s.db
+            .sql`select 1 from notifications where kind = 'confirmation' and status = 'sending' and booking_id = any(${ids}::uuid[])`
+        ).length > 0,
+      {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        what: 'a send in flight',
+      },
+    );
     s.system.dispatchers[0]!.pause();
     await sleep(2_500);
     s.system.dispatchers[0]!.resume();
@@ -154,7 +197,10 @@ describe('Evolution webhooks replayed, duplicated and out of order', () => {
       await sleep(500);
       final = await statuses(ids);
     }
-    const counts = [...final.values()].reduce<Record<string, number>>((acc, n) => ({ ...acc, [n.status]: (acc[n.status] ?? 0) + 1 }), {});
+    const counts = [...final.values()].reduce<Record<string, number>>(
+      (acc, n) => ({ ...acc, [n.status]: (acc[n.status] ?? 0) + 1 }),
+      {},
+    );
     recordRow({
       order: 6.3,
       scenario: '6c receipts before the send is recorded',
@@ -171,14 +217,23 @@ describe('Evolution webhooks replayed, duplicated and out of order', () => {
 
   it('connection events duplicated: the instance ends in the state of the last event', async () => {
     const server = s.system.servers.find((x) => x.instances.some((i) => i.name === 'shared-02'))!;
-    const event = (state: string) => ({ event: 'connection.update', instance: 'shared-02', data: { instance: 'shared-02', state, statusReason: 200 } });
-    const status = async () => (await s.db.sql<{ status: string }[]>`select status from whatsapp_instances where instance_name = 'shared-02'`)[0]!.status;
-    for (const state of ['close', 'close', 'open', 'open', 'close', 'close', 'close']) await postWebhook(server.id, server.webhookSecret, event(state));
+    const event = (state: string) => ({
+      event: 'connection.update',
+      instance: 'shared-02',
+      data: { instance: 'shared-02', state, statusReason: 200 },
+    });
+    const status = async () =>
+      (
+        await s.db.sql<{ status: string }[]>`select status from whatsapp_instances where instance_name = 'shared-02'`
+      )[0]!.status;
+    for (const state of ['close', 'close', 'open', 'open', 'close', 'close', 'close'])
+      await postWebhook(server.id, server.webhookSecret, event(state));
     const afterClose = await status();
     await postWebhook(server.id, server.webhookSecret, { event: 'LOGOUT_INSTANCE', instance: 'shared-02', data: null });
     await postWebhook(server.id, server.webhookSecret, { event: 'logout.instance', instance: 'shared-02', data: null });
     const afterLogout = await status();
-    for (const state of ['connecting', 'connecting', 'open', 'open']) await postWebhook(server.id, server.webhookSecret, event(state));
+    for (const state of ['connecting', 'connecting', 'open', 'open'])
+      await postWebhook(server.id, server.webhookSecret, event(state));
     expect([afterClose, afterLogout, await status()]).toEqual(['disconnected', 'disconnected', 'connected']);
   });
 

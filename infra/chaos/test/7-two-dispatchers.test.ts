@@ -24,7 +24,12 @@ const fleet: FleetSpec = {
         { name: 'loja-b-01', phone: '5511990000202', tenant: 'loja-b', isPrimary: true },
       ],
     },
-    { name: 'Evolution 2', simName: 'evo2', priority: 5, instances: [{ name: 'loja-c-01', phone: '5511990000203', tenant: 'loja-c', isPrimary: true }] },
+    {
+      name: 'Evolution 2',
+      simName: 'evo2',
+      priority: 5,
+      instances: [{ name: 'loja-c-01', phone: '5511990000203', tenant: 'loja-c', isPrimary: true }],
+    },
   ],
 };
 
@@ -32,7 +37,12 @@ beforeAll(async () => {
   s = await openScenario({
     fleet,
     dispatchers: 2,
-    env: { PACING_MIN_INTERVAL_MS: String(PACING_MS), PACING_JITTER_MS: '0', SWEEP_INTERVAL_MS: '1000', SENDING_LEASE_MS: '3000' },
+    env: {
+      PACING_MIN_INTERVAL_MS: String(PACING_MS),
+      PACING_JITTER_MS: '0',
+      SWEEP_INTERVAL_MS: '1000',
+      SENDING_LEASE_MS: '3000',
+    },
   });
 });
 
@@ -56,11 +66,18 @@ async function bookAll(label: string, perTenant: number): Promise<string[]> {
 /** Gaps between consecutive arrivals at the simulator, per sending number. */
 function gapsPerInstance(tally: Tally): number[] {
   const byInstance = new Map<string, number[]>();
-  for (const m of tally.items.flatMap((i) => i.received)) byInstance.set(m.instance, [...(byInstance.get(m.instance) ?? []), m.receivedAt]);
-  return [...byInstance.values()].flatMap((times) => times.sort((a, b) => a - b).slice(1).map((t, i) => t - times[i]!));
+  for (const m of tally.items.flatMap((i) => i.received))
+    byInstance.set(m.instance, [...(byInstance.get(m.instance) ?? []), m.receivedAt]);
+  return [...byInstance.values()].flatMap((times) =>
+    times
+      .sort((a, b) => a - b)
+      .slice(1)
+      .map((t, i) => t - times[i]!),
+  );
 }
 
-const sentBy = async (slot: number) => sumWhere(await scrapeMetric(`${s.system.dispatcherUrl(slot)}/metrics`, 'dispatcher_messages_sent_total'), {});
+const sentBy = async (slot: number) =>
+  sumWhere(await scrapeMetric(`${s.system.dispatcherUrl(slot)}/metrics`, 'dispatcher_messages_sent_total'), {});
 
 describe('two dispatcher replicas', () => {
   it('send every message once, and pace each number across both', async () => {
@@ -118,7 +135,11 @@ describe('two dispatcher replicas', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('two-dispatchers', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('two-dispatchers', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

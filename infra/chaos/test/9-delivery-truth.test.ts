@@ -20,7 +20,18 @@ let s: Scenario;
 const own = (name: string, tenant: string, phone: string) => ({ name, phone, tenant, isPrimary: true });
 
 function fleet(): FleetSpec {
-  const tenants = ['t-late', 't-reset', 't-garbage', 't-typeerror', 't-offline', 't-key', 't-jid', 't-tz', 't-cancel', 't-expire'];
+  const tenants = [
+    't-late',
+    't-reset',
+    't-garbage',
+    't-typeerror',
+    't-offline',
+    't-key',
+    't-jid',
+    't-tz',
+    't-cancel',
+    't-expire',
+  ];
   return {
     tenants: tenants.map((slug) => ({
       slug,
@@ -51,8 +62,17 @@ function fleet(): FleetSpec {
         priority: 20,
         instances: [
           // The ledger believes it connected; the server holds an unpaired session showing QR codes.
-          { ...own('qr-01', 't-typeerror', '5511990001004'), state: 'connecting' as const, ledgerStatus: 'connected' as const, sim: { session: 'unpaired' } },
-          { ...own('offline-01', 't-offline', '5511990001005'), state: 'close' as const, ledgerStatus: 'connected' as const },
+          {
+            ...own('qr-01', 't-typeerror', '5511990001004'),
+            state: 'connecting' as const,
+            ledgerStatus: 'connected' as const,
+            sim: { session: 'unpaired' },
+          },
+          {
+            ...own('offline-01', 't-offline', '5511990001005'),
+            state: 'close' as const,
+            ledgerStatus: 'connected' as const,
+          },
           { ...own('tz-01', 't-tz', '5511990001008') },
           { ...own('cancel-01', 't-cancel', '5511990001009') },
           { ...own('expire-01', 't-expire', '5511990001010') },
@@ -74,11 +94,26 @@ function fleet(): FleetSpec {
 beforeAll(async () => {
   s = await openScenario({
     fleet: fleet(),
-    env: { SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS), SWEEP_INTERVAL_MS: '1000', UNCONFIRMED_WINDOW_MS: '60000', SENDER_WAIT_MAX_MS: '5000', BACKOFF_BASE_MS: '500' },
+    env: {
+      SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
+      SWEEP_INTERVAL_MS: '1000',
+      UNCONFIRMED_WINDOW_MS: '60000',
+      SENDER_WAIT_MAX_MS: '5000',
+      BACKOFF_BASE_MS: '500',
+    },
   });
   const sim = s.system.urls.sim;
-  for (const [instance, afterSend] of [['late-01', 'delay'], ['reset-01', 'reset'], ['garbage-01', 'garbage'], ['key-01', 'fixed-key'], ['jid-01', 'bad-jid']] as const) {
-    await setInstanceFaults(sim, `truth-${instance}`, instance, { afterSend, afterSendDelayMs: SEND_TIMEOUT_MS + 3_000 });
+  for (const [instance, afterSend] of [
+    ['late-01', 'delay'],
+    ['reset-01', 'reset'],
+    ['garbage-01', 'garbage'],
+    ['key-01', 'fixed-key'],
+    ['jid-01', 'bad-jid'],
+  ] as const) {
+    await setInstanceFaults(sim, `truth-${instance}`, instance, {
+      afterSend,
+      afterSendDelayMs: SEND_TIMEOUT_MS + 3_000,
+    });
   }
 });
 
@@ -91,7 +126,11 @@ async function book(tenant: string, label: string, count = PER_ROW) {
   s.phones.push(...specs.map((r) => r.phone));
   const results = await burst(s.system.urls.booking, tenant, specs, 3);
   expect(results.filter((r) => r.status !== 201)).toEqual([]);
-  return { ids: results.map((r) => r.body!.id!), phones: specs.map((r) => r.phone), startedAt: Math.min(...results.map((r) => r.startedAt)) };
+  return {
+    ids: results.map((r) => r.body!.id!),
+    phones: specs.map((r) => r.phone),
+    startedAt: Math.min(...results.map((r) => r.startedAt)),
+  };
 }
 
 /** Sends made again after an unknown outcome, and how many of them were marked possible duplicates. */
@@ -104,7 +143,14 @@ async function resendsOf(bookingIds: string[]) {
   return row!;
 }
 
-function row(order: number, scenario: string, tally: Tally, resends: { resends: number; possible: number }, startedAt: number, notes: string) {
+function row(
+  order: number,
+  scenario: string,
+  tally: Tally,
+  resends: { resends: number; possible: number },
+  startedAt: number,
+  notes: string,
+) {
   const last = Math.max(startedAt, ...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt)));
   recordRow({
     order,
@@ -139,7 +185,14 @@ describe('delivery truth against a real server’s answers', () => {
       const [states] = await s.db.sql<{ unconfirmed: number }[]>`
         select count(*)::int as unconfirmed from delivery_attempts a join notifications n on n.id = a.notification_id
          where n.booking_id = any(${made.ids}::uuid[]) and a.outcome = 'unknown'`;
-      row(order, what, tally, resends, made.startedAt, `${states!.unconfirmed} sends with an unknown outcome, each settled from the server's own record`);
+      row(
+        order,
+        what,
+        tally,
+        resends,
+        made.startedAt,
+        `${states!.unconfirmed} sends with an unknown outcome, each settled from the server's own record`,
+      );
       expect(tally.lost, s.diagnose()).toBe(0);
       expect(tally.duplicates).toBeLessThanOrEqual(resends.possible);
       expect(tally.ledgerMismatches).toEqual([]);
@@ -153,15 +206,26 @@ describe('delivery truth against a real server’s answers', () => {
     });
   }
 
-  it("9d the catch-all 400 TypeError of an unpaired session (the ledger thinks it connected): failed over, 0 duplicates", async () => {
+  it('9d the catch-all 400 TypeError of an unpaired session (the ledger thinks it connected): failed over, 0 duplicates', async () => {
     const specs = Array.from({ length: PER_ROW }, (_, i) => bookingRequest('typeerror', i));
     // Another instance of that server's database talked to these customers before.
-    await cacheNumbers(s.system.urls.sim, OWN, specs.map((r) => r.phone));
+    await cacheNumbers(
+      s.system.urls.sim,
+      OWN,
+      specs.map((r) => r.phone),
+    );
     s.phones.push(...specs.map((r) => r.phone));
     const results = await burst(s.system.urls.booking, 't-typeerror', specs, 3);
     const ids = results.map((r) => r.body!.id!);
     const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 60_000, ids);
-    row(9.4, '9d 400 TypeError from an instance the ledger thinks connected', tally, await resendsOf(ids), Math.min(...results.map((r) => r.startedAt)), 'sent by the shared senders');
+    row(
+      9.4,
+      '9d 400 TypeError from an instance the ledger thinks connected',
+      tally,
+      await resendsOf(ids),
+      Math.min(...results.map((r) => r.startedAt)),
+      'sent by the shared senders',
+    );
     expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBe(0);
     expect(tally.items.flatMap((i) => i.received).every((m) => m.instance.startsWith('tshared'))).toBe(true);
@@ -174,8 +238,14 @@ describe('delivery truth against a real server’s answers', () => {
     const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 60_000, ids, false);
     const notes = await s.db.sql<{ record_note: string | null; status: string; attempts: number }[]>`
       select record_note, status, attempts from notifications where kind = 'confirmation' and booking_id = any(${ids}::uuid[])`;
-    row(9.5, '9e poison answers (replayed key id, NUL in the JID)', tally, await resendsOf(ids), key.startedAt,
-      `notes: ${[...new Set(notes.map((n) => n.record_note))].join(', ')}; max attempts ${Math.max(...notes.map((n) => n.attempts))}`);
+    row(
+      9.5,
+      '9e poison answers (replayed key id, NUL in the JID)',
+      tally,
+      await resendsOf(ids),
+      key.startedAt,
+      `notes: ${[...new Set(notes.map((n) => n.record_note))].join(', ')}; max attempts ${Math.max(...notes.map((n) => n.attempts))}`,
+    );
     expect(tally.lost, s.diagnose()).toBe(0);
     expect(tally.duplicates).toBe(0);
     expect(notes.every((n) => n.status !== 'sending' && n.attempts === 1)).toBe(true);
@@ -188,7 +258,8 @@ describe('delivery truth against a real server’s answers', () => {
     const deadline = Date.now() + 30_000;
     let rows: { status: string; attempts: number; last_error_code: string | null }[] = [];
     while (Date.now() < deadline) {
-      rows = await s.db.sql`select status, attempts, last_error_code from notifications where kind = 'confirmation' and booking_id = any(${made.ids}::uuid[])`;
+      rows = await s.db
+        .sql`select status, attempts, last_error_code from notifications where kind = 'confirmation' and booking_id = any(${made.ids}::uuid[])`;
       if (rows.every((r) => r.status === 'failed')) break;
       await sleep(500);
     }
@@ -204,7 +275,9 @@ describe('delivery truth against a real server’s answers', () => {
       recoverySeconds: '—',
       notes: `${rows.filter((r) => r.last_error_code === 'RENDER_FAILED').length} failed RENDER_FAILED, attempts ${[...new Set(rows.map((r) => r.attempts))].join('/')}; nothing looped`,
     });
-    expect(rows.map((r) => [r.status, r.attempts, r.last_error_code])).toEqual(made.ids.map(() => ['failed', 1, 'RENDER_FAILED']));
+    expect(rows.map((r) => [r.status, r.attempts, r.last_error_code])).toEqual(
+      made.ids.map(() => ['failed', 1, 'RENDER_FAILED']),
+    );
     expect(sent).toBe(0);
   });
 
@@ -215,7 +288,10 @@ describe('delivery truth against a real server’s answers', () => {
     try {
       made = await book('t-cancel', 'cancelfirst');
       for (const id of made.ids) {
-        const res = await fetch(`${s.system.urls.booking}/v1/tenants/t-cancel/bookings/${id}/cancel`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${s.system.urls.booking}/v1/tenants/t-cancel/bookings/${id}/cancel`, {
+          method: 'POST',
+          signal: AbortSignal.timeout(10_000),
+        });
         expect(res.status).toBe(200);
       }
     } finally {
@@ -263,12 +339,22 @@ describe('delivery truth against a real server’s answers', () => {
     const deadline = Date.now() + 30_000;
     let rows: { status: string }[] = [];
     while (Date.now() < deadline) {
-      rows = await s.db.sql`select n.status from notifications n join bookings b on b.id = n.booking_id where b.customer_phone = any(${phones}::text[])`;
+      rows = await s.db
+        .sql`select n.status from notifications n join bookings b on b.id = n.booking_id where b.customer_phone = any(${phones}::text[])`;
       if (rows.every((r) => r.status === 'expired')) break;
       await sleep(500);
     }
     const sent = (await simMessages(s.system.urls.sim)).filter((m) => phones.includes(m.number)).length;
-    recordRow({ order: 9.8, scenario: '9h a reminder claimed after the appointment started', bookings: phones.length, sent, duplicates: 0, lost: '— (expired, by design)', recoverySeconds: '—', notes: `${rows.filter((r) => r.status === 'expired').length} expired` });
+    recordRow({
+      order: 9.8,
+      scenario: '9h a reminder claimed after the appointment started',
+      bookings: phones.length,
+      sent,
+      duplicates: 0,
+      lost: '— (expired, by design)',
+      recoverySeconds: '—',
+      notes: `${rows.filter((r) => r.status === 'expired').length} expired`,
+    });
     expect(rows.map((r) => r.status)).toEqual(phones.map(() => 'expired'));
     expect(sent).toBe(0);
   });
@@ -278,7 +364,9 @@ describe('delivery truth against a real server’s answers', () => {
     const backAt = Date.now();
     await setInstanceState(s.system.urls.sim, OWN, 'offline-01', 'open');
     const tally = await waitAllDelivered(s.db.sql, s.system.urls.sim, 90_000, offline.ids);
-    const attempts = await s.db.sql<{ attempts: number }[]>`select attempts from notifications where kind = 'confirmation' and booking_id = any(${offline.ids}::uuid[])`;
+    const attempts = await s.db.sql<
+      { attempts: number }[]
+    >`select attempts from notifications where kind = 'confirmation' and booking_id = any(${offline.ids}::uuid[])`;
     const last = Math.max(backAt, ...tally.items.flatMap((i) => i.received.map((m) => m.receivedAt)));
     recordRow({
       order: 9.9,
@@ -297,7 +385,11 @@ describe('delivery truth against a real server’s answers', () => {
 
   it('leaks no key, token or customer number in any log line', () => {
     const audit = s.audit();
-    recordAudit('delivery-truth', { lines: audit.lines, processes: s.system.all.length, findings: audit.findings.length });
+    recordAudit('delivery-truth', {
+      lines: audit.lines,
+      processes: s.system.all.length,
+      findings: audit.findings.length,
+    });
     expect(audit.findings).toEqual([]);
   });
 });

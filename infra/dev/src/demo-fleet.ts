@@ -49,8 +49,17 @@ export const DEMO_SERVERS: DemoServer[] = [
     simName: 'evo2',
     apiKey: 'demo-key-evo2',
     priority: 5,
-    instances: [wa(4, { name: 'bora-compartilhado-03' }), wa(5, { name: 'bora-compartilhado-04', state: 'connecting' })],
+    instances: [
+      wa(4, { name: 'bora-compartilhado-03' }),
+      wa(5, { name: 'bora-compartilhado-04', state: 'connecting' }),
+    ],
   },
-  { name: 'Evolution API 3', simName: 'evo3', apiKey: 'demo-key-evo3', priority: 1, instances: [wa(6, { name: 'bora-compartilhado-05', state: 'close' })] },
+  {
+    name: 'Evolution API 3',
+    simName: 'evo3',
+    apiKey: 'demo-key-evo3',
+    priority: 1,
+    instances: [wa(6, { name: 'bora-compartilhado-05', state: 'close' })],
+  },
   { name: 'Evolution API 4', simName: 'evo4', apiKey: 'demo-key-evo4', priority: 0, instances: [] },
 ];

@@ -10,7 +10,11 @@ export async function seedDemoCatalogue(db: Db, tenantId: string): Promise<void>
   await db.transaction(async (tx) => {
     // Two `pnpm start`s at once: the second waits here, then finds the services.
     await tx.execute(`select pg_advisory_xact_lock(727100020)`);
-    const existing = await tx.select({ id: services.id }).from(services).where(eq(services.tenantId, tenantId)).limit(1);
+    const existing = await tx
+      .select({ id: services.id })
+      .from(services)
+      .where(eq(services.tenantId, tenantId))
+      .limit(1);
     if (existing.length > 0) return;
     const created = await tx
       .insert(services)
@@ -18,9 +22,17 @@ export async function seedDemoCatalogue(db: Db, tenantId: string): Promise<void>
       .returning({ id: services.id, name: services.name });
     const serviceId = new Map(created.map((s) => [s.name, s.id]));
     for (const p of DEMO_CATALOGUE.professionals) {
-      const [row] = await tx.insert(professionals).values({ tenantId, name: p.name }).returning({ id: professionals.id });
-      await tx.insert(professionalServices).values(p.services.map((name) => ({ professionalId: row!.id, serviceId: serviceId.get(name)! })));
+      const [row] = await tx
+        .insert(professionals)
+        .values({ tenantId, name: p.name })
+        .returning({ id: professionals.id });
+      await tx
+        .insert(professionalServices)
+        .values(p.services.map((name) => ({ professionalId: row!.id, serviceId: serviceId.get(name)! })));
     }
-    await tx.insert(openingHours).values(DEMO_CATALOGUE.weekly.map((h) => ({ ...h, tenantId }))).onConflictDoNothing();
+    await tx
+      .insert(openingHours)
+      .values(DEMO_CATALOGUE.weekly.map((h) => ({ ...h, tenantId })))
+      .onConflictDoNothing();
   });
 }

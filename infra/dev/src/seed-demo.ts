@@ -1,5 +1,13 @@
 import { decryptSecret, encryptSecret, randomToken } from '@bora/core';
-import { createDb, type Db, type EvolutionApi, evolutionApis, notifyFleetChanged, tenants, whatsappInstances } from '@bora/db';
+import {
+  createDb,
+  type Db,
+  type EvolutionApi,
+  evolutionApis,
+  notifyFleetChanged,
+  tenants,
+  whatsappInstances,
+} from '@bora/db';
 import { eq } from 'drizzle-orm';
 import { DEMO_SERVERS, DEMO_TENANT, type DemoInstance, type DemoServer } from './demo-fleet.ts';
 import { seedDemoCatalogue } from './seed-catalogue.ts';
@@ -45,7 +53,8 @@ async function ensureServer(db: Db, server: DemoServer, url: string, secretKey: 
   const patch: Partial<EvolutionApi> = {};
   if (row!.url !== url) patch.url = url;
   if (!opens(row!.apiKeyEncrypted, secretKey)) patch.apiKeyEncrypted = encryptSecret(server.apiKey, secretKey);
-  if (!opens(row!.webhookSecretEncrypted, secretKey)) patch.webhookSecretEncrypted = encryptSecret(randomToken(), secretKey);
+  if (!opens(row!.webhookSecretEncrypted, secretKey))
+    patch.webhookSecretEncrypted = encryptSecret(randomToken(), secretKey);
   if (Object.keys(patch).length === 0) return row!;
   const [updated] = await db
     .update(evolutionApis)
@@ -115,7 +124,15 @@ export function simulatorConfig(servers: SeededServer[], adminUrl: string) {
         webhook: {
           url: `${adminUrl}/webhooks/evolution/${s.id}`,
           headers: { 'x-bora-webhook-secret': s.webhookSecret },
-          events: ['SEND_MESSAGE', 'MESSAGES_UPDATE', 'MESSAGES_UPSERT', 'CONNECTION_UPDATE', 'LOGOUT_INSTANCE', 'STATUS_INSTANCE', 'QRCODE_UPDATED'],
+          events: [
+            'SEND_MESSAGE',
+            'MESSAGES_UPDATE',
+            'MESSAGES_UPSERT',
+            'CONNECTION_UPDATE',
+            'LOGOUT_INSTANCE',
+            'STATUS_INSTANCE',
+            'QRCODE_UPDATED',
+          ],
         },
       })),
     })),

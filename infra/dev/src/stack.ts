@@ -39,7 +39,11 @@ async function waitReady(url: string, name: string, exited: Promise<unknown>, ti
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(dead ? `${name} exited during start-up (see its output above)` : `${name} not ready at ${url} after ${timeoutMs} ms`);
+  throw new Error(
+    dead
+      ? `${name} exited during start-up (see its output above)`
+      : `${name} not ready at ${url} after ${timeoutMs} ms`,
+  );
 }
 
 /**
@@ -50,7 +54,12 @@ async function waitReady(url: string, name: string, exited: Promise<unknown>, ti
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports } = options;
   const local = (port: number) => `http://127.0.0.1:${port}`;
-  const urls = { booking: local(ports.booking), admin: local(ports.admin), dispatcher: local(ports.dispatcher), sim: local(ports.sim) };
+  const urls = {
+    booking: local(ports.booking),
+    admin: local(ports.admin),
+    dispatcher: local(ports.dispatcher),
+    sim: local(ports.sim),
+  };
   const env: NodeJS.ProcessEnv = {
     ...options.env,
     BOOKING_API_PORT: String(ports.booking),
@@ -70,7 +79,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const processes: Managed[] = [];
   const stop = () => stopAll(processes);
   try {
-    const sim = startProcess('evolution-sim', 'infra/evolution-sim/src/server.ts', { ...env, SIM_CONFIG: simConfigPath, SIM_HOST: '127.0.0.1' }, 3, options.echo);
+    const sim = startProcess(
+      'evolution-sim',
+      'infra/evolution-sim/src/server.ts',
+      { ...env, SIM_CONFIG: simConfigPath, SIM_HOST: '127.0.0.1' },
+      3,
+      options.echo,
+    );
     processes.push(sim);
     await waitReady(`${urls.sim}/__sim/messages`, 'evolution-sim', sim.exited);
     const services: Array<[string, string, string]> = [
@@ -78,7 +93,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ['admin-api', 'services/admin-api/src/server.ts', urls.admin],
       ['dispatcher', 'services/dispatcher/src/server.ts', urls.dispatcher],
     ];
-    for (const [i, [name, entry]] of services.entries()) processes.push(startProcess(name, entry, env, i, options.echo));
+    for (const [i, [name, entry]] of services.entries())
+      processes.push(startProcess(name, entry, env, i, options.echo));
     await Promise.all(services.map(([name, , url], i) => waitReady(`${url}/readyz`, name, processes[i + 1]!.exited)));
   } catch (error) {
     await stop();

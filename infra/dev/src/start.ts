@@ -10,7 +10,9 @@ const config = loadAdminApiConfig(env);
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
 if (!(await redisAnswers(config.redis))) {
-  console.error(`Redis is not answering at ${describeRedis(config.redis)}.\nStart it (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL (or REDIS_CLUSTER_NODES).`);
+  console.error(
+    `Redis is not answering at ${describeRedis(config.redis)}.\nStart it (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL (or REDIS_CLUSTER_NODES).`,
+  );
   process.exit(1);
 }
 
@@ -18,7 +20,12 @@ let stack: Awaited<ReturnType<typeof startStack>>;
 try {
   stack = await startStack({
     env,
-    ports: { booking: port('BOOKING_API_PORT', 3000), admin: port('ADMIN_API_PORT', 3001), dispatcher: port('DISPATCHER_PORT', 3003), sim: port('SIM_PORT', 3010) },
+    ports: {
+      booking: port('BOOKING_API_PORT', 3000),
+      admin: port('ADMIN_API_PORT', 3001),
+      dispatcher: port('DISPATCHER_PORT', 3003),
+      sim: port('SIM_PORT', 3010),
+    },
     echo: true,
   });
 } catch (error) {

@@ -40,14 +40,21 @@ async function book(phone: string): Promise<Json> {
   const service = shop.services.find((s: { name: string }) => s.name === 'Corte de cabelo');
   for (let days = 2; days < 30; days++) {
     const date = new Date(Date.now() - 3 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-    const { slots } = (await (await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/slots?serviceId=${service.id}&date=${date}`)).json()) as Json;
+    const { slots } = (await (
+      await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/slots?serviceId=${service.id}&date=${date}`)
+    ).json()) as Json;
     const slot = (slots as { startsAt: string }[]).find((x) => !taken.has(x.startsAt));
     if (!slot) continue;
     taken.add(slot.startsAt);
     const res = await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/bookings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customerName: 'Carla Dias', customerPhone: phone, serviceId: service.id, startsAt: slot.startsAt }),
+      body: JSON.stringify({
+        customerName: 'Carla Dias',
+        customerPhone: phone,
+        serviceId: service.id,
+        startsAt: slot.startsAt,
+      }),
     });
     expect(res.status, await res.clone().text()).toBe(201);
     return res.json();
@@ -63,14 +70,25 @@ async function received(number: string): Promise<{ text: string; instance: strin
 }
 
 async function customerSays(from: string, text: string): Promise<void> {
-  const res = await fetch(`${stack.urls.sim}${INSTANCE}/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, text, pushName: 'Carla' }) });
+  const res = await fetch(`${stack.urls.sim}${INSTANCE}/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, text, pushName: 'Carla' }),
+  });
   expect(res.status).toBe(201);
 }
 
 const nth = (number: string, count: number, what: string) =>
-  waitFor(async () => ((await received(number)).length >= count ? (await received(number))[count - 1] : undefined), { timeoutMs: 20_000, what });
+  waitFor(async () => ((await received(number)).length >= count ? (await received(number))[count - 1] : undefined), {
+    timeoutMs: 20_000,
+    what,
+  });
 
-const statusOf = async (id: string) => ((await env.db.sql`select status, last_error_code from notifications where id = ${id}`)[0] ?? {}) as { status?: string; last_error_code?: string };
+const statusOf = async (id: string) =>
+  ((await env.db.sql`select status, last_error_code from notifications where id = ${id}`)[0] ?? {}) as {
+    status?: string;
+    last_error_code?: string;
+  };
 
 describe('customers answer on WhatsApp, end to end', () => {
   it('"2" cancels: booking and reminder cancelled, one acknowledgement from the same number, the business sees it; "sim" confirms attendance', async () => {
@@ -85,13 +103,21 @@ describe('customers answer on WhatsApp, end to end', () => {
     const ack = await nth(phone, 2, 'the cancellation as the acknowledgement');
     expect(ack.instance).toBe('barbearia-do-ze-01');
     expect(ack.text).toContain('foi cancelado');
-    const view = (await (await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/bookings/${booking.id}`)).json()) as Json;
+    const view = (await (
+      await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/bookings/${booking.id}`)
+    ).json()) as Json;
     expect(view.status).toBe('cancelled');
     const reminders = view.notifications.filter((n: { kind: string }) => n.kind === 'reminder');
     expect(reminders.length).toBeGreaterThan(0);
     expect(reminders.every((n: { status: string }) => n.status === 'cancelled')).toBe(true);
     const inbox = await admin(`/v1/inbox?tenantSlug=${DEMO_TENANT.slug}&state=all`);
-    expect(inbox.items[0]).toMatchObject({ text: '2', intent: 'cancel', action: 'cancelled', bookingId: booking.id, instanceName: 'barbearia-do-ze-01' });
+    expect(inbox.items[0]).toMatchObject({
+      text: '2',
+      intent: 'cancel',
+      action: 'cancelled',
+      bookingId: booking.id,
+      instanceName: 'barbearia-do-ze-01',
+    });
     const agenda = await admin(`/v1/tenants/${DEMO_TENANT.slug}/bookings?status=cancelled`);
     expect(agenda.items.map((b: { id: string }) => b.id)).toContain(booking.id);
     await new Promise((r) => setTimeout(r, 1500));
@@ -116,13 +142,23 @@ describe('customers answer on WhatsApp, end to end', () => {
     const stopped = await nth(phone, 2, 'the opt-out acknowledgement');
     expect(stopped.text).toMatch(/não vai mais receber mensagens de Barbearia do Zé/);
     // The first booking's reminders are cancelled; a new booking and a manual message go nowhere.
-    for (const n of (await env.db.sql<{ id: string }[]>`select id from notifications where booking_id = ${first.id} and kind = 'reminder'`)) {
+    for (const n of await env.db.sql<
+      { id: string }[]
+    >`select id from notifications where booking_id = ${first.id} and kind = 'reminder'`) {
       expect(await statusOf(n.id)).toEqual({ status: 'cancelled', last_error_code: 'OPTED_OUT' });
     }
     const later = await book('(11) 98765-0002');
-    const manual = await admin('/v1/messages', { method: 'POST', body: { tenantSlug: DEMO_TENANT.slug, to: phone, text: 'Promoção de barba!' } });
+    const manual = await admin('/v1/messages', {
+      method: 'POST',
+      body: { tenantSlug: DEMO_TENANT.slug, to: phone, text: 'Promoção de barba!' },
+    });
     const laterConfirmation = later.notifications.find((n: { kind: string }) => n.kind === 'confirmation');
-    await waitFor(async () => (await statusOf(laterConfirmation.id)).status === 'cancelled' && (await statusOf(manual.id)).status === 'cancelled', { timeoutMs: 20_000, what: 'messages to an opted-out number cancelled' });
+    await waitFor(
+      async () =>
+        (await statusOf(laterConfirmation.id)).status === 'cancelled' &&
+        (await statusOf(manual.id)).status === 'cancelled',
+      { timeoutMs: 20_000, what: 'messages to an opted-out number cancelled' },
+    );
     expect((await statusOf(manual.id)).last_error_code).toBe('OPTED_OUT');
     expect(await received(phone)).toHaveLength(2);
     const optOuts = await admin(`/v1/tenants/${DEMO_TENANT.slug}/opt-outs`);
@@ -135,7 +171,10 @@ describe('customers answer on WhatsApp, end to end', () => {
   });
 
   it('the wa.me path: the customer writes first with the code; the booking is confirmed and the waiting confirmation goes into that chat', async () => {
-    const tenant = await admin(`/v1/tenants/${DEMO_TENANT.slug}`, { method: 'PATCH', body: { confirmationWaitMinutes: 10 } });
+    const tenant = await admin(`/v1/tenants/${DEMO_TENANT.slug}`, {
+      method: 'PATCH',
+      body: { confirmationWaitMinutes: 10 },
+    });
     expect(tenant.confirmationWaitMinutes).toBe(10);
     const phone = '5511987650003';
     const booking = await book('(11) 98765-0003');
@@ -150,7 +189,10 @@ describe('customers answer on WhatsApp, end to end', () => {
 
     await customerSays(phone, text);
     const first = await nth(phone, 1, 'a message after the customer wrote first');
-    const all = await waitFor(async () => ((await received(phone)).length >= 2 ? received(phone) : undefined), { timeoutMs: 20_000, what: 'the acknowledgement and the confirmation' });
+    const all = await waitFor(async () => ((await received(phone)).length >= 2 ? received(phone) : undefined), {
+      timeoutMs: 20_000,
+      what: 'the acknowledgement and the confirmation',
+    });
     expect(all.map((m) => m.text).some((t) => t.includes('está confirmado'))).toBe(true);
     expect(all.map((m) => m.text).some((t) => t.startsWith('Presença confirmada!'))).toBe(true);
     expect(first.instance).toBe('barbearia-do-ze-01');

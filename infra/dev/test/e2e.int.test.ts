@@ -21,7 +21,8 @@ afterAll(async () => {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response shapes are asserted below
 type Json = any;
 const json = async (res: Response | Promise<Response>): Promise<Json> => (await res).json();
-const admin = (path: string) => fetch(`${stack.urls.admin}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+const admin = (path: string) =>
+  fetch(`${stack.urls.admin}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
 
 describe('end to end', () => {
   it('a booking reaches the simulator, delivery webhooks move it to read, stats follow the fleet, and everything stops cleanly', async () => {
@@ -36,13 +37,22 @@ describe('end to end', () => {
     let slot: { startsAt: string; professionalId: string } | undefined;
     for (let days = 3; !slot && days < 10; days++) {
       const date = new Date(Date.now() - 3 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-      slot = (await json(fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/slots?serviceId=${barba.id}&date=${date}`))).slots[0];
+      slot = (
+        await json(
+          fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/slots?serviceId=${barba.id}&date=${date}`),
+        )
+      ).slots[0];
     }
     expect(slot).toBeDefined();
     const res = await fetch(`${stack.urls.booking}/v1/tenants/${DEMO_TENANT.slug}/bookings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customerName: 'Carla Dias', customerPhone: '(11) 98765-4321', serviceId: barba.id, startsAt: slot!.startsAt }),
+      body: JSON.stringify({
+        customerName: 'Carla Dias',
+        customerPhone: '(11) 98765-4321',
+        serviceId: barba.id,
+        startsAt: slot!.startsAt,
+      }),
     });
     expect(res.status).toBe(201);
     const booking = await json(res);

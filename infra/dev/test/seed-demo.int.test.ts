@@ -61,7 +61,8 @@ describe('seedDemoCatalogue', () => {
   it('gives the demo business services, two professionals and opening hours, once, and keeps edits', async () => {
     await seedDemo(env.databaseUrl, KEY, 'http://127.0.0.1:4010');
     const [tenant] = await env.db.db.select().from(tenants).where(eq(tenants.slug, DEMO_TENANT.slug));
-    const servicesOf = () => env.db.db.select().from(services).where(eq(services.tenantId, tenant!.id)).orderBy(asc(services.name));
+    const servicesOf = () =>
+      env.db.db.select().from(services).where(eq(services.tenantId, tenant!.id)).orderBy(asc(services.name));
     expect((await servicesOf()).map((s) => [s.name, s.durationMinutes])).toEqual([
       ['Barba', 30],
       ['Corte + barba', 60],
@@ -70,7 +71,12 @@ describe('seedDemoCatalogue', () => {
     const team = await env.db.db.select().from(professionals).where(eq(professionals.tenantId, tenant!.id));
     expect(team.map((p) => p.name).sort()).toEqual(['Bia', 'Zé']);
     const hours = await env.db.db.select().from(openingHours).where(eq(openingHours.tenantId, tenant!.id));
-    expect(hours.filter((h) => h.weekday === 1).map((h) => [h.startMinute, h.endMinute]).sort((a, b) => a[0]! - b[0]!)).toEqual([
+    expect(
+      hours
+        .filter((h) => h.weekday === 1)
+        .map((h) => [h.startMinute, h.endMinute])
+        .sort((a, b) => a[0]! - b[0]!),
+    ).toEqual([
       [540, 720],
       [780, 1140],
     ]);
@@ -81,6 +87,10 @@ describe('seedDemoCatalogue', () => {
     await env.db.sql`delete from opening_hours where tenant_id = ${tenant!.id} and weekday = 6`;
     await seedDemo(env.databaseUrl, KEY, 'http://127.0.0.1:4010');
     expect((await servicesOf()).map((s) => s.name)).toEqual(['Barba', 'Corte + barba', 'Corte masculino']);
-    expect((await env.db.db.select().from(openingHours).where(eq(openingHours.tenantId, tenant!.id))).some((h) => h.weekday === 6)).toBe(false);
+    expect(
+      (await env.db.db.select().from(openingHours).where(eq(openingHours.tenantId, tenant!.id))).some(
+        (h) => h.weekday === 6,
+      ),
+    ).toBe(false);
   });
 });

@@ -61,7 +61,10 @@ describe("the README's walkthrough", () => {
       const command = local(written).replaceAll('<id>', lastId ?? '<id>');
       const assignment = /^([A-Z])=/.exec(command)?.[1];
       const script = assignment ? `${command}\nprintf %s "$${assignment}"` : command;
-      const { stdout } = await run('bash', ['-c', `set -euo pipefail\n${script}`], { env: { ...process.env, ...vars }, timeout: 30_000 });
+      const { stdout } = await run('bash', ['-c', `set -euo pipefail\n${script}`], {
+        env: { ...process.env, ...vars },
+        timeout: 30_000,
+      });
       if (assignment) {
         expect(stdout, written).not.toBe('');
         vars[assignment] = stdout;
@@ -78,7 +81,9 @@ describe("the README's walkthrough", () => {
       async () => {
         type Sent = { number: string; text: string };
         const list = (await (await fetch(`${stack.urls.sim}/__sim/messages`)).json()) as Sent[] | { messages: Sent[] };
-        const texts = (Array.isArray(list) ? list : list.messages).filter((m) => m.number === '5511987654321').map((m) => m.text);
+        const texts = (Array.isArray(list) ? list : list.messages)
+          .filter((m) => m.number === '5511987654321')
+          .map((m) => m.text);
         return texts.some((t) => t.includes('cancelado')) ? texts : undefined;
       },
       { timeoutMs: 30_000, what: "Ana's confirmation and the cancellation's acknowledgement" },

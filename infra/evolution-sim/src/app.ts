@@ -17,7 +17,10 @@ import { WebhookEmitter } from './webhooks.ts';
 const REDACT = ['req.headers.apikey', 'apikey', '*.apikey', 'apiKey', '*.apiKey', 'token', '*.token'];
 
 function isLoggerInstance(value: object): value is NonNullable<FastifyServerOptions['loggerInstance']> {
-  return typeof (value as { child?: unknown }).child === 'function' && typeof (value as { info?: unknown }).info === 'function';
+  return (
+    typeof (value as { child?: unknown }).child === 'function' &&
+    typeof (value as { info?: unknown }).info === 'function'
+  );
 }
 
 function loggerOptions(logger: SimulatorOptions['logger']): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {

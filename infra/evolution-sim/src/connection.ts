@@ -13,7 +13,14 @@ export function ownerJid(instance: InstanceRecord): string | null {
 /** The `connection.update` data for a state, as Evolution builds it. */
 export function connectionData(instance: InstanceRecord, state: SimState | 'refused', reason?: number) {
   if (state === 'open') {
-    return { instance: instance.name, wuid: ownerJid(instance), profileName: instance.profileName, profilePictureUrl: null, state, statusReason: 200 };
+    return {
+      instance: instance.name,
+      wuid: ownerJid(instance),
+      profileName: instance.profileName,
+      profilePictureUrl: null,
+      state,
+      statusReason: 200,
+    };
   }
   return { instance: instance.name, state, statusReason: state === 'connecting' ? 200 : (reason ?? CONNECTION_CLOSED) };
 }
@@ -23,7 +30,12 @@ export function connectionData(instance: InstanceRecord, state: SimState | 'refu
  * scanned (the session is paired from then on). Open/close stop the current socket's pending work
  * (QR rotation, a reconnect); `connecting` does not, so a QR series keeps rotating.
  */
-export function changeState(instance: InstanceRecord, state: SimState | 'refused', webhooks: WebhookEmitter, reason?: number): void {
+export function changeState(
+  instance: InstanceRecord,
+  state: SimState | 'refused',
+  webhooks: WebhookEmitter,
+  reason?: number,
+): void {
   instance.state = state === 'refused' ? 'close' : state;
   instance.updatedAt = new Date().toISOString();
   if (state !== 'connecting') instance.epoch++;
@@ -55,7 +67,12 @@ export function logoutInstance(instance: InstanceRecord, webhooks: WebhookEmitte
 }
 
 /** `count` identical events without any other effect: the flood an unreachable WhatsApp causes. */
-export function floodConnectionUpdates(instance: InstanceRecord, webhooks: WebhookEmitter, count: number, state: SimState): void {
+export function floodConnectionUpdates(
+  instance: InstanceRecord,
+  webhooks: WebhookEmitter,
+  count: number,
+  state: SimState,
+): void {
   instance.state = state;
   const data = connectionData(instance, state);
   for (let i = 0; i < count; i++) webhooks.emit(instance, 'CONNECTION_UPDATE', data);

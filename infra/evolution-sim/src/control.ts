@@ -29,7 +29,8 @@ export function createControl(ctx: SimContext): SimControl {
       for (const number of numbers) {
         store.unregistered.add(numberDigits(number));
         // "Not on WhatsApp" must win over what a server learned earlier, or the control would lie.
-        for (const database of store.databases.values()) evictCached(database.onWhatsapp, createJid(number.replace('+', '')));
+        for (const database of store.databases.values())
+          evictCached(database.onWhatsapp, createJid(number.replace('+', '')));
       }
     },
     setWebhookOptions(options) {
@@ -52,16 +53,23 @@ export function createControl(ctx: SimContext): SimControl {
     },
     unlinkFromPhone(server, instance) {
       const record = store.instance(server, instance);
-      if (record.session !== 'paired' || record.state === 'close') throw new SimControlError(409, 'NOT_LINKED', `"${instance}" has no linked session to end`);
+      if (record.session !== 'paired' || record.state === 'close')
+        throw new SimControlError(409, 'NOT_LINKED', `"${instance}" has no linked session to end`);
       logoutInstance(record, webhooks);
     },
     setInstanceCreatedAt(server, instance, createdAt) {
-      if (Number.isNaN(Date.parse(createdAt))) throw new SimControlError(400, 'INVALID_DATE', `"${createdAt}" is not a date`);
+      if (Number.isNaN(Date.parse(createdAt)))
+        throw new SimControlError(400, 'INVALID_DATE', `"${createdAt}" is not a date`);
       store.instance(server, instance).createdAt = new Date(createdAt).toISOString();
     },
     onWhatsappCache(database) {
       const entries = new Set(store.database(database).onWhatsapp.values());
-      return [...entries].map((e) => ({ remoteJid: e.remoteJid, jidOptions: [...e.jidOptions], lid: e.lid, updatedAt: new Date(e.updatedAt).toISOString() }));
+      return [...entries].map((e) => ({
+        remoteJid: e.remoteJid,
+        jidOptions: [...e.jidOptions],
+        lid: e.lid,
+        updatedAt: new Date(e.updatedAt).toISOString(),
+      }));
     },
     cacheNumbers(database, numbers) {
       const cache = store.database(database).onWhatsapp;

@@ -24,7 +24,8 @@ function actOn(f: RequestFaults, req: FastifyRequest, reply: FastifyReply, done:
     if (f.reset) return void req.raw.socket.destroy();
     if (f.hang) return;
     const status = f.errorStatus ?? 500;
-    if (f.errorRate && Math.random() < f.errorRate) return void reply.code(status).send(envelope(status, STATUS_CODES[status] ?? 'Error'));
+    if (f.errorRate && Math.random() < f.errorRate)
+      return void reply.code(status).send(envelope(status, STATUS_CODES[status] ?? 'Error'));
     done();
   };
   if (f.latencyMs) setTimeout(apply, f.latencyMs);
@@ -78,7 +79,8 @@ export function registerSimHooks(app: FastifyInstance, store: SimStore): void {
       return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message } });
     }
     // body-parser's error carries status 400 but no `error` name: Express's handler fills in the default.
-    if (error.code === MALFORMED_JSON) return reply.code(400).send(envelope(400, error.message, 'Internal Server Error'));
+    if (error.code === MALFORMED_JSON)
+      return reply.code(400).send(envelope(400, error.message, 'Internal Server Error'));
     if (error.validation) return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: error.message } });
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) req.log.error({ err: error }, 'simulator error');

@@ -13,7 +13,9 @@ export function newLegacyKeyId(): string {
 
 /** Ids of messages typed on a phone: Android 32 hex chars, iPhone `3A` + 18 (what getDevice reads back). */
 export function newPhoneKeyId(device: 'android' | 'ios' = 'android'): string {
-  return device === 'ios' ? `3A${randomBytes(9).toString('hex').toUpperCase()}` : randomBytes(16).toString('hex').toUpperCase();
+  return device === 'ios'
+    ? `3A${randomBytes(9).toString('hex').toUpperCase()}`
+    : randomBytes(16).toString('hex').toUpperCase();
 }
 
 /** Baileys' getDevice: which client an id came from (a `source` column of every message). */

@@ -18,7 +18,12 @@ function bytes(length: number): Record<string, number> {
 const long = (value: number) => ({ low: value | 0, high: Math.floor(value / 2 ** 32), unsigned: false });
 
 const messageContextInfo = () => ({
-  deviceListMetadata: { senderKeyHash: bytes(10), senderTimestamp: long(Math.floor(Date.now() / 1000) - 86_400), recipientKeyHash: bytes(10), recipientTimestamp: long(Math.floor(Date.now() / 1000) - 3_600) },
+  deviceListMetadata: {
+    senderKeyHash: bytes(10),
+    senderTimestamp: long(Math.floor(Date.now() / 1000) - 86_400),
+    recipientKeyHash: bytes(10),
+    recipientTimestamp: long(Math.floor(Date.now() / 1000) - 3_600),
+  },
   deviceListMetadataVersion: 2,
   messageSecret: bytes(32),
 });
@@ -33,7 +38,15 @@ export interface BuiltInbound {
   keyId: string;
   /** The customer's phone-number JID, whatever the chat is addressed by. */
   pnJid: string;
-  key: { remoteJid: string; remoteJidAlt?: string; fromMe: false; id: string; participant?: string; participantAlt?: string; addressingMode: 'pn' | 'lid' };
+  key: {
+    remoteJid: string;
+    remoteJidAlt?: string;
+    fromMe: false;
+    id: string;
+    participant?: string;
+    participantAlt?: string;
+    addressingMode: 'pn' | 'lid';
+  };
   messageType: string;
   message: Record<string, unknown>;
   contextInfo?: Record<string, unknown>;
@@ -49,24 +62,51 @@ function keyFor(kind: SimInboundKind, pnJid: string, lid: string, id: string, gr
       // Groups are LID-addressed now: the sender is its LID, the phone number the alternative.
       return { remoteJid: groupJid, fromMe: false, id, participant: lid, participantAlt: pnJid, addressingMode: 'lid' };
     case 'status':
-      return { remoteJid: 'status@broadcast', remoteJidAlt: lid, fromMe: false, id, participant: pnJid, addressingMode: 'pn' };
+      return {
+        remoteJid: 'status@broadcast',
+        remoteJidAlt: lid,
+        fromMe: false,
+        id,
+        participant: pnJid,
+        addressingMode: 'pn',
+      };
     default:
       return { remoteJid: pnJid, remoteJidAlt: lid, fromMe: false, id, addressingMode: 'pn' };
   }
 }
 
-function content(kind: SimInboundKind, text: string, chatJid: string, ctx: InboundContext): Pick<BuiltInbound, 'messageType' | 'message' | 'contextInfo'> {
+function content(
+  kind: SimInboundKind,
+  text: string,
+  chatJid: string,
+  ctx: InboundContext,
+): Pick<BuiltInbound, 'messageType' | 'message' | 'contextInfo'> {
   switch (kind) {
     case 'extended': {
       const contextInfo = ctx.replyTo
-        ? { stanzaId: ctx.replyTo.keyId, participant: ctx.ownerJid ?? undefined, quotedMessage: { conversation: ctx.replyTo.text ?? '' } }
+        ? {
+            stanzaId: ctx.replyTo.keyId,
+            participant: ctx.ownerJid ?? undefined,
+            quotedMessage: { conversation: ctx.replyTo.text ?? '' },
+          }
         : { expiration: 0 };
-      return { messageType: 'conversation', message: { conversation: text, messageContextInfo: messageContextInfo() }, contextInfo };
+      return {
+        messageType: 'conversation',
+        message: { conversation: text, messageContextInfo: messageContextInfo() },
+        contextInfo,
+      };
     }
     case 'reaction':
       return {
         messageType: 'reactionMessage',
-        message: { reactionMessage: { key: { remoteJid: chatJid, fromMe: true, id: ctx.replyTo?.keyId ?? '' }, text: text || '👍', senderTimestampMs: long(Date.now()) }, messageContextInfo: messageContextInfo() },
+        message: {
+          reactionMessage: {
+            key: { remoteJid: chatJid, fromMe: true, id: ctx.replyTo?.keyId ?? '' },
+            text: text || '👍',
+            senderTimestampMs: long(Date.now()),
+          },
+          messageContextInfo: messageContextInfo(),
+        },
       };
     case 'image':
     case 'image-caption': {

@@ -24,11 +24,18 @@ function replyTarget(ctx: SimContext, instance: InstanceRecord, pnJid: string, k
 
 export function receiveInbound(ctx: SimContext, instance: InstanceRecord, input: SimInboundMessage): SimInboundResult {
   if (instance.state !== 'open') {
-    throw new SimControlError(409, 'INSTANCE_NOT_OPEN', `instance "${instance.name}" is ${instance.state}: no message can reach it`);
+    throw new SimControlError(
+      409,
+      'INSTANCE_NOT_OPEN',
+      `instance "${instance.name}" is ${instance.state}: no message can reach it`,
+    );
   }
   const kind = input.kind ?? 'text';
   const pnJid = customerJid(input.from);
-  const built = buildInbound(input, { ownerJid: ownerJid(instance), replyTo: replyTarget(ctx, instance, pnJid, input.replyTo) });
+  const built = buildInbound(input, {
+    ownerJid: ownerJid(instance),
+    replyTo: replyTarget(ctx, instance, pnJid, input.replyTo),
+  });
   const { key } = built;
   const data: StoredMessage['raw'] & Record<string, unknown> = {
     key,
@@ -42,10 +49,12 @@ export function receiveInbound(ctx: SimContext, instance: InstanceRecord, input:
     source: built.source,
   };
   if (instance.webhook?.base64 && built.messageType === 'imageMessage') {
-    (data.message as Record<string, unknown>).base64 = '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
+    (data.message as Record<string, unknown>).base64 =
+      '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
   }
   // The socket's shouldIgnoreJid: statuses unless readStatus, groups when groupsIgnore.
-  const accepted = kind === 'status' ? instance.settings.readStatus : kind === 'group' ? !instance.settings.groupsIgnore : true;
+  const accepted =
+    kind === 'status' ? instance.settings.readStatus : kind === 'group' ? !instance.settings.groupsIgnore : true;
   if (!accepted) return { keyId: built.keyId, data, accepted, posted: false };
 
   ctx.store.storeMessage(instance, { id: newRowId(), raw: data, updates: [] });
@@ -57,12 +66,20 @@ export function receiveInbound(ctx: SimContext, instance: InstanceRecord, input:
   const known = instance.contacts.has(key.remoteJid);
   instance.contacts.set(key.remoteJid, built.pushName);
   if (!instance.faults.silentInbound) {
-    const contact = { remoteJid: key.remoteJid, pushName: built.pushName, profilePicUrl: null, instanceId: instance.id };
+    const contact = {
+      remoteJid: key.remoteJid,
+      pushName: built.pushName,
+      profilePicUrl: null,
+      instanceId: instance.id,
+    };
     ctx.webhooks.emit(instance, known ? 'CONTACTS_UPDATE' : 'CONTACTS_UPSERT', contact);
   }
   if (key.remoteJid.endsWith('@s.whatsapp.net') || key.remoteJid.endsWith('@lid')) {
     const lidMode = key.addressingMode === 'lid';
-    saveCached(instance.server.database.onWhatsapp, lidMode ? key.remoteJidAlt! : key.remoteJid, { altLid: key.remoteJidAlt, lid: lidMode });
+    saveCached(instance.server.database.onWhatsapp, lidMode ? key.remoteJidAlt! : key.remoteJid, {
+      altLid: key.remoteJidAlt,
+      lid: lidMode,
+    });
   }
   return { keyId: built.keyId, data, accepted, posted };
 }

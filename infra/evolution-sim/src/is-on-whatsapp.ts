@@ -26,7 +26,8 @@ export function jidOptions(jid: string): string[] {
     withoutDigit = number.length === 12 ? number : number.slice(0, 4) + number.slice(5);
   } else if (number.startsWith('52') || number.startsWith('54')) {
     const prefix = number.startsWith('52') ? '1' : '9';
-    withDigit = number[2] === prefix && number.length === 13 ? number : `${number.slice(0, 2)}${prefix}${number.slice(2)}`;
+    withDigit =
+      number[2] === prefix && number.length === 13 ? number : `${number.slice(0, 2)}${prefix}${number.slice(2)}`;
     withoutDigit = number.length === 12 ? number : number.slice(0, 2) + number.slice(3);
   } else {
     return [jid];
@@ -35,7 +36,12 @@ export function jidOptions(jid: string): string[] {
 }
 
 /** A fresh entry for `jid`, or undefined. Only `@s.whatsapp.net`/`@lid` JIDs are ever cached. */
-export function lookupCached(cache: OnWhatsappCache, jid: string, ttlMs: number, now = Date.now()): CachedNumber | undefined {
+export function lookupCached(
+  cache: OnWhatsappCache,
+  jid: string,
+  ttlMs: number,
+  now = Date.now(),
+): CachedNumber | undefined {
   if (cache.size === 0) return undefined;
   for (const option of jidOptions(jid)) {
     const hit = cache.get(option);
@@ -49,7 +55,12 @@ export function lookupCached(cache: OnWhatsappCache, jid: string, ttlMs: number,
  * them. `altLid` (an inbound key's `remoteJidAlt`) is kept as one more option; `lid` marks a chat
  * WhatsApp addresses by LID.
  */
-export function saveCached(cache: OnWhatsappCache, remoteJid: string, extra: { altLid?: string; lid?: boolean } = {}, now = Date.now()): void {
+export function saveCached(
+  cache: OnWhatsappCache,
+  remoteJid: string,
+  extra: { altLid?: string; lid?: boolean } = {},
+  now = Date.now(),
+): void {
   const options = jidOptions(remoteJid);
   if (extra.altLid?.endsWith('@lid')) options.push(extra.altLid);
   const existing = options.map((o) => cache.get(o)).find((e) => e !== undefined);

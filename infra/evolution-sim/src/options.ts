@@ -12,10 +12,13 @@ export const DEFAULT_SERVERS: NonNullable<SimulatorOptions['servers']> = [
  * replaces the file's `servers`, for setups that have only an environment). Every problem is
  * reported at once.
  */
-export function loadSimulatorOptions(env: Record<string, string | undefined>): SimulatorOptions & { port: number; host: string } {
+export function loadSimulatorOptions(
+  env: Record<string, string | undefined>,
+): SimulatorOptions & { port: number; host: string } {
   const problems: string[] = [];
   const port = Number(env.SIM_PORT ?? 3010);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`SIM_PORT must be a port number, got "${env.SIM_PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    problems.push(`SIM_PORT must be a port number, got "${env.SIM_PORT}"`);
   let options: SimulatorOptions = {};
   if (env.SIM_CONFIG) {
     try {
@@ -23,13 +26,20 @@ export function loadSimulatorOptions(env: Record<string, string | undefined>): S
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
       options = parsed as SimulatorOptions;
     } catch (err) {
-      problems.push(`SIM_CONFIG "${env.SIM_CONFIG}" is not a readable SimulatorOptions JSON file: ${(err as Error).message}`);
+      problems.push(
+        `SIM_CONFIG "${env.SIM_CONFIG}" is not a readable SimulatorOptions JSON file: ${(err as Error).message}`,
+      );
     }
   }
   if (env.SIM_SERVERS) {
     try {
       const servers: unknown = JSON.parse(env.SIM_SERVERS);
-      if (!Array.isArray(servers) || !servers.every((x) => typeof x === 'object' && x !== null && typeof x.name === 'string' && typeof x.apiKey === 'string')) {
+      if (
+        !Array.isArray(servers) ||
+        !servers.every(
+          (x) => typeof x === 'object' && x !== null && typeof x.name === 'string' && typeof x.apiKey === 'string',
+        )
+      ) {
         throw new Error('expected an array of {name, apiKey, instances?}');
       }
       options = { ...options, servers: servers as NonNullable<SimulatorOptions['servers']> };

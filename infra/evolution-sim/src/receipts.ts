@@ -11,7 +11,13 @@ export type ReceiptPlan = 'normal' | 'server-ack-only' | 'error';
 
 const ACK_STATUSES = ['SERVER_ACK', 'DELIVERY_ACK', 'READ'] as const;
 
-function receiptData(instance: InstanceRecord, keyId: string, remoteJid: string, status: string, messageId: string | undefined) {
+function receiptData(
+  instance: InstanceRecord,
+  keyId: string,
+  remoteJid: string,
+  status: string,
+  messageId: string | undefined,
+) {
   if (instance.server.version === 'v1') {
     return { remoteJid, id: keyId, fromMe: true, status, datetime: Date.now(), owner: instance.name };
   }
@@ -43,7 +49,13 @@ export function scheduleReceipts(
       if (generation !== store.generation || store.closed) return;
       const status = plan === 'error' ? 'ERROR' : ACK_STATUSES[index]!;
       message.stored?.updates.push(status);
-      if (hooked) webhooks.emit(instance, 'MESSAGES_UPDATE', receiptData(instance, message.keyId, message.remoteJid, status, message.stored?.id), message.keyId);
+      if (hooked)
+        webhooks.emit(
+          instance,
+          'MESSAGES_UPDATE',
+          receiptData(instance, message.keyId, message.remoteJid, status, message.stored?.id),
+          message.keyId,
+        );
       if (index + 1 < last) step(index + 1, elapsed + wait);
     }, wait).unref();
   };

@@ -1,7 +1,14 @@
 // The in-memory records: what a real server keeps in its process (instances) and in Postgres (rows).
 import type { QrCode } from './ids.ts';
 import type { OnWhatsappCache } from './is-on-whatsapp.ts';
-import type { InstanceFaults, ServerFaults, SimInstanceSettings, SimSession, SimState, WebhookOptions } from './types.ts';
+import type {
+  InstanceFaults,
+  ServerFaults,
+  SimInstanceSettings,
+  SimSession,
+  SimState,
+  WebhookOptions,
+} from './types.ts';
 
 export interface WebhookTarget {
   url: string;
@@ -85,7 +92,13 @@ export interface ServerRecord {
   faulty: boolean;
 }
 
-export const defaultServerFaults = (): ServerFaults => ({ errorRate: 0, errorStatus: 500, latencyMs: 0, hang: false, reset: false });
+export const defaultServerFaults = (): ServerFaults => ({
+  errorRate: 0,
+  errorStatus: 500,
+  latencyMs: 0,
+  hang: false,
+  reset: false,
+});
 export const defaultInstanceFaults = (): InstanceFaults => ({
   sendError: 'none',
   connectError: false,

@@ -4,10 +4,21 @@ import { loadSimulatorOptions } from './options.ts';
 import { startSimulator } from './start.ts';
 
 const options = loadSimulatorOptions(process.env);
-const logger = createLogger({ name: 'evolution-sim', level: process.env.LOG_LEVEL ?? 'info', pretty: process.stdout.isTTY });
+const logger = createLogger({
+  name: 'evolution-sim',
+  level: process.env.LOG_LEVEL ?? 'info',
+  pretty: process.stdout.isTTY,
+});
 const sim = await startSimulator({ ...options, logger });
 logger.info(
-  { url: sim.url, servers: (options.servers ?? []).map((s) => ({ name: s.name, url: sim.serverUrl(s.name), instances: s.instances?.length ?? 0 })) },
+  {
+    url: sim.url,
+    servers: (options.servers ?? []).map((s) => ({
+      name: s.name,
+      url: sim.serverUrl(s.name),
+      instances: s.instances?.length ?? 0,
+    })),
+  },
   'evolution simulator listening',
 );
 

@@ -24,7 +24,8 @@ export function startSession(ctx: SimContext, instance: InstanceRecord, number?:
   if (instance.faults.whatsappUnreachable) return;
   if (instance.session === 'paired') {
     after(ctx, ctx.store.timing.reconnectMs, () => {
-      if (isCurrent(ctx, instance, epoch) && instance.state === 'connecting') changeState(instance, 'open', ctx.webhooks);
+      if (isCurrent(ctx, instance, epoch) && instance.state === 'connecting')
+        changeState(instance, 'open', ctx.webhooks);
     });
     return;
   }
@@ -36,7 +37,10 @@ function nextQr(ctx: SimContext, instance: InstanceRecord, epoch: number): void 
   if (!isCurrent(ctx, instance, epoch) || instance.state !== 'connecting') return;
   const { webhooks } = ctx;
   if (instance.qrcode.count >= ctx.store.qr.maxCodes) {
-    webhooks.emit(instance, 'QRCODE_UPDATED', { message: 'QR code limit reached, please login again', statusCode: BAD_SESSION });
+    webhooks.emit(instance, 'QRCODE_UPDATED', {
+      message: 'QR code limit reached, please login again',
+      statusCode: BAD_SESSION,
+    });
     changeState(instance, 'refused', webhooks);
     return;
   }

@@ -2,7 +2,9 @@ import { buildSimulator } from './app.ts';
 import type { RunningSimulator, SimulatorOptions } from './types.ts';
 
 /** Builds and listens (port 0 = random); the URL it returns is what clients and webhooks use. */
-export async function startSimulator(options: SimulatorOptions & { port?: number; host?: string }): Promise<RunningSimulator> {
+export async function startSimulator(
+  options: SimulatorOptions & { port?: number; host?: string },
+): Promise<RunningSimulator> {
   const { app, control } = await buildSimulator(options);
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });

@@ -100,7 +100,8 @@ export class SimStore {
     if (!/^[A-Za-z0-9._~-]+$/.test(options.name) || options.name === '__sim') {
       throw new SimControlError(400, 'INVALID_SERVER_NAME', `server name "${options.name}" is not URL-safe`);
     }
-    if (this.servers.has(options.name)) throw new SimControlError(409, 'SERVER_EXISTS', `server "${options.name}" already exists`);
+    if (this.servers.has(options.name))
+      throw new SimControlError(409, 'SERVER_EXISTS', `server "${options.name}" already exists`);
     const server: ServerRecord = {
       name: options.name,
       apiKey: options.apiKey,
@@ -120,7 +121,11 @@ export class SimStore {
   addInstance(serverName: string, options: SimInstanceOptions & { integration?: string }): InstanceRecord {
     const server = this.server(serverName);
     if (server.instances.has(options.name) || server.database.rows.has(options.name)) {
-      throw new SimControlError(409, 'INSTANCE_EXISTS', `instance "${options.name}" already exists on "${serverName}" or its database`);
+      throw new SimControlError(
+        409,
+        'INSTANCE_EXISTS',
+        `instance "${options.name}" already exists on "${serverName}" or its database`,
+      );
     }
     const now = new Date().toISOString();
     const state = options.state ?? 'open';
@@ -141,7 +146,10 @@ export class SimStore {
       phoneNumber: undefined,
       epoch: 0,
       disconnectionReasonCode: null,
-      settings: { groupsIgnore: options.settings?.groupsIgnore ?? false, readStatus: options.settings?.readStatus ?? false },
+      settings: {
+        groupsIgnore: options.settings?.groupsIgnore ?? false,
+        readStatus: options.settings?.readStatus ?? false,
+      },
       log: [],
       chats: new Set(),
       contacts: new Map(),
@@ -181,7 +189,8 @@ export class SimStore {
   private trimStored(preferred: InstanceRecord): void {
     let victim = preferred;
     if (victim.log.length < MAX_STORED / 100) {
-      for (const server of this.servers.values()) for (const i of server.instances.values()) if (i.log.length > victim.log.length) victim = i;
+      for (const server of this.servers.values())
+        for (const i of server.instances.values()) if (i.log.length > victim.log.length) victim = i;
     }
     const n = Math.max(1, Math.ceil(victim.log.length / 10));
     victim.log.splice(0, n);

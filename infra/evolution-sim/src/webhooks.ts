@@ -24,7 +24,6 @@ export const EVENT_NAMES: Record<string, string> = {
 const NON_RETRYABLE = new Set([400, 401, 403, 404, 422]);
 const POST_TIMEOUT_MS = 5_000;
 
-
 export class WebhookEmitter {
   constructor(
     private readonly store: SimStore,
@@ -48,7 +47,9 @@ export class WebhookEmitter {
     if (this.store.closed || !this.wants(instance, configName)) return;
     const target = instance.webhook!;
     const event = EVENT_NAMES[configName] ?? configName.toLowerCase().replace(/_/g, '.');
-    const url = target.byEvents ? `${target.url.replace(/\/$/, '')}/${configName.toLowerCase().replace(/_/g, '-')}` : target.url;
+    const url = target.byEvents
+      ? `${target.url.replace(/\/$/, '')}/${configName.toLowerCase().replace(/_/g, '-')}`
+      : target.url;
     const body = JSON.stringify({
       event,
       instance: instance.name,
@@ -81,7 +82,13 @@ export class WebhookEmitter {
   }
 
   /** One POST with Evolution's retries; never rejects, so a dead target cannot hurt the sim. */
-  private async deliver(url: string, event: string, body: string, headers: Record<string, string>, generation: number): Promise<void> {
+  private async deliver(
+    url: string,
+    event: string,
+    body: string,
+    headers: Record<string, string>,
+    generation: number,
+  ): Promise<void> {
     const { maxAttempts } = this.store.webhook;
     const current = () => !this.store.closed && generation === this.store.generation;
     for (let attempt = 1; attempt <= maxAttempts && current(); attempt++) {

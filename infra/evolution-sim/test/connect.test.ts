@@ -17,7 +17,16 @@ interface QrBody {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  sim = await startSim({ timing: { welcomeMs: 0, connectWaitMs: 200, createQrWaitMs: 150, firstQrMs: 50, pairingCodeMs: 50, reconnectMs: 50 } });
+  sim = await startSim({
+    timing: {
+      welcomeMs: 0,
+      connectWaitMs: 200,
+      createQrWaitMs: 150,
+      firstQrMs: 50,
+      pairingCodeMs: 50,
+      reconnectMs: 50,
+    },
+  });
   base = sim.serverUrl('evo1');
 });
 afterAll(async () => {
@@ -32,18 +41,29 @@ beforeEach(() => {
 /** A fresh instance with our webhook on every event, created without a QR (never connected). */
 async function fresh(options: { session?: 'paired'; state?: 'close' } = {}) {
   const name = `c-${++n}`;
-  sim.control.addInstance('evo1', { name, state: options.state ?? 'close', session: options.session ?? 'none', webhook: { url: receiver.url } });
+  sim.control.addInstance('evo1', {
+    name,
+    state: options.state ?? 'close',
+    session: options.session ?? 'none',
+    webhook: { url: receiver.url },
+  });
   return name;
 }
 const connect = (name: string, query = '') => call<QrBody>(base, 'GET', `/instance/connect/${name}${query}`);
-const stateOf = async (name: string) => ((await call<{ instance: { state?: string } }>(base, 'GET', `/instance/connectionState/${name}`)).body.instance.state);
+const stateOf = async (name: string) =>
+  (await call<{ instance: { state?: string } }>(base, 'GET', `/instance/connectionState/${name}`)).body.instance.state;
 
 describe('GET /instance/connect', () => {
   it('waits its fixed time on a closed instance, then answers the QR that came meanwhile', async () => {
     const name = await fresh();
     const res = await connect(name);
     expect(res.ms).toBeGreaterThanOrEqual(190);
-    expect(res.body).toEqual({ pairingCode: null, code: expect.stringMatching(/^2@/), base64: expect.stringMatching(/^data:image\/png;base64,/), count: 1 });
+    expect(res.body).toEqual({
+      pairingCode: null,
+      code: expect.stringMatching(/^2@/),
+      base64: expect.stringMatching(/^data:image\/png;base64,/),
+      count: 1,
+    });
     // While connecting it answers the stored QR object at once.
     const again = await connect(name);
     expect(again.ms).toBeLessThan(150);
@@ -62,17 +82,21 @@ describe('GET /instance/connect', () => {
     const name = await fresh({ session: 'paired' });
     expect((await connect(name)).body).toEqual({ count: 0 });
     await until(() => receiver.events(name).length >= 2);
-    expect(receiver.received.filter((r) => r.body.instance === name).map((r) => (r.body.data as { state: string }).state)).toEqual(['connecting', 'open']);
+    expect(
+      receiver.received.filter((r) => r.body.instance === name).map((r) => (r.body.data as { state: string }).state),
+    ).toEqual(['connecting', 'open']);
     expect(await stateOf(name)).toBe('open');
   });
 
-  it('?number= gives each QR a pairing code (Baileys\' 8-character alphabet), also in qrcode.updated', async () => {
+  it("?number= gives each QR a pairing code (Baileys' 8-character alphabet), also in qrcode.updated", async () => {
     const name = await fresh();
     const res = await connect(name, '?number=5511987654321');
     expect(res.body).toMatchObject({ pairingCode: expect.stringMatching(/^[1-9A-HJ-NP-TV-Z]{8}$/), count: 1 });
     await until(() => receiver.events(name).includes('qrcode.updated'));
     const qr = receiver.received.find((r) => r.body.event === 'qrcode.updated')!;
-    expect(qr.body.data).toEqual({ qrcode: { instance: name, pairingCode: res.body.pairingCode, code: res.body.code, base64: res.body.base64 } });
+    expect(qr.body.data).toEqual({
+      qrcode: { instance: name, pairingCode: res.body.pairingCode, code: res.body.code, base64: res.body.base64 },
+    });
     // A number given while connecting is ignored: the stored object comes back.
     expect((await connect(name, '?number=5511900000000')).body).toEqual(res.body);
   });
@@ -84,7 +108,9 @@ describe('POST /instance/restart', () => {
     sim.control.setInstanceState('evo1', name, 'open');
     await until(() => receiver.events(name).length >= 1);
     receiver.clear();
-    expect((await call(base, 'POST', `/instance/restart/${name}`)).body).toEqual({ instance: { instanceName: name, state: 'open' } });
+    expect((await call(base, 'POST', `/instance/restart/${name}`)).body).toEqual({
+      instance: { instanceName: name, state: 'open' },
+    });
     await until(() => receiver.events(name).length >= 2);
     expect(receiver.received.map((r) => (r.body.data as { state: string }).state)).toEqual(['connecting', 'open']);
     expect(await stateOf(name)).toBe('open');
@@ -101,7 +127,10 @@ describe('POST /instance/restart', () => {
 
   it('close: 200 {"error":true,"message":"[object Object]"}', async () => {
     const name = await fresh();
-    expect(await call(base, 'POST', `/instance/restart/${name}`)).toMatchObject({ status: 200, body: { error: true, message: '[object Object]' } });
+    expect(await call(base, 'POST', `/instance/restart/${name}`)).toMatchObject({
+      status: 200,
+      body: { error: true, message: '[object Object]' },
+    });
   });
 });
 
@@ -121,7 +150,9 @@ describe('connection.update floods', () => {
     const name = await fresh({ session: 'paired' });
     sim.control.emitConnectionUpdates('evo1', name, 43);
     await until(() => receiver.received.length >= 43);
-    expect(new Set(receiver.received.map((r) => JSON.stringify(r.body.data)))).toEqual(new Set([JSON.stringify({ instance: name, state: 'connecting', statusReason: 200 })]));
+    expect(new Set(receiver.received.map((r) => JSON.stringify(r.body.data)))).toEqual(
+      new Set([JSON.stringify({ instance: name, state: 'connecting', statusReason: 200 })]),
+    );
     expect(await stateOf(name)).toBe('connecting');
   });
 });

@@ -31,14 +31,23 @@ describe('validation errors (doubly nested jsonschema messages)', () => {
   });
 
   it('reads an empty JSON body as {} like Express does', async () => {
-    const res = await fetch(`${base}/message/sendText/acme-01`, { method: 'POST', headers: { apikey: 'global-key', 'content-type': 'application/json' } });
+    const res = await fetch(`${base}/message/sendText/acme-01`, {
+      method: 'POST',
+      headers: { apikey: 'global-key', 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ response: { message: [['instance requires property "number"', 'instance requires property "text"']] } });
+    expect(await res.json()).toMatchObject({
+      response: { message: [['instance requires property "number"', 'instance requires property "text"']] },
+    });
   });
 
   it('answers ["Text is required"] for empty or blank text', async () => {
-    expect(await sendText(base, 'acme-01', { number: '5511987654321', text: '' })).toMatchObject(bad(['Text is required']));
-    expect(await sendText(base, 'acme-01', { number: '5511987654321', text: '  \n' })).toMatchObject(bad(['Text is required']));
+    expect(await sendText(base, 'acme-01', { number: '5511987654321', text: '' })).toMatchObject(
+      bad(['Text is required']),
+    );
+    expect(await sendText(base, 'acme-01', { number: '5511987654321', text: '  \n' })).toMatchObject(
+      bad(['Text is required']),
+    );
   });
 });
 
@@ -69,10 +78,12 @@ describe('recipient and instance errors', () => {
     sim.control.setInstanceFaults('evo1', 'acme-01', { sendError: 'connection-closed' });
     expect(await send()).toMatchObject(bad(['Error: Connection Closed']));
     sim.control.setInstanceFaults('evo1', 'acme-01', { sendError: 'connection-closed-500' });
-    expect(await send()).toEqual(expect.objectContaining({
-      status: 500,
-      body: { status: 500, error: 'Internal Server Error', response: { message: 'Connection Closed' } },
-    }));
+    expect(await send()).toEqual(
+      expect.objectContaining({
+        status: 500,
+        body: { status: 500, error: 'Internal Server Error', response: { message: 'Connection Closed' } },
+      }),
+    );
     sim.control.setInstanceFaults('evo1', 'acme-01', { sendError: 'typeerror-500' });
     expect((await send()).body).toEqual({
       status: 500,
@@ -93,7 +104,11 @@ describe('recipient and instance errors', () => {
   });
 
   it('answers 403 when creating an instance whose name is in use', async () => {
-    expect(await call(base, 'POST', '/instance/create', { body: { instanceName: 'acme-01', integration: 'WHATSAPP-BAILEYS' } })).toMatchObject({
+    expect(
+      await call(base, 'POST', '/instance/create', {
+        body: { instanceName: 'acme-01', integration: 'WHATSAPP-BAILEYS' },
+      }),
+    ).toMatchObject({
       status: 403,
       body: { status: 403, error: 'Forbidden', response: { message: ['This name "acme-01" is already in use.'] } },
     });
@@ -105,11 +120,17 @@ describe('recipient and instance errors', () => {
       status: 403,
       body: { response: { message: ['This name "undefined" is already in use.'] } },
     });
-    expect(await call(base, 'POST', '/instance/create', { body: { instanceName: 'z', qrcode: 'yes', integration: 'WHATSAPP-BAILEYS' } })).toMatchObject(
-      bad([['qrcode is not of a type(s) boolean']]),
+    expect(
+      await call(base, 'POST', '/instance/create', {
+        body: { instanceName: 'z', qrcode: 'yes', integration: 'WHATSAPP-BAILEYS' },
+      }),
+    ).toMatchObject(bad([['qrcode is not of a type(s) boolean']]));
+    expect(
+      await call(base, 'POST', '/instance/create', { body: { instanceName: 'z', integration: 'TELEGRAM' } }),
+    ).toMatchObject(bad(['Invalid integration']));
+    expect(await call(base, 'POST', '/instance/create', { body: { instanceName: 'z' } })).toMatchObject(
+      bad(['Invalid integration']),
     );
-    expect(await call(base, 'POST', '/instance/create', { body: { instanceName: 'z', integration: 'TELEGRAM' } })).toMatchObject(bad(['Invalid integration']));
-    expect(await call(base, 'POST', '/instance/create', { body: { instanceName: 'z' } })).toMatchObject(bad(['Invalid integration']));
   });
 
   it('answers connect and restart failures with 200 {"error":true,"message":"[object Object]"}', async () => {
@@ -125,35 +146,51 @@ describe('recipient and instance errors', () => {
 describe('chat/whatsappNumbers', () => {
   it('answers [{exists, jid, number}] per number', async () => {
     sim.control.markUnregistered(['5511999999999']);
-    const res = await call(base, 'POST', '/chat/whatsappNumbers/acme-01', { body: { numbers: ['5541987654321', '5511999999999'] } });
-    expect(res).toEqual(expect.objectContaining({
-      status: 200,
-      body: [
-        { exists: true, jid: '554187654321@s.whatsapp.net', number: '5541987654321' },
-        { exists: false, jid: '5511999999999@s.whatsapp.net', number: '5511999999999' },
-      ],
-    }));
+    const res = await call(base, 'POST', '/chat/whatsappNumbers/acme-01', {
+      body: { numbers: ['5541987654321', '5511999999999'] },
+    });
+    expect(res).toEqual(
+      expect.objectContaining({
+        status: 200,
+        body: [
+          { exists: true, jid: '554187654321@s.whatsapp.net', number: '5541987654321' },
+          { exists: false, jid: '5511999999999@s.whatsapp.net', number: '5511999999999' },
+        ],
+      }),
+    );
   });
 
   it('answers its errors raw, outside the envelope: the validation object, {} and a Boom', async () => {
     const numbers = (body: unknown) => call(base, 'POST', '/chat/whatsappNumbers/acme-01', { body });
-    expect(await numbers({ numbers: '551199' })).toEqual(expect.objectContaining({
-      status: 400,
-      body: { status: 400, error: 'Bad Request', message: [['numbers is not of a type(s) array']] },
-    }));
-    expect((await numbers({ numbers: [5511] })).body).toMatchObject({ message: [['"numbers" must be an array of numeric strings']] });
-    expect((await numbers({ numbers: [] })).body).toMatchObject({ message: [['numbers does not meet minimum length of 1']] });
+    expect(await numbers({ numbers: '551199' })).toEqual(
+      expect.objectContaining({
+        status: 400,
+        body: { status: 400, error: 'Bad Request', message: [['numbers is not of a type(s) array']] },
+      }),
+    );
+    expect((await numbers({ numbers: [5511] })).body).toMatchObject({
+      message: [['"numbers" must be an array of numeric strings']],
+    });
+    expect((await numbers({ numbers: [] })).body).toMatchObject({
+      message: [['numbers does not meet minimum length of 1']],
+    });
     // `numbers` is not required: without it the controller's forEach throws a TypeError, which serializes as {}.
     expect(await numbers({})).toEqual(expect.objectContaining({ status: 400, body: {} }));
     sim.control.setInstanceState('evo1', 'acme-01', 'close');
-    expect(await numbers({ numbers: ['5511987654321'] })).toEqual(expect.objectContaining({
-      status: 400,
-      body: {
-        data: null,
-        isBoom: true,
-        isServer: false,
-        output: { statusCode: 428, payload: { statusCode: 428, error: 'Precondition Required', message: 'Connection Closed' }, headers: {} },
-      },
-    }));
+    expect(await numbers({ numbers: ['5511987654321'] })).toEqual(
+      expect.objectContaining({
+        status: 400,
+        body: {
+          data: null,
+          isBoom: true,
+          isServer: false,
+          output: {
+            statusCode: 428,
+            payload: { statusCode: 428, error: 'Precondition Required', message: 'Connection Closed' },
+            headers: {},
+          },
+        },
+      }),
+    );
   });
 });

@@ -16,11 +16,16 @@ beforeEach(() => sim.control.reset());
 describe('server faults', () => {
   it('answers every request with errorStatus at errorRate 1, before routing and auth', async () => {
     sim.control.setServerFaults('evo1', { errorRate: 1, errorStatus: 503 });
-    expect(await send()).toMatchObject({ status: 503, body: { status: 503, error: 'Service Unavailable', response: { message: 'Service Unavailable' } } });
+    expect(await send()).toMatchObject({
+      status: 503,
+      body: { status: 503, error: 'Service Unavailable', response: { message: 'Service Unavailable' } },
+    });
     expect((await call(base, 'GET', '/instance/connectionState/ghost', { key: 'wrong' })).status).toBe(503);
     expect(sim.control.messages()).toHaveLength(0);
     // Other virtual servers in the process stay healthy.
-    expect((await sendText(sim.serverUrl('evo2'), 'acme-01', { number: '5511987654321', text: 'oi' }, 'k2')).status).toBe(201);
+    expect(
+      (await sendText(sim.serverUrl('evo2'), 'acme-01', { number: '5511987654321', text: 'oi' }, 'k2')).status,
+    ).toBe(201);
   });
 
   it('fails about errorRate of the requests (default status 500)', async () => {

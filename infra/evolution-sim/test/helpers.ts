@@ -8,7 +8,13 @@ export async function startSim(options: SimulatorOptions = {}) {
   return startSimulator({
     port: 0,
     timing: FAST_TIMING,
-    servers: [{ name: 'evo1', apiKey: KEY, instances: [{ name: 'acme-01', token: 'acme-token', ownerNumber: '5511911112222' }, { name: 'acme-02' }] }],
+    servers: [
+      {
+        name: 'evo1',
+        apiKey: KEY,
+        instances: [{ name: 'acme-01', token: 'acme-token', ownerNumber: '5511911112222' }, { name: 'acme-02' }],
+      },
+    ],
     ...options,
   });
 }

@@ -20,12 +20,18 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   sim.control.reset();
-  await call(base, 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: true, url: receiver.url, events: ['SEND_MESSAGE', 'MESSAGES_UPDATE'] } } });
+  await call(base, 'POST', '/webhook/set/acme-01', {
+    body: { webhook: { enabled: true, url: receiver.url, events: ['SEND_MESSAGE', 'MESSAGES_UPDATE'] } },
+  });
   receiver.clear();
 });
 
-const send = (number: string, instance = 'acme-01') => sendText(base, instance, { number, text: 'Lembrete do seu horário' });
-const updates = (keyId: string) => receiver.received.filter((r) => r.body.event === 'messages.update' && r.body.data?.keyId === keyId).map((r) => r.body.data);
+const send = (number: string, instance = 'acme-01') =>
+  sendText(base, instance, { number, text: 'Lembrete do seu horário' });
+const updates = (keyId: string) =>
+  receiver.received
+    .filter((r) => r.body.event === 'messages.update' && r.body.data?.keyId === keyId)
+    .map((r) => r.body.data);
 /** A witness message on another instance: once its READ is in, an earlier message's receipts would be too. */
 async function afterWitness() {
   const w = await send('5511900000000', 'witness');
@@ -33,12 +39,21 @@ async function afterWitness() {
 }
 
 describe('number age', () => {
-  it('is the row\'s createdAt, settable at creation, by the control API and over HTTP', async () => {
-    const createdAt = async (name: string) => (await call<Array<{ createdAt: string }>>(base, 'GET', `/instance/fetchInstances?instanceName=${name}`)).body[0]!.createdAt;
+  it("is the row's createdAt, settable at creation, by the control API and over HTTP", async () => {
+    const createdAt = async (name: string) =>
+      (await call<Array<{ createdAt: string }>>(base, 'GET', `/instance/fetchInstances?instanceName=${name}`)).body[0]!
+        .createdAt;
     expect(await createdAt('old-01')).toBe('2023-05-01T12:00:00.000Z');
     sim.control.setInstanceCreatedAt('evo1', 'old-01', '2024-01-02T03:04:05Z');
     expect(await createdAt('old-01')).toBe('2024-01-02T03:04:05.000Z');
-    expect((await call(sim.url, 'POST', '/__sim/servers/evo1/instances/old-01/created-at', { body: { createdAt: '2025-06-07T08:09:10.000Z' }, key: null })).status).toBe(200);
+    expect(
+      (
+        await call(sim.url, 'POST', '/__sim/servers/evo1/instances/old-01/created-at', {
+          body: { createdAt: '2025-06-07T08:09:10.000Z' },
+          key: null,
+        })
+      ).status,
+    ).toBe(200);
     expect(await createdAt('old-01')).toBe('2025-06-07T08:09:10.000Z');
     expect(() => sim.control.setInstanceCreatedAt('evo1', 'old-01', 'yesterday')).toThrow(/not a date/);
   });
@@ -52,10 +67,24 @@ describe('reachoutLock (WhatsApp error 463)', () => {
     await until(() => updates(res.body.key.id).length >= 1);
     await afterWitness();
     expect(updates(res.body.key.id)).toEqual([
-      { keyId: res.body.key.id, remoteJid: '5511987650001@s.whatsapp.net', fromMe: true, status: 'ERROR', instanceId: res.body.instanceId, messageId: expect.stringMatching(/^cm/) },
+      {
+        keyId: res.body.key.id,
+        remoteJid: '5511987650001@s.whatsapp.net',
+        fromMe: true,
+        status: 'ERROR',
+        instanceId: res.body.instanceId,
+        messageId: expect.stringMatching(/^cm/),
+      },
     ]);
-    expect(sim.control.messages({ instance: 'acme-01' })).toEqual([expect.objectContaining({ keyId: res.body.key.id, swallowed: 'reachout-lock' })]);
-    const found = await call<{ messages: { records: Array<{ MessageUpdate: unknown[] }> } }>(base, 'POST', '/chat/findMessages/acme-01', { body: {} });
+    expect(sim.control.messages({ instance: 'acme-01' })).toEqual([
+      expect.objectContaining({ keyId: res.body.key.id, swallowed: 'reachout-lock' }),
+    ]);
+    const found = await call<{ messages: { records: Array<{ MessageUpdate: unknown[] }> } }>(
+      base,
+      'POST',
+      '/chat/findMessages/acme-01',
+      { body: {} },
+    );
     expect(found.body.messages.records[0]!.MessageUpdate).toEqual([{ status: 'ERROR' }]);
   });
 
@@ -79,7 +108,9 @@ describe('receipts faults: "open" instances that lose every message', () => {
     expect(res).toMatchObject({ status: 201, body: { status: 'PENDING' } });
     await afterWitness();
     expect(receiver.events('acme-01')).toEqual(['send.message']);
-    expect(sim.control.messages({ instance: 'acme-01' })).toEqual([expect.objectContaining({ swallowed: 'no-receipts' })]);
+    expect(sim.control.messages({ instance: 'acme-01' })).toEqual([
+      expect.objectContaining({ swallowed: 'no-receipts' }),
+    ]);
   });
 
   it('server-ack-only: SERVER_ACK and never DELIVERY_ACK', async () => {
@@ -93,7 +124,13 @@ describe('receipts faults: "open" instances that lose every message', () => {
 
 describe('unlinkFromPhone: the owner removes the linked device (a 401 from WhatsApp)', () => {
   it('posts status.instance 401, logout.instance and connection.update close 401; the session then needs a new scan', async () => {
-    sim.control.addInstance('evo1', { name: 'linked-01', webhook: { url: receiver.url, events: ['STATUS_INSTANCE', 'LOGOUT_INSTANCE', 'CONNECTION_UPDATE', 'QRCODE_UPDATED'] } });
+    sim.control.addInstance('evo1', {
+      name: 'linked-01',
+      webhook: {
+        url: receiver.url,
+        events: ['STATUS_INSTANCE', 'LOGOUT_INSTANCE', 'CONNECTION_UPDATE', 'QRCODE_UPDATED'],
+      },
+    });
     sim.control.unlinkFromPhone('evo1', 'linked-01');
     await until(() => receiver.events('linked-01').length >= 3);
     expect(receiver.events('linked-01')).toEqual(['status.instance', 'logout.instance', 'connection.update']);
@@ -106,6 +143,8 @@ describe('unlinkFromPhone: the owner removes the linked device (a 401 from Whats
     await until(() => receiver.events('linked-01').includes('qrcode.updated'));
     // Twice is a conflict: nothing is linked any more (also over HTTP).
     expect(() => sim.control.unlinkFromPhone('evo1', 'linked-01')).toThrow(/no linked session/);
-    expect((await call(sim.url, 'POST', '/__sim/servers/evo1/instances/linked-01/unlink', { key: null })).status).toBe(409);
+    expect((await call(sim.url, 'POST', '/__sim/servers/evo1/instances/linked-01/unlink', { key: null })).status).toBe(
+      409,
+    );
   });
 });

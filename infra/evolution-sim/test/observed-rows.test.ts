@@ -9,7 +9,9 @@ let base: string;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  sim = await startSim({ timing: { welcomeMs: 150, connectWaitMs: 0, createQrWaitMs: 0, firstQrMs: 0, pairingCodeMs: 0, reconnectMs: 0 } });
+  sim = await startSim({
+    timing: { welcomeMs: 150, connectWaitMs: 0, createQrWaitMs: 0, firstQrMs: 0, pairingCodeMs: 0, reconnectMs: 0 },
+  });
   sim.control.addServer({ name: 'old', apiKey: 'old-key', version: 'v1' });
   base = sim.serverUrl('evo1');
 });
@@ -31,7 +33,10 @@ describe('the catch-all 400: one String(error)', () => {
     ['connection-closed', 'Error: Connection Closed'],
   ] as const)('sendError %s → 400 [%j]', async (fault, message) => {
     sim.control.setInstanceFaults('evo1', 'acme-01', { sendError: fault });
-    expect(await send()).toMatchObject({ status: 400, body: { status: 400, error: 'Bad Request', response: { message: [message] } } });
+    expect(await send()).toMatchObject({
+      status: 400,
+      body: { status: 400, error: 'Bad Request', response: { message: [message] } },
+    });
   });
 });
 
@@ -39,7 +44,12 @@ describe('GET / and POST /verify-creds', () => {
   it('GET / takes its time fetching web.whatsapp.com, and can hang', async () => {
     const res = await call(base, 'GET', '/', { key: null });
     expect(res.ms).toBeGreaterThanOrEqual(140);
-    expect(res.body).toMatchObject({ status: 200, version: '2.3.6', clientName: 'evolution_exchange', whatsappWebVersion: expect.stringMatching(/^2\.3000\.\d+$/) });
+    expect(res.body).toMatchObject({
+      status: 200,
+      version: '2.3.6',
+      clientName: 'evolution_exchange',
+      whatsappWebVersion: expect.stringMatching(/^2\.3000\.\d+$/),
+    });
     sim.control.setServerFaults('evo1', { welcomeHang: true });
     const hung = await fetch(`${base}/`, { signal: AbortSignal.timeout(300) }).catch((e: Error) => e);
     expect((hung as Error).name).toBe('TimeoutError');
@@ -49,7 +59,11 @@ describe('GET / and POST /verify-creds', () => {
     const ok = await call(base, 'POST', '/verify-creds');
     expect(ok).toMatchObject({ status: 200, body: { status: 200, message: 'Credentials are valid' } });
     expect(ok.ms).toBeLessThan(140);
-    expect((await call(base, 'POST', '/verify-creds', { key: 'wrong' })).body).toEqual({ status: 401, error: 'Unauthorized', response: { message: 'Unauthorized' } });
+    expect((await call(base, 'POST', '/verify-creds', { key: 'wrong' })).body).toEqual({
+      status: 401,
+      error: 'Unauthorized',
+      response: { message: 'Unauthorized' },
+    });
     expect((await call(base, 'POST', '/verify-creds', { key: 'acme-token' })).status).toBe(401);
     expect((await call(sim.serverUrl('old'), 'POST', '/verify-creds', { key: 'old-key' })).status).toBe(404);
   });
@@ -57,18 +71,44 @@ describe('GET / and POST /verify-creds', () => {
 
 describe('instance/create', () => {
   it('a webhook object without `events` → 400 TypeError text, and the half-made instance is gone', async () => {
-    const res = await call(base, 'POST', '/instance/create', { body: { instanceName: 'half-01', integration: 'WHATSAPP-BAILEYS', webhook: { url: receiver.url } } });
-    expect(res).toMatchObject({ status: 400, body: { status: 400, error: 'Bad Request', response: { message: ["Cannot read properties of undefined (reading 'length')"] } } });
+    const res = await call(base, 'POST', '/instance/create', {
+      body: { instanceName: 'half-01', integration: 'WHATSAPP-BAILEYS', webhook: { url: receiver.url } },
+    });
+    expect(res).toMatchObject({
+      status: 400,
+      body: {
+        status: 400,
+        error: 'Bad Request',
+        response: { message: ["Cannot read properties of undefined (reading 'length')"] },
+      },
+    });
     expect((await call(base, 'GET', '/instance/connectionState/half-01')).status).toBe(404);
-    expect((await call(base, 'POST', '/instance/create', { body: { instanceName: 'half-01', integration: 'WHATSAPP-BAILEYS' } })).status).toBe(201);
+    expect(
+      (
+        await call(base, 'POST', '/instance/create', {
+          body: { instanceName: 'half-01', integration: 'WHATSAPP-BAILEYS' },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('stores webhook.enabled:false as enabled, keeps unknown event names and never fires them', async () => {
     const created = await call(base, 'POST', '/instance/create', {
-      body: { instanceName: 'hook-01', integration: 'WHATSAPP-BAILEYS', webhook: { url: receiver.url, enabled: false, events: ['CONNECTION_UPDATE', 'NOT_AN_EVENT', 'INSTANCE_CREATE'] } },
+      body: {
+        instanceName: 'hook-01',
+        integration: 'WHATSAPP-BAILEYS',
+        webhook: {
+          url: receiver.url,
+          enabled: false,
+          events: ['CONNECTION_UPDATE', 'NOT_AN_EVENT', 'INSTANCE_CREATE'],
+        },
+      },
     });
     expect(created.status).toBe(201);
-    expect((await call(base, 'GET', '/webhook/find/hook-01')).body).toMatchObject({ enabled: true, events: ['CONNECTION_UPDATE', 'NOT_AN_EVENT', 'INSTANCE_CREATE'] });
+    expect((await call(base, 'GET', '/webhook/find/hook-01')).body).toMatchObject({
+      enabled: true,
+      events: ['CONNECTION_UPDATE', 'NOT_AN_EVENT', 'INSTANCE_CREATE'],
+    });
     await until(() => receiver.received.length >= 1);
     expect(receiver.received[0]!.body).toMatchObject({ event: 'instance.create', data: { instanceName: 'hook-01' } });
     sim.control.setInstanceState('evo1', 'hook-01', 'open');
@@ -79,33 +119,51 @@ describe('instance/create', () => {
 
 describe('webhook/set', () => {
   it('stores any string as url and never posts to it', async () => {
-    const res = await call(base, 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: true, url: 'ftp:/nowhere', events: ['SEND_MESSAGE'] } } });
+    const res = await call(base, 'POST', '/webhook/set/acme-01', {
+      body: { webhook: { enabled: true, url: 'ftp:/nowhere', events: ['SEND_MESSAGE'] } },
+    });
     expect(res).toMatchObject({ status: 201, body: { url: 'ftp:/nowhere', enabled: true, events: ['SEND_MESSAGE'] } });
     await send();
     // A second send once the URL is real: only that one is ever posted.
-    await call(base, 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: true, url: receiver.url, events: ['SEND_MESSAGE'] } } });
+    await call(base, 'POST', '/webhook/set/acme-01', {
+      body: { webhook: { enabled: true, url: receiver.url, events: ['SEND_MESSAGE'] } },
+    });
     const second = await send();
     await until(() => sim.control.webhookDeliveries().length >= 1);
     expect(receiver.received.map((r) => (r.body.data as { key: { id: string } }).key.id)).toEqual([second.body.key.id]);
-    expect(sim.control.webhookDeliveries()).toEqual([{ url: receiver.url, event: 'send.message', ok: true, attempt: 1 }]);
+    expect(sim.control.webhookDeliveries()).toEqual([
+      { url: receiver.url, event: 'send.message', ok: true, attempt: 1 },
+    ]);
   });
 
   it('without events → 500 TypeError; enabled:false clears the events', async () => {
-    expect(await call(base, 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: true, url: receiver.url } } })).toMatchObject({
+    expect(
+      await call(base, 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: true, url: receiver.url } } }),
+    ).toMatchObject({
       status: 500,
-      body: { status: 500, error: 'Internal Server Error', response: { message: "Cannot read properties of undefined (reading 'length')" } },
+      body: {
+        status: 500,
+        error: 'Internal Server Error',
+        response: { message: "Cannot read properties of undefined (reading 'length')" },
+      },
     });
-    const off = await call(base, 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: false, url: receiver.url, events: ['SEND_MESSAGE'] } } });
+    const off = await call(base, 'POST', '/webhook/set/acme-01', {
+      body: { webhook: { enabled: false, url: receiver.url, events: ['SEND_MESSAGE'] } },
+    });
     expect(off).toMatchObject({ status: 201, body: { enabled: false, events: [] } });
-    const all = await call<{ events: string[] }>(base, 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: true, url: receiver.url, events: [] } } });
+    const all = await call<{ events: string[] }>(base, 'POST', '/webhook/set/acme-01', {
+      body: { webhook: { enabled: true, url: receiver.url, events: [] } },
+    });
     expect(all.body.events).toContain('MESSAGES_UPSERT');
     expect(all.body.events).toHaveLength(31);
   });
 });
 
 describe('fetchInstances keys and names', () => {
-  it('another instance\'s name with an instance token → 401; an unknown name with the global key → 404', async () => {
-    expect((await call(base, 'GET', '/instance/fetchInstances?instanceName=acme-02', { key: 'acme-token' })).status).toBe(401);
+  it("another instance's name with an instance token → 401; an unknown name with the global key → 404", async () => {
+    expect(
+      (await call(base, 'GET', '/instance/fetchInstances?instanceName=acme-02', { key: 'acme-token' })).status,
+    ).toBe(401);
     expect(await call(base, 'GET', '/instance/fetchInstances?instanceName=ghost', { key: KEY })).toMatchObject({
       status: 404,
       body: { status: 404, error: 'Not Found', response: { message: ['Instance "ghost" not found'] } },
@@ -115,8 +173,16 @@ describe('fetchInstances keys and names', () => {
 
 describe('malformed JSON', () => {
   it('answers 400 with "error":"Internal Server Error" in the envelope', async () => {
-    const res = await fetch(`${base}/message/sendText/acme-01`, { method: 'POST', headers: { apikey: KEY, 'content-type': 'application/json' }, body: '{"number": "55' });
+    const res = await fetch(`${base}/message/sendText/acme-01`, {
+      method: 'POST',
+      headers: { apikey: KEY, 'content-type': 'application/json' },
+      body: '{"number": "55',
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ status: 400, error: 'Internal Server Error', response: { message: expect.stringMatching(/JSON/) } });
+    expect(await res.json()).toEqual({
+      status: 400,
+      error: 'Internal Server Error',
+      response: { message: expect.stringMatching(/JSON/) },
+    });
   });
 });

@@ -40,18 +40,28 @@ describe('QR codes', () => {
     expect(second.body.count).toBeGreaterThanOrEqual(2);
     expect(second.body.code).not.toBe(created.body.qrcode.code);
 
-    await until(() => receiver.received.some((r) => (r.body.data as { state?: string } | undefined)?.state === 'refused'), 2_000);
+    await until(
+      () => receiver.received.some((r) => (r.body.data as { state?: string } | undefined)?.state === 'refused'),
+      2_000,
+    );
     // Three codes, then Evolution's limit notice (also a qrcode.updated), then `refused`.
     const qrEvents = receiver.received.filter((r) => r.body.event === 'qrcode.updated').map((r) => r.body.data);
     expect(qrEvents).toHaveLength(4);
     for (const data of qrEvents.slice(0, 3)) {
       expect(data).toEqual({
-        qrcode: { instance: 'scan-01', pairingCode: null, code: expect.stringMatching(/^2@/), base64: expect.stringMatching(/^data:image\/png;base64,/) },
+        qrcode: {
+          instance: 'scan-01',
+          pairingCode: null,
+          code: expect.stringMatching(/^2@/),
+          base64: expect.stringMatching(/^data:image\/png;base64,/),
+        },
       });
     }
     expect(qrEvents[3]).toEqual({ message: 'QR code limit reached, please login again', statusCode: 500 });
     expect(receiver.received.at(-1)!.body.data).toEqual({ instance: 'scan-01', state: 'refused', statusReason: 428 });
-    expect((await call(base, 'GET', '/instance/connectionState/scan-01')).body).toEqual({ instance: { instanceName: 'scan-01', state: 'close' } });
+    expect((await call(base, 'GET', '/instance/connectionState/scan-01')).body).toEqual({
+      instance: { instanceName: 'scan-01', state: 'close' },
+    });
 
     // Connecting again starts a fresh series.
     const again = await call<QrBody>(base, 'GET', '/instance/connect/scan-01');
@@ -59,9 +69,13 @@ describe('QR codes', () => {
   });
 
   it('stop expiring once the instance is scanned', async () => {
-    await call(base, 'POST', '/instance/create', { body: { instanceName: 'scan-02', integration: 'WHATSAPP-BAILEYS', qrcode: true } });
+    await call(base, 'POST', '/instance/create', {
+      body: { instanceName: 'scan-02', integration: 'WHATSAPP-BAILEYS', qrcode: true },
+    });
     sim.control.setInstanceState('evo1', 'scan-02', 'open');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await call(base, 'GET', '/instance/connectionState/scan-02')).body).toEqual({ instance: { instanceName: 'scan-02', state: 'open' } });
+    expect((await call(base, 'GET', '/instance/connectionState/scan-02')).body).toEqual({
+      instance: { instanceName: 'scan-02', state: 'open' },
+    });
   });
 });

@@ -31,7 +31,9 @@ export async function startReceiver() {
     events(instance?: string) {
       return received
         .filter((r) => !instance || r.body.instance === instance)
-        .map((r) => (r.body.event === 'messages.update' ? `${r.body.event}:${String(r.body.data?.status)}` : r.body.event));
+        .map((r) =>
+          r.body.event === 'messages.update' ? `${r.body.event}:${String(r.body.data?.status)}` : r.body.event,
+        );
     },
     respondWith(fn: (r: Received, index: number) => number) {
       respond = fn;

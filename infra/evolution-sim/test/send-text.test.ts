@@ -35,13 +35,20 @@ describe('sendText success', () => {
     expect(body.messageTimestamp).toBeLessThan(before + 5);
     expect(body.instanceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(sim.control.messages({ server: 'evo1', instance: 'acme-01' })).toEqual([
-      expect.objectContaining({ number: '5511987654321', text: 'Olá!', keyId: body.key.id, linkPreview: false, remoteJid: '5511987654321@s.whatsapp.net' }),
+      expect.objectContaining({
+        number: '5511987654321',
+        text: 'Olá!',
+        keyId: body.key.id,
+        linkPreview: false,
+        remoteJid: '5511987654321@s.whatsapp.net',
+      }),
     ]);
   });
 
   it('gives every message a distinct key id', async () => {
     const ids = new Set<string>();
-    for (let i = 0; i < 20; i++) ids.add((await sendText(base, 'acme-01', { number: '5511987654321', text: `m${i}` })).body.key.id);
+    for (let i = 0; i < 20; i++)
+      ids.add((await sendText(base, 'acme-01', { number: '5511987654321', text: `m${i}` })).body.key.id);
     expect(ids.size).toBe(20);
   });
 
@@ -89,14 +96,19 @@ describe('guards', () => {
   });
 
   it('takes the header name in any case', async () => {
-    const res = await call(base, 'POST', '/message/sendText/acme-01', { body: { number: '5511987654321', text: 'oi' }, headerName: 'APIKEY' });
+    const res = await call(base, 'POST', '/message/sendText/acme-01', {
+      body: { number: '5511987654321', text: 'oi' },
+      headerName: 'APIKEY',
+    });
     expect(res.status).toBe(201);
   });
 
   it('accepts an instance token only on that instance', async () => {
     expect((await sendText(base, 'acme-01', { number: '5511987654321', text: 'oi' }, 'acme-token')).status).toBe(201);
     expect((await sendText(base, 'acme-02', { number: '5511987654321', text: 'oi' }, 'acme-token')).status).toBe(401);
-    expect((await call(base, 'POST', '/instance/create', { body: { instanceName: 'x' }, key: 'acme-token' })).status).toBe(401);
+    expect(
+      (await call(base, 'POST', '/instance/create', { body: { instanceName: 'x' }, key: 'acme-token' })).status,
+    ).toBe(401);
   });
 
   it('answers Express-style 404s for unknown routes and methods', async () => {
@@ -104,7 +116,11 @@ describe('guards', () => {
       status: 404,
       body: { status: 404, error: 'Not Found', response: { message: ['Cannot PUT /instance/restart/x'] } },
     });
-    expect((await call(base, 'GET', '/message/sendText/acme-01')).body).toMatchObject({ response: { message: ['Cannot GET /message/sendText/acme-01'] } });
-    expect((await call(base, 'POST', '/nope?x=1')).body).toMatchObject({ response: { message: ['Cannot POST /nope?x=1'] } });
+    expect((await call(base, 'GET', '/message/sendText/acme-01')).body).toMatchObject({
+      response: { message: ['Cannot GET /message/sendText/acme-01'] },
+    });
+    expect((await call(base, 'POST', '/nope?x=1')).body).toMatchObject({
+      response: { message: ['Cannot POST /nope?x=1'] },
+    });
   });
 });

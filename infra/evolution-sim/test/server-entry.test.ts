@@ -14,7 +14,14 @@ const TSX = createRequire(import.meta.url).resolve('tsx');
 it('starts from the environment, serves the configured fleet, never logs keys, and exits cleanly on SIGTERM', async () => {
   const port = await freePort();
   const config = join(mkdtempSync(join(tmpdir(), 'sim-entry-')), 'sim.json');
-  writeFileSync(config, JSON.stringify({ servers: [{ name: 'evoA', apiKey: 'super-secret-key', instances: [{ name: 'shop-01', token: 'instance-secret' }] }] }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      servers: [
+        { name: 'evoA', apiKey: 'super-secret-key', instances: [{ name: 'shop-01', token: 'instance-secret' }] },
+      ],
+    }),
+  );
   const child = spawn(process.execPath, ['--import', TSX, ENTRY], {
     env: { ...process.env, SIM_PORT: String(port), SIM_HOST: '127.0.0.1', SIM_CONFIG: config, LOG_LEVEL: 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,7 +39,9 @@ it('starts from the environment, serves the configured fleet, never logs keys, a
       body: JSON.stringify({ number: '5511987654321', text: 'oi' }),
     });
     expect(res.status).toBe(201);
-    expect((await fetch(`${base}/instance/connectionState/shop-01`, { headers: { apikey: 'wrong' } })).status).toBe(401);
+    expect((await fetch(`${base}/instance/connectionState/shop-01`, { headers: { apikey: 'wrong' } })).status).toBe(
+      401,
+    );
   } finally {
     child.kill('SIGTERM');
   }

@@ -20,7 +20,9 @@ afterAll(async () => {
 beforeEach(async () => {
   sim.control.reset();
   receiver.clear();
-  await call(base, 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: true, url: receiver.url, events: ['SEND_MESSAGE'] } } });
+  await call(base, 'POST', '/webhook/set/acme-01', {
+    body: { webhook: { enabled: true, url: receiver.url, events: ['SEND_MESSAGE'] } },
+  });
 });
 
 const post = (timeoutMs = 5_000) =>
@@ -90,7 +92,10 @@ describe('afterSend faults', () => {
     const second = (await (await post()).json()) as { key: { id: string } };
     expect(first.key.id).toBe(second.key.id);
     // The customer got two distinct messages all the same.
-    const ids = sim.control.messages().slice(-2).map((m) => m.keyId);
+    const ids = sim.control
+      .messages()
+      .slice(-2)
+      .map((m) => m.keyId);
     expect(new Set(ids).size).toBe(2);
   });
 });

@@ -15,7 +15,9 @@ beforeAll(async () => {
     return 503;
   });
   sim = await startSim();
-  await call(sim.serverUrl('evo1'), 'POST', '/webhook/set/acme-01', { body: { webhook: { enabled: true, url: receiver.url, events: ['SEND_MESSAGE'] } } });
+  await call(sim.serverUrl('evo1'), 'POST', '/webhook/set/acme-01', {
+    body: { webhook: { enabled: true, url: receiver.url, events: ['SEND_MESSAGE'] } },
+  });
 });
 afterAll(async () => {
   await sim.close();

@@ -6,7 +6,8 @@ let sim: Awaited<ReturnType<typeof startSim>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let base: string;
 
-const setWebhook = (instance: string, webhook: Record<string, unknown>) => call(base, 'POST', `/webhook/set/${instance}`, { body: { webhook } });
+const setWebhook = (instance: string, webhook: Record<string, unknown>) =>
+  call(base, 'POST', `/webhook/set/${instance}`, { body: { webhook } });
 
 beforeAll(async () => {
   receiver = await startReceiver();
@@ -34,23 +35,53 @@ beforeEach(async () => {
 
 describe('webhook/set', () => {
   it('answers 201 with the stored row and validates the body', async () => {
-    const res = await setWebhook('acme-02', { enabled: true, url: `${receiver.url}/x`, events: ['MESSAGES_UPDATE'], byEvents: false, base64: false });
+    const res = await setWebhook('acme-02', {
+      enabled: true,
+      url: `${receiver.url}/x`,
+      events: ['MESSAGES_UPDATE'],
+      byEvents: false,
+      base64: false,
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ url: `${receiver.url}/x`, enabled: true, events: ['MESSAGES_UPDATE'], webhookByEvents: false, webhookBase64: false });
-    expect(await call(base, 'GET', '/webhook/find/acme-02')).toMatchObject({ status: 200, body: { url: `${receiver.url}/x` } });
+    expect(res.body).toMatchObject({
+      url: `${receiver.url}/x`,
+      enabled: true,
+      events: ['MESSAGES_UPDATE'],
+      webhookByEvents: false,
+      webhookBase64: false,
+    });
+    expect(await call(base, 'GET', '/webhook/find/acme-02')).toMatchObject({
+      status: 200,
+      body: { url: `${receiver.url}/x` },
+    });
     expect(await call(base, 'POST', '/webhook/set/acme-02', { body: { url: 'x' } })).toMatchObject({
       status: 400,
       body: { response: { message: [['instance requires property "webhook"']] } },
     });
-    expect((await setWebhook('acme-02', { enabled: true })).body).toMatchObject({ response: { message: [['webhook requires property "url"']] } });
+    expect((await setWebhook('acme-02', { enabled: true })).body).toMatchObject({
+      response: { message: [['webhook requires property "url"']] },
+    });
     // Any string is stored (and never posted to); without `events` the controller throws.
-    expect(await setWebhook('acme-02', { enabled: true, url: 'not a url', events: [] })).toMatchObject({ status: 201, body: { url: 'not a url' } });
+    expect(await setWebhook('acme-02', { enabled: true, url: 'not a url', events: [] })).toMatchObject({
+      status: 201,
+      body: { url: 'not a url' },
+    });
     expect(await setWebhook('acme-02', { enabled: true, url: `${receiver.url}/x` })).toMatchObject({
       status: 500,
-      body: { status: 500, error: 'Internal Server Error', response: { message: "Cannot read properties of undefined (reading 'length')" } },
+      body: {
+        status: 500,
+        error: 'Internal Server Error',
+        response: { message: "Cannot read properties of undefined (reading 'length')" },
+      },
     });
-    const badEvent = await setWebhook('acme-02', { enabled: true, url: `${receiver.url}/x`, events: ['messages.update'] });
-    expect((badEvent.body as { response: { message: string[][] } }).response.message[0]![0]).toMatch(/^webhook\.events\[0\] is not one of enum values: /);
+    const badEvent = await setWebhook('acme-02', {
+      enabled: true,
+      url: `${receiver.url}/x`,
+      events: ['messages.update'],
+    });
+    expect((badEvent.body as { response: { message: string[][] } }).response.message[0]![0]).toMatch(
+      /^webhook\.events\[0\] is not one of enum values: /,
+    );
   });
 });
 
@@ -58,7 +89,12 @@ describe('message webhooks', () => {
   it('posts send.message, then SERVER_ACK, DELIVERY_ACK, READ, with the envelope and configured headers', async () => {
     const sent = await sendText(base, 'acme-01', { number: '5541987654321', text: 'Olá!' });
     await until(() => receiver.received.length >= 4, 3_000);
-    expect(receiver.events()).toEqual(['send.message', 'messages.update:SERVER_ACK', 'messages.update:DELIVERY_ACK', 'messages.update:READ']);
+    expect(receiver.events()).toEqual([
+      'send.message',
+      'messages.update:SERVER_ACK',
+      'messages.update:DELIVERY_ACK',
+      'messages.update:READ',
+    ]);
     const [first, ack] = receiver.received;
     expect(first!.path).toBe('/hooks/evo1');
     expect(first!.headers['x-webhook-secret']).toBe('s3cret');
@@ -110,7 +146,12 @@ describe('message webhooks', () => {
     await sendText(base, 'acme-01', { number: '5511987654321', text: 'oi' });
     await until(() => receiver.received.length >= 8, 3_000);
     const events = receiver.events();
-    for (const e of ['send.message', 'messages.update:SERVER_ACK', 'messages.update:DELIVERY_ACK', 'messages.update:READ']) {
+    for (const e of [
+      'send.message',
+      'messages.update:SERVER_ACK',
+      'messages.update:DELIVERY_ACK',
+      'messages.update:READ',
+    ]) {
       expect(events.filter((x) => x === e)).toHaveLength(2);
     }
   });
@@ -141,7 +182,9 @@ describe('message webhooks', () => {
     await sendText(base, 'acme-01', { number: '5511987654321', text: 'oi' });
     await until(() => sim.control.webhookDeliveries().length >= 1);
     await new Promise((r) => setTimeout(r, 100));
-    expect(sim.control.webhookDeliveries()).toEqual([{ url: receiver.url, event: 'send.message', ok: false, attempt: 1 }]);
+    expect(sim.control.webhookDeliveries()).toEqual([
+      { url: receiver.url, event: 'send.message', ok: false, attempt: 1 },
+    ]);
   });
 
   it('never lets an unreachable target slow down or break sendText', async () => {
@@ -164,10 +207,17 @@ describe('connection webhooks', () => {
     await until(() => receiver.received.length >= 3);
     expect(receiver.received.map((r) => r.body.data)).toEqual([
       { instance: 'acme-01', state: 'connecting', statusReason: 200 },
-      expect.objectContaining({ instance: 'acme-01', state: 'open', statusReason: 200, wuid: '5511911112222@s.whatsapp.net' }),
+      expect.objectContaining({
+        instance: 'acme-01',
+        state: 'open',
+        statusReason: 200,
+        wuid: '5511911112222@s.whatsapp.net',
+      }),
       { instance: 'acme-01', state: 'refused', statusReason: 428 },
     ]);
-    expect((await call(base, 'GET', '/instance/connectionState/acme-01')).body).toEqual({ instance: { instanceName: 'acme-01', state: 'close' } });
+    expect((await call(base, 'GET', '/instance/connectionState/acme-01')).body).toEqual({
+      instance: { instanceName: 'acme-01', state: 'close' },
+    });
 
     sim.control.setInstanceState('evo1', 'acme-01', 'open');
     await until(() => receiver.received.length >= 4);
@@ -175,14 +225,23 @@ describe('connection webhooks', () => {
     await call(base, 'DELETE', '/instance/logout/acme-01');
     await until(() => receiver.received.length >= 3);
     expect(receiver.events()).toEqual(['status.instance', 'logout.instance', 'connection.update']);
-    expect(receiver.received[0]!.body.data).toMatchObject({ instance: 'acme-01', status: 'closed', disconnectionReasonCode: 401 });
+    expect(receiver.received[0]!.body.data).toMatchObject({
+      instance: 'acme-01',
+      status: 'closed',
+      disconnectionReasonCode: 401,
+    });
     expect(receiver.received[1]!.body.data).toBeNull();
     expect(receiver.received[2]!.body.data).toEqual({ instance: 'acme-01', state: 'close', statusReason: 401 });
   });
 
   it('takes the webhook from the create body and emits the QR flow', async () => {
     await call(base, 'POST', '/instance/create', {
-      body: { instanceName: 'hooked-01', integration: 'WHATSAPP-BAILEYS', qrcode: true, webhook: { url: receiver.url, byEvents: false, base64: false, events: ['CONNECTION_UPDATE', 'QRCODE_UPDATED'] } },
+      body: {
+        instanceName: 'hooked-01',
+        integration: 'WHATSAPP-BAILEYS',
+        qrcode: true,
+        webhook: { url: receiver.url, byEvents: false, base64: false, events: ['CONNECTION_UPDATE', 'QRCODE_UPDATED'] },
+      },
     });
     sim.control.setInstanceState('evo1', 'hooked-01', 'open');
     await until(() => receiver.events('hooked-01').length >= 3);

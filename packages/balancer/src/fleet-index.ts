@@ -22,8 +22,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 export function buildFleetIndex(servers: readonly FleetServer[], instances: readonly FleetInstance[]): FleetIndex {
   const serverMap = new Map(servers.map((s) => [s.id, s]));
-  const priorityOf = (instance: FleetInstance) => serverMap.get(instance.serverId)?.priority ?? Number.NEGATIVE_INFINITY;
-  const byName = (a: FleetInstance, b: FleetInstance) => (a.instanceName < b.instanceName ? -1 : a.instanceName > b.instanceName ? 1 : 0);
+  const priorityOf = (instance: FleetInstance) =>
+    serverMap.get(instance.serverId)?.priority ?? Number.NEGATIVE_INFINITY;
+  const byName = (a: FleetInstance, b: FleetInstance) =>
+    a.instanceName < b.instanceName ? -1 : a.instanceName > b.instanceName ? 1 : 0;
 
   const byTenant = new Map<string, FleetInstance[]>();
   const byServer = new Map<string, FleetInstance[]>();
@@ -35,7 +37,13 @@ export function buildFleetIndex(servers: readonly FleetServer[], instances: read
   }
   const degraded = (instance: FleetInstance) => Number(instance.health === 'degraded');
   for (const list of byTenant.values()) {
-    list.sort((a, b) => degraded(a) - degraded(b) || Number(b.isPrimary) - Number(a.isPrimary) || priorityOf(b) - priorityOf(a) || byName(a, b));
+    list.sort(
+      (a, b) =>
+        degraded(a) - degraded(b) ||
+        Number(b.isPrimary) - Number(a.isPrimary) ||
+        priorityOf(b) - priorityOf(a) ||
+        byName(a, b),
+    );
   }
   for (const list of byServer.values()) list.sort(byName);
   const sharedByPriority = [...sharedGroups.entries()]

@@ -1,5 +1,11 @@
 export * from './types.ts';
-export { placeInstance, comparePlacement, type PlacementServer, type PlacementDecision, type PlacementVerdict } from './placement.ts';
+export {
+  placeInstance,
+  comparePlacement,
+  type PlacementServer,
+  type PlacementDecision,
+  type PlacementVerdict,
+} from './placement.ts';
 export { buildFleetIndex, type FleetIndex } from './fleet-index.ts';
 export {
   routeMessage,
@@ -10,4 +16,11 @@ export {
   type CandidateReason,
   type SkipReason,
 } from './routing.ts';
-export { pickSender, type SlotOffer, type PickOptions, type PickDecision, type PickReason, type RankedOffer } from './pick.ts';
+export {
+  pickSender,
+  type SlotOffer,
+  type PickOptions,
+  type PickDecision,
+  type PickReason,
+  type RankedOffer,
+} from './pick.ts';

@@ -19,7 +19,8 @@ export interface PickOptions {
   readonly maxWaitMs?: number;
 }
 
-export type PickReason = 'earliest' | 'sticky-kept' | 'own-number-kept' | 'healthy-kept' | 'nothing-in-time' | 'no-offer';
+export type PickReason =
+  'earliest' | 'sticky-kept' | 'own-number-kept' | 'healthy-kept' | 'nothing-in-time' | 'no-offer';
 
 export interface RankedOffer {
   readonly offer: SlotOffer;

@@ -14,7 +14,12 @@ export interface PlacementVerdict {
 }
 
 export type PlacementDecision =
-  | { readonly ok: true; readonly server: PlacementServer; readonly reason: string; readonly verdicts: readonly PlacementVerdict[] }
+  | {
+      readonly ok: true;
+      readonly server: PlacementServer;
+      readonly reason: string;
+      readonly verdicts: readonly PlacementVerdict[];
+    }
   | {
       readonly ok: false;
       readonly code: typeof NO_EVOLUTION_API_AVAILABLE;
@@ -54,7 +59,12 @@ export function placeInstance(servers: readonly PlacementServer[]): PlacementDec
       continue;
     }
     if (server.used >= server.capacity) {
-      verdicts.push({ serverId: server.id, name: server.name, eligible: false, reason: `cheia (${server.used}/${server.capacity})` });
+      verdicts.push({
+        serverId: server.id,
+        name: server.name,
+        eligible: false,
+        reason: `cheia (${server.used}/${server.capacity})`,
+      });
       continue;
     }
     verdicts.push({

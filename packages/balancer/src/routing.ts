@@ -37,8 +37,15 @@ export interface RouteState {
   readonly limit?: number;
 }
 
-export type CandidateReason = 'forced-instance' | 'forced-server' | 'sticky-sender' | 'tenant-primary' | 'tenant-instance' | 'shared-sender';
-export type SkipReason = 'server-inactive' | 'server-unknown' | 'circuit-open' | 'instance-not-connected' | 'instance-failing' | 'already-tried';
+export type CandidateReason =
+  'forced-instance' | 'forced-server' | 'sticky-sender' | 'tenant-primary' | 'tenant-instance' | 'shared-sender';
+export type SkipReason =
+  | 'server-inactive'
+  | 'server-unknown'
+  | 'circuit-open'
+  | 'instance-not-connected'
+  | 'instance-failing'
+  | 'already-tried';
 
 export interface RouteCandidate {
   readonly serverId: string;
@@ -53,7 +60,11 @@ export interface RouteCandidate {
 
 export interface RouteDecision {
   readonly candidates: readonly RouteCandidate[];
-  readonly skipped: readonly { readonly instanceId: string; readonly instanceName: string; readonly reason: SkipReason }[];
+  readonly skipped: readonly {
+    readonly instanceId: string;
+    readonly instanceName: string;
+    readonly reason: SkipReason;
+  }[];
   /** Set when nothing can send, in words an operator understands. */
   readonly problem?: string;
 }
@@ -110,7 +121,8 @@ export function routeMessage(index: FleetIndex, request: RouteRequest, state: Ro
   // An answer to a customer: the number they wrote to, or nothing (no sticky sender, no failover).
   if (request.forcedInstanceId) {
     const instance = index.instances.get(request.forcedInstanceId);
-    if (!instance) return { candidates, skipped, problem: 'O WhatsApp que recebeu a mensagem do cliente não existe mais' };
+    if (!instance)
+      return { candidates, skipped, problem: 'O WhatsApp que recebeu a mensagem do cliente não existe mais' };
     consider(instance, 'forced-instance');
     return finish(candidates, skipped, `O WhatsApp ${instance.instanceName} não está disponível para responder`);
   }
@@ -160,7 +172,9 @@ export function routeMessage(index: FleetIndex, request: RouteRequest, state: Ro
   return finish(
     candidates,
     skipped,
-    request.sharedOnly ? 'Nenhum remetente compartilhado da plataforma conectado' : 'Nenhum WhatsApp conectado disponível para este negócio',
+    request.sharedOnly
+      ? 'Nenhum remetente compartilhado da plataforma conectado'
+      : 'Nenhum WhatsApp conectado disponível para este negócio',
   );
 }
 

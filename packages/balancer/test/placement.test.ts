@@ -15,12 +15,18 @@ describe('placeInstance (table)', () => {
   const cases: Array<{ title: string; servers: PlacementServer[]; expected: string | null }> = [
     {
       title: "the seed's example: 18/20 @ priority 10 beats 8/20 @ priority 5",
-      servers: [server({ name: 'Evolution API 1', used: 18, priority: 10 }), server({ name: 'Evolution API 2', used: 8, priority: 5 })],
+      servers: [
+        server({ name: 'Evolution API 1', used: 18, priority: 10 }),
+        server({ name: 'Evolution API 2', used: 8, priority: 5 }),
+      ],
       expected: 'Evolution API 1',
     },
     {
       title: 'a full server is skipped even with the highest priority',
-      servers: [server({ name: 'Evolution API 1', used: 20, priority: 10 }), server({ name: 'Evolution API 2', used: 8, priority: 5 })],
+      servers: [
+        server({ name: 'Evolution API 1', used: 20, priority: 10 }),
+        server({ name: 'Evolution API 2', used: 8, priority: 5 }),
+      ],
       expected: 'Evolution API 2',
     },
     {
@@ -43,7 +49,11 @@ describe('placeInstance (table)', () => {
       servers: [server({ name: 'Zeta', used: 4 }), server({ name: 'Alpha', used: 4 })],
       expected: 'Alpha',
     },
-    { title: 'all full → none', servers: [server({ name: 'A', used: 20 }), server({ name: 'B', used: 25 })], expected: null },
+    {
+      title: 'all full → none',
+      servers: [server({ name: 'A', used: 20 }), server({ name: 'B', used: 25 })],
+      expected: null,
+    },
     { title: 'all inactive → none', servers: [server({ name: 'A', isActive: false })], expected: null },
     { title: 'no servers → none', servers: [], expected: null },
   ];
@@ -59,7 +69,9 @@ describe('placeInstance (table)', () => {
         }
       } else {
         expect(decision.ok && decision.server.name).toBe(expected);
-        expect(placeInstance([...servers].reverse()).ok && placeInstance([...servers].reverse())).toMatchObject({ server: { name: expected } });
+        expect(placeInstance([...servers].reverse()).ok && placeInstance([...servers].reverse())).toMatchObject({
+          server: { name: expected },
+        });
       }
       expect(decision.verdicts).toHaveLength(servers.length);
     });
@@ -79,8 +91,13 @@ describe('placeInstance (table)', () => {
   });
 
   it("explains the choice in pt-BR for the operator (the seed's example)", () => {
-    const decision = placeInstance([server({ name: 'Evolution API 1', used: 18, priority: 10 }), server({ name: 'Evolution API 2', used: 8, priority: 5 })]);
-    expect(decision.ok && decision.reason).toBe('Evolution API 1: ativa, com espaço (18/20), maior prioridade (10), menos usada entre as de mesma prioridade');
+    const decision = placeInstance([
+      server({ name: 'Evolution API 1', used: 18, priority: 10 }),
+      server({ name: 'Evolution API 2', used: 8, priority: 5 }),
+    ]);
+    expect(decision.ok && decision.reason).toBe(
+      'Evolution API 1: ativa, com espaço (18/20), maior prioridade (10), menos usada entre as de mesma prioridade',
+    );
   });
 });
 
@@ -123,7 +140,9 @@ describe('placeInstance (properties)', () => {
   it('does not depend on input order', () => {
     fc.assert(
       fc.property(fleetArb, fc.integer(), (servers, seed) => {
-        const shuffled = [...servers].sort((a, b) => ((a.id.charCodeAt(0) ^ seed) & 7) - ((b.id.charCodeAt(0) ^ seed) & 7));
+        const shuffled = [...servers].sort(
+          (a, b) => ((a.id.charCodeAt(0) ^ seed) & 7) - ((b.id.charCodeAt(0) ^ seed) & 7),
+        );
         const a = placeInstance(servers);
         const b = placeInstance(shuffled);
         expect(a.ok && a.server.id).toBe(b.ok && b.server.id);

@@ -7,7 +7,12 @@ const servers: FleetServer[] = [
   { id: 's2', name: 'Evolution API 2', capacity: 20, priority: 5, isActive: true },
   { id: 's3', name: 'Evolution API 3', capacity: 20, priority: 1, isActive: false },
 ];
-const inst = (id: string, serverId: string, tenantId: string | null, over: Partial<FleetInstance> = {}): FleetInstance => ({
+const inst = (
+  id: string,
+  serverId: string,
+  tenantId: string | null,
+  over: Partial<FleetInstance> = {},
+): FleetInstance => ({
   id,
   serverId,
   instanceName: id,
@@ -33,7 +38,12 @@ describe('routeMessage', () => {
   it("tries the tenant's primary first, then its other connected instances, then shared senders by priority", () => {
     const decision = routeMessage(index, { tenantId: 'acme', allowSharedSender: true });
     expect(names(decision)).toEqual(['acme-1', 'acme-2', 'shared-high', 'shared-low']);
-    expect(decision.candidates.map((c) => c.reason)).toEqual(['tenant-primary', 'tenant-instance', 'shared-sender', 'shared-sender']);
+    expect(decision.candidates.map((c) => c.reason)).toEqual([
+      'tenant-primary',
+      'tenant-instance',
+      'shared-sender',
+      'shared-sender',
+    ]);
     expect(decision.skipped).toEqual(
       expect.arrayContaining([
         { instanceId: 'acme-3', instanceName: 'acme-3', reason: 'server-inactive' },
@@ -60,11 +70,15 @@ describe('routeMessage', () => {
   });
 
   it('a reply goes only from the number the customer wrote to, or waits for it', () => {
-    expect(names(routeMessage(index, { tenantId: 'acme', allowSharedSender: true, forcedInstanceId: 'acme-2' }))).toEqual(['acme-2']);
+    expect(
+      names(routeMessage(index, { tenantId: 'acme', allowSharedSender: true, forcedInstanceId: 'acme-2' })),
+    ).toEqual(['acme-2']);
     const down = routeMessage(index, { tenantId: 'acme', allowSharedSender: true, forcedInstanceId: 'acme-4' });
     expect(down.candidates).toEqual([]);
     expect(down.problem).toMatch(/acme-4/);
-    expect(routeMessage(index, { tenantId: 'acme', allowSharedSender: true, forcedInstanceId: 'nope' }).problem).toMatch(/não existe/);
+    expect(
+      routeMessage(index, { tenantId: 'acme', allowSharedSender: true, forcedInstanceId: 'nope' }).problem,
+    ).toMatch(/não existe/);
   });
 
   it('a forced server sends only through that server', () => {
@@ -79,7 +93,9 @@ describe('routeMessage', () => {
     expect(tenantOnly.problem).toBe('Nenhum WhatsApp conectado disponível para este negócio');
     const inactive = routeMessage(index, { tenantId: 'acme', allowSharedSender: false, forcedServerId: 's3' });
     expect(inactive.problem).toMatch(/Evolution API 3/);
-    expect(routeMessage(index, { tenantId: 'acme', allowSharedSender: false, forcedServerId: 'nope' }).problem).toMatch(/não existe/);
+    expect(routeMessage(index, { tenantId: 'acme', allowSharedSender: false, forcedServerId: 'nope' }).problem).toMatch(
+      /não existe/,
+    );
   });
 
   it('rotates among equally ranked shared senders', () => {
@@ -87,7 +103,9 @@ describe('routeMessage', () => {
       [servers[0]!],
       ['a', 'b', 'c'].map((n) => inst(`shared-${n}`, 's1', null)),
     );
-    const first = (rotation: number) => routeMessage(many, { tenantId: 't', allowSharedSender: true }, { rotation, limit: 1 }).candidates[0]?.instanceName;
+    const first = (rotation: number) =>
+      routeMessage(many, { tenantId: 't', allowSharedSender: true }, { rotation, limit: 1 }).candidates[0]
+        ?.instanceName;
     expect([first(0), first(1), first(2), first(3)]).toEqual(['shared-a', 'shared-b', 'shared-c', 'shared-a']);
   });
 
@@ -100,7 +118,13 @@ describe('routeMessage (properties)', () => {
   const fleetArb = fc
     .record({
       servers: fc.uniqueArray(
-        fc.record({ id: fc.constantFrom('s1', 's2', 's3', 's4'), name: fc.string(), capacity: fc.constant(20), priority: fc.integer({ min: 0, max: 5 }), isActive: fc.boolean() }),
+        fc.record({
+          id: fc.constantFrom('s1', 's2', 's3', 's4'),
+          name: fc.string(),
+          capacity: fc.constant(20),
+          priority: fc.integer({ min: 0, max: 5 }),
+          isActive: fc.boolean(),
+        }),
         { selector: (s) => s.id, minLength: 1 },
       ),
       instances: fc.uniqueArray(
@@ -122,7 +146,11 @@ describe('routeMessage (properties)', () => {
     fc.assert(
       fc.property(fleetArb, ({ servers: ss, instances: is, circuits, allowShared }) => {
         const idx = buildFleetIndex(ss, is);
-        const decision = routeMessage(idx, { tenantId: 't1', allowSharedSender: allowShared }, { openCircuits: new Set(circuits), limit: 100 });
+        const decision = routeMessage(
+          idx,
+          { tenantId: 't1', allowSharedSender: allowShared },
+          { openCircuits: new Set(circuits), limit: 100 },
+        );
         const seen = new Set<string>();
         for (const c of decision.candidates) {
           const instance = idx.instances.get(c.instanceId)!;
@@ -137,7 +165,12 @@ describe('routeMessage (properties)', () => {
         // Nothing eligible is left out when the limit is generous.
         const eligible = is.filter((i) => {
           const s = idx.servers.get(i.serverId);
-          return s?.isActive && !circuits.includes(s.id) && i.status === 'connected' && (i.tenantId === 't1' || (allowShared && i.tenantId === null));
+          return (
+            s?.isActive &&
+            !circuits.includes(s.id) &&
+            i.status === 'connected' &&
+            (i.tenantId === 't1' || (allowShared && i.tenantId === null))
+          );
         });
         expect(decision.candidates).toHaveLength(eligible.length);
       }),

@@ -24,14 +24,16 @@ export function signManageToken(secret: string, bookingId: string, expiresAt: Da
   return `${payload.toString('base64url')}.${mac(secret, payload).toString('base64url')}`;
 }
 
-export type ManageTokenCheck = { ok: true; bookingId: string; expiresAt: Date } | { ok: false; reason: 'invalid' | 'expired' };
+export type ManageTokenCheck =
+  { ok: true; bookingId: string; expiresAt: Date } | { ok: false; reason: 'invalid' | 'expired' };
 
 export function verifyManageToken(secret: string, token: string, now: Date = new Date()): ManageTokenCheck {
   const [body, signature] = token.split('.');
   if (!body || !signature || body.length > 40 || signature.length > 40) return { ok: false, reason: 'invalid' };
   const payload = Buffer.from(body, 'base64url');
   const given = Buffer.from(signature, 'base64url');
-  if (payload.length !== 20 || given.length !== 16 || !timingSafeEqual(given, mac(secret, payload))) return { ok: false, reason: 'invalid' };
+  if (payload.length !== 20 || given.length !== 16 || !timingSafeEqual(given, mac(secret, payload)))
+    return { ok: false, reason: 'invalid' };
   const hex = payload.subarray(0, 16).toString('hex');
   if (!UUID_HEX.test(hex)) return { ok: false, reason: 'invalid' };
   const expiresAt = new Date(payload.readUInt32BE(16) * 1000);

@@ -31,7 +31,13 @@ const MIN_AHEAD_MS = 5 * 60_000;
  */
 export function planMessages(startsAt: Date, now: Date, settings: PlanSettings): PlannedMessage[] {
   const planned: PlannedMessage[] = [
-    { id: randomUUID(), kind: 'confirmation', seq: 0, status: 'pending', dueAt: new Date(now.getTime() + settings.confirmationWaitMinutes * 60_000) },
+    {
+      id: randomUUID(),
+      kind: 'confirmation',
+      seq: 0,
+      status: 'pending',
+      dueAt: new Date(now.getTime() + settings.confirmationWaitMinutes * 60_000),
+    },
   ];
   const offsets = [...new Set(settings.reminderOffsetsMinutes.filter((m) => m > 0))].sort((a, b) => b - a);
   const earliest = now.getTime() + MIN_AHEAD_MS;

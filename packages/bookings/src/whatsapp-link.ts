@@ -23,7 +23,10 @@ export function bookingCode(bookingId: string): string {
 
 /** A booking code as customers may type it back ("#a1b2c3d4", "A1B2 C3D4"): the 8 hex digits, or nothing. */
 export function findBookingCode(text: string): string | undefined {
-  const words = text.toUpperCase().split(/[^0-9A-Z]+/).filter(Boolean);
+  const words = text
+    .toUpperCase()
+    .split(/[^0-9A-Z]+/)
+    .filter(Boolean);
   const candidates = [...words, ...words.slice(1).map((w, i) => words[i]! + w)];
   // A code has digits: a word like "CAFEBABE" is not taken for one.
   return candidates.find((w) => /^[0-9A-F]{8}$/.test(w) && /[0-9]/.test(w));
@@ -31,5 +34,7 @@ export function findBookingCode(text: string): string | undefined {
 
 /** `5511987654321` → `5511•••••4321`: what a page shows to whoever holds a booking's id. */
 export function maskPhone(digits: string): string {
-  return digits.length <= 8 ? '•'.repeat(digits.length) : `${digits.slice(0, 4)}${'•'.repeat(digits.length - 8)}${digits.slice(-4)}`;
+  return digits.length <= 8
+    ? '•'.repeat(digits.length)
+    : `${digits.slice(0, 4)}${'•'.repeat(digits.length - 8)}${digits.slice(-4)}`;
 }

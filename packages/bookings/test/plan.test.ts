@@ -27,20 +27,30 @@ describe('planning the messages a booking owes', () => {
 
   it('when earlier has passed, later — to the end of quiet hours, still before the appointment', () => {
     // Booked at 22:00 for 10:00 next morning: the 2 h reminder (08:00) is fine; the 1 day one is gone.
-    const plan = planMessages(at('2031-01-09T13:00:00Z'), at('2031-01-09T01:00:00Z'), { ...settings, reminderOffsetsMinutes: [1440, 180] });
+    const plan = planMessages(at('2031-01-09T13:00:00Z'), at('2031-01-09T01:00:00Z'), {
+      ...settings,
+      reminderOffsetsMinutes: [1440, 180],
+    });
     // 3 h before 10:00 is 07:00 (quiet; 20:59 already passed) → 08:00.
-    expect(plan.filter((p) => p.kind === 'reminder').map((p) => p.dueAt.toISOString())).toEqual(['2031-01-09T11:00:00.000Z']);
+    expect(plan.filter((p) => p.kind === 'reminder').map((p) => p.dueAt.toISOString())).toEqual([
+      '2031-01-09T11:00:00.000Z',
+    ]);
   });
 
   it('waits for the customer to write first when the business asks it', () => {
-    const plan = planMessages(at('2031-01-09T17:30:00Z'), at('2031-01-06T12:00:00Z'), { ...settings, confirmationWaitMinutes: 10 });
+    const plan = planMessages(at('2031-01-09T17:30:00Z'), at('2031-01-06T12:00:00Z'), {
+      ...settings,
+      confirmationWaitMinutes: 10,
+    });
     expect(plan[0]!.dueAt.toISOString()).toBe('2031-01-06T12:10:00.000Z');
   });
 
   it('quiet hours end at their local end, across a DST change too', () => {
     expect(quietHoursEnd(at('2031-01-09T02:00:00Z'), sp, quiet)?.toISOString()).toBe('2031-01-09T11:00:00.000Z');
     // New York springs forward on 2031-03-09: 06:00 UTC is 01:00 EST; quiet ends 08:00 EDT = 12:00 UTC.
-    expect(quietHoursEnd(at('2031-03-09T06:00:00Z'), 'America/New_York', quiet)?.toISOString()).toBe('2031-03-09T12:00:00.000Z');
+    expect(quietHoursEnd(at('2031-03-09T06:00:00Z'), 'America/New_York', quiet)?.toISOString()).toBe(
+      '2031-03-09T12:00:00.000Z',
+    );
     expect(quietHoursEnd(at('2031-01-09T15:00:00Z'), sp, quiet)).toBeUndefined();
   });
 });
@@ -54,6 +64,10 @@ describe('a time zone Intl cannot read', () => {
       timezone: 'America/Sao_Paolo',
       confirmationWaitMinutes: 0,
     });
-    expect(planned.map((p) => p.dueAt.toISOString())).toEqual(['2030-03-01T12:00:00.000Z', '2030-03-09T17:30:00.000Z', '2030-03-10T15:30:00.000Z']);
+    expect(planned.map((p) => p.dueAt.toISOString())).toEqual([
+      '2030-03-01T12:00:00.000Z',
+      '2030-03-09T17:30:00.000Z',
+      '2030-03-10T15:30:00.000Z',
+    ]);
   });
 });

@@ -56,7 +56,9 @@ export interface AdminApiConfig extends CommonConfig {
  */
 function knownTokenOffLoopback(token: string | undefined, host: string | undefined): Record<string, string> {
   if (token !== DEV_ADMIN_TOKEN || host === undefined || isLoopbackHost(host)) return {};
-  return { ADMIN_TOKEN: `is the publicly known development token and HOST=${host} is reachable from the network; set a real ADMIN_TOKEN or bind HOST=127.0.0.1` };
+  return {
+    ADMIN_TOKEN: `is the publicly known development token and HOST=${host} is reachable from the network; set a real ADMIN_TOKEN or bind HOST=127.0.0.1`,
+  };
 }
 
 export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {

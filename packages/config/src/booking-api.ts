@@ -29,7 +29,10 @@ export interface BookingApiConfig extends CommonConfig {
 }
 
 export function loadBookingApiConfig(env: Record<string, string | undefined>): BookingApiConfig {
-  const e = parseEnv(env, specs, (c) => ({ ...redisChecks(c), ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }) }));
+  const e = parseEnv(env, specs, (c) => ({
+    ...redisChecks(c),
+    ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }),
+  }));
   return {
     ...commonFrom(e),
     port: e.BOOKING_API_PORT,

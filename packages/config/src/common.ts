@@ -81,11 +81,13 @@ export function secretChecks(
   const problems: Record<string, string> = {};
   if (env !== 'production') return problems;
   if (secrets.ADMIN_TOKEN !== undefined) {
-    if (secrets.ADMIN_TOKEN === DEV_ADMIN_TOKEN) problems.ADMIN_TOKEN = 'is the development default; set a real token in production';
+    if (secrets.ADMIN_TOKEN === DEV_ADMIN_TOKEN)
+      problems.ADMIN_TOKEN = 'is the development default; set a real token in production';
     else if (secrets.ADMIN_TOKEN.length < 24) problems.ADMIN_TOKEN = 'must be at least 24 characters in production';
   }
   if (secrets.SECRET_KEY !== undefined) {
-    if (secrets.SECRET_KEY === DEV_SECRET_KEY) problems.SECRET_KEY = 'is the development default; set a real key in production';
+    if (secrets.SECRET_KEY === DEV_SECRET_KEY)
+      problems.SECRET_KEY = 'is the development default; set a real key in production';
     else if (secrets.SECRET_KEY.length < 32) problems.SECRET_KEY = 'must be at least 32 characters in production';
   }
   return problems;

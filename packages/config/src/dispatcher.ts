@@ -54,7 +54,10 @@ const specs = {
 /** `all` → every shard; `0,2` → those. Problems name the variable. */
 export function consumedShards(raw: string, shards: number): number[] {
   if (raw.trim() === 'all') return Array.from({ length: shards }, (_, i) => i);
-  const list = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const list = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const out = [...new Set(list.map(Number))].sort((a, b) => a - b);
   if (list.length === 0 || out.some((n) => !Number.isInteger(n) || n < 0 || n >= shards)) {
     throw new Error(`must be "all" or shard indexes from 0 to ${shards - 1} (QUEUE_SHARDS=${shards}), got "${raw}"`);
@@ -104,7 +107,12 @@ export interface DispatcherConfig extends CommonConfig {
 
 export function loadDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
   // Only the fields this service has: envalid's cleaned object throws on any other key.
-  const e = parseEnv(env, specs, (c) => ({ ...redisChecks(c), ...shardChecks(c), ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }), ...numberSafetyChecks(c.NODE_ENV, c) }));
+  const e = parseEnv(env, specs, (c) => ({
+    ...redisChecks(c),
+    ...shardChecks(c),
+    ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }),
+    ...numberSafetyChecks(c.NODE_ENV, c),
+  }));
   return {
     ...commonFrom(e),
     port: e.DISPATCHER_PORT,
@@ -130,7 +138,11 @@ export function loadDispatcherConfig(env: Record<string, string | undefined>): D
       intervalMs: e.MAINTENANCE_INTERVAL_MS,
       partitionMonthsAhead: e.PARTITION_MONTHS_AHEAD,
       batchSize: e.RETENTION_BATCH_SIZE,
-      retentionDays: { attempts: e.RETENTION_ATTEMPT_DAYS, messageText: e.RETENTION_MESSAGE_TEXT_DAYS, customerData: e.RETENTION_CUSTOMER_DATA_DAYS },
+      retentionDays: {
+        attempts: e.RETENTION_ATTEMPT_DAYS,
+        messageText: e.RETENTION_MESSAGE_TEXT_DAYS,
+        customerData: e.RETENTION_CUSTOMER_DATA_DAYS,
+      },
     },
   };
 }

@@ -58,7 +58,6 @@ export interface NumberSafetyConfig {
   health: { intervalMs: number; receiptWindowMs: number; minSends: number; restartCooldownMs: number };
 }
 
-
 export function numberSafetyFrom(e: {
   NUMBER_SAFETY: boolean;
   SAFETY_TIME_SCALE: number;
@@ -82,7 +81,12 @@ export function numberSafetyFrom(e: {
   return {
     enabled: e.NUMBER_SAFETY,
     timeScale: e.SAFETY_TIME_SCALE,
-    budget: { perMinute: e.BUDGET_PER_MINUTE, perHour: e.BUDGET_PER_HOUR, perDay: e.BUDGET_PER_DAY, newContactsPerDay: e.BUDGET_NEW_CONTACTS_PER_DAY },
+    budget: {
+      perMinute: e.BUDGET_PER_MINUTE,
+      perHour: e.BUDGET_PER_HOUR,
+      perDay: e.BUDGET_PER_DAY,
+      newContactsPerDay: e.BUDGET_NEW_CONTACTS_PER_DAY,
+    },
     warmup: { firstDay: e.WARMUP_FIRST_DAY, growth: e.WARMUP_GROWTH, idleHours: e.WARMUP_IDLE_HOURS },
     typing: { msPerChar: e.TYPING_MS_PER_CHAR, minMs: e.TYPING_MIN_MS, maxMs: e.TYPING_MAX_MS },
     routing: { stickyWaitMs: e.ROUTE_STICKY_WAIT_MS, sharedWaitMs: e.ROUTE_SHARED_WAIT_MS },
@@ -96,7 +100,10 @@ export function numberSafetyFrom(e: {
 }
 
 /** Cross-field problems: a scaled clock in production, typing bounds the wrong way round. */
-export function numberSafetyChecks(env: string | undefined, c: Partial<{ SAFETY_TIME_SCALE: number; TYPING_MIN_MS: number; TYPING_MAX_MS: number }>): Record<string, string> {
+export function numberSafetyChecks(
+  env: string | undefined,
+  c: Partial<{ SAFETY_TIME_SCALE: number; TYPING_MIN_MS: number; TYPING_MAX_MS: number }>,
+): Record<string, string> {
   const problems: Record<string, string> = {};
   if (env === 'production' && c.SAFETY_TIME_SCALE !== undefined && c.SAFETY_TIME_SCALE !== 1) {
     problems.SAFETY_TIME_SCALE = 'must be 1 in production (a scaled clock is for simulations)';

@@ -35,7 +35,8 @@ export const natMap = makeValidator<Record<string, { host: string; port: number 
   const map: Record<string, { host: string; port: number }> = {};
   for (const pair of raw.split(',').filter((p) => p.trim() !== '')) {
     const [from, to] = pair.split('=');
-    if (!from || !to) throw new Error(`must be announced=reachable pairs (10.0.0.5:6379=redis-a.example:7000,…), got "${pair.trim()}"`);
+    if (!from || !to)
+      throw new Error(`must be announced=reachable pairs (10.0.0.5:6379=redis-a.example:7000,…), got "${pair.trim()}"`);
     const announced = hostPort(from, 'the announced address');
     map[`${announced.host}:${announced.port}`] = hostPort(to, 'the reachable address');
   }
@@ -82,11 +83,17 @@ export function hashTagOf(prefix: string): string | undefined {
  * `{hash tag}` (BullMQ's multi-key scripts need every key of a queue in one slot, and each shard
  * gets its own tag derived from it).
  */
-export function redisChecks(c: { QUEUE_PREFIX?: string; QUEUE_SHARDS?: number; REDIS_CLUSTER_NODES?: unknown }): Record<string, string> {
+export function redisChecks(c: {
+  QUEUE_PREFIX?: string;
+  QUEUE_SHARDS?: number;
+  REDIS_CLUSTER_NODES?: unknown;
+}): Record<string, string> {
   const problems: Record<string, string> = {};
   if (c.QUEUE_PREFIX === undefined) return problems;
   const tagged = hashTagOf(c.QUEUE_PREFIX) !== undefined;
-  if (!tagged && c.REDIS_CLUSTER_NODES) problems.QUEUE_PREFIX = 'must contain a {hash tag} on a Redis Cluster (e.g. {bora})';
-  else if (!tagged && (c.QUEUE_SHARDS ?? 1) > 1) problems.QUEUE_PREFIX = 'must contain a {hash tag} when QUEUE_SHARDS > 1 (each shard gets its own tag)';
+  if (!tagged && c.REDIS_CLUSTER_NODES)
+    problems.QUEUE_PREFIX = 'must contain a {hash tag} on a Redis Cluster (e.g. {bora})';
+  else if (!tagged && (c.QUEUE_SHARDS ?? 1) > 1)
+    problems.QUEUE_PREFIX = 'must contain a {hash tag} when QUEUE_SHARDS > 1 (each shard gets its own tag)';
   return problems;
 }

@@ -57,7 +57,13 @@ describe('config loaders', () => {
 
   it('requires secrets and URLs in production', () => {
     const problems = problemsOf(() => loadAdminApiConfig({ NODE_ENV: 'production' }));
-    expect(Object.keys(problems).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'PUBLIC_URL', 'REDIS_URL', 'SECRET_KEY']);
+    expect(Object.keys(problems).sort()).toEqual([
+      'ADMIN_TOKEN',
+      'DATABASE_URL',
+      'PUBLIC_URL',
+      'REDIS_URL',
+      'SECRET_KEY',
+    ]);
   });
 
   const ADMIN_PRODUCTION_URLS = {
@@ -93,14 +99,25 @@ describe('config loaders', () => {
   });
 
   it('keeps a failed field’s own problem instead of a secret check’s', () => {
-    const problems = problemsOf(() => loadAdminApiConfig({ NODE_ENV: 'production', TRUST_PROXY_HOPS: '-1', SECRET_KEY: DEV_SECRET_KEY }));
-    expect(Object.keys(problems).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'PUBLIC_URL', 'REDIS_URL', 'SECRET_KEY', 'TRUST_PROXY_HOPS']);
+    const problems = problemsOf(() =>
+      loadAdminApiConfig({ NODE_ENV: 'production', TRUST_PROXY_HOPS: '-1', SECRET_KEY: DEV_SECRET_KEY }),
+    );
+    expect(Object.keys(problems).sort()).toEqual([
+      'ADMIN_TOKEN',
+      'DATABASE_URL',
+      'PUBLIC_URL',
+      'REDIS_URL',
+      'SECRET_KEY',
+      'TRUST_PROXY_HOPS',
+    ]);
     expect(problems.ADMIN_TOKEN).toBe('is required');
     expect(problems.SECRET_KEY).toMatch(/development default/);
   });
 
   it('skips the secret checks, without crashing, when NODE_ENV itself is bad', () => {
-    const problems = problemsOf(() => loadDispatcherConfig({ NODE_ENV: 'prod', SECRET_KEY: DEV_SECRET_KEY, DISPATCHER_PORT: 'x' }));
+    const problems = problemsOf(() =>
+      loadDispatcherConfig({ NODE_ENV: 'prod', SECRET_KEY: DEV_SECRET_KEY, DISPATCHER_PORT: 'x' }),
+    );
     expect(Object.keys(problems).sort()).toEqual(['DISPATCHER_PORT', 'NODE_ENV']);
   });
 
@@ -126,7 +143,9 @@ describe('TRUST_PROXY_HOPS', () => {
   it('reads a hop count and refuses anything but a whole number ≥ 0', () => {
     expect(loadAdminApiConfig({ TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
     for (const bad of ['-1', '1.5', 'all']) {
-      expect(problemsOf(() => loadAdminApiConfig({ TRUST_PROXY_HOPS: bad })).TRUST_PROXY_HOPS).toMatch(/whole number ≥ 0/);
+      expect(problemsOf(() => loadAdminApiConfig({ TRUST_PROXY_HOPS: bad })).TRUST_PROXY_HOPS).toMatch(
+        /whole number ≥ 0/,
+      );
     }
   });
 });
@@ -134,7 +153,9 @@ describe('TRUST_PROXY_HOPS', () => {
 describe('loadMigrateConfig', () => {
   it('needs only DATABASE_URL, even in production', async () => {
     const { loadMigrateConfig } = await import('../src/index.ts');
-    expect(loadMigrateConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toEqual({ databaseUrl: 'postgres://db/app' });
+    expect(loadMigrateConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toEqual({
+      databaseUrl: 'postgres://db/app',
+    });
     expect(() => loadMigrateConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL/);
   });
 });
@@ -147,9 +168,14 @@ describe('production', () => {
     // It signs the customers' manage links: no default key in production.
     expect(Object.keys(problemsOf(() => loadBookingApiConfig(base)))).toEqual(['SECRET_KEY']);
     expect(loadDispatcherConfig({ ...base, SECRET_KEY: 'k'.repeat(40) }).secretKey).toBe('k'.repeat(40));
-    expect(loadAdminApiConfig({ ...base, PUBLIC_URL: 'https://a.example', ADMIN_TOKEN: 't'.repeat(30), SECRET_KEY: 'k'.repeat(40) }).env).toBe(
-      'production',
-    );
+    expect(
+      loadAdminApiConfig({
+        ...base,
+        PUBLIC_URL: 'https://a.example',
+        ADMIN_TOKEN: 't'.repeat(30),
+        SECRET_KEY: 'k'.repeat(40),
+      }).env,
+    ).toBe('production');
   });
 
   it('refuses the dispatcher on the development key', () => {
@@ -158,7 +184,14 @@ describe('production', () => {
 });
 
 describe('COOKIE_SECURE', () => {
-  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', PUBLIC_URL: 'http://admin-api:3001', ADMIN_TOKEN: 't'.repeat(30), SECRET_KEY: 'k'.repeat(40) };
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://db/app',
+    REDIS_URL: 'redis://cache:6379',
+    PUBLIC_URL: 'http://admin-api:3001',
+    ADMIN_TOKEN: 't'.repeat(30),
+    SECRET_KEY: 'k'.repeat(40),
+  };
 
   it('is on in production whatever PUBLIC_URL says (TLS usually ends at a proxy in front)', () => {
     expect(loadAdminApiConfig(production).cookieSecure).toBe(true);
@@ -192,8 +225,11 @@ describe('HOST', () => {
     const problems = problemsOf(() => loadAdminApiConfig({ HOST: '0.0.0.0' }));
     expect(Object.keys(problems)).toEqual(['ADMIN_TOKEN']);
     expect(problems.ADMIN_TOKEN).toMatch(/development token.*HOST=0\.0\.0\.0/);
-    expect(problemsOf(() => loadAdminApiConfig({ HOST: '192.168.0.10', ADMIN_TOKEN: DEV_ADMIN_TOKEN })).ADMIN_TOKEN).toBeDefined();
-    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(loadAdminApiConfig({ HOST: host }).host).toBe(host);
+    expect(
+      problemsOf(() => loadAdminApiConfig({ HOST: '192.168.0.10', ADMIN_TOKEN: DEV_ADMIN_TOKEN })).ADMIN_TOKEN,
+    ).toBeDefined();
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1'])
+      expect(loadAdminApiConfig({ HOST: host }).host).toBe(host);
   });
 });
 
@@ -209,17 +245,36 @@ describe('number safety', () => {
       typing: { msPerChar: 30, minMs: 1_000, maxMs: 3_000 },
     });
     expect(loadDispatcherConfig({ NUMBER_SAFETY: 'false' }).safety.enabled).toBe(false);
-    expect(loadAdminApiConfig({})).toMatchObject({ reachoutLockMs: 21_600_000, relink: { alertAfterMs: 120_000, linkTtlMs: 86_400_000 } });
+    expect(loadAdminApiConfig({})).toMatchObject({
+      reachoutLockMs: 21_600_000,
+      relink: { alertAfterMs: 120_000, linkTtlMs: 86_400_000 },
+    });
   });
 
   it('lists bad values at once, and refuses a scaled clock in production', () => {
-    expect(problemsOf(() => loadDispatcherConfig({ BUDGET_PER_MINUTE: '0', WARMUP_GROWTH: '0.5', SAFETY_TIME_SCALE: '-2', TYPING_MIN_MS: '5000' }))).toEqual({
+    expect(
+      problemsOf(() =>
+        loadDispatcherConfig({
+          BUDGET_PER_MINUTE: '0',
+          WARMUP_GROWTH: '0.5',
+          SAFETY_TIME_SCALE: '-2',
+          TYPING_MIN_MS: '5000',
+        }),
+      ),
+    ).toEqual({
       BUDGET_PER_MINUTE: expect.stringContaining('positive integer'),
       WARMUP_GROWTH: expect.stringContaining('≥ 1'),
       SAFETY_TIME_SCALE: expect.stringContaining('> 0'),
       TYPING_MIN_MS: expect.stringContaining('TYPING_MAX_MS'),
     });
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache:6379', SECRET_KEY: 'k'.repeat(40) };
-    expect(problemsOf(() => loadDispatcherConfig({ ...production, SAFETY_TIME_SCALE: '60' }))).toEqual({ SAFETY_TIME_SCALE: expect.stringContaining('production') });
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/app',
+      REDIS_URL: 'redis://cache:6379',
+      SECRET_KEY: 'k'.repeat(40),
+    };
+    expect(problemsOf(() => loadDispatcherConfig({ ...production, SAFETY_TIME_SCALE: '60' }))).toEqual({
+      SAFETY_TIME_SCALE: expect.stringContaining('production'),
+    });
   });
 });

@@ -40,7 +40,10 @@ describe('Redis Cluster and queue shard settings', () => {
         { host: 'redis-b', port: 7001 },
         { host: '::1', port: 7002 },
       ],
-      natMap: { '10.0.0.5:6379': { host: 'redis-a.example', port: 7000 }, '10.0.0.6:6379': { host: 'redis-b.example', port: 7001 } },
+      natMap: {
+        '10.0.0.5:6379': { host: 'redis-a.example', port: 7000 },
+        '10.0.0.6:6379': { host: 'redis-b.example', port: 7001 },
+      },
       username: 'bora',
       password: 's3cret',
       tls: true,
@@ -49,19 +52,30 @@ describe('Redis Cluster and queue shard settings', () => {
   });
 
   it('refuses bad nodes, a bad NAT map, and a prefix without a {hash tag} on a cluster or with shards, all at once', () => {
-    expect(Object.keys(problemsOf(() => loadAdminApiConfig({ REDIS_CLUSTER_NODES: 'redis-a', REDIS_CLUSTER_NAT_MAP: 'nope', QUEUE_SHARDS: '0' }))).sort()).toEqual([
-      'QUEUE_SHARDS',
-      'REDIS_CLUSTER_NAT_MAP',
-      'REDIS_CLUSTER_NODES',
-    ]);
-    expect(problemsOf(() => loadBookingApiConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000', QUEUE_PREFIX: 'bora' })).QUEUE_PREFIX).toMatch(/hash tag/);
-    expect(problemsOf(() => loadDispatcherConfig({ QUEUE_SHARDS: '4', QUEUE_PREFIX: 'bora' })).QUEUE_PREFIX).toMatch(/QUEUE_SHARDS > 1/);
+    expect(
+      Object.keys(
+        problemsOf(() =>
+          loadAdminApiConfig({ REDIS_CLUSTER_NODES: 'redis-a', REDIS_CLUSTER_NAT_MAP: 'nope', QUEUE_SHARDS: '0' }),
+        ),
+      ).sort(),
+    ).toEqual(['QUEUE_SHARDS', 'REDIS_CLUSTER_NAT_MAP', 'REDIS_CLUSTER_NODES']);
+    expect(
+      problemsOf(() => loadBookingApiConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000', QUEUE_PREFIX: 'bora' }))
+        .QUEUE_PREFIX,
+    ).toMatch(/hash tag/);
+    expect(problemsOf(() => loadDispatcherConfig({ QUEUE_SHARDS: '4', QUEUE_PREFIX: 'bora' })).QUEUE_PREFIX).toMatch(
+      /QUEUE_SHARDS > 1/,
+    );
   });
 
   it('QUEUE_SHARDS_CONSUMED picks a subset of the shards, and refuses shards that do not exist', () => {
     expect(loadDispatcherConfig({ QUEUE_SHARDS: '6', QUEUE_SHARDS_CONSUMED: '4, 1,1' }).shardsConsumed).toEqual([1, 4]);
     expect(loadDispatcherConfig({ QUEUE_SHARDS: '3' }).shardsConsumed).toEqual([0, 1, 2]);
-    expect(problemsOf(() => loadDispatcherConfig({ QUEUE_SHARDS: '3', QUEUE_SHARDS_CONSUMED: '3' })).QUEUE_SHARDS_CONSUMED).toMatch(/from 0 to 2/);
-    expect(problemsOf(() => loadDispatcherConfig({ QUEUE_SHARDS_CONSUMED: 'some' })).QUEUE_SHARDS_CONSUMED).toMatch(/"all"/);
+    expect(
+      problemsOf(() => loadDispatcherConfig({ QUEUE_SHARDS: '3', QUEUE_SHARDS_CONSUMED: '3' })).QUEUE_SHARDS_CONSUMED,
+    ).toMatch(/from 0 to 2/);
+    expect(problemsOf(() => loadDispatcherConfig({ QUEUE_SHARDS_CONSUMED: 'some' })).QUEUE_SHARDS_CONSUMED).toMatch(
+      /"all"/,
+    );
   });
 });

@@ -29,7 +29,10 @@ export interface BatcherOptions {
  * `concurrency` runs may be in flight at once: with two, a batch can be built and sent while the
  * previous one waits for its commit, instead of the whole stage waiting on it.
  */
-export function createBatcher<T, R>(run: (items: T[]) => Promise<R[]>, options: BatcherOptions = {}): (item: T) => Promise<R> {
+export function createBatcher<T, R>(
+  run: (items: T[]) => Promise<R[]>,
+  options: BatcherOptions = {},
+): (item: T) => Promise<R> {
   const maxBatch = options.maxBatch ?? 256;
   const concurrency = options.concurrency ?? 1;
   let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];

@@ -86,7 +86,10 @@ export function blockedAddressReason(ip: string): BlockedReason | undefined {
 
 /** Why a host name must not be used for a server (a metadata name or a blocked literal IP). */
 export function blockedHostReason(hostname: string): BlockedReason | undefined {
-  const host = hostname.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+  const host = hostname
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^\[|\]$/g, '');
   if (METADATA_HOSTNAMES.has(host)) return 'metadata';
   return blockedAddressReason(host);
 }

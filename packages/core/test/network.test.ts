@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assertAllowedEvolutionHost, blockedAddressReason, blockedHostReason, BlockedHostError, parseIPv6, type HostLookup } from '../src/index.ts';
+import {
+  assertAllowedEvolutionHost,
+  blockedAddressReason,
+  blockedHostReason,
+  BlockedHostError,
+  parseIPv6,
+  type HostLookup,
+} from '../src/index.ts';
 
 describe('blockedAddressReason', () => {
   it.each([
@@ -35,12 +42,25 @@ describe('blockedAddressReason', () => {
     expect(blockedAddressReason(ip)).toBe(reason);
   });
 
-  it.each(['10.0.0.5', '172.16.3.4', '172.31.255.255', '192.168.1.10', '127.0.0.1', '127.8.9.1', '::1', 'fd12:3456::1', 'fc00::1', '8.8.8.8', '2001:db8::1', '::ffff:10.0.0.1', '169.253.255.255', '169.255.0.1', 'fec0::1'])(
-    '%s stays allowed (private, loopback or public)',
-    (ip) => {
-      expect(blockedAddressReason(ip)).toBeUndefined();
-    },
-  );
+  it.each([
+    '10.0.0.5',
+    '172.16.3.4',
+    '172.31.255.255',
+    '192.168.1.10',
+    '127.0.0.1',
+    '127.8.9.1',
+    '::1',
+    'fd12:3456::1',
+    'fc00::1',
+    '8.8.8.8',
+    '2001:db8::1',
+    '::ffff:10.0.0.1',
+    '169.253.255.255',
+    '169.255.0.1',
+    'fec0::1',
+  ])('%s stays allowed (private, loopback or public)', (ip) => {
+    expect(blockedAddressReason(ip)).toBeUndefined();
+  });
 
   it('is not fooled by names that are not addresses', () => {
     expect(blockedAddressReason('evo1.example.com')).toBeUndefined();
@@ -84,14 +104,28 @@ describe('assertAllowedEvolutionHost', () => {
   });
 
   it('passes private, loopback and public servers', async () => {
-    for (const url of ['http://evo.lan:8080', 'http://localhost:3010/evo1', 'http://10.1.2.3', 'https://[::1]:8443', 'https://8.8.8.8']) {
+    for (const url of [
+      'http://evo.lan:8080',
+      'http://localhost:3010/evo1',
+      'http://10.1.2.3',
+      'https://[::1]:8443',
+      'https://8.8.8.8',
+    ]) {
       await expect(assertAllowedEvolutionHost(url, dns), url).resolves.toBeUndefined();
     }
   });
 
   it('refuses literal metadata and link-local addresses, whatever their spelling in the URL', async () => {
     // The URL parser turns hex, octal and integer IPv4 forms into the dotted one first.
-    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://0xa9fea9fe/', 'http://2852039166/', 'http://0251.0376.0251.0376/', 'http://[::ffff:169.254.169.254]/', 'http://[fd00:ec2::254]/', 'http://metadata.google.internal/computeMetadata/v1']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://0xa9fea9fe/',
+      'http://2852039166/',
+      'http://0251.0376.0251.0376/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[fd00:ec2::254]/',
+      'http://metadata.google.internal/computeMetadata/v1',
+    ]) {
       const error = await assertAllowedEvolutionHost(url, dns).catch((e: unknown) => e);
       expect(error, url).toBeInstanceOf(BlockedHostError);
       expect((error as BlockedHostError).reason, url).toBe('metadata');

@@ -49,7 +49,9 @@ function main(): number {
     if (added.length > 0) {
       console.error('Schema and migrations disagree: src/schema has changes no committed migration makes.');
       for (const file of added) {
-        console.error(`\n-- drizzle-kit generate would write ${file}:\n${readFileSync(join(copy, file), 'utf8').trim()}`);
+        console.error(
+          `\n-- drizzle-kit generate would write ${file}:\n${readFileSync(join(copy, file), 'utf8').trim()}`,
+        );
       }
       console.error('\nRun `pnpm db:generate`, review the new migration and commit it.');
       return 1;
@@ -59,7 +61,9 @@ function main(): number {
       const reason = run.error ? run.error.message : `exit ${run.status}`;
       console.error(`drizzle-kit generate did not confirm the schema matches the migrations (${reason}):\n${output}`);
       if (output.includes('Interactive prompts')) {
-        console.error('The schema renames or drops something: run `pnpm db:generate` in a terminal to answer its questions.');
+        console.error(
+          'The schema renames or drops something: run `pnpm db:generate` in a terminal to answer its questions.',
+        );
       }
       return 1;
     }

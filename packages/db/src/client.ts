@@ -59,7 +59,9 @@ export const FLEET_CHANGED_CHANNEL = 'bora_fleet_changed';
  * there is one (a postgres.js `sql`/transaction or a drizzle db/transaction): Postgres delivers the
  * notification only on commit.
  */
-export async function notifyFleetChanged(executor: postgres.Sql | postgres.TransactionSql | Pick<Db, 'execute'>): Promise<void> {
+export async function notifyFleetChanged(
+  executor: postgres.Sql | postgres.TransactionSql | Pick<Db, 'execute'>,
+): Promise<void> {
   if (typeof executor === 'function') await executor`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`;
   else await executor.execute(drizzleSql`select pg_notify(${FLEET_CHANGED_CHANNEL}, '')`);
 }

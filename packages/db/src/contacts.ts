@@ -31,7 +31,12 @@ export async function contactHistory(
   sources: readonly ContactSource[] = CONTACT_SOURCES,
 ): Promise<Map<string, Date>> {
   if (recipients.length === 0 || sources.length === 0) return new Map();
-  const union = sources.slice(1).reduce<SqlFragment>((acc, source) => sql`${acc} union all ${source(sql, recipients)}`, sources[0]!(sql, recipients));
+  const union = sources
+    .slice(1)
+    .reduce<SqlFragment>(
+      (acc, source) => sql`${acc} union all ${source(sql, recipients)}`,
+      sources[0]!(sql, recipients),
+    );
   const rows = await sql<{ whatsapp_instance_id: string; at: Date }[]>`
     select whatsapp_instance_id, max(at) as at from (${union}) talked group by whatsapp_instance_id order by max(at) desc`;
   return new Map(rows.map((r) => [r.whatsapp_instance_id, new Date(r.at)]));

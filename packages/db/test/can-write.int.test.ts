@@ -35,7 +35,9 @@ async function holdExclusiveLock(table: string) {
 describe('canWrite', () => {
   it('resolves on a writable database and leaves nothing behind', async () => {
     await expect(canWrite(handle.sql, TABLES, 1_000)).resolves.toBeUndefined();
-    const [row] = await handle.sql<{ n: number }[]>`select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'bookings'`;
+    const [row] = await handle.sql<
+      { n: number }[]
+    >`select count(*)::int as n from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'bookings'`;
     expect(row!.n).toBe(0);
   });
 
@@ -44,7 +46,9 @@ describe('canWrite', () => {
     try {
       await expect(handle.sql`select 1`).resolves.toHaveLength(1);
       const started = performance.now();
-      await expect(canWrite(handle.sql, TABLES, 300)).rejects.toMatchObject({ code: expect.stringMatching(/^(55P03|57014)$/) });
+      await expect(canWrite(handle.sql, TABLES, 300)).rejects.toMatchObject({
+        code: expect.stringMatching(/^(55P03|57014)$/),
+      });
       expect(performance.now() - started).toBeLessThan(1_500);
     } finally {
       await release();

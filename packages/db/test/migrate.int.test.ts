@@ -19,7 +19,9 @@ const CLI = fileURLToPath(new URL('../src/cli/migrate.ts', import.meta.url));
 const TSX = createRequire(import.meta.url).resolve('tsx');
 const UNREACHABLE = 'postgres://postgres@127.0.0.1:1/bora_unreachable';
 
-const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+  entries: unknown[];
+};
 const schemaTables = (Object.values(schema) as unknown[])
   .flatMap((value) => (is(value, PgTable) ? [getTableName(value)] : []))
   .sort();
@@ -83,7 +85,9 @@ describe('migrateDatabase', () => {
 
   it('rejects an unreachable server and a URL without a database, naming the problem', async () => {
     await expect(migrateDatabase(UNREACHABLE)).rejects.toThrow(/ECONNREFUSED/);
-    await expect(migrateDatabase('postgres://postgres@127.0.0.1:5432')).rejects.toThrow('DATABASE_URL names no database');
+    await expect(migrateDatabase('postgres://postgres@127.0.0.1:5432')).rejects.toThrow(
+      'DATABASE_URL names no database',
+    );
   });
 });
 

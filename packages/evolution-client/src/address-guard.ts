@@ -6,7 +6,9 @@ import { blockedAddressReason, blockedHostReason } from '@bora/core';
 export const ADDRESS_BLOCKED = 'EADDRBLOCKED';
 
 function blocked(hostname: string, address: string, reason: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${hostname} resolves to ${address}, which is not allowed (${reason})`), { code: ADDRESS_BLOCKED });
+  return Object.assign(new Error(`${hostname} resolves to ${address}, which is not allowed (${reason})`), {
+    code: ADDRESS_BLOCKED,
+  });
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;

@@ -28,7 +28,8 @@ export function normalizeBaseUrl(input: string): string {
   } catch {
     throw invalid(trimmed, 'not a URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(trimmed, `unsupported scheme ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalid(trimmed, `unsupported scheme ${url.protocol}`);
   if (url.hostname === '') throw invalid(trimmed, 'no host');
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
   const routeStart = segments.findIndex((segment) => ROUTE_ROOTS.has(segment.toLowerCase()));

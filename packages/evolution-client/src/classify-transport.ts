@@ -52,7 +52,10 @@ function requestWritten(error: unknown): boolean {
  * are `not-sent` (safe to fail over), failures after it are `unknown` (a timeout, a reset, a
  * garbled answer: the message may have gone out). Pure: reads only `name`, `code`, `timings`, `cause`.
  */
-export function classifyTransportError(error: unknown, context: { operation?: string; timeoutMs?: number } = {}): EvolutionError {
+export function classifyTransportError(
+  error: unknown,
+  context: { operation?: string; timeoutMs?: number } = {},
+): EvolutionError {
   if (error instanceof EvolutionError) return error;
   const prefix = context.operation ? `${context.operation}: ` : '';
   const name = (error as { name?: unknown } | null)?.name;
@@ -87,7 +90,8 @@ export function classifyTransportError(error: unknown, context: { operation?: st
   if (code === ADDRESS_BLOCKED) {
     return new EvolutionError('ADDRESS_NOT_ALLOWED', {
       message: `${prefix}The server's name resolves to an address that is not allowed (cloud metadata or link-local); nothing was sent`,
-      userMessage: 'O endereço do servidor Evolution resolve para um endereço não permitido (metadados de nuvem ou link-local); nada foi enviado',
+      userMessage:
+        'O endereço do servidor Evolution resolve para um endereço não permitido (metadados de nuvem ou link-local); nada foi enviado',
       cause,
     });
   }
@@ -105,7 +109,8 @@ export function classifyTransportError(error: unknown, context: { operation?: st
       cause,
     });
   }
-  if (code?.startsWith('HPE_') || name === 'ReadError' || name === 'ParseError') return garbled(prefix, code, cause, written);
+  if (code?.startsWith('HPE_') || name === 'ReadError' || name === 'ParseError')
+    return garbled(prefix, code, cause, written);
   // Anything else after the request was written may still have reached the server.
   const detail = error instanceof Error ? error.message : String(error);
   return new EvolutionError('UNREACHABLE', {

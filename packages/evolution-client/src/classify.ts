@@ -46,11 +46,23 @@ function instanceVerdict(code: EvolutionErrorCode, found: ServerMessage, ctx: Cl
   const label = quoted(name);
   switch (code) {
     case 'INSTANCE_NOT_FOUND':
-      return { code, message: `Instance${label} does not exist on this server`, userMessage: `A instância${label} não existe neste servidor Evolution` };
+      return {
+        code,
+        message: `Instance${label} does not exist on this server`,
+        userMessage: `A instância${label} não existe neste servidor Evolution`,
+      };
     case 'INSTANCE_NOT_CONNECTED':
-      return { code, message: `Instance${label} is not connected to WhatsApp (Connection Closed)`, userMessage: `A instância${label} não está conectada ao WhatsApp` };
+      return {
+        code,
+        message: `Instance${label} is not connected to WhatsApp (Connection Closed)`,
+        userMessage: `A instância${label} não está conectada ao WhatsApp`,
+      };
     case 'INSTANCE_NAME_IN_USE':
-      return { code, message: `Instance name${label} is already in use`, userMessage: `O nome de instância${label} já está em uso neste servidor` };
+      return {
+        code,
+        message: `Instance name${label} is already in use`,
+        userMessage: `O nome de instância${label} já está em uso neste servidor`,
+      };
     default:
       return {
         code: 'INSTANCE_UNAVAILABLE',
@@ -62,13 +74,47 @@ function instanceVerdict(code: EvolutionErrorCode, found: ServerMessage, ctx: Cl
 
 function byStatus(status: number, detail: string | undefined): Verdict {
   const suffix = detail ? `: ${detail}` : '';
-  if (status === 401) return { code: 'UNAUTHORIZED', message: 'The server rejected the API key (401)', userMessage: 'Chave de API (apikey) incorreta para este servidor' };
-  if (status === 403) return { code: 'FORBIDDEN', message: `The server refused access (403)${suffix}`, userMessage: 'Acesso negado pelo servidor Evolution (esta ação exige a chave global)' };
-  if (status === 404) return { code: 'ROUTE_NOT_FOUND', message: `Route not found (404)${suffix}`, userMessage: 'Rota não encontrada no servidor Evolution: verifique a URL do servidor' };
-  if (status === 408) return { code: 'TIMEOUT', message: 'The server answered 408 Request Timeout', userMessage: 'O servidor Evolution não respondeu a tempo' };
-  if (status === 429) return { code: 'RATE_LIMITED', message: 'The server is rate limiting requests (429)', userMessage: 'O servidor Evolution está limitando as requisições; tente novamente em instantes' };
-  if (status >= 500) return { code: 'SERVER_ERROR', message: `Server error (${status})${suffix}`, userMessage: `O servidor Evolution respondeu com erro (HTTP ${status})` };
-  return { code: 'INVALID_REQUEST', message: `The server rejected the request (${status})${suffix}`, userMessage: `O servidor Evolution recusou a requisição${detail ? `: ${detail}` : ''}` };
+  if (status === 401)
+    return {
+      code: 'UNAUTHORIZED',
+      message: 'The server rejected the API key (401)',
+      userMessage: 'Chave de API (apikey) incorreta para este servidor',
+    };
+  if (status === 403)
+    return {
+      code: 'FORBIDDEN',
+      message: `The server refused access (403)${suffix}`,
+      userMessage: 'Acesso negado pelo servidor Evolution (esta ação exige a chave global)',
+    };
+  if (status === 404)
+    return {
+      code: 'ROUTE_NOT_FOUND',
+      message: `Route not found (404)${suffix}`,
+      userMessage: 'Rota não encontrada no servidor Evolution: verifique a URL do servidor',
+    };
+  if (status === 408)
+    return {
+      code: 'TIMEOUT',
+      message: 'The server answered 408 Request Timeout',
+      userMessage: 'O servidor Evolution não respondeu a tempo',
+    };
+  if (status === 429)
+    return {
+      code: 'RATE_LIMITED',
+      message: 'The server is rate limiting requests (429)',
+      userMessage: 'O servidor Evolution está limitando as requisições; tente novamente em instantes',
+    };
+  if (status >= 500)
+    return {
+      code: 'SERVER_ERROR',
+      message: `Server error (${status})${suffix}`,
+      userMessage: `O servidor Evolution respondeu com erro (HTTP ${status})`,
+    };
+  return {
+    code: 'INVALID_REQUEST',
+    message: `The server rejected the request (${status})${suffix}`,
+    userMessage: `O servidor Evolution recusou a requisição${detail ? `: ${detail}` : ''}`,
+  };
 }
 
 function verdictFor(status: number, found: ServerMessage, ctx: ClassifyContext): Verdict {
@@ -121,7 +167,13 @@ export function classifyEvolutionError(
   // 2xx, the message may have gone out.
   const outcome = success || httpStatus === 504 ? 'unknown' : 'not-sent';
   const build = (verdict: Verdict, serverMessage?: string): EvolutionError =>
-    new EvolutionError(verdict.code, { ...verdict, message: prefix + verdict.message, httpStatus, serverMessage, outcome });
+    new EvolutionError(verdict.code, {
+      ...verdict,
+      message: prefix + verdict.message,
+      httpStatus,
+      serverMessage,
+      outcome,
+    });
 
   if (httpStatus >= 300 && httpStatus < 400) {
     // Never followed: the redirect would carry the apikey and the message to another address.
@@ -160,7 +212,11 @@ export function classifyEvolutionError(
     return undefined;
   }
   if (httpStatus < 400) {
-    return build({ code: 'BAD_RESPONSE', message: `Unexpected HTTP ${httpStatus}`, userMessage: 'Resposta inesperada do servidor Evolution' });
+    return build({
+      code: 'BAD_RESPONSE',
+      message: `Unexpected HTTP ${httpStatus}`,
+      userMessage: 'Resposta inesperada do servidor Evolution',
+    });
   }
   return build(verdictFor(httpStatus, found, context), summarize(found));
 }

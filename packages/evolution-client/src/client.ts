@@ -101,14 +101,20 @@ export function createEvolutionClient(options: EvolutionClientOptions): Evolutio
     },
 
     async connectionState(instance) {
-      const body = await transport.call('GET', at('instance/connectionState', instance), { operation: 'connectionState', instance });
+      const body = await transport.call('GET', at('instance/connectionState', instance), {
+        operation: 'connectionState',
+        instance,
+      });
       return parseConnectionState(body, instance);
     },
 
     async fetchInstances(filter = {}) {
       const searchParams = filter.instanceName ? { instanceName: filter.instanceName } : undefined;
       try {
-        const body = await transport.call('GET', 'instance/fetchInstances', { operation: 'fetchInstances', searchParams });
+        const body = await transport.call('GET', 'instance/fetchInstances', {
+          operation: 'fetchInstances',
+          searchParams,
+        });
         return parseInstances(body);
       } catch (error) {
         // Filtering by a name the server does not know is an empty answer, not a failure.
@@ -129,10 +135,12 @@ export function createEvolutionClient(options: EvolutionClientOptions): Evolutio
       }
       const rows = await transport.call('GET', 'instance/fetchInstances', { operation: 'checkServer' });
       // The welcome document only adds the version: a short look, and no failure if it hangs.
-      const welcome = await transport.call('GET', '', { operation: 'checkServer', timeoutMs: WELCOME_TIMEOUT_MS }).catch((error: unknown) => {
-        if (!verified) throw error;
-        return undefined;
-      });
+      const welcome = await transport
+        .call('GET', '', { operation: 'checkServer', timeoutMs: WELCOME_TIMEOUT_MS })
+        .catch((error: unknown) => {
+          if (!verified) throw error;
+          return undefined;
+        });
       return parseServerCheck(welcome, rows, verified);
     },
 
@@ -154,7 +162,11 @@ export function createEvolutionClient(options: EvolutionClientOptions): Evolutio
 
     async connect(instance, connectOptions = {}) {
       const searchParams = connectOptions.number ? { number: toEvolutionNumber(connectOptions.number) } : undefined;
-      const body = await transport.call('GET', at('instance/connect', instance), { operation: 'connect', instance, searchParams });
+      const body = await transport.call('GET', at('instance/connect', instance), {
+        operation: 'connect',
+        instance,
+        searchParams,
+      });
       return parseConnect(body, instance, 'connect');
     },
 
@@ -203,7 +215,9 @@ export function createEvolutionClient(options: EvolutionClientOptions): Evolutio
         json: {
           where: {
             ...(Object.keys(key).length > 0 ? { key } : {}),
-            ...(query.between ? { messageTimestamp: { gte: query.between.from.toISOString(), lte: query.between.to.toISOString() } } : {}),
+            ...(query.between
+              ? { messageTimestamp: { gte: query.between.from.toISOString(), lte: query.between.to.toISOString() } }
+              : {}),
           },
           page: query.page ?? 1,
           offset: query.pageSize ?? 50,

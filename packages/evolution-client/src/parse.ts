@@ -113,7 +113,11 @@ export function parseConnect(body: unknown, instance: string, operation: string)
   if (inner && ('state' in inner || 'status' in inner)) {
     const qr = parseQr(root.qrcode);
     if (qr) return { kind: 'qr', ...qr };
-    return { kind: 'state', instanceName: str(inner.instanceName) ?? instance, state: state(inner.state ?? inner.status) };
+    return {
+      kind: 'state',
+      instanceName: str(inner.instanceName) ?? instance,
+      state: state(inner.state ?? inner.status),
+    };
   }
   // A QR object right after connecting may hold only `{count:0}` until the code is generated.
   const qr = parseQr(root);
@@ -155,7 +159,15 @@ export function parseFindMessages(body: unknown): StoredMessage[] {
     const keyId = str(key?.id);
     if (!row || !key || !keyId) return [];
     return [
-      { keyId, remoteJid: str(key.remoteJid), fromMe: key.fromMe === true, text: messageText(row.message), messageType: str(row.messageType), timestamp: num(row.messageTimestamp), record: row },
+      {
+        keyId,
+        remoteJid: str(key.remoteJid),
+        fromMe: key.fromMe === true,
+        text: messageText(row.message),
+        messageType: str(row.messageType),
+        timestamp: num(row.messageTimestamp),
+        record: row,
+      },
     ];
   });
 }

@@ -17,7 +17,8 @@ function v1(reason: string): EvolutionError {
 export function parseServerCheck(welcome: unknown, rows: unknown, verified = false): ServerCheck {
   const info = typeof welcome === 'object' && welcome !== null ? (welcome as Record<string, unknown>) : undefined;
   const looksLikeEvolution = typeof info?.message === 'string' && /evolution/i.test(info.message);
-  if (!verified && !looksLikeEvolution) throw badShape('checkServer', 'the welcome document does not look like Evolution API');
+  if (!verified && !looksLikeEvolution)
+    throw badShape('checkServer', 'the welcome document does not look like Evolution API');
   const version = looksLikeEvolution && typeof info?.version === 'string' && info.version !== '' ? info.version : null;
   if (version?.startsWith('1.')) throw v1(`version ${version}`);
   if (!Array.isArray(rows)) throw badShape('checkServer', 'fetchInstances is not an array');

@@ -33,7 +33,8 @@ function walk(value: unknown, into: ServerMessage, depth: number): void {
   }
 }
 
-const isFlat = (value: unknown) => typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+const isFlat = (value: unknown) =>
+  typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
 
 export function readServerMessage(body: unknown): ServerMessage {
   const found: ServerMessage = { texts: [], missingNumbers: [], flat: false };
@@ -42,7 +43,12 @@ export function readServerMessage(body: unknown): ServerMessage {
     found.flat = isFlat(body);
     return found;
   }
-  const message = isRecord(body.response) && 'message' in body.response ? body.response.message : 'message' in body ? body.message : undefined;
+  const message =
+    isRecord(body.response) && 'message' in body.response
+      ? body.response.message
+      : 'message' in body
+        ? body.message
+        : undefined;
   walk(message, found, 0);
   found.flat = message !== undefined && isFlat(message);
   return found;

@@ -87,6 +87,7 @@ export function createTransport(options: TransportOptions): Transport {
 function addressNotAllowed(operation: string, reason: string): EvolutionError {
   return new EvolutionError('ADDRESS_NOT_ALLOWED', {
     message: `${operation}: the server address is not allowed (${reason}); nothing was sent`,
-    userMessage: 'O endereço do servidor Evolution não é permitido (metadados de nuvem ou link-local); nada foi enviado',
+    userMessage:
+      'O endereço do servidor Evolution não é permitido (metadados de nuvem ou link-local); nada foi enviado',
   });
 }

@@ -95,7 +95,8 @@ export interface CreateInstanceResult {
 }
 
 /** `connect` answers a QR while pairing, or the state once the instance is open. */
-export type ConnectResult = ({ kind: 'qr' } & QrCode) | { kind: 'state'; instanceName: string; state: ConnectionState | null };
+export type ConnectResult =
+  ({ kind: 'qr' } & QrCode) | { kind: 'state'; instanceName: string; state: ConnectionState | null };
 
 export interface NumberCheck {
   /** The number as the server echoed it. */

@@ -45,6 +45,8 @@ describe('toEvolutionNumber', () => {
   });
 
   it.each(['', 'abc', '+55', '1234567890123456'])('refuses %j as a recipient error', (input) => {
-    expect(() => toEvolutionNumber(input)).toThrow(expect.objectContaining({ code: 'INVALID_NUMBER', scope: 'recipient', retryable: false }));
+    expect(() => toEvolutionNumber(input)).toThrow(
+      expect.objectContaining({ code: 'INVALID_NUMBER', scope: 'recipient', retryable: false }),
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvolutionError, classifyTransportError, EvolutionError, type EvolutionErrorCode, type EvolutionErrorScope } from '../src/index.ts';
+import {
+  classifyEvolutionError,
+  classifyTransportError,
+  EvolutionError,
+  type EvolutionErrorCode,
+  type EvolutionErrorScope,
+} from '../src/index.ts';
 
 const envelope = (status: number, error: string, message: unknown) => ({ status, error, response: { message } });
 
@@ -45,7 +51,9 @@ const rows: Row[] = [
   {
     name: 'number not on WhatsApp (400, exists:false objects)',
     status: 400,
-    body: envelope(400, 'Bad Request', [{ jid: '5511999999999@s.whatsapp.net', exists: false, number: '5511999999999' }]),
+    body: envelope(400, 'Bad Request', [
+      { jid: '5511999999999@s.whatsapp.net', exists: false, number: '5511999999999' },
+    ]),
     code: 'NUMBER_NOT_ON_WHATSAPP',
     scope: 'recipient',
     retryable: false,
@@ -184,20 +192,30 @@ describe('classifyEvolutionError', () => {
     for (const body of [row.body, typeof row.body === 'string' ? row.body : JSON.stringify(row.body)]) {
       const error = classifyEvolutionError(row.status, body, { operation: 'sendText' });
       expect(error).toBeInstanceOf(EvolutionError);
-      expect(error).toMatchObject({ code: row.code, scope: row.scope, retryable: row.retryable, httpStatus: row.status });
+      expect(error).toMatchObject({
+        code: row.code,
+        scope: row.scope,
+        retryable: row.retryable,
+        httpStatus: row.status,
+      });
       expect(error?.userMessage).toMatch(row.userMessage);
       expect(error?.message).toMatch(/^sendText: /);
     }
   });
 
   it('says what a v1 server is, in English too', () => {
-    const error = classifyEvolutionError(400, envelope(400, 'Bad Request', [['instance requires property "textMessage"']]));
+    const error = classifyEvolutionError(
+      400,
+      envelope(400, 'Bad Request', [['instance requires property "textMessage"']]),
+    );
     expect(error?.message).toMatch(/v1 server/);
   });
 
   it('returns undefined for successes, including `error:false` envelopes', () => {
     expect(classifyEvolutionError(201, { key: { id: '3EB0AA' } })).toBeUndefined();
-    expect(classifyEvolutionError(200, '{"status":"SUCCESS","error":false,"response":{"message":"Instance deleted"}}')).toBeUndefined();
+    expect(
+      classifyEvolutionError(200, '{"status":"SUCCESS","error":false,"response":{"message":"Instance deleted"}}'),
+    ).toBeUndefined();
     expect(classifyEvolutionError(200, '[]')).toBeUndefined();
   });
 
@@ -212,20 +230,34 @@ describe('classifyEvolutionError', () => {
   });
 
   it('prefers the instance the caller names and keeps the server text for diagnosis', () => {
-    const error = classifyEvolutionError(500, envelope(500, 'Internal Server Error', ['Error: Connection Closed']), { instance: 'loja-02' });
+    const error = classifyEvolutionError(500, envelope(500, 'Internal Server Error', ['Error: Connection Closed']), {
+      instance: 'loja-02',
+    });
     expect(error?.userMessage).toBe('A instância "loja-02" não está conectada ao WhatsApp');
     expect(error?.serverMessage).toBe('Error: Connection Closed');
   });
 
   it('treats an empty 2xx body as an unreadable answer (outcome unknown), a 3xx as a redirect never followed, a 401 without JSON still as auth', () => {
-    expect(classifyEvolutionError(200, '')).toMatchObject({ code: 'BAD_RESPONSE', retryable: true, outcome: 'unknown' });
+    expect(classifyEvolutionError(200, '')).toMatchObject({
+      code: 'BAD_RESPONSE',
+      retryable: true,
+      outcome: 'unknown',
+    });
     expect(classifyEvolutionError(304, '{}')).toMatchObject({ code: 'REDIRECTED', scope: 'auth', outcome: 'not-sent' });
-    expect(classifyEvolutionError(401, '<html>401 Authorization Required</html>')).toMatchObject({ code: 'UNAUTHORIZED', scope: 'auth' });
+    expect(classifyEvolutionError(401, '<html>401 Authorization Required</html>')).toMatchObject({
+      code: 'UNAUTHORIZED',
+      scope: 'auth',
+    });
   });
 
   it('maps 408 and 429 to retryable server errors', () => {
     // 408: the server gave up waiting for our request, so it never acted on it.
-    expect(classifyEvolutionError(408, '')).toMatchObject({ code: 'TIMEOUT', scope: 'server', retryable: true, outcome: 'not-sent' });
+    expect(classifyEvolutionError(408, '')).toMatchObject({
+      code: 'TIMEOUT',
+      scope: 'server',
+      retryable: true,
+      outcome: 'not-sent',
+    });
     expect(classifyEvolutionError(429, '{}')).toMatchObject({ code: 'RATE_LIMITED', scope: 'server', retryable: true });
   });
 });
@@ -242,7 +274,12 @@ describe('classifyTransportError', () => {
     [withCode('RequestError', 'HPE_INVALID_CONSTANT'), 'BAD_RESPONSE'],
     [Object.assign(new Error('wrapped'), { cause: withCode('Error', 'EHOSTUNREACH') }), 'UNREACHABLE'],
   ] as const)('%s → %s (server, retryable)', (error, code) => {
-    expect(classifyTransportError(error, { operation: 'sendText', timeoutMs: 100 })).toMatchObject({ code, scope: 'server', retryable: true, outcome: 'not-sent' });
+    expect(classifyTransportError(error, { operation: 'sendText', timeoutMs: 100 })).toMatchObject({
+      code,
+      scope: 'server',
+      retryable: true,
+      outcome: 'not-sent',
+    });
   });
 
   // got sets `timings.upload` once the whole request was handed to the network: from then on the
@@ -269,7 +306,9 @@ describe('classifyTransportError', () => {
   it('keeps an EvolutionError as it is and copies only safe fields into the cause', () => {
     const original = classifyEvolutionError(401, '{}');
     expect(classifyTransportError(original)).toBe(original);
-    const gotLike = Object.assign(withCode('RequestError', 'ECONNREFUSED'), { options: { headers: { apikey: 'sekret' } } });
+    const gotLike = Object.assign(withCode('RequestError', 'ECONNREFUSED'), {
+      options: { headers: { apikey: 'sekret' } },
+    });
     const mapped = classifyTransportError(gotLike);
     expect(JSON.stringify({ ...(mapped.cause as object) })).not.toContain('sekret');
     expect(mapped.cause).not.toBe(gotLike);

@@ -26,7 +26,14 @@ beforeAll(async () => {
     port: 0,
     timing: FAST_TIMING,
     servers: [
-      { name: 'evo1', apiKey: 'k1', instances: [{ name: 'acme-01', ownerNumber: '5511912345678', profileName: 'Acme' }, { name: 'idle-01', state: 'close' }] },
+      {
+        name: 'evo1',
+        apiKey: 'k1',
+        instances: [
+          { name: 'acme-01', ownerNumber: '5511912345678', profileName: 'Acme' },
+          { name: 'idle-01', state: 'close' },
+        ],
+      },
       { name: 'legacy', apiKey: 'k9', version: 'v1', instances: [{ name: 'old-01' }] },
     ],
   });
@@ -95,7 +102,12 @@ describe('instance routes', () => {
   it('connect / restart failures reported as 200 {error:true} become INSTANCE_ACTION_FAILED', async () => {
     sim.control.setInstanceFaults('evo1', 'acme-01', { connectError: true });
     const error = await failure(evo.connect('acme-01'));
-    expect(error).toMatchObject({ code: 'INSTANCE_ACTION_FAILED', scope: 'instance', retryable: true, httpStatus: 200 });
+    expect(error).toMatchObject({
+      code: 'INSTANCE_ACTION_FAILED',
+      scope: 'instance',
+      retryable: true,
+      httpStatus: 200,
+    });
     sim.control.reset();
     sim.control.setInstanceState('evo1', 'idle-01', 'close');
     const restart = await failure(evo.restart('idle-01'));
@@ -109,7 +121,10 @@ describe('instance routes', () => {
     await evo.logout('cycle-01');
     expect((await evo.connectionState('cycle-01')).state).toBe('close');
     await evo.deleteInstance('cycle-01');
-    expect(await failure(evo.connectionState('cycle-01'))).toMatchObject({ code: 'INSTANCE_NOT_FOUND', httpStatus: 404 });
+    expect(await failure(evo.connectionState('cycle-01'))).toMatchObject({
+      code: 'INSTANCE_NOT_FOUND',
+      httpStatus: 404,
+    });
   });
 
   it('setWebhook sends the v2 nested body; unknown event names are INVALID_REQUEST', async () => {
@@ -143,7 +158,10 @@ describe('instance routes', () => {
 
 describe('checkServer', () => {
   it('returns the version and instance count for a good URL and key', async () => {
-    expect(await evo.checkServer()).toEqual({ version: expect.stringMatching(/^2\./), instanceCount: expect.any(Number) });
+    expect(await evo.checkServer()).toEqual({
+      version: expect.stringMatching(/^2\./),
+      instanceCount: expect.any(Number),
+    });
   });
 
   it('reports a wrong key as UNAUTHORIZED and a v1 server as UNSUPPORTED_VERSION', async () => {
@@ -154,7 +172,10 @@ describe('checkServer', () => {
   });
 
   it('accepts a pasted sendText URL as the base URL', async () => {
-    const pasted = createEvolutionClient({ baseUrl: `${sim.serverUrl('evo1')}/message/sendText/acme-01/`, apiKey: 'k1' });
+    const pasted = createEvolutionClient({
+      baseUrl: `${sim.serverUrl('evo1')}/message/sendText/acme-01/`,
+      apiKey: 'k1',
+    });
     clients.push(pasted);
     expect(pasted.baseUrl).toBe(sim.serverUrl('evo1'));
     expect((await pasted.connectionState('acme-01')).state).toBe('open');
@@ -175,13 +196,19 @@ describe('checkServer without GET /', () => {
 
 describe('findMessages', () => {
   it("finds our own sends by chat and time, with the server's key and text", async () => {
-    const sent = await evo.sendText({ instance: 'acme-01', number: '5511987650001', text: 'Seu horário está confirmado' });
+    const sent = await evo.sendText({
+      instance: 'acme-01',
+      number: '5511987650001',
+      text: 'Seu horário está confirmado',
+    });
     const found = await evo.findMessages('acme-01', {
       remoteJid: sent.remoteJid!,
       fromMe: true,
       between: { from: new Date(Date.now() - 60_000), to: new Date(Date.now() + 60_000) },
     });
-    expect(found).toContainEqual(expect.objectContaining({ keyId: sent.keyId, fromMe: true, text: 'Seu horário está confirmado' }));
+    expect(found).toContainEqual(
+      expect.objectContaining({ keyId: sent.keyId, fromMe: true, text: 'Seu horário está confirmado' }),
+    );
     expect(await evo.findMessages('acme-01', { remoteJid: '5511900000000@s.whatsapp.net', fromMe: true })).toEqual([]);
     expect(await evo.findMessages('acme-01', { keyId: sent.keyId! })).toHaveLength(1);
   });

@@ -25,7 +25,11 @@ beforeAll(async () => {
   sim = await startSimulator({
     port: 0,
     servers: [
-      { name: 'evo1', apiKey: 'k1', instances: [{ name: 'acme-01' }, { name: 'acme-02' }, { name: 'closed-01', state: 'close' }] },
+      {
+        name: 'evo1',
+        apiKey: 'k1',
+        instances: [{ name: 'acme-01' }, { name: 'acme-02' }, { name: 'closed-01', state: 'close' }],
+      },
       { name: 'legacy', apiKey: 'k9', version: 'v1', instances: [{ name: 'old-01' }] },
     ],
   });
@@ -51,7 +55,12 @@ describe('sendText success', () => {
     expect(result.messageTimestamp).toBeGreaterThanOrEqual(before);
     expect(result.instanceId).toEqual(expect.any(String));
     const [message] = sim.control.messages({ server: 'evo1', instance: 'acme-01' });
-    expect(message).toMatchObject({ number: '5511987654321', text: 'Seu horário está confirmado', keyId: result.keyId, linkPreview: false });
+    expect(message).toMatchObject({
+      number: '5511987654321',
+      text: 'Seu horário está confirmado',
+      keyId: result.keyId,
+      linkPreview: false,
+    });
     expect(message?.delay).toBeUndefined();
   });
 
@@ -99,7 +108,12 @@ describe('sendText failures', () => {
   it('NUMBER_NOT_ON_WHATSAPP for an unregistered number (recipient, not retryable)', async () => {
     sim.control.markUnregistered(['5511999999999']);
     const error = await failure(send(evo, { number: '+55 11 99999-9999' }));
-    expect(error).toMatchObject({ code: 'NUMBER_NOT_ON_WHATSAPP', scope: 'recipient', retryable: false, httpStatus: 400 });
+    expect(error).toMatchObject({
+      code: 'NUMBER_NOT_ON_WHATSAPP',
+      scope: 'recipient',
+      retryable: false,
+      httpStatus: 400,
+    });
     expect(error.userMessage).toBe('O número 5511…9999 não tem WhatsApp');
   });
 
@@ -126,7 +140,12 @@ describe('sendText failures', () => {
     const error = await failure(send(evo, { instance: 'closed-01' }));
     // OBSERVED-2.3.6: a closed session answers 500 "Connection Closed" unless the number is in
     // the shared IsOnWhatsapp cache (then 400 ["Error: Connection Closed"]).
-    expect(error).toMatchObject({ code: 'INSTANCE_NOT_CONNECTED', scope: 'instance', retryable: true, httpStatus: 500 });
+    expect(error).toMatchObject({
+      code: 'INSTANCE_NOT_CONNECTED',
+      scope: 'instance',
+      retryable: true,
+      httpStatus: 500,
+    });
   });
 
   it.each([
@@ -165,7 +184,13 @@ describe('sendText failures', () => {
   it('CONNECTION_RESET (outcome unknown) for a connection reset after the request was written', async () => {
     sim.control.setServerFaults('evo1', { reset: true });
     const error = await failure(send(evo));
-    expect(error).toMatchObject({ code: 'CONNECTION_RESET', scope: 'server', retryable: true, httpStatus: undefined, outcome: 'unknown' });
+    expect(error).toMatchObject({
+      code: 'CONNECTION_RESET',
+      scope: 'server',
+      retryable: true,
+      httpStatus: undefined,
+      outcome: 'unknown',
+    });
     expect(error.userMessage).toMatch(/pode ter sido enviada/);
   });
 

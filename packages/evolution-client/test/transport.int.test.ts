@@ -69,7 +69,13 @@ describe('evolution client over a plain HTTP server', () => {
 
   it('a 201 without key.id is still a send: the result says what could be read (never a reason to send again)', async () => {
     const server = await serve((_req, res) => json(res, 201, { ok: true }));
-    expect(await send(client(server.url))).toEqual({ keyId: null, remoteJid: null, status: 'PENDING', messageTimestamp: null, instanceId: null });
+    expect(await send(client(server.url))).toEqual({
+      keyId: null,
+      remoteJid: null,
+      status: 'PENDING',
+      messageTimestamp: null,
+      instanceId: null,
+    });
   });
 
   it('a 2xx whose body is not JSON is an unknown outcome (BAD_RESPONSE), not a failure to fail over from', async () => {
@@ -98,7 +104,13 @@ describe('evolution client over a plain HTTP server', () => {
         res.end();
       });
       const error = await failure(send(client(registered.url)));
-      expect(error).toMatchObject({ code: 'REDIRECTED', scope: 'auth', retryable: false, httpStatus: status, outcome: 'not-sent' });
+      expect(error).toMatchObject({
+        code: 'REDIRECTED',
+        scope: 'auth',
+        retryable: false,
+        httpStatus: status,
+        outcome: 'not-sent',
+      });
       expect(error.userMessage).toMatch(/redirecionamento/);
       expect(elsewhere.requests).toEqual([]);
     }
@@ -109,11 +121,17 @@ describe('evolution client over a plain HTTP server', () => {
       res.writeHead(504, { 'content-type': 'text/html' });
       res.end('<html>Gateway Time-out</html>');
     });
-    expect(await failure(send(client(server.url)))).toMatchObject({ code: 'SERVER_ERROR', outcome: 'unknown', httpStatus: 504 });
+    expect(await failure(send(client(server.url)))).toMatchObject({
+      code: 'SERVER_ERROR',
+      outcome: 'unknown',
+      httpStatus: 504,
+    });
   });
 
   it('does not retry a 503 by itself: one request, one SERVER_ERROR', async () => {
-    const server = await serve((_req, res) => json(res, 503, { status: 503, error: 'Service Unavailable', response: { message: 'busy' } }));
+    const server = await serve((_req, res) =>
+      json(res, 503, { status: 503, error: 'Service Unavailable', response: { message: 'busy' } }),
+    );
     const error = await failure(send(client(server.url)));
     expect(error).toMatchObject({ code: 'SERVER_ERROR', scope: 'server', retryable: true, httpStatus: 503 });
     expect(server.requests).toHaveLength(1);
@@ -136,7 +154,10 @@ describe('evolution client over a plain HTTP server', () => {
 
   it('a refused connection is not-sent: safe to fail over', async () => {
     const port = await freePort();
-    expect(await failure(send(client(`http://127.0.0.1:${port}`)))).toMatchObject({ code: 'UNREACHABLE', outcome: 'not-sent' });
+    expect(await failure(send(client(`http://127.0.0.1:${port}`)))).toMatchObject({
+      code: 'UNREACHABLE',
+      outcome: 'not-sent',
+    });
   });
 
   it('maps a server that never answers to TIMEOUT after the configured timeout', async () => {
@@ -154,7 +175,12 @@ describe('evolution client over a plain HTTP server', () => {
       setTimeout(() => json(res, 201, sendTextOk(number)), delay);
     });
     const started = Date.now();
-    const result = await client(server.url, 300).sendText({ instance: 'acme-01', number: '+55 11 98765-4321', text: 'oi', delay: 700 });
+    const result = await client(server.url, 300).sendText({
+      instance: 'acme-01',
+      number: '+55 11 98765-4321',
+      text: 'oi',
+      delay: 700,
+    });
     expect(result.keyId).toMatch(/^3EB0/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(690);
     expect(JSON.parse(server.requests[0]?.body ?? '')).toMatchObject({ delay: 700, number: '5511987654321' });
@@ -175,7 +201,12 @@ describe('evolution client over a plain HTTP server', () => {
   it('never puts the apikey into the error or its cause', async () => {
     const port = await freePort();
     const error = await failure(send(client(`http://127.0.0.1:${port}`)));
-    const dump = JSON.stringify({ ...error, message: error.message, cause: error.cause, causeProps: { ...(error.cause as object) } });
+    const dump = JSON.stringify({
+      ...error,
+      message: error.message,
+      cause: error.cause,
+      causeProps: { ...(error.cause as object) },
+    });
     expect(dump).not.toContain('secret-key');
   });
 });

@@ -17,7 +17,11 @@ export const ErrorBody = Type.Object(
 
 const STATUS_CODES: Record<string, { status: number; code: string; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Corpo da requisição grande demais' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Tipo de conteúdo não suportado' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Tipo de conteúdo não suportado',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'INVALID_JSON', message: 'Corpo JSON vazio' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', message: 'Content-Length inválido' },
 };
@@ -70,26 +74,39 @@ export function registerErrorHandling(app: AnyFastify): void {
     if (isAppError(error)) {
       if (error.statusCode >= 500) request.log.error({ err: error, code: error.code }, 'request failed');
       return reply.status(error.statusCode).send({
-        error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        },
       });
     }
     if (error.validation) {
       const details = describeValidation(error.validation as ValidationItem[], error.validationContext);
       const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
-      return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message: `Dados inválidos — ${summary}`, details } });
+      return reply
+        .status(400)
+        .send({ error: { code: 'VALIDATION_FAILED', message: `Dados inválidos — ${summary}`, details } });
     }
     if (isDataException(error)) {
       return reply.status(400).send({
-        error: { code: 'VALIDATION_FAILED', message: 'Dados inválidos — um valor não pode ser armazenado (caractere ou número fora do permitido)' },
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'Dados inválidos — um valor não pode ser armazenado (caractere ou número fora do permitido)',
+        },
       });
     }
     const known = error.code ? STATUS_CODES[error.code] : undefined;
     if (known) return reply.status(known.status).send({ error: { code: known.code, message: known.message } });
     if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-      return reply.status(400).send({ error: { code: 'INVALID_JSON', message: 'JSON malformado no corpo da requisição' } });
+      return reply
+        .status(400)
+        .send({ error: { code: 'INVALID_JSON', message: 'JSON malformado no corpo da requisição' } });
     }
     if (error.statusCode === 429) {
-      return reply.status(429).send({ error: { code: 'RATE_LIMITED', message: 'Muitas requisições; tente novamente em instantes' } });
+      return reply
+        .status(429)
+        .send({ error: { code: 'RATE_LIMITED', message: 'Muitas requisições; tente novamente em instantes' } });
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ error: { code: 'BAD_REQUEST', message: error.message } });
@@ -100,14 +117,21 @@ export function registerErrorHandling(app: AnyFastify): void {
       return reply
         .status(503)
         .header('retry-after', '5')
-        .send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Serviço temporariamente indisponível; tente novamente em instantes' } });
+        .send({
+          error: {
+            code: 'SERVICE_UNAVAILABLE',
+            message: 'Serviço temporariamente indisponível; tente novamente em instantes',
+          },
+        });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Erro interno; tente novamente' } });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Rota não encontrada: ${request.method} ${request.url.split('?')[0]}` } });
+    reply.status(404).send({
+      error: { code: 'NOT_FOUND', message: `Rota não encontrada: ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
 }
 
@@ -118,7 +142,9 @@ export function registerErrorHandling(app: AnyFastify): void {
  */
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-  void reply
-    .status(tooLong ? 414 : 400)
-    .send({ error: tooLong ? { code: 'URI_TOO_LONG', message: 'Endereço grande demais' } : { code: 'BAD_URL', message: 'Endereço com codificação inválida' } });
+  void reply.status(tooLong ? 414 : 400).send({
+    error: tooLong
+      ? { code: 'URI_TOO_LONG', message: 'Endereço grande demais' }
+      : { code: 'BAD_URL', message: 'Endereço com codificação inválida' },
+  });
 }

@@ -3,7 +3,10 @@ import { Type } from 'typebox';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
-const CheckResult = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.Union([Type.Literal('timeout'), Type.Literal('unavailable')])) });
+const CheckResult = Type.Object({
+  ok: Type.Boolean(),
+  error: Type.Optional(Type.Union([Type.Literal('timeout'), Type.Literal('unavailable')])),
+});
 const Readiness = Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), CheckResult) });
 
 class CheckTimeout extends Error {
@@ -36,23 +39,31 @@ export function registerHealthRoutes(
   options: { timeoutMs?: number } = {},
 ): void {
   const timeoutMs = options.timeoutMs ?? 2_000;
-  app.get('/healthz', { schema: { hide: true, response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({
-    status: 'ok',
-  }));
-  app.get('/readyz', { schema: { hide: true, response: { 200: Readiness, 503: Readiness } } }, async (request, reply) => {
-    const entries = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
-        try {
-          await withTimeout(check(), timeoutMs);
-          return [name, { ok: true }] as const;
-        } catch (error) {
-          request.log.warn({ check: name, err: error }, 'readiness check failed');
-          return [name, { ok: false, error: error instanceof CheckTimeout ? 'timeout' : 'unavailable' }] as const;
-        }
-      }),
-    );
-    const results = Object.fromEntries(entries);
-    const ready = entries.every(([, result]) => result.ok);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: results });
-  });
+  app.get(
+    '/healthz',
+    { schema: { hide: true, response: { 200: Type.Object({ status: Type.String() }) } } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
+  app.get(
+    '/readyz',
+    { schema: { hide: true, response: { 200: Readiness, 503: Readiness } } },
+    async (request, reply) => {
+      const entries = await Promise.all(
+        Object.entries(checks).map(async ([name, check]) => {
+          try {
+            await withTimeout(check(), timeoutMs);
+            return [name, { ok: true }] as const;
+          } catch (error) {
+            request.log.warn({ check: name, err: error }, 'readiness check failed');
+            return [name, { ok: false, error: error instanceof CheckTimeout ? 'timeout' : 'unavailable' }] as const;
+          }
+        }),
+      );
+      const results = Object.fromEntries(entries);
+      const ready = entries.every(([, result]) => result.ok);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: results });
+    },
+  );
 }

@@ -86,7 +86,9 @@ export function validationMessage(keyword: string | undefined, params: Record<st
     case 'type':
       return typeMessage(params.type);
     case 'minLength':
-      return params.limit === 1 ? 'não pode ficar vazio' : `deve ter pelo menos ${plural(params.limit, 'caractere', 'caracteres')}`;
+      return params.limit === 1
+        ? 'não pode ficar vazio'
+        : `deve ter pelo menos ${plural(params.limit, 'caractere', 'caracteres')}`;
     case 'maxLength':
       return `deve ter no máximo ${plural(params.limit, 'caractere', 'caracteres')}`;
     case 'minimum':
@@ -150,7 +152,10 @@ export function validationMessage(keyword: string | undefined, params: Record<st
 }
 
 /** Turns ajv output into `{field, message}` pairs a person can act on. */
-export function describeValidation(items: ValidationItem[], context: string | undefined): { field: string; message: string }[] {
+export function describeValidation(
+  items: ValidationItem[],
+  context: string | undefined,
+): { field: string; message: string }[] {
   return items.map((item) => {
     let field = (item.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
     const message = validationMessage(item.keyword, item.params);

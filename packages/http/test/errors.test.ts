@@ -16,13 +16,19 @@ const pgError = (code: string) => Object.assign(new Error('postgres said no'), {
 
 describe('registerErrorHandling', () => {
   it('keeps an AppError’s code and status', async () => {
-    const res = await appThrowing(new AppError('SLOT_UNAVAILABLE', 'Horário ocupado', { statusCode: 409 })).inject('/boom');
+    const res = await appThrowing(new AppError('SLOT_UNAVAILABLE', 'Horário ocupado', { statusCode: 409 })).inject(
+      '/boom',
+    );
     expect(res.statusCode).toBe(409);
     expect(res.json()).toEqual({ error: { code: 'SLOT_UNAVAILABLE', message: 'Horário ocupado' } });
   });
 
   it('answers 400 when Postgres refuses a value (NUL in text, number out of range), also wrapped by drizzle', async () => {
-    for (const error of [pgError('22021'), pgError('22003'), Object.assign(new Error('Failed query'), { cause: pgError('22P05') })]) {
+    for (const error of [
+      pgError('22021'),
+      pgError('22003'),
+      Object.assign(new Error('Failed query'), { cause: pgError('22P05') }),
+    ]) {
       const res = await appThrowing(error).inject('/boom');
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('VALIDATION_FAILED');

@@ -29,8 +29,14 @@ const Body = Type.Object(
 
 const app = Fastify({ ajv: { customOptions: { allErrors: true, removeAdditional: false } } });
 registerErrorHandling(app);
-app.post('/things/:thingId', { schema: { body: Body, params: Type.Object({ thingId: Type.String({ format: 'uuid' }) }) } }, async () => ({ ok: true }));
-app.get('/search', { schema: { querystring: Type.Object({ page: Type.Integer({ minimum: 1 }) }) } }, async () => ({ ok: true }));
+app.post(
+  '/things/:thingId',
+  { schema: { body: Body, params: Type.Object({ thingId: Type.String({ format: 'uuid' }) }) } },
+  async () => ({ ok: true }),
+);
+app.get('/search', { schema: { querystring: Type.Object({ page: Type.Integer({ minimum: 1 }) }) } }, async () => ({
+  ok: true,
+}));
 
 afterAll(() => app.close());
 
@@ -49,7 +55,8 @@ function reasonFor(details: { field: string; message: string }[], field: string)
   return details.filter((d) => d.field === field).map((d) => d.message);
 }
 
-const ENGLISH = /\b(must|should|have|property|properties|characters|items|string|integer|format|match|equal|allowed)\b/i;
+const ENGLISH =
+  /\b(must|should|have|property|properties|characters|items|string|integer|format|match|equal|allowed)\b/i;
 
 describe('validation reasons', () => {
   it('accepts a valid body', async () => {
@@ -95,8 +102,16 @@ describe('validation reasons', () => {
 
   it('explains a union: each option, then that none matched', async () => {
     const { details } = await reasons({ ...valid, kind: 'c', note: { y: 1 } });
-    expect(reasonFor(details, 'kind')).toEqual(['deve ser igual a "a"', 'deve ser igual a "b"', 'não corresponde a nenhuma das opções aceitas']);
-    expect(reasonFor(details, 'note')).toEqual(['deve ser um texto', 'deve ser nulo', 'não corresponde a nenhuma das opções aceitas']);
+    expect(reasonFor(details, 'kind')).toEqual([
+      'deve ser igual a "a"',
+      'deve ser igual a "b"',
+      'não corresponde a nenhuma das opções aceitas',
+    ]);
+    expect(reasonFor(details, 'note')).toEqual([
+      'deve ser um texto',
+      'deve ser nulo',
+      'não corresponde a nenhuma das opções aceitas',
+    ]);
   });
 
   it('names params and querystring fields', async () => {
@@ -134,7 +149,11 @@ describe('validationMessage', () => {
     ['const', { allowedValue: 1 }, 'deve ser igual a 1'],
     ['oneOf', { passingSchemas: null }, 'não corresponde a nenhuma das opções aceitas'],
     ['oneOf', { passingSchemas: [0, 1] }, 'corresponde a mais de uma das opções aceitas'],
-    ['dependentRequired', { property: 'endsAt', missingProperty: 'startsAt' }, 'o campo "startsAt" é obrigatório quando "endsAt" é informado'],
+    [
+      'dependentRequired',
+      { property: 'endsAt', missingProperty: 'startsAt' },
+      'o campo "startsAt" é obrigatório quando "endsAt" é informado',
+    ],
     ['minProperties', { limit: 1 }, 'deve ter pelo menos 1 campo'],
     ['maxProperties', { limit: 3 }, 'deve ter no máximo 3 campos'],
     ['type', { type: 'string,null' }, 'deve ser um texto ou nulo'],

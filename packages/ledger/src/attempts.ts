@@ -29,7 +29,10 @@ export function attemptRows(notificationId: string, attempts: readonly AttemptRe
     error_code: storableText(a.errorCode, 100),
     error_scope: storableText(a.errorScope, 20),
     error_message: storableText(a.errorMessage, 500),
-    http_status: a.httpStatus !== null && Number.isInteger(a.httpStatus) && a.httpStatus >= 0 && a.httpStatus < 1000 ? a.httpStatus : null,
+    http_status:
+      a.httpStatus !== null && Number.isInteger(a.httpStatus) && a.httpStatus >= 0 && a.httpStatus < 1000
+        ? a.httpStatus
+        : null,
     latency_ms: Math.max(0, Math.min(2_147_483_647, Math.round(a.latencyMs))),
     possible_duplicate: a.possibleDuplicate,
   }));
@@ -40,9 +43,15 @@ export function attemptRows(notificationId: string, attempts: readonly AttemptRe
  * `onlyIfMoved`: log them only if the statement moved the row — for a write tried again after one
  * whose fate is unknown (it timed out, and may have committed, attempts included).
  */
-export function attemptsCte(sql: Sql, notificationId: string, attempts: readonly AttemptRecord[], onlyIfMoved = false): SqlFragment {
+export function attemptsCte(
+  sql: Sql,
+  notificationId: string,
+  attempts: readonly AttemptRecord[],
+  onlyIfMoved = false,
+): SqlFragment {
   if (attempts.length === 0) return sql``;
-  if (!onlyIfMoved) return sql`, logged as (insert into delivery_attempts ${sql(attemptRows(notificationId, attempts))})`;
+  if (!onlyIfMoved)
+    return sql`, logged as (insert into delivery_attempts ${sql(attemptRows(notificationId, attempts))})`;
   const rows = JSON.stringify(attemptRows(notificationId, attempts));
   return sql`, logged as (
     insert into delivery_attempts (notification_id, attempt, evolution_api_id, whatsapp_instance_id, outcome, error_code, error_scope,

@@ -76,7 +76,15 @@ export function createBatchedLedger(sql: Sql, claim: ClaimOptions, outcomes: Out
     }
     const rows = items.map(({ id, sent }) => {
       const fields = sentFields(sent.keyId, sent.remoteJid);
-      return { id, text: sent.text, server: sent.serverId, instance: sent.instanceId, key: fields.keyId, jid: fields.remoteJid, note: fields.note };
+      return {
+        id,
+        text: sent.text,
+        server: sent.serverId,
+        instance: sent.instanceId,
+        key: fields.keyId,
+        jid: fields.remoteJid,
+        note: fields.note,
+      };
     });
     const attempts = items.flatMap((item) => attemptRows(item.id, item.attempts));
     try {
@@ -114,7 +122,10 @@ export function createBatchedLedger(sql: Sql, claim: ClaimOptions, outcomes: Out
     }
   }
 
-  const sentBatch = createBatcher<SentItem, boolean>((items) => tracked((holder) => sentMany(items, holder)), batcherOptions);
+  const sentBatch = createBatcher<SentItem, boolean>(
+    (items) => tracked((holder) => sentMany(items, holder)),
+    batcherOptions,
+  );
 
   return {
     claim: (id: string) => claimBatch(id),

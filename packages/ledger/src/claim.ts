@@ -204,8 +204,15 @@ function claimedOf(row: ClaimRow): ClaimedNotification | Unclaimable {
     tenantName: row.tenant_name,
     timezone: row.timezone,
     allowSharedSender: row.allow_shared_sender,
-    templates: { confirmation: row.confirmation_template, reminder: row.reminder_template, cancellation: row.cancellation_template },
-    reminders: { laterOnlyUnconfirmed: row.later_reminders_only_unconfirmed, quietHours: { start: row.quiet_hours_start, end: row.quiet_hours_end } },
+    templates: {
+      confirmation: row.confirmation_template,
+      reminder: row.reminder_template,
+      cancellation: row.cancellation_template,
+    },
+    reminders: {
+      laterOnlyUnconfirmed: row.later_reminders_only_unconfirmed,
+      quietHours: { start: row.quiet_hours_start, end: row.quiet_hours_end },
+    },
     booking:
       row.booking_id !== null && row.starts_at !== null
         ? {
@@ -232,7 +239,8 @@ async function whyNot(sql: Sql, ids: readonly string[]): Promise<Map<string, Unc
       const row = found.get(id);
       if (!row) return [id, { reason: 'missing' }];
       if (row.status === 'sending') return [id, { reason: 'in-flight' }];
-      if (row.status === 'pending' || row.status === 'queued') return [id, { reason: 'not-due', dueAt: toDate(row.due_at) }];
+      if (row.status === 'pending' || row.status === 'queued')
+        return [id, { reason: 'not-due', dueAt: toDate(row.due_at) }];
       return [id, { reason: 'done', status: row.status }];
     }),
   );

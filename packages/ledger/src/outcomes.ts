@@ -41,7 +41,13 @@ function errorSet(sql: Sql, failure: Failure): SqlFragment {
  * Returns whether this call moved the row.
  */
 export function createOutcomes(sql: Sql) {
-  async function finish(id: string, event: LedgerEvent, set: SqlFragment, attempts: readonly AttemptRecord[], again = false): Promise<boolean> {
+  async function finish(
+    id: string,
+    event: LedgerEvent,
+    set: SqlFragment,
+    attempts: readonly AttemptRecord[],
+    again = false,
+  ): Promise<boolean> {
     const rows = await sql<{ id: string }[]>`
       with updated as (
         update notifications set ${set}, lease_until = null, updated_at = now()
@@ -65,7 +71,12 @@ export function createOutcomes(sql: Sql) {
      * Only a transient error (connection, timeout) is thrown, for the caller to retry, passing
      * `again` so the attempts are not logged twice should the first try have committed after all.
      */
-    async recordSent(id: string, sent: SentOutcome, attempts: readonly AttemptRecord[], again = false): Promise<boolean> {
+    async recordSent(
+      id: string,
+      sent: SentOutcome,
+      attempts: readonly AttemptRecord[],
+      again = false,
+    ): Promise<boolean> {
       const fields = sentFields(sent.keyId, sent.remoteJid);
       try {
         return await finish(id, 'sent', sentSet(sent, fields), attempts, again);
@@ -78,7 +89,12 @@ export function createOutcomes(sql: Sql) {
         } catch (second) {
           if (!isDeterministicPgError(second)) throw second;
           // Last resort: the status alone, then the attempts on their own.
-          const moved = await finish(id, 'sent', sentSet({ ...sent, text: storableText(sent.text, 65_536) ?? '' }, bare), []);
+          const moved = await finish(
+            id,
+            'sent',
+            sentSet({ ...sent, text: storableText(sent.text, 65_536) ?? '' }, bare),
+            [],
+          );
           await sql`insert into delivery_attempts ${sql(attemptRows(id, attempts))}`.catch(() => undefined);
           return moved;
         }
@@ -86,7 +102,12 @@ export function createOutcomes(sql: Sql) {
     },
 
     /** The request went out and no readable answer came: the row waits for reconciliation. */
-    recordUnconfirmed(id: string, outcome: UnconfirmedOutcome, attempts: readonly AttemptRecord[], again = false): Promise<boolean> {
+    recordUnconfirmed(
+      id: string,
+      outcome: UnconfirmedOutcome,
+      attempts: readonly AttemptRecord[],
+      again = false,
+    ): Promise<boolean> {
       return finish(
         id,
         'unconfirm',
@@ -103,8 +124,18 @@ export function createOutcomes(sql: Sql) {
     },
 
     /** Dead letter: visible, and retryable by an operator (or revived when a sender comes back). */
-    recordFailed(id: string, failure: Failure, attempts: readonly AttemptRecord[], text?: string | null): Promise<boolean> {
-      return finish(id, 'fail', sql`status = 'failed', text = coalesce(text, ${text ?? null}), failed_at = now(), ${errorSet(sql, failure)}`, attempts);
+    recordFailed(
+      id: string,
+      failure: Failure,
+      attempts: readonly AttemptRecord[],
+      text?: string | null,
+    ): Promise<boolean> {
+      return finish(
+        id,
+        'fail',
+        sql`status = 'failed', text = coalesce(text, ${text ?? null}), failed_at = now(), ${errorSet(sql, failure)}`,
+        attempts,
+      );
     },
 
     /**

@@ -32,7 +32,8 @@ export interface Reply {
   instanceId: string;
 }
 
-export type ReopenResult = { reopened: true; id: string; tenantId: string; dueAt: Date } | { reopened: false; status: string | null };
+export type ReopenResult =
+  { reopened: true; id: string; tenantId: string; dueAt: Date } | { reopened: false; status: string | null };
 
 /** Rows an operator or the API creates and reopens. */
 export function createOwed(sql: Sql) {
@@ -83,7 +84,11 @@ export function createOwed(sql: Sql) {
      * The platform tells a business owner something (a number to re-link), on their personal
      * phone, from a shared sender only (kind `owner_alert`): owed now, no booking.
      */
-    async createOwnerAlert(alert: { tenantId: string; recipient: string; text: string }): Promise<{ id: string; dueAt: Date }> {
+    async createOwnerAlert(alert: {
+      tenantId: string;
+      recipient: string;
+      text: string;
+    }): Promise<{ id: string; dueAt: Date }> {
       const [row] = await sql<{ id: string; due_at: Date | string }[]>`
         insert into notifications (tenant_id, kind, recipient, text, due_at)
         values (${alert.tenantId}, 'owner_alert', ${alert.recipient}, ${alert.text}, now())

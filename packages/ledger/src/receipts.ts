@@ -22,7 +22,9 @@ export function numbersOfJid(jid: string | undefined): string[] {
   if (!jid?.endsWith('@s.whatsapp.net')) return [];
   const digits = jid.slice(0, jid.indexOf('@')).split(':')[0]!;
   if (!/^\d{8,15}$/.test(digits)) return [];
-  return digits.length === 12 && digits.startsWith('55') ? [digits, `${digits.slice(0, 4)}9${digits.slice(4)}`] : [digits];
+  return digits.length === 12 && digits.startsWith('55')
+    ? [digits, `${digits.slice(0, 4)}9${digits.slice(4)}`]
+    : [digits];
 }
 
 export interface Receipt {
@@ -76,7 +78,8 @@ export function createReceipts(sql: Sql) {
    */
   async function inFlightTo(numbers: string[]): Promise<boolean> {
     if (numbers.length === 0) return false;
-    const [row] = await sql`select 1 from notifications where status = 'sending' and recipient = any(${numbers}::text[]) limit 1`;
+    const [row] =
+      await sql`select 1 from notifications where status = 'sending' and recipient = any(${numbers}::text[]) limit 1`;
     return row !== undefined;
   }
 
@@ -128,7 +131,9 @@ export function createReceipts(sql: Sql) {
      * `null` when no sent row of that server holds the key (unknown, already refused, delivered).
      */
     async applyRefusal(serverId: string, keyId: string): Promise<Refusal | null> {
-      const [row] = await sql<{ id: string; tenant_id: string; due_at: Date; whatsapp_instance_id: string | null; recipient: string }[]>`
+      const [row] = await sql<
+        { id: string; tenant_id: string; due_at: Date; whatsapp_instance_id: string | null; recipient: string }[]
+      >`
         update notifications
            set status = 'queued', message_id = null, remote_jid = null, sent_at = null, due_at = now(),
                last_error_code = 'WHATSAPP_REFUSED',
@@ -136,7 +141,15 @@ export function createReceipts(sql: Sql) {
                last_error_scope = 'instance', updated_at = now()
          where message_id = ${keyId} and evolution_api_id = ${serverId} and status = any(${fromStates('refuse')}::text[])
         returning id, tenant_id, due_at, whatsapp_instance_id, recipient`;
-      return row ? { id: row.id, tenantId: row.tenant_id, dueAt: new Date(row.due_at), instanceId: row.whatsapp_instance_id, recipient: row.recipient } : null;
+      return row
+        ? {
+            id: row.id,
+            tenantId: row.tenant_id,
+            dueAt: new Date(row.due_at),
+            instanceId: row.whatsapp_instance_id,
+            recipient: row.recipient,
+          }
+        : null;
     },
 
     /**

@@ -91,7 +91,9 @@ export function createReconcile(sql: Sql) {
     /** Which of these key ids are messages this platform recorded as sent (proof a server keeps history). */
     async knownKeys(keyIds: readonly string[]): Promise<Set<string>> {
       if (keyIds.length === 0) return new Set();
-      const rows = await sql<{ message_id: string }[]>`select message_id from notifications where message_id = any(${keyIds as string[]}::text[])`;
+      const rows = await sql<
+        { message_id: string }[]
+      >`select message_id from notifications where message_id = any(${keyIds as string[]}::text[])`;
       return new Set(rows.map((r) => r.message_id));
     },
   };

@@ -51,12 +51,20 @@ export function createRelay(sql: Sql) {
       const past = after
         ? sql`and due_at >= ${after.dueAt}::timestamptz and (due_at > ${after.dueAt}::timestamptz or id > ${after.id})`
         : sql``;
-      const rows = await sql<{ id: string; tenant_id: string; due_at: Date | string; cursor_at: string; stale: boolean }[]>`
+      const rows = await sql<
+        { id: string; tenant_id: string; due_at: Date | string; cursor_at: string; stale: boolean }[]
+      >`
         select id, tenant_id, due_at, due_at::text as cursor_at, updated_at < now() - interval '2 minutes' as stale
           from notifications
          where status in ${sql(OWED_STATES)} and due_at <= now() + ${lookaheadMs} * interval '1 millisecond' ${past}
          order by due_at, id limit ${limit}`;
-      return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, dueAt: toDate(r.due_at), cursorAt: r.cursor_at, stale: r.stale }));
+      return rows.map((r) => ({
+        id: r.id,
+        tenantId: r.tenant_id,
+        dueAt: toDate(r.due_at),
+        cursorAt: r.cursor_at,
+        stale: r.stale,
+      }));
     },
 
     /**

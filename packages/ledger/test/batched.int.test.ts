@@ -8,7 +8,9 @@ import { OPTIONS, rowOf, seedRow, statusOf, test, type World } from './fixtures.
 const batching = { maxBatch: 50, inFlight: 2, deadlineMs: 1_000 };
 
 async function commits(world: World): Promise<number> {
-  const [row] = await world.sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`;
+  const [row] = await world.sql<
+    { n: string }[]
+  >`select xact_commit::text as n from pg_stat_database where datname = current_database()`;
   return Number(row!.n);
 }
 
@@ -26,14 +28,29 @@ const attempt = (w: World): AttemptRecord => ({
 });
 
 describe("the dispatcher's hot statements, batched across concurrent jobs", () => {
-  test('60 concurrent claims and sends: each row claimed and recorded exactly once, in far fewer statements', async ({ world, env }) => {
+  test('60 concurrent claims and sends: each row claimed and recorded exactly once, in far fewer statements', async ({
+    world,
+    env,
+  }) => {
     const ledger = createLedger(env.db, { ...OPTIONS, batching });
     const ids = await Promise.all(Array.from({ length: 60 }, () => seedRow(world, { status: 'pending' })));
     const before = await commits(world);
     const claims = await Promise.all([...ids, ...ids.slice(0, 10)].map((id) => ledger.claim(id)));
     expect(claims.filter((c) => 'tenantId' in c)).toHaveLength(60);
     const sent = await Promise.all(
-      ids.map((id, i) => ledger.recordSent(id, { text: 'Olá!', serverId: world.serverId, instanceId: world.instanceId, keyId: `3EB0BATCH${i}`, remoteJid: null }, [attempt(world)])),
+      ids.map((id, i) =>
+        ledger.recordSent(
+          id,
+          {
+            text: 'Olá!',
+            serverId: world.serverId,
+            instanceId: world.instanceId,
+            keyId: `3EB0BATCH${i}`,
+            remoteJid: null,
+          },
+          [attempt(world)],
+        ),
+      ),
     );
     expect(sent.every(Boolean)).toBe(true);
     const statements = (await commits(world)) - before;
@@ -44,12 +61,23 @@ describe("the dispatcher's hot statements, batched across concurrent jobs", () =
     expect(row).toEqual({ sent: 60, attempts: 60 });
   });
 
-  test('a batch Postgres refuses for one row (a key id taken) is replayed row by row: the others keep their keys', async ({ world, env }) => {
+  test('a batch Postgres refuses for one row (a key id taken) is replayed row by row: the others keep their keys', async ({
+    world,
+    env,
+  }) => {
     const ledger = createLedger(env.db, { ...OPTIONS, batching });
     await seedRow(world, { status: 'sent', messageId: '3EB0TAKENBATCH' });
     const ids = await Promise.all(Array.from({ length: 5 }, () => seedRow(world, { status: 'sending' })));
     const keys = ['3EB0B1', '3EB0B2', '3EB0TAKENBATCH', '3EB0B4', '3EB0B5'];
-    await Promise.all(ids.map((id, i) => ledger.recordSent(id, { text: 'Olá!', serverId: world.serverId, instanceId: world.instanceId, keyId: keys[i]!, remoteJid: null }, [attempt(world)])));
+    await Promise.all(
+      ids.map((id, i) =>
+        ledger.recordSent(
+          id,
+          { text: 'Olá!', serverId: world.serverId, instanceId: world.instanceId, keyId: keys[i]!, remoteJid: null },
+          [attempt(world)],
+        ),
+      ),
+    );
     const rows = await Promise.all(ids.map((id) => rowOf(world, id)));
     expect(rows.map((r) => [r.status, r.message_id])).toEqual([
       ['sent', '3EB0B1'],
@@ -60,7 +88,10 @@ describe("the dispatcher's hot statements, batched across concurrent jobs", () =
     ]);
   });
 
-  test('a stuck statement (a row locked elsewhere, no lock timeout) fails only its own batch, is cancelled, and the rest keep going', async ({ world, env }) => {
+  test('a stuck statement (a row locked elsewhere, no lock timeout) fails only its own batch, is cancelled, and the rest keep going', async ({
+    world,
+    env,
+  }) => {
     const db = createDb(env.databaseUrl, { max: 6, lockTimeoutMs: 0, statementTimeoutMs: 0 });
     const ledger = createLedger(db, { ...OPTIONS, batching: { maxBatch: 50, inFlight: 2, deadlineMs: 300 } });
     const victim = await seedRow(world, { status: 'pending' });

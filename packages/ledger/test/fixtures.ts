@@ -18,16 +18,27 @@ export interface World {
 async function createWorld(env: TestEnv): Promise<World> {
   const { sql } = env.db;
   const suffix = randomUUID().slice(0, 8);
-  const [tenant] = await sql<{ id: string }[]>`insert into tenants (slug, name) values (${`t-${suffix}`}, 'Barbearia') returning id`;
+  const [tenant] = await sql<
+    { id: string }[]
+  >`insert into tenants (slug, name) values (${`t-${suffix}`}, 'Barbearia') returning id`;
   const [server] = await sql<{ id: string }[]>`
     insert into evolution_apis (name, url, api_key_encrypted, webhook_secret_encrypted)
     values (${`evo-${suffix}`}, 'http://127.0.0.1:9/evo', 'x', 'x') returning id`;
   const instanceName = `own-${suffix}`;
   const [instance] = await sql<{ id: string }[]>`
     insert into whatsapp_instances (evolution_api_id, instance_name, phone_number, display_name, tenant_id, is_primary, status)
-    values (${server!.id}, ${instanceName}, ${`55119${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`}, 'Own', ${tenant!.id}, true, 'connected')
+    values (${server!.id}, ${instanceName}, ${`55119${Math.floor(Math.random() * 1e8)
+      .toString()
+      .padStart(8, '0')}`}, 'Own', ${tenant!.id}, true, 'connected')
     returning id`;
-  return { sql, ledger: createLedger(env.db, OPTIONS), tenantId: tenant!.id, serverId: server!.id, instanceId: instance!.id, instanceName };
+  return {
+    sql,
+    ledger: createLedger(env.db, OPTIONS),
+    tenantId: tenant!.id,
+    serverId: server!.id,
+    instanceId: instance!.id,
+    instanceName,
+  };
 }
 
 export interface SeedOptions {
@@ -49,7 +60,11 @@ export interface SeedOptions {
 export async function seedRow(world: World, options: SeedOptions): Promise<string> {
   const { sql } = world;
   const kind = options.kind ?? 'confirmation';
-  const recipient = options.recipient ?? `55119${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`;
+  const recipient =
+    options.recipient ??
+    `55119${Math.floor(Math.random() * 1e8)
+      .toString()
+      .padStart(8, '0')}`;
   let bookingId: string | null = null;
   if (kind !== 'manual') {
     const startsAt = new Date(Date.now() + (options.startsInMinutes ?? 24 * 60) * 60_000);
@@ -61,7 +76,12 @@ export async function seedRow(world: World, options: SeedOptions): Promise<strin
     bookingId = booking!.id;
   }
   const unconfirmed = options.status === 'unconfirmed';
-  const messageId = options.messageId !== undefined ? options.messageId : unconfirmed ? null : `3EB0${randomUUID().replace(/-/g, '').slice(0, 18).toUpperCase()}`;
+  const messageId =
+    options.messageId !== undefined
+      ? options.messageId
+      : unconfirmed
+        ? null
+        : `3EB0${randomUUID().replace(/-/g, '').slice(0, 18).toUpperCase()}`;
   const [row] = await sql<{ id: string }[]>`
     insert into notifications (tenant_id, booking_id, kind, recipient, text, status, attempts, due_at, lease_until,
                                evolution_api_id, whatsapp_instance_id, message_id, last_error_scope, failed_at, unconfirmed_at, reconcile_at)

@@ -31,9 +31,16 @@ async function attemptsOf(w: World, id: string) {
 describe('a send is recorded whatever the server answered (never sent twice for a field Postgres refuses)', () => {
   test('a NUL byte in remoteJid: sent without it, noted, and the attempt kept', async ({ world }) => {
     const id = await seedRow(world, { status: 'sending' });
-    expect(await world.ledger.recordSent(id, sent(world, '3EB0AAAA', '5511\u0000@s.whatsapp.net'), [attempt(world)])).toBe(true);
+    expect(
+      await world.ledger.recordSent(id, sent(world, '3EB0AAAA', '5511\u0000@s.whatsapp.net'), [attempt(world)]),
+    ).toBe(true);
     const row = await rowOf(world, id);
-    expect(row).toMatchObject({ status: 'sent', message_id: '3EB0AAAA', remote_jid: null, record_note: 'REMOTE_JID_UNUSABLE' });
+    expect(row).toMatchObject({
+      status: 'sent',
+      message_id: '3EB0AAAA',
+      remote_jid: null,
+      record_note: 'REMOTE_JID_UNUSABLE',
+    });
     expect(await attemptsOf(world, id)).toHaveLength(1);
   });
 
@@ -58,7 +65,9 @@ describe('a send is recorded whatever the server answered (never sent twice for 
       attempt(world, { outcome: 'failed', errorCode: 'SERVER_ERROR', errorMessage: 'bad\u0000byte', httpStatus: 500 }),
     ]);
     expect(await statusOf(world, id)).toBe('queued');
-    expect(await attemptsOf(world, id)).toEqual([{ outcome: 'failed', error_code: 'SERVER_ERROR', error_message: 'badbyte', possible_duplicate: false }]);
+    expect(await attemptsOf(world, id)).toEqual([
+      { outcome: 'failed', error_code: 'SERVER_ERROR', error_message: 'badbyte', possible_duplicate: false },
+    ]);
   });
 
   test('a late record of a send whose lease ran out (the row back in line) still lands', async ({ world }) => {
@@ -91,8 +100,16 @@ describe('the claim decides what is stale', () => {
     const id = await seedRow(world, { status: 'pending' });
     const claimed = await world.ledger.claim(id);
     expect('attempts' in claimed && claimed.attempts).toBe(1);
-    await world.ledger.release(id, { code: 'NO_SENDER_AVAILABLE', message: 'Nenhum WhatsApp disponível', scope: 'sender' });
-    expect(await rowOf(world, id)).toMatchObject({ status: 'queued', attempts: 0, last_error_code: 'NO_SENDER_AVAILABLE' });
+    await world.ledger.release(id, {
+      code: 'NO_SENDER_AVAILABLE',
+      message: 'Nenhum WhatsApp disponível',
+      scope: 'sender',
+    });
+    expect(await rowOf(world, id)).toMatchObject({
+      status: 'queued',
+      attempts: 0,
+      last_error_code: 'NO_SENDER_AVAILABLE',
+    });
   });
 
   test('two claims at once: exactly one gets the row', async ({ world }) => {

@@ -7,7 +7,12 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const ledgerSrc = join(root, 'packages', 'ledger', 'src');
 
 /** What only the ledger may write: a notification's status (any update) and delivery attempts. */
-const WRITES = [/update\s+notifications\b/i, /\.update\(\s*notifications\b/, /insert\s+into\s+delivery_attempts\b/i, /\.insert\(\s*deliveryAttempts\b/];
+const WRITES = [
+  /update\s+notifications\b/i,
+  /\.update\(\s*notifications\b/,
+  /insert\s+into\s+delivery_attempts\b/i,
+  /\.insert\(\s*deliveryAttempts\b/,
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -10,13 +10,17 @@ async function createdDaysAgo(w: World, id: string, days: number) {
 }
 
 async function fieldsOf(w: World, id: string) {
-  const [row] = await w.sql<{ text: string | null; recipient: string; remote_jid: string | null; status: string; message_id: string | null }[]>`
+  const [row] = await w.sql<
+    { text: string | null; recipient: string; remote_jid: string | null; status: string; message_id: string | null }[]
+  >`
     select text, recipient, remote_jid, status, message_id from notifications where id = ${id}`;
   return row!;
 }
 
 describe('retention: bounded batches over settled rows past their appointment', () => {
-  test('message text goes N days after the appointment; rows still owed, in flight or recent keep it', async ({ world }) => {
+  test('message text goes N days after the appointment; rows still owed, in flight or recent keep it', async ({
+    world,
+  }) => {
     const old = await seedRow(world, { status: 'delivered', startsInMinutes: -40 * DAY_MINUTES, text: 'Olá, Ana!' });
     const oldManual = await seedRow(world, { status: 'sent', kind: 'manual', text: 'Promoção' });
     const recentAppointment = await seedRow(world, { status: 'sent', startsInMinutes: -5 * DAY_MINUTES, text: 'Olá!' });
@@ -28,7 +32,8 @@ describe('retention: bounded batches over settled rows past their appointment', 
     expect(await world.ledger.retention.clearMessageText(30, 100)).toBe(2);
     expect((await fieldsOf(world, old)).text).toBeNull();
     expect((await fieldsOf(world, oldManual)).text).toBeNull();
-    for (const id of [recentAppointment, futureAppointment, owed]) expect((await fieldsOf(world, id)).text).not.toBeNull();
+    for (const id of [recentAppointment, futureAppointment, owed])
+      expect((await fieldsOf(world, id)).text).not.toBeNull();
     // Idempotent: nothing left to do.
     expect(await world.ledger.retention.clearMessageText(30, 100)).toBe(0);
   });
@@ -48,7 +53,13 @@ describe('retention: bounded batches over settled rows past their appointment', 
     expect(await world.ledger.retention.anonymiseRecipients(365, 2)).toBe(0);
     for (const id of ids) {
       const row = await fieldsOf(world, id);
-      expect(row).toMatchObject({ recipient: '', remote_jid: null, text: null, status: 'read', message_id: before.message_id === null ? null : expect.any(String) });
+      expect(row).toMatchObject({
+        recipient: '',
+        remote_jid: null,
+        text: null,
+        status: 'read',
+        message_id: before.message_id === null ? null : expect.any(String),
+      });
     }
     expect((await fieldsOf(world, kept)).recipient).not.toBe('');
   });

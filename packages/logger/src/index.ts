@@ -64,7 +64,10 @@ export function createLogger(settings: LoggerSettings): Logger {
   if (settings.pretty) {
     return pino({
       ...options,
-      transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' },
+      },
     });
   }
   return pino(options);

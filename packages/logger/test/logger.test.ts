@@ -37,7 +37,11 @@ describe('createLogger', () => {
 describe('lazyChild', () => {
   it('writes what a child would, with its bindings and redaction, and builds nothing for a disabled level', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ name: 't', level: 'warn', destination: { write: (line: string) => lines.push(line) } });
+    const logger = createLogger({
+      name: 't',
+      level: 'warn',
+      destination: { write: (line: string) => lines.push(line) },
+    });
     let made = 0;
     const original = logger.child.bind(logger);
     logger.child = ((...args: Parameters<typeof logger.child>) => {

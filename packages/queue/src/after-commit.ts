@@ -1,5 +1,10 @@
 import { withDeadline } from '@bora/core';
-import { enqueueNotifications, requeueNotification, type DueNotification, type NotificationQueues } from './notifications.ts';
+import {
+  enqueueNotifications,
+  requeueNotification,
+  type DueNotification,
+  type NotificationQueues,
+} from './notifications.ts';
 
 /**
  * Puts committed rows' pointer jobs on the queue within a deadline: a queue still connecting can
@@ -14,7 +19,10 @@ export async function enqueueAfterCommit(
   options: { deadlineMs: number; mode?: 'new' | 'retry'; onError?: (error: unknown) => void },
 ): Promise<boolean> {
   if (items.length === 0) return true;
-  const adding: Promise<unknown> = options.mode === 'retry' ? Promise.all(items.map((item) => requeueNotification(queues, item))) : enqueueNotifications(queues, items);
+  const adding: Promise<unknown> =
+    options.mode === 'retry'
+      ? Promise.all(items.map((item) => requeueNotification(queues, item)))
+      : enqueueNotifications(queues, items);
   try {
     await withDeadline(adding, options.deadlineMs, 'enqueue');
     return true;

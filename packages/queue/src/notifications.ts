@@ -146,7 +146,10 @@ export async function enqueueNotifications(
 }
 
 /** Removes a waiting or delayed job (a cancelled reminder). Active jobs re-check the row anyway. */
-export async function removeNotificationJob(queues: NotificationQueues, item: { id: string; tenantId: string }): Promise<boolean> {
+export async function removeNotificationJob(
+  queues: NotificationQueues,
+  item: { id: string; tenantId: string },
+): Promise<boolean> {
   const job = await queues.forTenant(item.tenantId).getJob(item.id);
   if (!job) return false;
   const state = await job.getState();

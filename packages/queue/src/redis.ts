@@ -29,7 +29,10 @@ export type RedisTarget =
 
 // Every key set for every role, so a `duplicate(redisRoleOptions(x))` of another role's client
 // takes nothing of that role with it.
-const ROLES: Record<RedisRole, Pick<RedisOptions, 'enableOfflineQueue' | 'maxRetriesPerRequest' | 'connectTimeout' | 'commandTimeout'>> = {
+const ROLES: Record<
+  RedisRole,
+  Pick<RedisOptions, 'enableOfflineQueue' | 'maxRetriesPerRequest' | 'connectTimeout' | 'commandTimeout'>
+> = {
   producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 },
   commands: { enableOfflineQueue: true, maxRetriesPerRequest: 2, connectTimeout: 5_000, commandTimeout: 3_000 },
   worker: { enableOfflineQueue: true, maxRetriesPerRequest: null, connectTimeout: 5_000, commandTimeout: undefined },
@@ -89,7 +92,10 @@ export function duplicateRedis(redis: RedisClient, role: RedisRole): RedisClient
   let copy: RedisClient;
   if (redis instanceof Cluster) {
     const { enableOfflineQueue, retryStrategy: _nodeRetry, ...perNode } = redisRoleOptions(role);
-    copy = redis.duplicate(undefined, { enableOfflineQueue, redisOptions: { ...redis.options.redisOptions, ...perNode } });
+    copy = redis.duplicate(undefined, {
+      enableOfflineQueue,
+      redisOptions: { ...redis.options.redisOptions, ...perNode },
+    });
   } else {
     copy = redis.duplicate(redisRoleOptions(role));
   }
@@ -132,7 +138,12 @@ export async function pingRedis(redis: RedisClient, waitMs = 1_500): Promise<str
 export async function redisAnswers(target: string | RedisTarget, timeoutMs = 3_000): Promise<boolean> {
   const where: RedisTarget = typeof target === 'string' ? { kind: 'single', url: target } : target;
   if (where.kind === 'single') {
-    const redis = new Redis(where.url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = new Redis(where.url, {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => {});
     try {
       await redis.connect();
@@ -147,7 +158,11 @@ export async function redisAnswers(target: string | RedisTarget, timeoutMs = 3_0
     ...clusterRoleOptions('producer', where),
     lazyConnect: true,
     clusterRetryStrategy: () => null,
-    redisOptions: { ...clusterRoleOptions('producer', where).redisOptions, connectTimeout: timeoutMs, maxRetriesPerRequest: 0 },
+    redisOptions: {
+      ...clusterRoleOptions('producer', where).redisOptions,
+      connectTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+    },
   });
   cluster.on('error', () => {});
   try {

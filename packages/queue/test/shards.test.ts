@@ -33,10 +33,21 @@ describe('queue shards', () => {
   });
 
   it("cluster options: the role's bounds go to every node, reads stay on masters, NAT and TLS are passed", () => {
-    const target = { kind: 'cluster' as const, nodes: [{ host: 'a', port: 1 }], natMap: { '10.0.0.1:6379': { host: 'a', port: 1 } }, password: 'p', tls: true };
+    const target = {
+      kind: 'cluster' as const,
+      nodes: [{ host: 'a', port: 1 }],
+      natMap: { '10.0.0.1:6379': { host: 'a', port: 1 } },
+      password: 'p',
+      tls: true,
+    };
     const producer = clusterRoleOptions('producer', target);
     expect(producer).toMatchObject({ enableOfflineQueue: false, scaleReads: 'master', natMap: target.natMap });
-    expect(producer.redisOptions).toMatchObject({ maxRetriesPerRequest: 1, commandTimeout: 2_000, password: 'p', tls: {} });
+    expect(producer.redisOptions).toMatchObject({
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2_000,
+      password: 'p',
+      tls: {},
+    });
     const worker = clusterRoleOptions('worker', { ...target, tls: false, password: undefined });
     expect(worker.redisOptions).toMatchObject({ maxRetriesPerRequest: null, commandTimeout: undefined });
     expect(worker.redisOptions).not.toHaveProperty('tls');

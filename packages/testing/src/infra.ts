@@ -69,7 +69,9 @@ export async function resolveTestInfra(env: Record<string, string | undefined> =
     );
   }
   if (!redisUrl) {
-    throw new Error('No Redis for tests: set TEST_REDIS_URL, start a local server on 127.0.0.1:6379, or install Docker.');
+    throw new Error(
+      'No Redis for tests: set TEST_REDIS_URL, start a local server on 127.0.0.1:6379, or install Docker.',
+    );
   }
   return {
     postgresAdminUrl: postgresUrl,

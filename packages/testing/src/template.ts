@@ -9,7 +9,9 @@ const TEMPLATE_LOCK_ID = 727_100_002;
 /** Template name changes whenever a migration does, so a stale template is never reused. */
 export function templateName(): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(MIGRATIONS_FOLDER)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
   }
   return `bora_test_tpl_${hash.digest('hex').slice(0, 12)}`;

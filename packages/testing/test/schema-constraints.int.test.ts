@@ -21,7 +21,13 @@ describe('schema constraints', () => {
   test('bookings of one professional cannot overlap; back-to-back and cancelled slots are fine', async ({ env }) => {
     const { db } = env.db;
     const [tenant] = await db.insert(tenants).values({ slug: 'barbearia-a', name: 'Barbearia A' }).returning();
-    const base = { tenantId: tenant!.id, customerName: 'Ana', customerPhone: '5511987654321', service: 'Corte', professional: 'João' };
+    const base = {
+      tenantId: tenant!.id,
+      customerName: 'Ana',
+      customerPhone: '5511987654321',
+      service: 'Corte',
+      professional: 'João',
+    };
     const [first] = await db
       .insert(bookings)
       .values({ ...base, startsAt: at('2030-01-10T13:00:00Z'), endsAt: at('2030-01-10T13:30:00Z') })
@@ -32,15 +38,22 @@ describe('schema constraints', () => {
       '23P01',
     );
     // Back to back: [13:30, 14:00) touches [13:00, 13:30) without overlapping.
-    await db.insert(bookings).values({ ...base, startsAt: at('2030-01-10T13:30:00Z'), endsAt: at('2030-01-10T14:00:00Z') });
-    // Another professional may take the same slot.
     await db
       .insert(bookings)
-      .values({ ...base, professional: 'Maria', startsAt: at('2030-01-10T13:00:00Z'), endsAt: at('2030-01-10T13:30:00Z') });
+      .values({ ...base, startsAt: at('2030-01-10T13:30:00Z'), endsAt: at('2030-01-10T14:00:00Z') });
+    // Another professional may take the same slot.
+    await db.insert(bookings).values({
+      ...base,
+      professional: 'Maria',
+      startsAt: at('2030-01-10T13:00:00Z'),
+      endsAt: at('2030-01-10T13:30:00Z'),
+    });
 
     // Cancelling frees the slot.
     await db.update(bookings).set({ status: 'cancelled' }).where(eq(bookings.id, first!.id));
-    await db.insert(bookings).values({ ...base, startsAt: at('2030-01-10T13:00:00Z'), endsAt: at('2030-01-10T13:30:00Z') });
+    await db
+      .insert(bookings)
+      .values({ ...base, startsAt: at('2030-01-10T13:00:00Z'), endsAt: at('2030-01-10T13:30:00Z') });
   });
 
   test('a booking must end after it starts', async ({ env }) => {
@@ -73,24 +86,36 @@ describe('schema constraints', () => {
         endsAt: at('2030-02-01T12:30:00Z'),
       })
       .returning();
-    const row = { tenantId: tenant!.id, bookingId: booking!.id, kind: 'confirmation' as const, recipient: '5511987654321' };
+    const row = {
+      tenantId: tenant!.id,
+      bookingId: booking!.id,
+      kind: 'confirmation' as const,
+      recipient: '5511987654321',
+    };
     await db.insert(notifications).values(row);
     await expectCode(db.insert(notifications).values(row), '23505');
     await db.insert(notifications).values({ ...row, kind: 'reminder' });
   });
 
-  test('servers need capacity > 0 and unique names; instances unique name, phone and one primary per tenant', async ({ env }) => {
+  test('servers need capacity > 0 and unique names; instances unique name, phone and one primary per tenant', async ({
+    env,
+  }) => {
     const { db } = env.db;
     const server = { url: 'http://evo', apiKeyEncrypted: 'x', webhookSecretEncrypted: 'y' };
     await expectCode(db.insert(evolutionApis).values({ ...server, name: 'Zero', capacity: 0 }), '23514');
     await expectCode(db.insert(evolutionApis).values({ ...server, name: 'Negative', capacity: -5 }), '23514');
-    const [evo] = await db.insert(evolutionApis).values({ ...server, name: 'Evolution API 1' }).returning();
+    const [evo] = await db
+      .insert(evolutionApis)
+      .values({ ...server, name: 'Evolution API 1' })
+      .returning();
     expect(evo!.capacity).toBe(20);
     await expectCode(db.insert(evolutionApis).values({ ...server, name: 'Evolution API 1' }), '23505');
 
     const [tenant] = await db.insert(tenants).values({ slug: 'studio-d', name: 'Studio D' }).returning();
     const instance = { evolutionApiId: evo!.id, displayName: 'WhatsApp Principal', tenantId: tenant!.id };
-    await db.insert(whatsappInstances).values({ ...instance, instanceName: 'studio-d-1', phoneNumber: '5511987650001', isPrimary: true });
+    await db
+      .insert(whatsappInstances)
+      .values({ ...instance, instanceName: 'studio-d-1', phoneNumber: '5511987650001', isPrimary: true });
     await expectCode(
       db.insert(whatsappInstances).values({ ...instance, instanceName: 'studio-d-1', phoneNumber: '5511987650002' }),
       '23505',
@@ -100,15 +125,23 @@ describe('schema constraints', () => {
       '23505',
     );
     await expectCode(
-      db.insert(whatsappInstances).values({ ...instance, instanceName: 'studio-d-3', phoneNumber: '5511987650003', isPrimary: true }),
+      db
+        .insert(whatsappInstances)
+        .values({ ...instance, instanceName: 'studio-d-3', phoneNumber: '5511987650003', isPrimary: true }),
       '23505',
     );
-    await db.insert(whatsappInstances).values({ ...instance, instanceName: 'studio-d-4', phoneNumber: '5511987650004' });
+    await db
+      .insert(whatsappInstances)
+      .values({ ...instance, instanceName: 'studio-d-4', phoneNumber: '5511987650004' });
 
     const shared = { evolutionApiId: evo!.id, displayName: 'Compartilhado', tenantId: null };
-    await db.insert(whatsappInstances).values({ ...shared, instanceName: 'shared-1', phoneNumber: '5511987650010', isPrimary: true });
+    await db
+      .insert(whatsappInstances)
+      .values({ ...shared, instanceName: 'shared-1', phoneNumber: '5511987650010', isPrimary: true });
     await expectCode(
-      db.insert(whatsappInstances).values({ ...shared, instanceName: 'shared-2', phoneNumber: '5511987650011', isPrimary: true }),
+      db
+        .insert(whatsappInstances)
+        .values({ ...shared, instanceName: 'shared-2', phoneNumber: '5511987650011', isPrimary: true }),
       '23505',
     );
   });

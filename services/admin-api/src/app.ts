@@ -1,5 +1,14 @@
 import { canWrite } from '@bora/db';
-import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute, SERVER_TIMEOUTS } from '@bora/http';
+import {
+  type AnyFastify,
+  createMetricsRegistry,
+  frameworkErrors,
+  registerDocs,
+  registerErrorHandling,
+  registerHealthRoutes,
+  registerMetricsRoute,
+  SERVER_TIMEOUTS,
+} from '@bora/http';
 import { pingRedis } from '@bora/queue';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
@@ -64,21 +73,42 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
   registerHealthRoutes(app, {
     postgres: () => deps.db.sql`select 1`,
     // The tables this service writes, locked as a write would within 1 s, then rolled back.
-    postgresWrite: () => canWrite(deps.db.sql, ['notifications', 'whatsapp_instances', 'evolution_apis'], WRITE_PROBE_TIMEOUT_MS),
+    postgresWrite: () =>
+      canWrite(deps.db.sql, ['notifications', 'whatsapp_instances', 'evolution_apis'], WRITE_PROBE_TIMEOUT_MS),
     redis: () => pingRedis(deps.redis),
   });
   registerMetricsRoute(app, createMetricsRegistry('admin-api'));
 
   const { adminToken, secretKey } = deps.config;
-  const throttle = createLoginThrottle(deps.redis, { prefix: deps.config.queuePrefix, maxPerMinute: deps.config.loginAttemptsPerMinute });
+  const throttle = createLoginThrottle(deps.redis, {
+    prefix: deps.config.queuePrefix,
+    maxPerMinute: deps.config.loginAttemptsPerMinute,
+  });
   await app.register(authPlugin, { adminToken, secretKey, publicUrl: deps.config.publicUrl, throttle });
   if (deps.healthPoll) {
-    const relink = createRelinkAlerts({ sql: deps.db.sql, config: deps.config, queues: deps.queues, logger: deps.logger });
-    await app.register(healthPollerPlugin, { db: deps.db, config: deps.config, logger: deps.logger, intervalMs: deps.config.healthPollIntervalMs, relink });
+    const relink = createRelinkAlerts({
+      sql: deps.db.sql,
+      config: deps.config,
+      queues: deps.queues,
+      logger: deps.logger,
+    });
+    await app.register(healthPollerPlugin, {
+      db: deps.db,
+      config: deps.config,
+      logger: deps.logger,
+      intervalMs: deps.config.healthPollIntervalMs,
+      relink,
+    });
     await app.register(inboundBackstopPlugin, { deps, intervalMs: deps.config.inboundBackstopIntervalMs });
   }
 
-  await app.register(loginRoutes, { adminToken, secretKey, throttle, publicUrl: deps.config.publicUrl, cookieSecure: deps.config.cookieSecure });
+  await app.register(loginRoutes, {
+    adminToken,
+    secretKey,
+    throttle,
+    publicUrl: deps.config.publicUrl,
+    cookieSecure: deps.config.cookieSecure,
+  });
   await app.register(tenantRoutes(deps));
   await app.register(catalogueRoutes, { prefix: '/v1/tenants/:slug', db: deps.db.db });
   await app.register(evolutionApiRoutes(deps));

@@ -7,7 +7,11 @@ import { createNotificationQueues, createRedis } from '@bora/queue';
 import { buildApp } from './app.ts';
 
 const config = loadAdminApiConfig(process.env);
-const logger = createLogger({ name: 'admin-api', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
+const logger = createLogger({
+  name: 'admin-api',
+  level: config.logLevel,
+  pretty: config.env === 'development' && process.stdout.isTTY,
+});
 const db = createDb(config.databaseUrl, { ...config.db, applicationName: 'admin-api' });
 const redis = createRedis(config.redis, 'producer');
 const queues = createNotificationQueues({

@@ -5,19 +5,42 @@ import { ADMIN_TOKEN, auth, startAdminApi } from './helpers.ts';
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
 
 describe('admin-api authentication', () => {
-  test('every documented /v1 and /admin route answers 401 without credentials, and not 401 with the token', async ({ env }) => {
+  test('every documented /v1 and /admin route answers 401 without credentials, and not 401 with the token', async ({
+    env,
+  }) => {
     const { app, close } = await startAdminApi(env);
-    const spec = (await app.inject({ url: '/openapi.json', headers: auth })).json() as { paths: Record<string, Record<string, unknown>> };
+    const spec = (await app.inject({ url: '/openapi.json', headers: auth })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const routes = Object.entries(spec.paths)
       .filter(([path]) => path.startsWith('/v1') || path.startsWith('/admin'))
-      .flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), url: path.replace(/\{[^}]+\}/g, SAMPLE_ID) })))
+      .flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => ({
+          method: method.toUpperCase(),
+          url: path.replace(/\{[^}]+\}/g, SAMPLE_ID),
+        })),
+      )
       .filter((r) => r.url !== '/admin/login' && r.url !== '/admin/logout');
     expect(routes.length).toBeGreaterThan(15);
-    for (const route of [...routes, { method: 'GET', url: '/admin/queues' }, { method: 'GET', url: '/admin/queues/api/queues' }, { method: 'GET', url: '/docs' }]) {
-      const anonymous = await app.inject({ method: route.method as 'GET', url: route.url, payload: route.method === 'GET' ? undefined : {} });
+    for (const route of [
+      ...routes,
+      { method: 'GET', url: '/admin/queues' },
+      { method: 'GET', url: '/admin/queues/api/queues' },
+      { method: 'GET', url: '/docs' },
+    ]) {
+      const anonymous = await app.inject({
+        method: route.method as 'GET',
+        url: route.url,
+        payload: route.method === 'GET' ? undefined : {},
+      });
       expect(anonymous.statusCode, `${route.method} ${route.url}`).toBe(401);
       expect(anonymous.json().error.code).toBe('UNAUTHENTICATED');
-      const authorized = await app.inject({ method: route.method as 'GET', url: route.url, headers: auth, payload: route.method === 'GET' ? undefined : {} });
+      const authorized = await app.inject({
+        method: route.method as 'GET',
+        url: route.url,
+        headers: auth,
+        payload: route.method === 'GET' ? undefined : {},
+      });
       expect(authorized.statusCode, `${route.method} ${route.url} with token`).not.toBe(401);
     }
     await close();
@@ -31,7 +54,11 @@ describe('admin-api authentication', () => {
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     expect((await app.inject('/readyz')).statusCode).toBe(200);
     expect((await app.inject('/metrics')).statusCode).toBe(200);
-    const webhook = await app.inject({ method: 'POST', url: `/webhooks/evolution/${SAMPLE_ID}`, payload: { event: 'send.message' } });
+    const webhook = await app.inject({
+      method: 'POST',
+      url: `/webhooks/evolution/${SAMPLE_ID}`,
+      payload: { event: 'send.message' },
+    });
     expect(webhook.statusCode).toBe(401);
     expect(webhook.json().error.code).toBe('INVALID_WEBHOOK_SECRET');
     await close();
@@ -53,9 +80,16 @@ describe('admin-api authentication', () => {
     await close();
   });
 
-  test('login sets an HttpOnly SameSite=Strict session cookie that opens /v1 and /admin; the token itself never reaches the browser', async ({ env }) => {
+  test('login sets an HttpOnly SameSite=Strict session cookie that opens /v1 and /admin; the token itself never reaches the browser', async ({
+    env,
+  }) => {
     const { app, close } = await startAdminApi(env);
-    const login = await app.inject({ method: 'POST', url: '/admin/login', payload: `token=${ADMIN_TOKEN}&next=%2Fadmin%2Fqueues`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/admin/login',
+      payload: `token=${ADMIN_TOKEN}&next=%2Fadmin%2Fqueues`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(login.statusCode).toBe(303);
     expect(login.headers.location).toBe('/admin/queues');
     const setCookie = String(login.headers['set-cookie']);
@@ -72,14 +106,31 @@ describe('admin-api authentication', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
 
     // A forged cookie, or a state-changing request from another origin, is refused.
-    expect((await app.inject({ url: '/v1/stats/usage', headers: { cookie: `bora_admin=${Date.now() + 60_000}.forged` } })).statusCode).toBe(401);
-    const crossSite = await app.inject({ method: 'POST', url: '/v1/tenants', headers: { cookie, origin: 'https://evil.example' }, payload: { slug: 'x', name: 'x' } });
+    expect(
+      (await app.inject({ url: '/v1/stats/usage', headers: { cookie: `bora_admin=${Date.now() + 60_000}.forged` } }))
+        .statusCode,
+    ).toBe(401);
+    const crossSite = await app.inject({
+      method: 'POST',
+      url: '/v1/tenants',
+      headers: { cookie, origin: 'https://evil.example' },
+      payload: { slug: 'x', name: 'x' },
+    });
     expect(crossSite.statusCode).toBe(403);
-    const fromPublicUrl = await app.inject({ method: 'POST', url: '/v1/tenants', headers: { cookie, origin: 'http://127.0.0.1:3001' }, payload: { slug: 'de-casa', name: 'De casa' } });
+    const fromPublicUrl = await app.inject({
+      method: 'POST',
+      url: '/v1/tenants',
+      headers: { cookie, origin: 'http://127.0.0.1:3001' },
+      payload: { slug: 'de-casa', name: 'De casa' },
+    });
     expect(fromPublicUrl.statusCode).toBe(201);
 
     // An open redirect through `next` is not possible.
-    const evil = await app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN, next: '//evil.example' } });
+    const evil = await app.inject({
+      method: 'POST',
+      url: '/admin/login',
+      payload: { token: ADMIN_TOKEN, next: '//evil.example' },
+    });
     expect(evil.headers.location).toBe('/admin');
 
     const logout = await app.inject({ method: 'POST', url: '/admin/logout', headers: { cookie } });
@@ -88,10 +139,17 @@ describe('admin-api authentication', () => {
     await close();
   });
 
-  test('the session cookie is Secure in production even over the plain HTTP a TLS proxy forwards (TRUST_PROXY_HOPS=0), and not in plain-HTTP development', async ({ env }) => {
+  test('the session cookie is Secure in production even over the plain HTTP a TLS proxy forwards (TRUST_PROXY_HOPS=0), and not in plain-HTTP development', async ({
+    env,
+  }) => {
     const cookieOf = async (vars: Record<string, string>) => {
       const { app, close } = await startAdminApi(env, vars);
-      const res = await app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN }, headers: { 'x-forwarded-proto': 'https' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/admin/login',
+        payload: { token: ADMIN_TOKEN },
+        headers: { 'x-forwarded-proto': 'https' },
+      });
       await close();
       expect(res.statusCode).toBe(303);
       return String(res.headers['set-cookie']);
@@ -102,10 +160,24 @@ describe('admin-api authentication', () => {
     expect(await cookieOf({ COOKIE_SECURE: 'true' })).toMatch(/;\s*Secure/i);
   });
 
-  test('login `next` is parsed against the admin origin: other hosts, tricks and control characters fall back to /admin, never a 500', async ({ env }) => {
+  test('login `next` is parsed against the admin origin: other hosts, tricks and control characters fall back to /admin, never a 500', async ({
+    env,
+  }) => {
     const { app, close } = await startAdminApi(env);
-    const login = (next: string) => app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN, next } });
-    const refused = ['/\t/evil.example', '/\n/evil.example', '/admin\r\nSet-Cookie: x=1', '/admin\u0000', '//evil.example', '/\\evil.example', '/.//evil.example', 'https://evil.example/admin', 'javascript:alert(1)', 'http://127.0.0.1:3002/admin'];
+    const login = (next: string) =>
+      app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN, next } });
+    const refused = [
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/admin\r\nSet-Cookie: x=1',
+      '/admin\u0000',
+      '//evil.example',
+      '/\\evil.example',
+      '/.//evil.example',
+      'https://evil.example/admin',
+      'javascript:alert(1)',
+      'http://127.0.0.1:3002/admin',
+    ];
     for (const next of refused) {
       const res = await login(next);
       expect(res.statusCode, JSON.stringify(next)).toBe(303);
@@ -123,22 +195,36 @@ describe('admin-api authentication', () => {
     await close();
   });
 
-  test('10 bad tokens from a shared address do not lock the operator out: the right token always gets in, on the API and the form', async ({ env }) => {
+  test('10 bad tokens from a shared address do not lock the operator out: the right token always gets in, on the API and the form', async ({
+    env,
+  }) => {
     const { app, close } = await startAdminApi(env);
     const ip = '10.0.0.20';
     for (let i = 0; i < 12; i++) {
-      const res = await app.inject({ url: '/v1/stats/usage', headers: { authorization: `Bearer guess-${i}` }, remoteAddress: ip });
+      const res = await app.inject({
+        url: '/v1/stats/usage',
+        headers: { authorization: `Bearer guess-${i}` },
+        remoteAddress: ip,
+      });
       expect(res.statusCode, `guess ${i}`).toBe(i < 10 ? 401 : 429);
     }
     expect((await app.inject({ url: '/v1/stats/usage', headers: auth, remoteAddress: ip })).statusCode).toBe(200);
-    const form = await app.inject({ method: 'POST', url: '/admin/login', payload: { token: ADMIN_TOKEN }, remoteAddress: ip });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/admin/login',
+      payload: { token: ADMIN_TOKEN },
+      remoteAddress: ip,
+    });
     expect(form.statusCode).toBe(303);
     await close();
   });
 
-  test('failed logins are throttled per IP (LOGIN_ATTEMPTS_PER_MINUTE): past the budget a failure is 429 with Retry-After', async ({ env }) => {
+  test('failed logins are throttled per IP (LOGIN_ATTEMPTS_PER_MINUTE): past the budget a failure is 429 with Retry-After', async ({
+    env,
+  }) => {
     const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
-    const attempt = (token: string, ip: string) => app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: ip });
+    const attempt = (token: string, ip: string) =>
+      app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: ip });
     for (let i = 0; i < 3; i++) {
       const res = await attempt('wrong', '10.0.0.7');
       expect(res.statusCode).toBe(401);
@@ -150,7 +236,11 @@ describe('admin-api authentication', () => {
     const retryAfter = Number(blocked.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    const viaApi = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer still-wrong' }, remoteAddress: '10.0.0.7' });
+    const viaApi = await app.inject({
+      url: '/v1/stats/usage',
+      headers: { authorization: 'Bearer still-wrong' },
+      remoteAddress: '10.0.0.7',
+    });
     expect(viaApi.statusCode).toBe(429);
     expect(viaApi.json().error.code).toBe('TOO_MANY_ATTEMPTS');
     expect(Number(viaApi.headers['retry-after'])).toBeGreaterThanOrEqual(1);
@@ -161,11 +251,17 @@ describe('admin-api authentication', () => {
     await close();
   });
 
-  test('a failure counter left without expiry (a crash between INCR and PEXPIRE) still expires: one script sets both', async ({ env }) => {
+  test('a failure counter left without expiry (a crash between INCR and PEXPIRE) still expires: one script sets both', async ({
+    env,
+  }) => {
     const { app, config, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
     const key = `${config.queuePrefix}:admin-login-failures:10.0.0.30`;
     await env.redis.set(key, '5');
-    const res = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer wrong' }, remoteAddress: '10.0.0.30' });
+    const res = await app.inject({
+      url: '/v1/stats/usage',
+      headers: { authorization: 'Bearer wrong' },
+      remoteAddress: '10.0.0.30',
+    });
     expect(res.statusCode).toBe(429);
     const ttl = await env.redis.pttl(key);
     expect(ttl).toBeGreaterThan(0);
@@ -173,13 +269,25 @@ describe('admin-api authentication', () => {
     await close();
   });
 
-  test('by default X-Forwarded-For is not believed: rotating it does not escape the login throttle', async ({ env }) => {
+  test('by default X-Forwarded-For is not believed: rotating it does not escape the login throttle', async ({
+    env,
+  }) => {
     const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3' });
     const attempt = (token: string, forwardedFor: string) =>
-      app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: '10.0.0.9', headers: { 'x-forwarded-for': forwardedFor } });
+      app.inject({
+        method: 'POST',
+        url: '/admin/login',
+        payload: { token },
+        remoteAddress: '10.0.0.9',
+        headers: { 'x-forwarded-for': forwardedFor },
+      });
     for (let i = 0; i < 3; i++) expect((await attempt('wrong', `203.0.113.${i}`)).statusCode).toBe(401);
     expect((await attempt('wrong', '203.0.113.50')).statusCode).toBe(429);
-    const viaApi = await app.inject({ url: '/v1/stats/usage', headers: { authorization: 'Bearer wrong', 'x-forwarded-for': '198.51.100.1' }, remoteAddress: '10.0.0.9' });
+    const viaApi = await app.inject({
+      url: '/v1/stats/usage',
+      headers: { authorization: 'Bearer wrong', 'x-forwarded-for': '198.51.100.1' },
+      remoteAddress: '10.0.0.9',
+    });
     expect(viaApi.statusCode).toBe(429);
     await close();
   });
@@ -188,7 +296,13 @@ describe('admin-api authentication', () => {
     const { app, close } = await startAdminApi(env, { LOGIN_ATTEMPTS_PER_MINUTE: '3', TRUST_PROXY_HOPS: '1' });
     // The proxy appends the address it saw last; anything a client put before it is not believed.
     const attempt = (token: string, forwardedFor: string) =>
-      app.inject({ method: 'POST', url: '/admin/login', payload: { token }, remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
+      app.inject({
+        method: 'POST',
+        url: '/admin/login',
+        payload: { token },
+        remoteAddress: '10.0.0.1',
+        headers: { 'x-forwarded-for': forwardedFor },
+      });
     for (let i = 0; i < 3; i++) expect((await attempt('wrong', `198.51.100.${i}, 203.0.113.7`)).statusCode).toBe(401);
     expect((await attempt('wrong', '203.0.113.7')).statusCode).toBe(429);
     expect((await attempt('wrong', '203.0.113.8')).statusCode).toBe(401);

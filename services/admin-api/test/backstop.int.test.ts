@@ -9,22 +9,44 @@ const CUSTOMER = '5511987654321';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, timing: FAST_TIMING, servers: [{ name: 'evo1', apiKey: SIM_KEY, instances: [{ name: 'acme-01', state: 'open', ownerNumber: '5511900000001' }] }] });
+  sim = await startSimulator({
+    port: 0,
+    timing: FAST_TIMING,
+    servers: [
+      { name: 'evo1', apiKey: SIM_KEY, instances: [{ name: 'acme-01', state: 'open', ownerNumber: '5511900000001' }] },
+    ],
+  });
 });
 afterAll(() => sim.close());
 
 describe('the inbound backstop', () => {
-  test('a reply Evolution stored but never posted is found by polling and acted on once; a quiet number with nothing sent is not polled', async ({ env }) => {
+  test('a reply Evolution stored but never posted is found by polling and acted on once; a quiet number with nothing sent is not polled', async ({
+    env,
+  }) => {
     await resetData(env);
     const t = await startAdminApi(env);
-    const server = (await t.app.inject({ method: 'POST', url: '/v1/evolution-apis', headers: auth, payload: { name: 'evo1', url: sim.serverUrl('evo1'), apiKey: SIM_KEY } })).json();
+    const server = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/evolution-apis',
+        headers: auth,
+        payload: { name: 'evo1', url: sim.serverUrl('evo1'), apiKey: SIM_KEY },
+      })
+    ).json();
     await t.app.inject({ method: 'POST', url: '/v1/tenants', headers: auth, payload: { slug: 'acme', name: 'Acme' } });
     const instance = (
       await t.app.inject({
         method: 'POST',
         url: '/v1/whatsapp-instances',
         headers: auth,
-        payload: { evolutionApiId: server.id, instanceName: 'acme-01', phoneNumber: '11900000001', displayName: 'Acme', tenantSlug: 'acme', status: 'connected' },
+        payload: {
+          evolutionApiId: server.id,
+          instanceName: 'acme-01',
+          phoneNumber: '11900000001',
+          displayName: 'Acme',
+          tenantSlug: 'acme',
+          status: 'connected',
+        },
       })
     ).json().instance;
     const [tenant] = await env.db.sql<{ id: string }[]>`select id from tenants where slug = 'acme'`;
@@ -61,7 +83,11 @@ describe('the inbound backstop', () => {
     const late = await t.app.inject({
       method: 'POST',
       url: `/webhooks/evolution/${server.id}`,
-      headers: { 'x-bora-webhook-secret': (await t.app.inject({ url: `/v1/evolution-apis/${server.id}/webhook`, headers: auth })).json().secret },
+      headers: {
+        'x-bora-webhook-secret': (
+          await t.app.inject({ url: `/v1/evolution-apis/${server.id}/webhook`, headers: auth })
+        ).json().secret,
+      },
       payload: { event: 'messages.upsert', instance: 'acme-01', data: said.data },
     });
     expect(late.json().result).toBe('unchanged');

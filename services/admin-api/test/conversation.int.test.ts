@@ -9,14 +9,36 @@ const CUSTOMER_JID = '551187654321@s.whatsapp.net';
 
 let keySeq = 0;
 /** A customer's text as Evolution 2.3.6 posts it (Baileys 7 key, prepareMessage's flattening). */
-function upsert(text: string, options: { jid?: string; lid?: boolean; keyId?: string; fromMe?: boolean; group?: boolean } = {}) {
+function upsert(
+  text: string,
+  options: { jid?: string; lid?: boolean; keyId?: string; fromMe?: boolean; group?: boolean } = {},
+) {
   const keyId = options.keyId ?? `3A${String(++keySeq).padStart(18, '0')}`;
   const pn = options.jid ?? CUSTOMER_JID;
   const key = options.group
-    ? { remoteJid: '120363025246125244@g.us', fromMe: false, id: keyId, participant: '12345678901234@lid', participantAlt: pn, addressingMode: 'lid' }
+    ? {
+        remoteJid: '120363025246125244@g.us',
+        fromMe: false,
+        id: keyId,
+        participant: '12345678901234@lid',
+        participantAlt: pn,
+        addressingMode: 'lid',
+      }
     : options.lid
-      ? { remoteJid: '98765432101234@lid', remoteJidAlt: pn, fromMe: options.fromMe ?? false, id: keyId, addressingMode: 'lid' }
-      : { remoteJid: pn, remoteJidAlt: '98765432101234@lid', fromMe: options.fromMe ?? false, id: keyId, addressingMode: 'pn' };
+      ? {
+          remoteJid: '98765432101234@lid',
+          remoteJidAlt: pn,
+          fromMe: options.fromMe ?? false,
+          id: keyId,
+          addressingMode: 'lid',
+        }
+      : {
+          remoteJid: pn,
+          remoteJidAlt: '98765432101234@lid',
+          fromMe: options.fromMe ?? false,
+          id: keyId,
+          addressingMode: 'pn',
+        };
   return {
     keyId,
     body: {
@@ -53,20 +75,44 @@ interface Fixture {
 async function fixture(env: TestEnv): Promise<Fixture> {
   await resetData(env);
   const t = await startAdminApi(env);
-  const server = (await t.app.inject({ method: 'POST', url: '/v1/evolution-apis', headers: auth, payload: { name: 'evo1', url: 'http://evo1.example', apiKey: 'k' } })).json();
+  const server = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/evolution-apis',
+      headers: auth,
+      payload: { name: 'evo1', url: 'http://evo1.example', apiKey: 'k' },
+    })
+  ).json();
   const hook = (await t.app.inject({ url: `/v1/evolution-apis/${server.id}/webhook`, headers: auth })).json();
-  await t.app.inject({ method: 'POST', url: '/v1/tenants', headers: auth, payload: { slug: 'acme', name: 'Barbearia Acme' } });
+  await t.app.inject({
+    method: 'POST',
+    url: '/v1/tenants',
+    headers: auth,
+    payload: { slug: 'acme', name: 'Barbearia Acme' },
+  });
   const instance = (
     await t.app.inject({
       method: 'POST',
       url: '/v1/whatsapp-instances',
       headers: auth,
-      payload: { evolutionApiId: server.id, instanceName: 'acme-01', phoneNumber: '11900000001', displayName: 'Acme', tenantSlug: 'acme', status: 'connected' },
+      payload: {
+        evolutionApiId: server.id,
+        instanceName: 'acme-01',
+        phoneNumber: '11900000001',
+        displayName: 'Acme',
+        tenantSlug: 'acme',
+        status: 'connected',
+      },
     })
   ).json().instance;
   const [row] = await env.db.sql<{ id: string }[]>`select id from tenants where slug = 'acme'`;
   const post = async (body: unknown) => {
-    const res = await t.app.inject({ method: 'POST', url: `/webhooks/evolution/${server.id}`, headers: { 'x-bora-webhook-secret': hook.secret }, payload: body as Record<string, unknown> });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/webhooks/evolution/${server.id}`,
+      headers: { 'x-bora-webhook-secret': hook.secret },
+      payload: body as Record<string, unknown>,
+    });
     return { statusCode: res.statusCode, result: res.json().result as string };
   };
   return {
@@ -102,7 +148,9 @@ async function fixture(env: TestEnv): Promise<Fixture> {
 }
 
 describe('customers answer on WhatsApp', () => {
-  test('"2" cancels the booking through the one cancel path: reminder cancelled, the cancellation message is the one answer, from the same number', async ({ env }) => {
+  test('"2" cancels the booking through the one cancel path: reminder cancelled, the cancellation message is the one answer, from the same number', async ({
+    env,
+  }) => {
     const f = await fixture(env);
     const booking = await f.booking(48);
     expect(await f.say('2')).toBe('updated');
@@ -110,11 +158,16 @@ describe('customers answer on WhatsApp', () => {
     expect(b).toEqual({ status: 'cancelled', cancel_reason: 'Cancelado pelo cliente no WhatsApp' });
     const [reminder] = await env.db.sql`select status from notifications where id = ${booking.reminderId}`;
     expect(reminder!.status).toBe('cancelled');
-    const cancellations = await env.db.sql`select status, forced_instance_id, forced_evolution_api_id from notifications where booking_id = ${booking.id} and kind = 'cancellation'`;
-    expect(cancellations).toEqual([{ status: 'pending', forced_instance_id: f.instanceId, forced_evolution_api_id: f.serverId }]);
+    const cancellations = await env.db
+      .sql`select status, forced_instance_id, forced_evolution_api_id from notifications where booking_id = ${booking.id} and kind = 'cancellation'`;
+    expect(cancellations).toEqual([
+      { status: 'pending', forced_instance_id: f.instanceId, forced_evolution_api_id: f.serverId },
+    ]);
     expect(await f.replies()).toEqual([]);
     // Its job is on the queue (the after-commit enqueue), so it goes now.
-    const [cancellation] = await env.db.sql<{ id: string }[]>`select id from notifications where booking_id = ${booking.id} and kind = 'cancellation'`;
+    const [cancellation] = await env.db.sql<
+      { id: string }[]
+    >`select id from notifications where booking_id = ${booking.id} and kind = 'cancellation'`;
     const redis = createRedis(env.redisUrl, 'producer');
     const queues = createNotificationQueues({ connection: redis, prefix: env.queuePrefix });
     expect(await queues.forTenant(f.tenantId).getJob(cancellation!.id)).toBeDefined();
@@ -123,15 +176,27 @@ describe('customers answer on WhatsApp', () => {
 
     // Said again (a second "cancelar"): no booking left to cancel, no second cancellation.
     expect(await f.say('cancelar')).toBe('updated');
-    const [{ n }] = (await env.db.sql`select count(*)::int as n from notifications where booking_id = ${booking.id} and kind = 'cancellation'`) as unknown as [{ n: number }];
+    const [{ n }] = (await env.db
+      .sql`select count(*)::int as n from notifications where booking_id = ${booking.id} and kind = 'cancellation'`) as unknown as [
+      { n: number },
+    ];
     expect(n).toBe(1);
     const inbox = (await f.t.app.inject({ url: '/v1/inbox?state=all', headers: auth })).json().items;
     expect(inbox.map((m: { action: string }) => m.action)).toEqual(['inbox', 'cancelled']);
-    expect(inbox[1]).toMatchObject({ tenantSlug: 'acme', customerPhone: CUSTOMER, customerName: 'Maria', intent: 'cancel', bookingId: booking.id, instanceName: 'acme-01' });
+    expect(inbox[1]).toMatchObject({
+      tenantSlug: 'acme',
+      customerPhone: CUSTOMER,
+      customerName: 'Maria',
+      intent: 'cancel',
+      bookingId: booking.id,
+      instanceName: 'acme-01',
+    });
     await f.t.close();
   });
 
-  test('"sim" confirms attendance (shown to the business) and is answered once; a replayed webhook never acts twice', async ({ env }) => {
+  test('"sim" confirms attendance (shown to the business) and is answered once; a replayed webhook never acts twice', async ({
+    env,
+  }) => {
     const f = await fixture(env);
     const booking = await f.booking(30);
     const message = upsert('Sim, confirmo!');
@@ -139,7 +204,12 @@ describe('customers answer on WhatsApp', () => {
     expect((await f.post(message.body)).result).toBe('unchanged');
     const agenda = (await f.t.app.inject({ url: '/v1/tenants/acme/bookings', headers: auth })).json().items;
     expect(agenda).toHaveLength(1);
-    expect(agenda[0]).toMatchObject({ id: booking.id, code: booking.code, status: 'confirmed', attendanceConfirmedVia: 'whatsapp' });
+    expect(agenda[0]).toMatchObject({
+      id: booking.id,
+      code: booking.code,
+      status: 'confirmed',
+      attendanceConfirmedVia: 'whatsapp',
+    });
     expect(agenda[0].attendanceConfirmedAt).not.toBeNull();
     const replies = await f.replies();
     expect(replies).toHaveLength(1);
@@ -151,19 +221,31 @@ describe('customers answer on WhatsApp', () => {
     await f.t.close();
   });
 
-  test('"sair" cancels every owed message of that business to the number and blocks new ones until "voltar"; the business sees the opt-out', async ({ env }) => {
+  test('"sair" cancels every owed message of that business to the number and blocks new ones until "voltar"; the business sees the opt-out', async ({
+    env,
+  }) => {
     const f = await fixture(env);
     const first = await f.booking(30);
-    const manual = (await f.t.app.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { tenantSlug: 'acme', to: CUSTOMER, text: 'Promoção' } })).json();
+    const manual = (
+      await f.t.app.inject({
+        method: 'POST',
+        url: '/v1/messages',
+        headers: auth,
+        payload: { tenantSlug: 'acme', to: CUSTOMER, text: 'Promoção' },
+      })
+    ).json();
     await env.db.sql`update notifications set due_at = now() + interval '1 hour' where id = ${manual.id}`;
     expect(await f.say('Não quero mais receber mensagens', { lid: true })).toBe('updated');
-    const owed = await env.db.sql`select kind, status, last_error_code from notifications where kind <> 'reply' and kind <> 'confirmation' order by kind`;
+    const owed = await env.db
+      .sql`select kind, status, last_error_code from notifications where kind <> 'reply' and kind <> 'confirmation' order by kind`;
     expect(owed).toEqual([
       { kind: 'manual', status: 'cancelled', last_error_code: 'OPTED_OUT' },
       { kind: 'reminder', status: 'cancelled', last_error_code: 'OPTED_OUT' },
     ]);
     const replies = await f.replies();
-    expect(replies.map((r) => r.text)).toEqual(['Pronto: você não vai mais receber mensagens de Barbearia Acme por aqui. Se mudar de ideia, envie VOLTAR.']);
+    expect(replies.map((r) => r.text)).toEqual([
+      'Pronto: você não vai mais receber mensagens de Barbearia Acme por aqui. Se mudar de ideia, envie VOLTAR.',
+    ]);
     // Said twice, confirmed once.
     await f.say('SAIR');
     expect(await f.replies()).toHaveLength(1);
@@ -180,7 +262,10 @@ describe('customers answer on WhatsApp', () => {
     expect(await f.say('voltar')).toBe('updated');
     expect((await f.t.app.inject({ url: '/v1/tenants/acme/opt-outs', headers: auth })).json().items).toEqual([]);
     expect((await f.replies()).at(-1)!.text).toMatch(/^Combinado: você voltará a receber/);
-    expect((await env.db.sql`select event from consent_events order by created_at`).map((e) => e.event)).toEqual(['opt-out', 'opt-in']);
+    expect((await env.db.sql`select event from consent_events order by created_at`).map((e) => e.event)).toEqual([
+      'opt-out',
+      'opt-in',
+    ]);
     // "voltar" from someone who never left is just a message for the business.
     await f.say('voltar');
     expect((await env.db.sql`select event from consent_events`).length).toBe(2);
@@ -201,7 +286,11 @@ describe('customers answer on WhatsApp', () => {
     expect(handled.statusCode).toBe(200);
     expect(handled.json().handledAt).not.toBeNull();
     expect((await f.t.app.inject({ url: '/v1/inbox?tenantSlug=acme', headers: auth })).json().items).toHaveLength(1);
-    const missing = await f.t.app.inject({ method: 'POST', url: '/v1/inbox/00000000-0000-4000-8000-000000000000/handled', headers: auth });
+    const missing = await f.t.app.inject({
+      method: 'POST',
+      url: '/v1/inbox/00000000-0000-4000-8000-000000000000/handled',
+      headers: auth,
+    });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('INBOUND_MESSAGE_NOT_FOUND');
     await f.t.close();
@@ -225,7 +314,9 @@ describe('customers answer on WhatsApp', () => {
     await f.t.close();
   });
 
-  test('the wa.me message with the booking code confirms it and brings a waiting confirmation forward', async ({ env }) => {
+  test('the wa.me message with the booking code confirms it and brings a waiting confirmation forward', async ({
+    env,
+  }) => {
     const f = await fixture(env);
     const [bk] = await env.db.sql<{ id: string; code: string }[]>`
       insert into bookings (tenant_id, customer_name, customer_phone, service, starts_at, ends_at)
@@ -235,12 +326,16 @@ describe('customers answer on WhatsApp', () => {
     await f.say(`Olá! Quero confirmar meu agendamento ${bk!.code}`);
     const [b] = await env.db.sql`select attendance_confirmed_via from bookings where id = ${bk!.id}`;
     expect(b!.attendance_confirmed_via).toBe('whatsapp-code');
-    const [c] = await env.db.sql<{ due: boolean }[]>`select due_at <= now() as due from notifications where id = ${waiting!.id}`;
+    const [c] = await env.db.sql<
+      { due: boolean }[]
+    >`select due_at <= now() as due from notifications where id = ${waiting!.id}`;
     expect(c!.due).toBe(true);
     await f.t.close();
   });
 
-  test('not ours to act on: our own messages, groups, reactions, media without text, unknown instances', async ({ env }) => {
+  test('not ours to act on: our own messages, groups, reactions, media without text, unknown instances', async ({
+    env,
+  }) => {
     const f = await fixture(env);
     await f.booking(30);
     expect(await f.say('2', { fromMe: true })).toBe('ignored');
@@ -262,7 +357,9 @@ describe('customers answer on WhatsApp', () => {
     await f.t.close();
   });
 
-  test('a flood from one number gets few answers and loses no booking action; shuffled replays act once', async ({ env }) => {
+  test('a flood from one number gets few answers and loses no booking action; shuffled replays act once', async ({
+    env,
+  }) => {
     const f = await fixture(env);
     const booking = await f.booking(30);
     const chatter = Array.from({ length: 40 }, (_, i) => upsert(`mensagem ${i} qualquer coisa`));

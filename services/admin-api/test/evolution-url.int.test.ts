@@ -27,9 +27,14 @@ beforeAll(async () => {
   target = createServer((request, response) => {
     response.setHeader('content-type', 'application/json');
     if (request.url?.startsWith('/chatty/instance/fetchInstances')) return response.end('[]');
-    if (request.url?.startsWith('/chatty')) return response.end(JSON.stringify({ message: 'Welcome to the Evolution API', version: `${MARKER} ${'x'.repeat(200)}` }));
+    if (request.url?.startsWith('/chatty'))
+      return response.end(
+        JSON.stringify({ message: 'Welcome to the Evolution API', version: `${MARKER} ${'x'.repeat(200)}` }),
+      );
     response.statusCode = 400;
-    response.end(JSON.stringify({ status: 400, error: 'Bad Request', response: { message: [`${MARKER} role=admin token=abc`] } }));
+    response.end(
+      JSON.stringify({ status: 400, error: 'Bad Request', response: { message: [`${MARKER} role=admin token=abc`] } }),
+    );
   });
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
@@ -41,7 +46,9 @@ function create(app: Awaited<ReturnType<typeof startAdminApi>>['app'], name: str
 }
 
 describe('Evolution server URLs (SSRF rules)', () => {
-  test('metadata and link-local servers are refused on create with 400 VALIDATION_FAILED on url, by literal address or by what a name resolves to', async ({ env }) => {
+  test('metadata and link-local servers are refused on create with 400 VALIDATION_FAILED on url, by literal address or by what a name resolves to', async ({
+    env,
+  }) => {
     await resetData(env);
     const { app, close } = await startAdminApi(env, {}, { lookup });
     const refused = [
@@ -60,7 +67,9 @@ describe('Evolution server URLs (SSRF rules)', () => {
       expect(res.statusCode, url).toBe(400);
       const { error } = res.json();
       expect(error.code).toBe('VALIDATION_FAILED');
-      expect(error.details).toEqual([{ field: 'url', message: expect.stringMatching(/^O endereço do servidor aponta para/) }]);
+      expect(error.details).toEqual([
+        { field: 'url', message: expect.stringMatching(/^O endereço do servidor aponta para/) },
+      ]);
     }
     expect((await env.db.sql`select 1 from evolution_apis`).length).toBe(0);
     await close();
@@ -69,7 +78,14 @@ describe('Evolution server URLs (SSRF rules)', () => {
   test('private-network and loopback servers stay allowed (Evolution usually runs beside us)', async ({ env }) => {
     await resetData(env);
     const { app, close } = await startAdminApi(env, {}, { lookup });
-    for (const [i, url] of ['http://10.0.0.5:8080', 'http://172.16.3.4', 'http://192.168.1.10:8080', 'http://127.0.0.1:3010/evo1', 'http://[::1]:8080', 'http://evo.lan:8080'].entries()) {
+    for (const [i, url] of [
+      'http://10.0.0.5:8080',
+      'http://172.16.3.4',
+      'http://192.168.1.10:8080',
+      'http://127.0.0.1:3010/evo1',
+      'http://[::1]:8080',
+      'http://evo.lan:8080',
+    ].entries()) {
       expect((await create(app, `ok ${i}`, url)).statusCode, url).toBe(201);
     }
     await close();
@@ -79,7 +95,12 @@ describe('Evolution server URLs (SSRF rules)', () => {
     await resetData(env);
     const { app, close } = await startAdminApi(env, {}, { lookup });
     const server = (await create(app, 'evo', 'http://10.0.0.5:8080')).json();
-    const res = await app.inject({ method: 'PATCH', url: `/v1/evolution-apis/${server.id}`, headers: auth, payload: { url: 'http://imds.attacker.example/', priority: 5 } });
+    const res = await app.inject({
+      method: 'PATCH',
+      url: `/v1/evolution-apis/${server.id}`,
+      headers: auth,
+      payload: { url: 'http://imds.attacker.example/', priority: 5 },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0].field).toBe('url');
     const [row] = await env.db.sql`select url, priority from evolution_apis where id = ${server.id}`;
@@ -99,7 +120,9 @@ describe('Evolution server URLs (SSRF rules)', () => {
     await close();
   });
 
-  test('credentials in the URL are refused on create and update (the key goes in apiKey); old ones are never listed', async ({ env }) => {
+  test('credentials in the URL are refused on create and update (the key goes in apiKey); old ones are never listed', async ({
+    env,
+  }) => {
     await resetData(env);
     const { app, close } = await startAdminApi(env, {}, { lookup });
     const res = await create(app, 'with creds', 'http://admin:hunter2@10.0.0.5:8080/message/sendText');
@@ -107,7 +130,12 @@ describe('Evolution server URLs (SSRF rules)', () => {
     expect(res.json().error.details).toEqual([{ field: 'url', message: expect.stringContaining('apiKey') }]);
     expect(res.body).not.toContain('hunter2');
     const server = (await create(app, 'evo', 'http://10.0.0.5:8080')).json();
-    const patch = await app.inject({ method: 'PATCH', url: `/v1/evolution-apis/${server.id}`, headers: auth, payload: { url: 'https://user:pw@10.0.0.6' } });
+    const patch = await app.inject({
+      method: 'PATCH',
+      url: `/v1/evolution-apis/${server.id}`,
+      headers: auth,
+      payload: { url: 'https://user:pw@10.0.0.6' },
+    });
     expect(patch.statusCode).toBe(400);
 
     await env.db.sql`update evolution_apis set url = 'http://admin:hunter2@10.0.0.5:8080' where id = ${server.id}`;
@@ -123,14 +151,22 @@ describe('Evolution server URLs (SSRF rules)', () => {
     const refusing = (await create(app, 'refusing', `${targetUrl}/plain`)).json();
     const failed = await app.inject({ method: 'POST', url: `/v1/evolution-apis/${refusing.id}/check`, headers: auth });
     expect(failed.statusCode).toBe(200);
-    expect(failed.json()).toMatchObject({ ok: false, code: 'INVALID_REQUEST', message: 'O servidor Evolution recusou a requisição' });
+    expect(failed.json()).toMatchObject({
+      ok: false,
+      code: 'INVALID_REQUEST',
+      message: 'O servidor Evolution recusou a requisição',
+    });
     expect(failed.body).not.toContain(MARKER);
     const stored = await app.inject({ url: `/v1/evolution-apis/${refusing.id}`, headers: auth });
     expect(stored.json().lastError).toBe('O servidor Evolution recusou a requisição');
 
     const chatty = (await create(app, 'chatty', `${targetUrl}/chatty`)).json();
     const ok = await app.inject({ method: 'POST', url: `/v1/evolution-apis/${chatty.id}/check`, headers: auth });
-    expect(ok.json()).toMatchObject({ ok: true, version: null, message: 'Conexão OK: Evolution API, chave aceita, 0 instância(s) no servidor' });
+    expect(ok.json()).toMatchObject({
+      ok: true,
+      version: null,
+      message: 'Conexão OK: Evolution API, chave aceita, 0 instância(s) no servidor',
+    });
     expect(ok.body).not.toContain(MARKER);
     // The operator reads our words; the detail is in the log for whoever debugs it.
     expect(logs.join('\n')).toContain('evolution api check failed');

@@ -3,7 +3,12 @@ import { test } from '@bora/testing';
 import { auth, resetData, startAdminApi, type TestApp } from './helpers.ts';
 
 async function createServer(t: TestApp, body: Record<string, unknown>) {
-  const res = await t.app.inject({ method: 'POST', url: '/v1/evolution-apis', headers: auth, payload: { apiKey: 'k-secret', ...body } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/evolution-apis',
+    headers: auth,
+    payload: { apiKey: 'k-secret', ...body },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; name: string };
 }
@@ -16,7 +21,12 @@ async function fill(t: TestApp, serverId: string, n: number, prefix: string) {
       method: 'POST',
       url: '/v1/whatsapp-instances',
       headers: auth,
-      payload: { evolutionApiId: serverId, phoneNumber: phone, displayName: `WA ${prefix}-${i}`, status: i % 2 === 0 ? 'connected' : 'disconnected' },
+      payload: {
+        evolutionApiId: serverId,
+        phoneNumber: phone,
+        displayName: `WA ${prefix}-${i}`,
+        status: i % 2 === 0 ? 'connected' : 'disconnected',
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
   }
@@ -34,11 +44,23 @@ async function placeOne(t: TestApp) {
 }
 
 describe('the seed example through the API', () => {
-  test('API 1 (priority 10, 18/20) and API 2 (priority 5, 8/20): placement, then full, then none; usage stats', async ({ env }) => {
+  test('API 1 (priority 10, 18/20) and API 2 (priority 5, 8/20): placement, then full, then none; usage stats', async ({
+    env,
+  }) => {
     await resetData(env);
     const t = await startAdminApi(env);
-    const api1 = await createServer(t, { name: 'Evolution API 1', url: 'https://evo1.seu-dominio.com/message/sendText', capacity: 20, priority: 10 });
-    const api2 = await createServer(t, { name: 'Evolution API 2', url: 'https://evo2.seu-dominio.com', capacity: 20, priority: 5 });
+    const api1 = await createServer(t, {
+      name: 'Evolution API 1',
+      url: 'https://evo1.seu-dominio.com/message/sendText',
+      capacity: 20,
+      priority: 10,
+    });
+    const api2 = await createServer(t, {
+      name: 'Evolution API 2',
+      url: 'https://evo2.seu-dominio.com',
+      capacity: 20,
+      priority: 5,
+    });
     await fill(t, api1.id, 18, '91');
     await fill(t, api2.id, 8, '92');
 
@@ -57,7 +79,14 @@ describe('the seed example through the API', () => {
       is_active: true,
       registered: 18,
     });
-    expect(stats.instances[1]).toMatchObject({ name: 'Evolution API 2', connected: 4, available: 12, usage_percentage: 40, priority: 5, registered: 8 });
+    expect(stats.instances[1]).toMatchObject({
+      name: 'Evolution API 2',
+      connected: 4,
+      available: 12,
+      usage_percentage: 40,
+      priority: 5,
+      registered: 8,
+    });
     expect(stats.instances[0].status).toBe('❔ Não verificada');
 
     // Higher priority and still room → API 1.
@@ -66,7 +95,8 @@ describe('the seed example through the API', () => {
     expect(first.json().instance.evolutionApiId).toBe(api1.id);
     expect(first.json().placement).toEqual({
       chosenBy: 'balancer',
-      reason: 'Evolution API 1: ativa, com espaço (18/20), maior prioridade (10), menos usada entre as de mesma prioridade',
+      reason:
+        'Evolution API 1: ativa, com espaço (18/20), maior prioridade (10), menos usada entre as de mesma prioridade',
     });
     expect((await placeOne(t)).json().instance.evolutionApiId).toBe(api1.id);
     // API 1 is now 20/20 → API 2.
@@ -85,7 +115,10 @@ describe('the seed example through the API', () => {
     await fill(t, api2.id, 11, '93');
     const none = await placeOne(t);
     expect(none.statusCode).toBe(409);
-    expect(none.json().error).toMatchObject({ code: 'NO_EVOLUTION_API_AVAILABLE', message: 'Nenhuma Evolution API disponível' });
+    expect(none.json().error).toMatchObject({
+      code: 'NO_EVOLUTION_API_AVAILABLE',
+      message: 'Nenhuma Evolution API disponível',
+    });
     // Every server gets a pt-BR verdict the operator can read (in no particular order).
     expect(none.json().error.details.verdicts).toHaveLength(2);
     expect(none.json().error.details.verdicts).toEqual(
@@ -96,18 +129,39 @@ describe('the seed example through the API', () => {
     );
 
     const after = (await t.app.inject({ url: '/v1/stats/usage', headers: auth })).json();
-    expect(after.instances.map((s: { registered: number; available: number; usage_percentage: number }) => [s.registered, s.available, s.usage_percentage])).toEqual([
+    expect(
+      after.instances.map((s: { registered: number; available: number; usage_percentage: number }) => [
+        s.registered,
+        s.available,
+        s.usage_percentage,
+      ]),
+    ).toEqual([
       [20, 0, 100],
       [20, 0, 100],
     ]);
 
     // An inactive server is never chosen, whatever its priority; stats say so.
-    const api3 = await createServer(t, { name: 'Evolution API 3', url: 'https://evo3.seu-dominio.com', priority: 99, isActive: false });
+    const api3 = await createServer(t, {
+      name: 'Evolution API 3',
+      url: 'https://evo3.seu-dominio.com',
+      priority: 99,
+      isActive: false,
+    });
     const withInactive = await placeOne(t);
     expect(withInactive.statusCode).toBe(409);
-    expect(withInactive.json().error.details.verdicts).toContainEqual({ serverId: api3.id, name: 'Evolution API 3', eligible: false, reason: 'inativa' });
+    expect(withInactive.json().error.details.verdicts).toContainEqual({
+      serverId: api3.id,
+      name: 'Evolution API 3',
+      eligible: false,
+      reason: 'inativa',
+    });
     const inactive = (await t.app.inject({ url: '/v1/stats/usage', headers: auth })).json();
-    expect(inactive.instances.find((s: { id: string }) => s.id === api3.id)).toMatchObject({ status: '⛔ Inativa', is_active: false, registered: 0, available: 20 });
+    expect(inactive.instances.find((s: { id: string }) => s.id === api3.id)).toMatchObject({
+      status: '⛔ Inativa',
+      is_active: false,
+      registered: 0,
+      available: 20,
+    });
     await t.close();
   });
 
@@ -121,7 +175,9 @@ describe('the seed example through the API', () => {
     expect(codes.filter((c) => c === 201)).toHaveLength(7);
     expect(codes.filter((c) => c === 409)).toHaveLength(3);
     const stats = (await t.app.inject({ url: '/v1/stats/usage', headers: auth })).json();
-    const used = Object.fromEntries(stats.instances.map((s: { id: string; registered: number }) => [s.id, s.registered]));
+    const used = Object.fromEntries(
+      stats.instances.map((s: { id: string; registered: number }) => [s.id, s.registered]),
+    );
     expect(used).toEqual({ [a.id]: 3, [b.id]: 4 });
     await t.close();
   });

@@ -4,9 +4,15 @@ import { describe, expect } from 'vitest';
 import { startAdminApi } from './helpers.ts';
 
 describe('admin-api readiness and server bounds', () => {
-  test('/readyz proves the fleet tables are writable: 503 on postgresWrite, quickly, while evolution_apis is locked exclusively', async ({ env }) => {
+  test('/readyz proves the fleet tables are writable: 503 on postgresWrite, quickly, while evolution_apis is locked exclusively', async ({
+    env,
+  }) => {
     const { app, close } = await startAdminApi(env);
-    expect((await app.inject('/readyz')).json().checks).toEqual({ postgres: { ok: true }, postgresWrite: { ok: true }, redis: { ok: true } });
+    expect((await app.inject('/readyz')).json().checks).toEqual({
+      postgres: { ok: true },
+      postgresWrite: { ok: true },
+      redis: { ok: true },
+    });
     const other = postgres(env.databaseUrl, { max: 1, onnotice: () => {} });
     const conn = await other.reserve();
     try {

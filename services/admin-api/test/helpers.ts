@@ -25,7 +25,11 @@ export interface TestApp {
  * The admin-api over this file's isolated database and queue prefix, with every log line captured
  * so tests can grep them. `env` overrides reach `loadAdminApiConfig` as environment variables.
  */
-export async function startAdminApi(testEnv: TestEnv, env: Record<string, string> = {}, options: { healthPoll?: boolean; lookup?: HostLookup } = {}): Promise<TestApp> {
+export async function startAdminApi(
+  testEnv: TestEnv,
+  env: Record<string, string> = {},
+  options: { healthPoll?: boolean; lookup?: HostLookup } = {},
+): Promise<TestApp> {
   const config = loadAdminApiConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testEnv.databaseUrl,
@@ -47,8 +51,20 @@ export async function startAdminApi(testEnv: TestEnv, env: Record<string, string
   const logger = createLogger({ name: 'admin-api-test', level: 'debug', destination });
   const db = createDb(config.databaseUrl, { max: 5 });
   const redis = createRedis(config.redisUrl, 'producer');
-  const queues = createNotificationQueues({ connection: redis, prefix: config.queuePrefix, shards: config.queueShards });
-  const deps: AdminApiDeps = { config, logger, db, redis, queues, healthPoll: options.healthPoll ?? false, lookup: options.lookup };
+  const queues = createNotificationQueues({
+    connection: redis,
+    prefix: config.queuePrefix,
+    shards: config.queueShards,
+  });
+  const deps: AdminApiDeps = {
+    config,
+    logger,
+    db,
+    redis,
+    queues,
+    healthPoll: options.healthPoll ?? false,
+    lookup: options.lookup,
+  };
   const app = await buildApp(deps);
   return {
     app,
@@ -70,5 +86,6 @@ export async function startAdminApi(testEnv: TestEnv, env: Record<string, string
 
 /** Tests in one file share its database: each starts from an empty fleet and ledger. */
 export async function resetData(testEnv: TestEnv): Promise<void> {
-  await testEnv.db.sql`truncate delivery_attempts, notifications, bookings, whatsapp_instances, evolution_apis, tenants cascade`;
+  await testEnv.db
+    .sql`truncate delivery_attempts, notifications, bookings, whatsapp_instances, evolution_apis, tenants cascade`;
 }

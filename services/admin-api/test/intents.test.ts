@@ -138,7 +138,10 @@ const TABLE: [string, Intent][] = [
   ['kkkkk', 'unknown'],
   ['cafe', 'unknown'],
   ['cancelamento do pix', 'unknown'],
-  ['a moça do caixa foi muito atenciosa ontem e eu queria agradecer demais a vocês todos pelo atendimento maravilhoso de sempre', 'unknown'],
+  [
+    'a moça do caixa foi muito atenciosa ontem e eu queria agradecer demais a vocês todos pelo atendimento maravilhoso de sempre',
+    'unknown',
+  ],
   ['meu filho vai no meu lugar', 'unknown'],
 ];
 

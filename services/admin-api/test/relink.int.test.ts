@@ -6,7 +6,9 @@ import { OWNER_PHONE, relinkWorld } from './relink-helpers.ts';
 type State = { state: string; qr: { base64: string; pairingCode: string | null } | null };
 
 describe('re-linking without support', () => {
-  test('the owner’s number is unlinked on the phone: the owner is told once on WhatsApp with a signed link; the page shows a rotating QR and a pairing code; the scan closes the case', async ({ env }) => {
+  test('the owner’s number is unlinked on the phone: the owner is told once on WhatsApp with a signed link; the page shows a rotating QR and a pairing code; the scan closes the case', async ({
+    env,
+  }) => {
     const w = await relinkWorld(env);
     const queue = createNotificationQueues({ connection: env.redis, prefix: env.queuePrefix });
     try {
@@ -14,7 +16,9 @@ describe('re-linking without support', () => {
       await waitFor(async () => (await w.alert()) !== undefined, { what: 'the owner alert' });
       const alert = (await w.alert())!;
       expect(alert).toMatchObject({ kind: 'owner_alert', recipient: OWNER_PHONE });
-      expect(alert.text).toContain('O WhatsApp "WhatsApp do Zé" (final 0001) de Barbearia do Zé foi desconectado pelo celular (sessão encerrada).');
+      expect(alert.text).toContain(
+        'O WhatsApp "WhatsApp do Zé" (final 0001) de Barbearia do Zé foi desconectado pelo celular (sessão encerrada).',
+      );
       expect(alert.text).toContain('saem pelo número da plataforma');
       expect(alert.link.startsWith(`${w.base}/relink/`)).toBe(true);
       expect((await queue.shards[0]!.getJob(alert.id))?.id).toBe(alert.id);
@@ -34,16 +38,22 @@ describe('re-linking without support', () => {
       expect(page.body).not.toContain('11988880001');
       const statePath = path.replace('?', '/state?');
       const state = async () => (await w.t.app.inject({ url: statePath })).json() as State;
-      const first = await waitFor(async () => {
-        const s = await state();
-        return s.state === 'qr' && s.qr?.pairingCode ? s : undefined;
-      }, { what: 'a QR with a pairing code' });
+      const first = await waitFor(
+        async () => {
+          const s = await state();
+          return s.state === 'qr' && s.qr?.pairingCode ? s : undefined;
+        },
+        { what: 'a QR with a pairing code' },
+      );
       expect(first.qr!.base64).toMatch(/^data:image\/png;base64,/);
       expect(first.qr!.pairingCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
       // qrcode.updated rotates it (the simulator's images are all one blank PNG: its code changes).
-      const codeNow = async () => (await env.db.sql<{ qr_code: string }[]>`select qr_code from relink_requests`)[0]!.qr_code;
+      const codeNow = async () =>
+        (await env.db.sql<{ qr_code: string }[]>`select qr_code from relink_requests`)[0]!.qr_code;
       const firstCode = await codeNow();
-      await waitFor(async () => (await codeNow()) !== firstCode && (await state()).state === 'qr', { what: 'the next QR' });
+      await waitFor(async () => (await codeNow()) !== firstCode && (await state()).state === 'qr', {
+        what: 'the next QR',
+      });
 
       // The owner scans it: connected, the case closed, the page says so.
       w.sim.control.setInstanceState('evo1', w.instance.instanceName, 'open');
@@ -57,7 +67,9 @@ describe('re-linking without support', () => {
     }
   });
 
-  test('the link is signed and expires: a forged or changed one is refused; an expired one of an open case sends a new link, once an hour', async ({ env }) => {
+  test('the link is signed and expires: a forged or changed one is refused; an expired one of an open case sends a new link, once an hour', async ({
+    env,
+  }) => {
     const w = await relinkWorld(env);
     try {
       w.sim.control.unlinkFromPhone('evo1', w.instance.instanceName);
@@ -65,10 +77,14 @@ describe('re-linking without support', () => {
       const path = (await w.alert())!.link.slice(w.base.length);
       const [id, query] = path.slice('/relink/'.length).split('?') as [string, string];
       const params = new URLSearchParams(query);
-      const forged = await w.t.app.inject({ url: `/relink/${id}?exp=${Number(params.get('exp')) + 1}&sig=${params.get('sig')}` });
+      const forged = await w.t.app.inject({
+        url: `/relink/${id}?exp=${Number(params.get('exp')) + 1}&sig=${params.get('sig')}`,
+      });
       expect(forged.statusCode).toBe(403);
       expect(forged.body).toContain('Link inválido');
-      expect((await w.t.app.inject({ url: `/relink/${id}/state?exp=${params.get('exp')}&sig=x` })).json()).toEqual({ error: { code: 'RELINK_LINK_INVALID', message: 'Link de reconexão inválido' } });
+      expect((await w.t.app.inject({ url: `/relink/${id}/state?exp=${params.get('exp')}&sig=x` })).json()).toEqual({
+        error: { code: 'RELINK_LINK_INVALID', message: 'Link de reconexão inválido' },
+      });
 
       // An expired link (signed for a moment already past).
       const { signRelink } = await import('../src/relink/link.ts');
@@ -88,11 +104,16 @@ describe('re-linking without support', () => {
     }
   });
 
-  test('no owner phone: the case is open on the fleet page and nobody is messaged; a shared sender never opens a case', async ({ env }) => {
+  test('no owner phone: the case is open on the fleet page and nobody is messaged; a shared sender never opens a case', async ({
+    env,
+  }) => {
     const w = await relinkWorld(env, { ownerPhone: null });
     try {
       w.sim.control.unlinkFromPhone('evo1', w.instance.instanceName);
-      await waitFor(async () => (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().safety.relink !== null, { what: 'a case' });
+      await waitFor(
+        async () => (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().safety.relink !== null,
+        { what: 'a case' },
+      );
       const relink = (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().safety.relink;
       expect(relink).toMatchObject({ reason: 'logged-out', alertedAt: null, alertStatus: null });
       expect(await w.alert()).toBeUndefined();
@@ -100,23 +121,36 @@ describe('re-linking without support', () => {
       await w.inject('PATCH', `/v1/whatsapp-instances/${w.instance.id}`, { tenantSlug: null });
       await env.db.sql`delete from relink_requests`;
       w.sim.control.setInstanceState('evo1', w.instance.instanceName, 'open');
-      await waitFor(async () => (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().status === 'connected');
+      await waitFor(
+        async () => (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().status === 'connected',
+      );
       w.sim.control.unlinkFromPhone('evo1', w.instance.instanceName);
-      await waitFor(async () => (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().status === 'disconnected');
+      await waitFor(
+        async () => (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().status === 'disconnected',
+      );
       expect(await env.db.sql`select id from relink_requests`).toEqual([]);
     } finally {
       await w.close();
     }
   });
 
-  test('a plain close that lasts opens a case only after RELINK_ALERT_AFTER_MS (the poll’s sweep); back online closes it', async ({ env }) => {
+  test('a plain close that lasts opens a case only after RELINK_ALERT_AFTER_MS (the poll’s sweep); back online closes it', async ({
+    env,
+  }) => {
     const w = await relinkWorld(env, { adminEnv: { RELINK_ALERT_AFTER_MS: '300' } });
     try {
       const { createRelinkAlerts } = await import('../src/relink/alert.ts');
       const queue = createNotificationQueues({ connection: env.redis, prefix: env.queuePrefix });
-      const relink = createRelinkAlerts({ sql: env.db.sql, config: w.t.config, queues: queue, logger: (await import('@bora/logger')).createLogger({ name: 't', level: 'silent' }) });
+      const relink = createRelinkAlerts({
+        sql: env.db.sql,
+        config: w.t.config,
+        queues: queue,
+        logger: (await import('@bora/logger')).createLogger({ name: 't', level: 'silent' }),
+      });
       w.sim.control.setInstanceState('evo1', w.instance.instanceName, 'close');
-      await waitFor(async () => (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().status === 'disconnected');
+      await waitFor(
+        async () => (await w.inject('GET', `/v1/whatsapp-instances/${w.instance.id}`)).json().status === 'disconnected',
+      );
       expect(await relink.sweep()).toEqual({ opened: 0, resolved: 0 });
       await waitFor(async () => (await relink.sweep()).opened === 1, { what: 'the case after 300 ms' });
       expect((await w.alert())!.text).toContain('foi desconectado.');

@@ -55,7 +55,12 @@ describe('usage stats at the design scale', () => {
     expect(stats.instances.at(-1).name).toBe('evo-1000');
 
     // The same aggregate feeds placement: highest priority, least used, then name.
-    const placed = await t.app.inject({ method: 'POST', url: '/v1/whatsapp-instances', headers: auth, payload: { phoneNumber: '21987654321', displayName: 'novo' } });
+    const placed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/whatsapp-instances',
+      headers: auth,
+      payload: { phoneNumber: '21987654321', displayName: 'novo' },
+    });
     expect(placed.statusCode).toBe(201);
     expect(placed.json().instance.evolutionApiName).toBe('evo-0009');
 

@@ -38,7 +38,13 @@ const realPort = await freePort();
 const barePort = await freePort();
 const child = spawn(
   process.execPath,
-  [...(process.argv[4] === 'profile' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/bench-prof'] : []), '--import', 'tsx', new URL('./servers.ts', import.meta.url).pathname, JSON.stringify({ databaseUrl, redisUrl, queuePrefix, tenantId: tenant!.id, realPort, barePort })],
+  [
+    ...(process.argv[4] === 'profile' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/bench-prof'] : []),
+    '--import',
+    'tsx',
+    new URL('./servers.ts', import.meta.url).pathname,
+    JSON.stringify({ databaseUrl, redisUrl, queuePrefix, tenantId: tenant!.id, realPort, barePort }),
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 await new Promise<void>((resolve, reject) => {
@@ -68,22 +74,40 @@ async function backendPids(app: string): Promise<number[]> {
  */
 async function measured(port: number, path: string, app: string, ms: number) {
   const pids = await backendPids(app);
-  const before = { server: cpuMs(child.pid!), pg: pids.reduce((sum, pid) => sum + cpuMs(pid), 0), redis: cpuMs(redisPid) };
+  const before = {
+    server: cpuMs(child.pid!),
+    pg: pids.reduce((sum, pid) => sum + cpuMs(pid), 0),
+    redis: cpuMs(redisPid),
+  };
   const result = await run(port, path, ms);
-  const after = { server: cpuMs(child.pid!), pg: pids.reduce((sum, pid) => sum + cpuMs(pid), 0), redis: cpuMs(redisPid) };
+  const after = {
+    server: cpuMs(child.pid!),
+    pg: pids.reduce((sum, pid) => sum + cpuMs(pid), 0),
+    redis: cpuMs(redisPid),
+  };
   const requests = Object.values(result.statuses).reduce((a, b) => a + b, 0);
   const per = (k: 'server' | 'pg' | 'redis') => +((after[k] - before[k]) / requests).toFixed(3);
   return { ...result, cpuMsPerRequest: { server: per('server'), postgres: per('pg'), redis: per('redis') } };
 }
 
-const redisPid = Number(execFileSync('redis-cli', ['-u', redisUrl, 'info', 'server']).toString().match(/process_id:(\d+)/)?.[1] ?? 0);
+const redisPid = Number(
+  execFileSync('redis-cli', ['-u', redisUrl, 'info', 'server'])
+    .toString()
+    .match(/process_id:(\d+)/)?.[1] ?? 0,
+);
 
 let sequence = 0;
 /** Every request a different professional, so none conflicts and each really inserts. */
 function body(): string {
   sequence += 1;
   const startsAt = new Date(Date.now() + 86_400_000 * (1 + (sequence % 300))).toISOString();
-  return JSON.stringify({ customerName: 'Bench', customerPhone: '(11) 98765-4321', service: 'Corte', professional: `p${sequence}`, startsAt });
+  return JSON.stringify({
+    customerName: 'Bench',
+    customerPhone: '(11) 98765-4321',
+    service: 'Corte',
+    professional: `p${sequence}`,
+    startsAt,
+  });
 }
 
 async function run(port: number, path: string, durationMs: number) {
@@ -96,10 +120,20 @@ async function run(port: number, path: string, durationMs: number) {
       const payload = body();
       const t0 = performance.now();
       const status = await new Promise<number>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
         req.on('error', reject);
         req.end(payload);
       });
@@ -113,7 +147,12 @@ async function run(port: number, path: string, durationMs: number) {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1);
-  return { rps: Math.round(latencies.length / elapsed), p50: pct(0.5), p99: pct(0.99), statuses: Object.fromEntries(statuses) };
+  return {
+    rps: Math.round(latencies.length / elapsed),
+    p50: pct(0.5),
+    p99: pct(0.99),
+    statuses: Object.fromEntries(statuses),
+  };
 }
 
 try {
@@ -123,7 +162,10 @@ try {
   // The machine is shared, so load drifts: alternate short rounds and compare within each.
   const rounds = [];
   for (let i = 0; i < 5; i++) {
-    const bare = process.argv[4] === 'profile' ? await measured(barePort, '/bare/bookings', 'bench-bare', 100) : await measured(barePort, '/bare/bookings', 'bench-bare', (seconds * 1000) / 5);
+    const bare =
+      process.argv[4] === 'profile'
+        ? await measured(barePort, '/bare/bookings', 'bench-bare', 100)
+        : await measured(barePort, '/bare/bookings', 'bench-bare', (seconds * 1000) / 5);
     const real = await measured(realPort, realPath, 'bench-real', (seconds * 1000) / 5);
     rounds.push({ bare, real, ratio: +(real.rps / bare.rps).toFixed(2) });
     // The test server runs with autovacuum off; stand in for it between rounds (outside the
@@ -131,7 +173,8 @@ try {
     if (vacuum) await monitor`vacuum (analyze) notifications, bookings`;
   }
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const cpu = (r: { cpuMsPerRequest: Record<string, number> }) => Object.values(r.cpuMsPerRequest).reduce((a, b) => a + b, 0);
+  const cpu = (r: { cpuMsPerRequest: Record<string, number> }) =>
+    Object.values(r.cpuMsPerRequest).reduce((a, b) => a + b, 0);
   for (const r of rounds) console.log(JSON.stringify(r));
   console.log(
     JSON.stringify({

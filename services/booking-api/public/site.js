@@ -23,9 +23,12 @@
     if (!next || !main) throw new Error('unexpected response');
     // Copy the live NodeList first: adopting a node removes it from `next.childNodes`.
     var nodes = Array.prototype.slice.call(next.childNodes);
-    main.replaceChildren.apply(main, nodes.map(function (node) {
-      return document.adoptNode(node);
-    }));
+    main.replaceChildren.apply(
+      main,
+      nodes.map(function (node) {
+        return document.adoptNode(node);
+      }),
+    );
     main.removeAttribute('aria-busy');
     document.title = doc.title;
     if (push && url && url !== location.href) history.pushState({ swapped: true }, '', url);

@@ -1,6 +1,15 @@
 import type { BookingApiConfig } from '@bora/config';
 import { canWrite, type DbHandle } from '@bora/db';
-import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerDocs, registerErrorHandling, registerHealthRoutes, registerMetricsRoute, SERVER_TIMEOUTS } from '@bora/http';
+import {
+  type AnyFastify,
+  createMetricsRegistry,
+  frameworkErrors,
+  registerDocs,
+  registerErrorHandling,
+  registerHealthRoutes,
+  registerMetricsRoute,
+  SERVER_TIMEOUTS,
+} from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { pingRedis, type NotificationQueues, type RedisClient } from '@bora/queue';
 import formbody from '@fastify/formbody';
@@ -30,7 +39,11 @@ export interface BookingApiDeps {
 
 /** Request log lines show the URL; a manage link's token is a key to someone's booking. */
 function serializeRequest(request: FastifyRequest) {
-  return { method: request.method, url: request.url.replace(/\/gerenciar\/[^/?#]+/, '/gerenciar/[redacted]'), remoteAddress: request.ip };
+  return {
+    method: request.method,
+    url: request.url.replace(/\/gerenciar\/[^/?#]+/, '/gerenciar/[redacted]'),
+    remoteAddress: request.ip,
+  };
 }
 
 /** Bound of the readiness write probe (lock_timeout and statement_timeout), inside /readyz's own 2 s. */
@@ -60,7 +73,8 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
   registerHealthRoutes(app, {
     postgres: () => deps.db.sql`select 1`,
     // The tables this service writes, locked as a write would within 1 s, then rolled back.
-    postgresWrite: () => canWrite(deps.db.sql, ['bookings', 'notifications', 'idempotency_keys'], WRITE_PROBE_TIMEOUT_MS),
+    postgresWrite: () =>
+      canWrite(deps.db.sql, ['bookings', 'notifications', 'idempotency_keys'], WRITE_PROBE_TIMEOUT_MS),
     redis: () => pingRedis(deps.redis),
   });
   registerMetricsRoute(app, createMetricsRegistry('booking-api'));
@@ -72,7 +86,12 @@ export async function buildApp(deps: BookingApiDeps): Promise<AnyFastify> {
     tenants,
     insertBooking: createGroupInserter(sql),
     limiter: createBookingLimiter(),
-    enqueuer: createEnqueuer({ queues: deps.queues, redis: deps.redis, timeoutMs: config.enqueueTimeoutMs, logger: deps.logger }),
+    enqueuer: createEnqueuer({
+      queues: deps.queues,
+      redis: deps.redis,
+      timeoutMs: config.enqueueTimeoutMs,
+      logger: deps.logger,
+    }),
     logger: deps.logger,
     idempotencyTtlHours: config.idempotencyTtlHours,
   };

@@ -8,7 +8,11 @@ import { buildApp } from './app.ts';
 import { closeQueue } from './close-queue.ts';
 
 const config = loadBookingApiConfig(process.env);
-const logger = createLogger({ name: 'booking-api', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
+const logger = createLogger({
+  name: 'booking-api',
+  level: config.logLevel,
+  pretty: config.env === 'development' && process.stdout.isTTY,
+});
 const db = createDb(config.databaseUrl, { ...config.db, applicationName: 'booking-api' });
 const redis = createRedis(config.redis, 'producer');
 const queues = createNotificationQueues({

@@ -44,13 +44,19 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     ]);
 
     const [row] = await env.db.db.select().from(bookings).where(eq(bookings.id, body.id));
-    expect(row).toMatchObject({ tenantId: tenant.id, customerPhone: '5511987654321', professional: 'Zé', status: 'confirmed' });
+    expect(row).toMatchObject({
+      tenantId: tenant.id,
+      customerPhone: '5511987654321',
+      professional: 'Zé',
+      status: 'confirmed',
+    });
     const rows = await env.db.db.select().from(notifications).where(eq(notifications.bookingId, body.id));
     expect(rows).toHaveLength(2);
     const confirmation = rows.find((r) => r.kind === 'confirmation')!;
     const reminder = rows.find((r) => r.kind === 'reminder')!;
     // Intake writes no status after the enqueue: the rows stay as inserted until a dispatcher claims them.
-    for (const r of rows) expect(r).toMatchObject({ tenantId: tenant.id, recipient: '5511987654321', text: null, status: 'pending' });
+    for (const r of rows)
+      expect(r).toMatchObject({ tenantId: tenant.id, recipient: '5511987654321', text: null, status: 'pending' });
     expect(Math.abs(confirmation.dueAt.getTime() - Date.now())).toBeLessThan(5_000);
     expect(reminder.dueAt.toISOString()).toBe(new Date(new Date(startsAt).getTime() - 120 * 60_000).toISOString());
 
@@ -66,7 +72,11 @@ describe('POST /v1/tenants/:slug/bookings', () => {
 
   test('skips the reminder when its time has already passed', async ({ env }) => {
     const tenant = await createTenant(env, { reminderOffsetsMinutes: [1440] });
-    const res = await app.inject({ method: 'POST', url: `/v1/tenants/${tenant.slug}/bookings`, payload: bookingBody({ startsAt: inHours(3) }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.slug}/bookings`,
+      payload: bookingBody({ startsAt: inHours(3) }),
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().notifications.map((n: { kind: string }) => n.kind)).toEqual(['confirmation']);
   });
@@ -130,7 +140,13 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     const res = await app.inject(`/v1/tenants/${tenant.slug}`);
     expect(res.statusCode).toBe(200);
     // No catalogue: a legacy tenant, booked with the free-text fields.
-    expect(res.json()).toEqual({ slug: tenant.slug, name: 'Salão da Ana', timezone: 'America/Manaus', services: [], professionals: [] });
+    expect(res.json()).toEqual({
+      slug: tenant.slug,
+      name: 'Salão da Ana',
+      timezone: 'America/Manaus',
+      services: [],
+      professionals: [],
+    });
     const unknown = await app.inject('/v1/tenants/nao-existe');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('TENANT_NOT_FOUND');

@@ -12,17 +12,27 @@ afterAll(async () => {
 });
 
 async function book(slug: string, overrides: Record<string, unknown> = {}) {
-  const res = await app.inject({ method: 'POST', url: `/v1/tenants/${slug}/bookings`, payload: bookingBody(overrides) });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/tenants/${slug}/bookings`,
+    payload: bookingBody(overrides),
+  });
   expect(res.statusCode).toBe(201);
   return res.json();
 }
 
 function cancel(slug: string, id: string, payload?: object) {
-  return app.inject({ method: 'POST', url: `/v1/tenants/${slug}/bookings/${id}/cancel`, ...(payload ? { payload } : {}) });
+  return app.inject({
+    method: 'POST',
+    url: `/v1/tenants/${slug}/bookings/${id}/cancel`,
+    ...(payload ? { payload } : {}),
+  });
 }
 
 describe('POST /v1/tenants/:slug/bookings/:id/cancel', () => {
-  test('cancels the booking, its reminder and its confirmation not yet sent (rows and jobs), and sends a cancellation', async ({ env }) => {
+  test('cancels the booking, its reminder and its confirmation not yet sent (rows and jobs), and sends a cancellation', async ({
+    env,
+  }) => {
     app = await startApp(env);
     const tenant = await createTenant(env);
     const startsAt = inHours(50);
@@ -36,7 +46,9 @@ describe('POST /v1/tenants/:slug/bookings/:id/cancel', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ id: created.id, status: 'cancelled' });
-    const byKind = Object.fromEntries(body.notifications.map((n: { kind: string; status: string }) => [n.kind, n.status]));
+    const byKind = Object.fromEntries(
+      body.notifications.map((n: { kind: string; status: string }) => [n.kind, n.status]),
+    );
     // No dispatcher ran: the confirmation was still owed, so the customer never gets "confirmado" then "cancelado".
     expect(byKind).toEqual({ confirmation: 'cancelled', reminder: 'cancelled', cancellation: 'pending' });
 

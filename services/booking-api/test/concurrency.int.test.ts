@@ -27,7 +27,14 @@ describe('concurrent intake', () => {
     // Every request overlaps every other: starts within 20 minutes of each other, 60 minutes long.
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        post(tenant.slug, bookingBody({ startsAt: new Date(base + (i % 20) * 60_000).toISOString(), durationMinutes: 60, professional: 'Zé' })),
+        post(
+          tenant.slug,
+          bookingBody({
+            startsAt: new Date(base + (i % 20) * 60_000).toISOString(),
+            durationMinutes: 60,
+            professional: 'Zé',
+          }),
+        ),
       ),
     );
     const statuses = responses.map((r) => r.statusCode);
@@ -46,13 +53,17 @@ describe('concurrent intake', () => {
     const tenant = await createTenant(env);
     const startsAt = inHours(30);
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => post(tenant.slug, bookingBody({ startsAt, professional: `Profissional ${i}` }))),
+      Array.from({ length: 50 }, (_, i) =>
+        post(tenant.slug, bookingBody({ startsAt, professional: `Profissional ${i}` })),
+      ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(50).fill(201));
     expect(new Set(responses.map((r) => r.json().id)).size).toBe(50);
   });
 
-  test('back-to-back bookings do not overlap; one without professional still conflicts with itself', async ({ env }) => {
+  test('back-to-back bookings do not overlap; one without professional still conflicts with itself', async ({
+    env,
+  }) => {
     const tenant = await createTenant(env);
     const start = dayAt(10, '10:00');
     expect((await post(tenant.slug, bookingBody({ startsAt: start }))).statusCode).toBe(201);
@@ -65,7 +76,9 @@ describe('Idempotency-Key', () => {
   test('concurrent retries with one key create one booking and all get the same body', async ({ env }) => {
     const tenant = await createTenant(env);
     const body = bookingBody({ startsAt: inHours(72) });
-    const responses = await Promise.all(Array.from({ length: 25 }, () => post(tenant.slug, body, { 'idempotency-key': 'retry-123' })));
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, () => post(tenant.slug, body, { 'idempotency-key': 'retry-123' })),
+    );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(25).fill(201));
     const bodies = new Set(responses.map((r) => r.body));
     expect(bodies.size).toBe(1);
@@ -137,7 +150,10 @@ describe('Idempotency-Key', () => {
 
   test('expired keys are swept from the table; live ones stay', async ({ env }) => {
     const tenant = await createTenant(env);
-    for (const [key, expires] of [['old', "now() - interval '1 hour'"], ['live', "now() + interval '1 hour'"]] as const) {
+    for (const [key, expires] of [
+      ['old', "now() - interval '1 hour'"],
+      ['live', "now() + interval '1 hour'"],
+    ] as const) {
       await env.db.sql.unsafe(
         `insert into idempotency_keys (tenant_id, key, request_hash, response_status, response_body, expires_at)
          values ($1, $2, 'h', 201, '{}', ${expires})`,
@@ -148,7 +164,11 @@ describe('Idempotency-Key', () => {
     registerIdempotencyJanitor(host, env.db.sql, { everyMs: 20 });
     await host.ready();
     const keysLeft = async () =>
-      (await env.db.sql<{ key: string }[]>`select key from idempotency_keys where tenant_id = ${tenant.id} order by key`).map((r) => r.key);
+      (
+        await env.db.sql<
+          { key: string }[]
+        >`select key from idempotency_keys where tenant_id = ${tenant.id} order by key`
+      ).map((r) => r.key);
     await waitFor(async () => (await keysLeft()).length === 1, { what: 'the expired key to be swept' });
     expect(await keysLeft()).toEqual(['live']);
     await host.close();

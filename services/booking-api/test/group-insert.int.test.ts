@@ -33,18 +33,23 @@ async function notificationsPerBooking(env: TestEnv, tenantId: string) {
 const hourly = (i: number) => new Date(new Date(inHours(30)).getTime() + i * 3_600_000).toISOString();
 
 describe('group commit of concurrent bookings', () => {
-  test('many concurrent distinct bookings: all 201, own ids, two rows each, written in shared statements', async ({ env }) => {
+  test('many concurrent distinct bookings: all 201, own ids, two rows each, written in shared statements', async ({
+    env,
+  }) => {
     app = await startApp(env);
     const tenant = await createTenant(env);
     const n = 120;
     const responses = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        post(tenant.slug, bookingBody({
-          startsAt: hourly(i),
-          customerPhone: `(11) 9${String(70_000_000 + i)}`,
-          professional: i % 3 === 0 ? undefined : `P ${i % 3}`,
-          notes: i % 2 === 0 ? undefined : `nota "${i}", com vírgula`,
-        })),
+        post(
+          tenant.slug,
+          bookingBody({
+            startsAt: hourly(i),
+            customerPhone: `(11) 9${String(70_000_000 + i)}`,
+            professional: i % 3 === 0 ? undefined : `P ${i % 3}`,
+            notes: i % 2 === 0 ? undefined : `nota "${i}", com vírgula`,
+          }),
+        ),
       ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(n).fill(201));
@@ -61,7 +66,9 @@ describe('group commit of concurrent bookings', () => {
     expect(transactions).toBeLessThan(n / 4); // grouped, not one statement each
 
     // The group statement writes exactly what the one-booking statement would.
-    const rows = await env.db.sql<{ id: string; professional: string; notes: string | null; starts_at: Date; customer_phone: string }[]>`
+    const rows = await env.db.sql<
+      { id: string; professional: string; notes: string | null; starts_at: Date; customer_phone: string }[]
+    >`
       select id, professional, notes, starts_at, customer_phone from bookings where tenant_id = ${tenant.id}`;
     const byId = new Map(rows.map((r) => [r.id, r]));
     bodies.forEach((b, i) => {
@@ -101,7 +108,10 @@ describe('group commit of concurrent bookings', () => {
     const specs = Array.from({ length: 40 }, (_, i) => bookingBody({ startsAt: hourly(i), professional: `P${i}` }));
     // Two of the burst want overlapping slots of one professional, neither booked before.
     specs[10] = bookingBody({ startsAt: hourly(300), durationMinutes: 60, professional: 'Ana' });
-    specs[25] = bookingBody({ startsAt: new Date(new Date(hourly(300)).getTime() + 30 * 60_000).toISOString(), professional: 'Ana' });
+    specs[25] = bookingBody({
+      startsAt: new Date(new Date(hourly(300)).getTime() + 30 * 60_000).toISOString(),
+      professional: 'Ana',
+    });
     const responses = await Promise.all(specs.map((s) => post(tenant.slug, s)));
     expect([responses[10]!.statusCode, responses[25]!.statusCode].sort()).toEqual([201, 409]);
     expect(responses.filter((_, i) => i !== 10 && i !== 25).map((r) => r.statusCode)).toEqual(Array(38).fill(201));
@@ -113,7 +123,11 @@ describe('group commit of concurrent bookings', () => {
   test('many overlapping and many free slots at once: one winner per slot, no orphan rows', async ({ env }) => {
     const tenant = await createTenant(env);
     const contested = Array.from({ length: 25 }, (_, i) =>
-      bookingBody({ startsAt: new Date(new Date(hourly(400)).getTime() + (i % 10) * 60_000).toISOString(), durationMinutes: 60, professional: 'Zé' }),
+      bookingBody({
+        startsAt: new Date(new Date(hourly(400)).getTime() + (i % 10) * 60_000).toISOString(),
+        durationMinutes: 60,
+        professional: 'Zé',
+      }),
     );
     const free = Array.from({ length: 25 }, (_, i) => bookingBody({ startsAt: hourly(i), professional: 'Bia' }));
     const specs = contested.flatMap((c, i) => [c, free[i]!]);
@@ -126,7 +140,9 @@ describe('group commit of concurrent bookings', () => {
     expect((await env.db.sql`select 1 from notifications where tenant_id = ${tenant.id}`).length).toBe(52);
   });
 
-  test('a value Postgres refuses sinks only its own request (400), the rest of the group is written', async ({ env }) => {
+  test('a value Postgres refuses sinks only its own request (400), the rest of the group is written', async ({
+    env,
+  }) => {
     const tenant = await createTenant(env);
     const specs = Array.from({ length: 20 }, (_, i) => bookingBody({ startsAt: hourly(i), professional: 'Caio' }));
     specs[7] = bookingBody({ startsAt: hourly(7), professional: 'Caio', notes: 'nul \u0000 byte' });
@@ -146,12 +162,18 @@ describe('group commit with Redis unreachable', () => {
       const started = performance.now();
       const responses = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
-          down.inject({ method: 'POST', url: `/v1/tenants/${tenant.slug}/bookings`, payload: bookingBody({ startsAt: hourly(i), professional: 'Rui' }) }),
+          down.inject({
+            method: 'POST',
+            url: `/v1/tenants/${tenant.slug}/bookings`,
+            payload: bookingBody({ startsAt: hourly(i), professional: 'Rui' }),
+          }),
         ),
       );
       expect(performance.now() - started).toBeLessThan(2_000);
       expect(responses.map((r) => r.statusCode)).toEqual(Array(40).fill(201));
-      expect(responses.flatMap((r) => r.json().notifications.map((n: { status: string }) => n.status))).toEqual(Array(80).fill('pending'));
+      expect(responses.flatMap((r) => r.json().notifications.map((n: { status: string }) => n.status))).toEqual(
+        Array(80).fill('pending'),
+      );
       const perBooking = await notificationsPerBooking(env, tenant.id);
       expect(perBooking).toHaveLength(40);
       expect(perBooking.flatMap((b) => b.statuses)).toEqual(Array(80).fill('pending'));

@@ -28,7 +28,10 @@ describe('booking-api health', () => {
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', checks: { postgres: { ok: true }, postgresWrite: { ok: true }, redis: { ok: true } } });
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      checks: { postgres: { ok: true }, postgresWrite: { ok: true }, redis: { ok: true } },
+    });
     await app.close();
   });
 
@@ -53,7 +56,9 @@ describe('booking-api health', () => {
     await app.close();
   });
 
-  test('/readyz answers 503 quickly naming the write probe while another session locks bookings exclusively (select 1 still answers)', async ({ env }) => {
+  test('/readyz answers 503 quickly naming the write probe while another session locks bookings exclusively (select 1 still answers)', async ({
+    env,
+  }) => {
     const app = await appWith(env.databaseUrl, env.redisUrl, env.queuePrefix);
     const other = postgres(env.databaseUrl, { max: 1, onnotice: () => {} });
     const conn = await other.reserve();
@@ -64,7 +69,11 @@ describe('booking-api health', () => {
       const ready = await app.inject('/readyz');
       expect(performance.now() - started).toBeLessThan(1_900);
       expect(ready.statusCode).toBe(503);
-      expect(ready.json().checks).toEqual({ postgres: { ok: true }, postgresWrite: { ok: false, error: 'unavailable' }, redis: { ok: true } });
+      expect(ready.json().checks).toEqual({
+        postgres: { ok: true },
+        postgresWrite: { ok: false, error: 'unavailable' },
+        redis: { ok: true },
+      });
     } finally {
       await conn`rollback`;
       conn.release();

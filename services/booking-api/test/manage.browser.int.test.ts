@@ -36,7 +36,11 @@ async function serve(env: TestEnv) {
 }
 
 async function book(slug: string, hours: number, phone = '(11) 98765-4321') {
-  const res = await app.inject({ method: 'POST', url: `/v1/tenants/${slug}/bookings`, payload: bookingBody({ startsAt: inHours(hours), customerPhone: phone }) });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/tenants/${slug}/bookings`,
+    payload: bookingBody({ startsAt: inHours(hours), customerPhone: phone }),
+  });
   expect(res.statusCode, res.body).toBe(201);
   const booking = res.json() as { id: string; endsAt: string };
   const token = signManageToken(SECRET_KEY, booking.id, manageLinkExpiry(new Date(booking.endsAt)));
@@ -61,12 +65,18 @@ function wallClock(hours: number): { date: string; time: string } {
 for (const javaScriptEnabled of [false, true]) {
   const mode = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
   describe(`the manage page ${mode}`, () => {
-    test('confirm attendance, a taken time refused next to the form, reschedule to a free one, then cancel', async ({ env }) => {
+    test('confirm attendance, a taken time refused next to the form, reschedule to a free one, then cancel', async ({
+      env,
+    }) => {
       await serve(env);
       const tenant = await createTenant(env, { name: 'Salão Beleza Pura', reminderOffsetsMinutes: [1440, 120] });
       const first = await book(tenant.slug, 50);
       await book(tenant.slug, 74, '(21) 99876-5432');
-      const context = await browser.newContext({ javaScriptEnabled, locale: 'pt-BR', viewport: { width: 390, height: 844 } });
+      const context = await browser.newContext({
+        javaScriptEnabled,
+        locale: 'pt-BR',
+        viewport: { width: 390, height: 844 },
+      });
       const page = await context.newPage();
       const problems = watchProblems(page);
 
@@ -75,7 +85,10 @@ for (const javaScriptEnabled of [false, true]) {
       // The page shows the number masked, never whole.
       expect(await page.locator('main').textContent()).toContain('5511•••••4321');
       expect(await page.locator('main').textContent()).not.toContain('98765');
-      await page.screenshot({ path: join(SHOTS, `manage-${javaScriptEnabled ? 'js' : 'nojs'}-open.png`), fullPage: true });
+      await page.screenshot({
+        path: join(SHOTS, `manage-${javaScriptEnabled ? 'js' : 'nojs'}-open.png`),
+        fullPage: true,
+      });
 
       await page.getByRole('button', { name: 'Confirmar presença' }).click();
       await page.getByText('Presença confirmada. Obrigado por avisar!').waitFor();
@@ -90,7 +103,10 @@ for (const javaScriptEnabled of [false, true]) {
       await page.getByRole('button', { name: 'Remarcar para este horário' }).click();
       await page.getByText('Este horário já está ocupado. Escolha outro.').waitFor();
       expect(await page.getByLabel('Novo dia').inputValue()).toBe(taken.date);
-      await page.screenshot({ path: join(SHOTS, `manage-${javaScriptEnabled ? 'js' : 'nojs'}-taken.png`), fullPage: true });
+      await page.screenshot({
+        path: join(SHOTS, `manage-${javaScriptEnabled ? 'js' : 'nojs'}-taken.png`),
+        fullPage: true,
+      });
       const [still] = await env.db.sql`select status from bookings where id = ${first.id}`;
       expect(still!.status).toBe('confirmed');
 
@@ -107,20 +123,26 @@ for (const javaScriptEnabled of [false, true]) {
         ['confirmed', null],
       ]);
       // Moving is not leaving: no cancellation message; the old reminders cancelled, the new booking planned.
-      const old = await env.db.sql`select kind, status from notifications where booking_id = ${first.id} order by kind, seq`;
+      const old = await env.db
+        .sql`select kind, status from notifications where booking_id = ${first.id} order by kind, seq`;
       expect(old.filter((n) => n.kind === 'cancellation')).toEqual([]);
       expect(old.filter((n) => n.kind === 'reminder').every((n) => n.status === 'cancelled')).toBe(true);
-      const moved = await env.db.sql`select kind from notifications where booking_id = ${rows[1]!.id} order by kind, seq`;
+      const moved = await env.db
+        .sql`select kind from notifications where booking_id = ${rows[1]!.id} order by kind, seq`;
       expect(moved.map((n) => n.kind)).toEqual(['confirmation', 'reminder', 'reminder']);
 
       await page.getByRole('button', { name: 'Cancelar agendamento' }).click();
       await page.getByText('Agendamento cancelado. O horário foi liberado.').waitFor();
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Agendamento cancelado');
       expect(await page.getByRole('button').count()).toBe(0);
-      await page.screenshot({ path: join(SHOTS, `manage-${javaScriptEnabled ? 'js' : 'nojs'}-cancelled.png`), fullPage: true });
+      await page.screenshot({
+        path: join(SHOTS, `manage-${javaScriptEnabled ? 'js' : 'nojs'}-cancelled.png`),
+        fullPage: true,
+      });
       const [cancelled] = await env.db.sql`select status from bookings where id = ${rows[1]!.id}`;
       expect(cancelled!.status).toBe('cancelled');
-      const cancellation = await env.db.sql`select 1 from notifications where booking_id = ${rows[1]!.id} and kind = 'cancellation'`;
+      const cancellation = await env.db
+        .sql`select 1 from notifications where booking_id = ${rows[1]!.id} and kind = 'cancellation'`;
       expect(cancellation).toHaveLength(1);
       expect(problems).toEqual([]);
       await context.close();
@@ -137,7 +159,9 @@ describe('manage links', () => {
     const tampered = path.slice(0, -2) + (path.endsWith('AA') ? 'BB' : 'AA');
     expect((await app.inject({ url: tampered })).statusCode).toBe(404);
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    expect((await app.inject({ method: 'POST', url: `${tampered}/cancelar`, headers: form, payload: 'reason=' })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'POST', url: `${tampered}/cancelar`, headers: form, payload: 'reason=' })).statusCode,
+    ).toBe(404);
     const expired = signManageToken(SECRET_KEY, id, new Date(Date.now() - 1000));
     const gone = await app.inject({ url: `/${tenant.slug}/gerenciar/${expired}` });
     expect(gone.statusCode).toBe(410);
@@ -152,7 +176,9 @@ describe('manage links', () => {
 });
 
 describe('moving a catalogue booking', () => {
-  test('is checked like a new one: a closed day and an off-grid time are refused with the reason; a free slot moves it, same service and professional', async ({ env }) => {
+  test('is checked like a new one: a closed day and an off-grid time are refused with the reason; a free slot moves it, same service and professional', async ({
+    env,
+  }) => {
     await serve(env);
     const tenant = await createTenant(env, { name: 'Barbearia Catálogo' });
     const seeded = await seedCatalogue(env, tenant.id, {
@@ -164,13 +190,23 @@ describe('moving a catalogue booking', () => {
     const res = await app.inject({
       method: 'POST',
       url: `/v1/tenants/${tenant.slug}/bookings`,
-      payload: { customerName: 'Maria', customerPhone: '(11) 98765-1111', serviceId: seeded.services.Corte, startsAt: `${monday}T10:00:00-03:00` },
+      payload: {
+        customerName: 'Maria',
+        customerPhone: '(11) 98765-1111',
+        serviceId: seeded.services.Corte,
+        startsAt: `${monday}T10:00:00-03:00`,
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
     const booking = res.json() as { id: string; endsAt: string };
     const path = `/${tenant.slug}/gerenciar/${signManageToken(SECRET_KEY, booking.id, manageLinkExpiry(new Date(booking.endsAt)))}`;
     const move = (date: string, time: string) =>
-      app.inject({ method: 'POST', url: `${path}/remarcar`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ date, time }).toString() });
+      app.inject({
+        method: 'POST',
+        url: `${path}/remarcar`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ date, time }).toString(),
+      });
 
     const sunday = nextWeekday(7);
     const closed = await move(sunday, '10:00');
@@ -184,10 +220,21 @@ describe('moving a catalogue booking', () => {
     const tuesday = nextWeekday(2);
     const moved = await move(tuesday, '15:30');
     expect(moved.statusCode).toBe(303);
-    const rows = await env.db.sql`select status, service_id, professional_id, to_char(starts_at at time zone 'America/Sao_Paulo', 'YYYY-MM-DD HH24:MI') as local from bookings where tenant_id = ${tenant.id} order by created_at`;
+    const rows = await env.db
+      .sql`select status, service_id, professional_id, to_char(starts_at at time zone 'America/Sao_Paulo', 'YYYY-MM-DD HH24:MI') as local from bookings where tenant_id = ${tenant.id} order by created_at`;
     expect(rows).toEqual([
-      { status: 'cancelled', service_id: seeded.services.Corte, professional_id: seeded.professionals['Zé'], local: `${monday} 10:00` },
-      { status: 'confirmed', service_id: seeded.services.Corte, professional_id: seeded.professionals['Zé'], local: `${tuesday} 15:30` },
+      {
+        status: 'cancelled',
+        service_id: seeded.services.Corte,
+        professional_id: seeded.professionals['Zé'],
+        local: `${monday} 10:00`,
+      },
+      {
+        status: 'confirmed',
+        service_id: seeded.services.Corte,
+        professional_id: seeded.professionals['Zé'],
+        local: `${tuesday} 15:30`,
+      },
     ]);
   });
 });

@@ -31,7 +31,8 @@ function localDate(days: number): string {
 function watchProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
   return problems;
@@ -47,7 +48,9 @@ async function fillForm(page: Page, phone: string, time: string) {
 }
 
 describe('mini-site in a real browser', () => {
-  test('with JavaScript: a bad phone shows its error next to the field, then the booking confirms without a reload', async ({ env }) => {
+  test('with JavaScript: a bad phone shows its error next to the field, then the booking confirms without a reload', async ({
+    env,
+  }) => {
     app = await startApp(env);
     const port = await freePort();
     await app.listen({ port, host: '127.0.0.1' });
@@ -87,14 +90,19 @@ describe('mini-site in a real browser', () => {
     await context.close();
   });
 
-  test('without JavaScript: the form posts, errors come back next to the field, then the confirmation page', async ({ env }) => {
+  test('without JavaScript: the form posts, errors come back next to the field, then the confirmation page', async ({
+    env,
+  }) => {
     const tenant = await createTenant(env, { name: 'Barbearia Sem JS' });
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'pt-BR' });
     const page = await context.newPage();
     await page.goto(`${baseUrl}/${tenant.slug}`);
 
     await fillForm(page, '123', '11:00');
-    await Promise.all([page.waitForURL(`${baseUrl}/${tenant.slug}`), page.getByRole('button', { name: 'Agendar' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${baseUrl}/${tenant.slug}`),
+      page.getByRole('button', { name: 'Agendar' }).click(),
+    ]);
     expect(await page.locator('#customerPhone-error').textContent()).toMatch(/inválido/);
     expect(await page.getByLabel('Seu WhatsApp').getAttribute('aria-describedby')).toContain('customerPhone-error');
     expect(await page.getByLabel('Serviço').inputValue()).toBe('Corte feminino');

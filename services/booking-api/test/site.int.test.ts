@@ -65,7 +65,9 @@ describe('mini-site', () => {
     expect(res.body).toContain('Página não encontrada');
   });
 
-  test('the form posts without JavaScript: 303 to a confirmation page, time taken in the tenant zone', async ({ env }) => {
+  test('the form posts without JavaScript: 303 to a confirmation page, time taken in the tenant zone', async ({
+    env,
+  }) => {
     const tenant = await createTenant(env, { timezone: 'America/Manaus' });
     const res = await submit(tenant.slug, valid({ professional: 'Ana' }));
     expect(res.statusCode).toBe(303);
@@ -87,20 +89,27 @@ describe('mini-site', () => {
 
   test('a bad phone re-shows the form with the error tied to the field and the values kept', async ({ env }) => {
     const tenant = await createTenant(env);
-    const res = await submit(tenant.slug, valid({ customerPhone: '(11) 3456-7890', customerName: '"><img src=x onerror=alert(1)>' }));
+    const res = await submit(
+      tenant.slug,
+      valid({ customerPhone: '(11) 3456-7890', customerName: '"><img src=x onerror=alert(1)>' }),
+    );
     expect(res.statusCode).toBe(400);
     const html = res.body;
     expect(html).toMatch(
       /<input id="f-customerPhone" name="customerPhone" type="tel" value="\(11\) 3456-7890"[^>]*aria-describedby="customerPhone-hint customerPhone-error" aria-invalid="true">/,
     );
-    expect(html).toMatch(/<p class="field-error" id="customerPhone-error">Precisa ser um número de celular com WhatsApp\.<\/p>/);
+    expect(html).toMatch(
+      /<p class="field-error" id="customerPhone-error">Precisa ser um número de celular com WhatsApp\.<\/p>/,
+    );
     expect(html).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
     expect(html).toContain(`value="${localDate(3)}"`);
     expect(html).toMatch(/class="error-summary" role="alert"/);
     expect(html).toContain('href="#f-customerPhone"');
   });
 
-  test('a NUL byte or another control character in a field re-shows the form (400) with a pt-BR error on that field, nothing written', async ({ env }) => {
+  test('a NUL byte or another control character in a field re-shows the form (400) with a pt-BR error on that field, nothing written', async ({
+    env,
+  }) => {
     const tenant = await createTenant(env);
     const cases: Array<[string, string]> = [
       ['customerName', 'João\u0000 da Silva'],
@@ -113,7 +122,9 @@ describe('mini-site', () => {
       const res = await submit(tenant.slug, valid({ [field]: value, idempotencyKey: crypto.randomUUID() }));
       expect(res.statusCode, field).toBe(400);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
-      expect(res.body, field).toMatch(new RegExp(`id="${field}-error">Este campo tem caracteres invisíveis ou de controle`));
+      expect(res.body, field).toMatch(
+        new RegExp(`id="${field}-error">Este campo tem caracteres invisíveis ou de controle`),
+      );
       // The form comes back without them, so sending it again works.
       expect([...res.body].filter((ch) => ch.charCodeAt(0) < 0x20 && !'\t\n\r'.includes(ch))).toEqual([]);
     }

@@ -5,7 +5,9 @@ import { dayOf, instantAt, isoInZone, isoWeekday, minuteOf, offsetMinutes, parse
 
 const day = (date: string) => parseDay(date)!;
 const isoStarts = (date: string, zone: string, range: [number, number], duration = 30, step = duration) =>
-  dayGrid([{ start: range[0], end: range[1] }], day(date), zone, duration, step).map((s) => isoInZone(s.start, zone, s.startOffset));
+  dayGrid([{ start: range[0], end: range[1] }], day(date), zone, duration, step).map((s) =>
+    isoInZone(s.start, zone, s.startOffset),
+  );
 
 describe('zone arithmetic', () => {
   it('turns wall minutes into instants, earlier or later when the clock shows a time twice, the jump when it skips one', () => {
@@ -58,14 +60,20 @@ describe('the slot grid across DST changes', () => {
   });
 
   it('Europe/Lisbon both ways, and an ordinary 09:00–18:00 on either day is 18 slots in the new offset', () => {
-    expect(isoStarts('2030-03-31', 'Europe/Lisbon', [0, 180], 60)).toEqual(['2030-03-31T00:00:00+00:00', '2030-03-31T02:00:00+01:00']);
+    expect(isoStarts('2030-03-31', 'Europe/Lisbon', [0, 180], 60)).toEqual([
+      '2030-03-31T00:00:00+00:00',
+      '2030-03-31T02:00:00+01:00',
+    ]);
     expect(isoStarts('2030-10-27', 'Europe/Lisbon', [0, 180], 60)).toEqual([
       '2030-10-27T00:00:00+01:00',
       '2030-10-27T01:00:00+01:00',
       '2030-10-27T01:00:00+00:00',
       '2030-10-27T02:00:00+00:00',
     ]);
-    for (const [date, offset] of [['2030-03-31', '+01:00'], ['2030-10-27', '+00:00']] as const) {
+    for (const [date, offset] of [
+      ['2030-03-31', '+01:00'],
+      ['2030-10-27', '+00:00'],
+    ] as const) {
       const starts = isoStarts(date, 'Europe/Lisbon', [540, 1080]);
       expect(starts).toHaveLength(18);
       expect(starts[0]).toBe(`${date}T09:00:00${offset}`);
@@ -110,17 +118,30 @@ describe('the slot grid across DST changes', () => {
 describe('freeSlots', () => {
   const grid = dayGrid([{ start: 540, end: 720 }], day('2030-12-02'), 'America/Sao_Paulo', 30, 30);
   const t = (hhmm: string) => Date.parse(`2030-12-02T${hhmm}:00-03:00`);
-  const pro = (id: string, busy: [string, string][]): BusyProfessional => ({ id, name: id, busy: busy.map(([a, b]) => [t(a), t(b)] as const) });
+  const pro = (id: string, busy: [string, string][]): BusyProfessional => ({
+    id,
+    name: id,
+    busy: busy.map(([a, b]) => [t(a), t(b)] as const),
+  });
 
   it('leaves out slots overlapping a booking (overlapping bookings too) and those before the notice', () => {
-    const ze = pro('ze', [['09:15', '09:45'], ['09:20', '10:10'], ['11:00', '11:30']]);
+    const ze = pro('ze', [
+      ['09:15', '09:45'],
+      ['09:20', '10:10'],
+      ['11:00', '11:30'],
+    ]);
     const free = freeSlots(grid, [ze], t('09:00'));
     expect(free.map((s) => new Date(s.start).toISOString().slice(11, 16))).toEqual(['13:30', '14:30']);
-    expect(freeSlots(grid, [ze], t('11:30')).map((s) => new Date(s.start).toISOString().slice(11, 16))).toEqual(['14:30']);
+    expect(freeSlots(grid, [ze], t('11:30')).map((s) => new Date(s.start).toISOString().slice(11, 16))).toEqual([
+      '14:30',
+    ]);
   });
 
   it('gives each time to the free professional with the fewest bookings that day', () => {
-    const ana = pro('ana', [['09:00', '09:30'], ['10:00', '10:30']]);
+    const ana = pro('ana', [
+      ['09:00', '09:30'],
+      ['10:00', '10:30'],
+    ]);
     const bia = pro('bia', [['11:00', '11:30']]);
     const free = freeSlots(grid, [ana, bia], t('00:00'));
     expect(free.map((s) => s.professionalId)).toEqual(['bia', 'bia', 'bia', 'bia', 'ana', 'bia']);

@@ -32,7 +32,11 @@ async function slots(slug: string, query: Record<string, string>): Promise<Slot[
 }
 
 function book(slug: string, body: Record<string, unknown>) {
-  return app!.inject({ method: 'POST', url: `/v1/tenants/${slug}/bookings`, payload: { customerName: 'Ana Lima', customerPhone: phone(0), ...body } });
+  return app!.inject({
+    method: 'POST',
+    url: `/v1/tenants/${slug}/bookings`,
+    payload: { customerName: 'Ana Lima', customerPhone: phone(0), ...body },
+  });
 }
 
 const MONDAY = nextWeekday(1);
@@ -56,12 +60,26 @@ describe('GET /v1/tenants/:slug/slots', () => {
 
     const before = await slots(tenant.slug, { serviceId, date: MONDAY });
     expect(before).toHaveLength(18);
-    expect(before[0]).toEqual({ startsAt: `${MONDAY}T09:00:00-03:00`, endsAt: `${MONDAY}T09:30:00-03:00`, professionalId: zeId });
-    expect(before.at(-1)).toEqual({ startsAt: `${MONDAY}T17:30:00-03:00`, endsAt: `${MONDAY}T18:00:00-03:00`, professionalId: zeId });
+    expect(before[0]).toEqual({
+      startsAt: `${MONDAY}T09:00:00-03:00`,
+      endsAt: `${MONDAY}T09:30:00-03:00`,
+      professionalId: zeId,
+    });
+    expect(before.at(-1)).toEqual({
+      startsAt: `${MONDAY}T17:30:00-03:00`,
+      endsAt: `${MONDAY}T18:00:00-03:00`,
+      professionalId: zeId,
+    });
 
     const created = await book(tenant.slug, { serviceId, professionalId: zeId, startsAt: `${MONDAY}T10:00:00-03:00` });
     expect(created.statusCode, created.body).toBe(201);
-    expect(created.json()).toMatchObject({ service: 'Corte', professional: 'Zé', serviceId, professionalId: zeId, endsAt: new Date(`${MONDAY}T10:30:00-03:00`).toISOString() });
+    expect(created.json()).toMatchObject({
+      service: 'Corte',
+      professional: 'Zé',
+      serviceId,
+      professionalId: zeId,
+      endsAt: new Date(`${MONDAY}T10:30:00-03:00`).toISOString(),
+    });
 
     const after = await slots(tenant.slug, { serviceId, professionalId: zeId, date: MONDAY });
     expect(after).toHaveLength(17);
@@ -72,11 +90,18 @@ describe('GET /v1/tenants/:slug/slots', () => {
     const { tenant, serviceId } = await mondayShop(env);
     expect(await slots(tenant.slug, { serviceId, date: SUNDAY })).toEqual([]);
     const nextMonday = new Date(Date.parse(`${MONDAY}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
-    await env.db.sql`insert into opening_exceptions (tenant_id, date, ranges, note) values (${tenant.id}, ${nextMonday}, '[]', 'Feriado')`;
+    await env.db
+      .sql`insert into opening_exceptions (tenant_id, date, ranges, note) values (${tenant.id}, ${nextMonday}, '[]', 'Feriado')`;
     expect(await slots(tenant.slug, { serviceId, date: nextMonday })).toEqual([]);
     // Special hours replace the weekly ones for that day only.
-    await env.db.sql`update opening_exceptions set ranges = '[{"start": 480, "end": 600}]' where tenant_id = ${tenant.id}`;
-    expect((await slots(tenant.slug, { serviceId, date: nextMonday })).map((s) => s.startsAt.slice(11, 16))).toEqual(['08:00', '08:30', '09:00', '09:30']);
+    await env.db
+      .sql`update opening_exceptions set ranges = '[{"start": 480, "end": 600}]' where tenant_id = ${tenant.id}`;
+    expect((await slots(tenant.slug, { serviceId, date: nextMonday })).map((s) => s.startsAt.slice(11, 16))).toEqual([
+      '08:00',
+      '08:30',
+      '09:00',
+      '09:30',
+    ]);
   });
 
   test('past days, days beyond the window and the minimum notice leave no slots', async ({ env }) => {
@@ -89,7 +114,8 @@ describe('GET /v1/tenants/:slug/slots', () => {
 
   test('bad questions are 400s naming the field; a legacy tenant has no catalogue', async ({ env }) => {
     const { tenant, serviceId } = await mondayShop(env);
-    const ask = (query: Record<string, string>) => app!.inject({ url: `/v1/tenants/${tenant.slug}/slots?${new URLSearchParams(query)}` });
+    const ask = (query: Record<string, string>) =>
+      app!.inject({ url: `/v1/tenants/${tenant.slug}/slots?${new URLSearchParams(query)}` });
     const fieldOf = async (query: Record<string, string>) => {
       const res = await ask(query);
       expect(res.statusCode).toBe(400);
@@ -98,27 +124,45 @@ describe('GET /v1/tenants/:slug/slots', () => {
     expect(await fieldOf({ serviceId, date: '2030-02-30' })).toEqual(['date: data inexistente']);
     expect(await fieldOf({ serviceId, date: '02/12/2030' })).toEqual([expect.stringMatching(/^date: /)]);
     expect(await fieldOf({ serviceId: 'x', date: MONDAY })).toEqual([expect.stringMatching(/^serviceId: .*UUID/)]);
-    expect(await fieldOf({ serviceId: '00000000-0000-4000-8000-000000000000', date: MONDAY })).toEqual([expect.stringMatching(/^serviceId: serviço não encontrado/)]);
-    expect(await fieldOf({ serviceId, professionalId: '00000000-0000-4000-8000-000000000000', date: MONDAY })).toEqual(['professionalId: profissional não encontrado']);
+    expect(await fieldOf({ serviceId: '00000000-0000-4000-8000-000000000000', date: MONDAY })).toEqual([
+      expect.stringMatching(/^serviceId: serviço não encontrado/),
+    ]);
+    expect(await fieldOf({ serviceId, professionalId: '00000000-0000-4000-8000-000000000000', date: MONDAY })).toEqual([
+      'professionalId: profissional não encontrado',
+    ]);
     const legacy = await createTenant(env);
     const res = await app!.inject({ url: `/v1/tenants/${legacy.slug}/slots?serviceId=${serviceId}&date=${MONDAY}` });
     expect(res.json().error.details[0].message).toMatch(/não tem catálogo/);
-    expect((await app!.inject({ url: `/v1/tenants/nao-existe/slots?serviceId=${serviceId}&date=${MONDAY}` })).statusCode).toBe(404);
+    expect(
+      (await app!.inject({ url: `/v1/tenants/nao-existe/slots?serviceId=${serviceId}&date=${MONDAY}` })).statusCode,
+    ).toBe(404);
   });
 
-  test('without a professional: each time once, given to the least busy professional who does the service', async ({ env }) => {
+  test('without a professional: each time once, given to the least busy professional who does the service', async ({
+    env,
+  }) => {
     await appFor(env);
     const tenant = await createTenant(env);
     const { services, professionals } = await seedCatalogue(env, tenant.id, {
-      services: [{ name: 'Corte', durationMinutes: 30 }, { name: 'Barba', durationMinutes: 30 }],
-      professionals: [{ name: 'Ana', services: ['Corte'] }, { name: 'Bia', services: ['Corte', 'Barba'] }, { name: 'Caio', services: ['Barba'] }],
+      services: [
+        { name: 'Corte', durationMinutes: 30 },
+        { name: 'Barba', durationMinutes: 30 },
+      ],
+      professionals: [
+        { name: 'Ana', services: ['Corte'] },
+        { name: 'Bia', services: ['Corte', 'Barba'] },
+        { name: 'Caio', services: ['Barba'] },
+      ],
       weekly: { 1: [['09:00', '10:00']] },
     });
     const free = await slots(tenant.slug, { serviceId: services.Corte!, date: MONDAY });
     expect(free.map((s) => s.startsAt.slice(11, 16))).toEqual(['09:00', '09:30']);
     // Nobody booked yet: ties go to the first by name.
     expect(free.map((s) => s.professionalId)).toEqual([professionals.Ana, professionals.Ana]);
-    expect((await book(tenant.slug, { serviceId: services.Corte, startsAt: `${MONDAY}T09:00:00-03:00` })).json().professional).toBe('Ana');
+    expect(
+      (await book(tenant.slug, { serviceId: services.Corte, startsAt: `${MONDAY}T09:00:00-03:00` })).json()
+        .professional,
+    ).toBe('Ana');
     // Ana now has a booking that day: Bia takes 09:30; 09:00 is still Bia's to give.
     const later = await slots(tenant.slug, { serviceId: services.Corte!, date: MONDAY });
     expect(later.map((s) => [s.startsAt.slice(11, 16), s.professionalId])).toEqual([
@@ -126,13 +170,17 @@ describe('GET /v1/tenants/:slug/slots', () => {
       ['09:30', professionals.Bia],
     ]);
     // Caio does not cut hair.
-    const asked = await app!.inject({ url: `/v1/tenants/${tenant.slug}/slots?serviceId=${services.Corte}&professionalId=${professionals.Caio}&date=${MONDAY}` });
+    const asked = await app!.inject({
+      url: `/v1/tenants/${tenant.slug}/slots?serviceId=${services.Corte}&professionalId=${professionals.Caio}&date=${MONDAY}`,
+    });
     expect(asked.json().error.details[0]).toEqual({ field: 'professionalId', message: 'Caio não faz Corte' });
   });
 });
 
 describe('GET /v1/tenants/:slug', () => {
-  test('lists the active catalogue: services with duration and price, professionals with the active services they do', async ({ env }) => {
+  test('lists the active catalogue: services with duration and price, professionals with the active services they do', async ({
+    env,
+  }) => {
     const a = await appFor(env);
     const tenant = await createTenant(env, { name: 'Barbearia Catálogo' });
     const { services, professionals } = await seedCatalogue(env, tenant.id, {
@@ -172,42 +220,57 @@ function nextOffsetChange(zone: string): { date: string; day: number; longer: bo
 }
 
 describe('across the next DST change of a zone', () => {
-  test.for(['Europe/Lisbon', 'America/New_York', 'America/Havana'])('%s: real hours of slots, each in its own offset, bookable', async (zone, { env }) => {
-    const a = await appFor(env);
-    const change = nextOffsetChange(zone);
-    const tenant = await createTenant(env, { timezone: zone });
-    const { services, professionals } = await seedCatalogue(env, tenant.id, {
-      services: [{ name: 'Sessão', durationMinutes: 60 }],
-      professionals: [{ name: 'Rui', services: ['Sessão'] }],
-      exceptions: { [change.date]: [['00:00', '06:00']] },
-      settings: { maxDaysAhead: 366, minNoticeMinutes: 0, maxBookingsPerMinute: 1000 },
-    });
-    const serviceId = services['Sessão']!;
-    const got = await slots(tenant.slug, { serviceId, date: change.date });
-    const d = change.day;
-    const opens = instantAt(d, 0, zone);
-    const realHours = (instantAt(d, 360, zone, 'later') - opens) / 3_600_000;
-    // Spring forward: 5 real hours between 00:00 and 06:00; fall back: 7.
-    expect(realHours).toBe(change.longer ? 7 : 5);
-    expect(got).toHaveLength(realHours);
-    for (const [i, slot] of got.entries()) {
-      const start = opens + i * 3_600_000;
-      expect(slot).toEqual({ startsAt: isoInZone(start, zone), endsAt: isoInZone(start + 3_600_000, zone), professionalId: professionals.Rui });
-    }
-    expect(got.at(-1)!.endsAt.slice(0, 19)).toBe(`${change.date}T06:00:00`);
-    // Two offsets appear in the answer, unless the day begins after the change (a midnight jump).
-    const offsets = new Set(got.flatMap((slot) => [slot.startsAt.slice(19), slot.endsAt.slice(19)]));
-    expect(offsets.size).toBe(got[0]!.startsAt.slice(11, 16) === '00:00' ? 2 : 1);
+  test.for(['Europe/Lisbon', 'America/New_York', 'America/Havana'])(
+    '%s: real hours of slots, each in its own offset, bookable',
+    async (zone, { env }) => {
+      const a = await appFor(env);
+      const change = nextOffsetChange(zone);
+      const tenant = await createTenant(env, { timezone: zone });
+      const { services, professionals } = await seedCatalogue(env, tenant.id, {
+        services: [{ name: 'Sessão', durationMinutes: 60 }],
+        professionals: [{ name: 'Rui', services: ['Sessão'] }],
+        exceptions: { [change.date]: [['00:00', '06:00']] },
+        settings: { maxDaysAhead: 366, minNoticeMinutes: 0, maxBookingsPerMinute: 1000 },
+      });
+      const serviceId = services['Sessão']!;
+      const got = await slots(tenant.slug, { serviceId, date: change.date });
+      const d = change.day;
+      const opens = instantAt(d, 0, zone);
+      const realHours = (instantAt(d, 360, zone, 'later') - opens) / 3_600_000;
+      // Spring forward: 5 real hours between 00:00 and 06:00; fall back: 7.
+      expect(realHours).toBe(change.longer ? 7 : 5);
+      expect(got).toHaveLength(realHours);
+      for (const [i, slot] of got.entries()) {
+        const start = opens + i * 3_600_000;
+        expect(slot).toEqual({
+          startsAt: isoInZone(start, zone),
+          endsAt: isoInZone(start + 3_600_000, zone),
+          professionalId: professionals.Rui,
+        });
+      }
+      expect(got.at(-1)!.endsAt.slice(0, 19)).toBe(`${change.date}T06:00:00`);
+      // Two offsets appear in the answer, unless the day begins after the change (a midnight jump).
+      const offsets = new Set(got.flatMap((slot) => [slot.startsAt.slice(19), slot.endsAt.slice(19)]));
+      expect(offsets.size).toBe(got[0]!.startsAt.slice(11, 16) === '00:00' ? 2 : 1);
 
-    // The last slot (after the change) books, at exactly its instant, and leaves the list.
-    const last = got.at(-1)!;
-    const res = await a.inject({
-      method: 'POST',
-      url: `/v1/tenants/${tenant.slug}/bookings`,
-      payload: { customerName: 'Rui Costa', customerPhone: phone(9), serviceId, professionalId: professionals.Rui, startsAt: last.startsAt },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().startsAt).toBe(new Date(last.startsAt).toISOString());
-    expect((await slots(tenant.slug, { serviceId, date: change.date })).map((s) => s.startsAt)).toEqual(got.slice(0, -1).map((s) => s.startsAt));
-  });
+      // The last slot (after the change) books, at exactly its instant, and leaves the list.
+      const last = got.at(-1)!;
+      const res = await a.inject({
+        method: 'POST',
+        url: `/v1/tenants/${tenant.slug}/bookings`,
+        payload: {
+          customerName: 'Rui Costa',
+          customerPhone: phone(9),
+          serviceId,
+          professionalId: professionals.Rui,
+          startsAt: last.startsAt,
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().startsAt).toBe(new Date(last.startsAt).toISOString());
+      expect((await slots(tenant.slug, { serviceId, date: change.date })).map((s) => s.startsAt)).toEqual(
+        got.slice(0, -1).map((s) => s.startsAt),
+      );
+    },
+  );
 });

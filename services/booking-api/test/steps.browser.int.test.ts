@@ -54,7 +54,17 @@ async function barbershop(env: TestEnv) {
       { name: 'Zé', services: ['Corte de cabelo', 'Barba', 'Corte + barba'] },
       { name: 'Bia', services: ['Corte de cabelo', 'Corte + barba'] },
     ],
-    weekly: Object.fromEntries([1, 2, 3, 4, 5].map((d) => [d, [['09:00', '12:00'], ['13:00', '19:00']]]).concat([[6, [['09:00', '14:00']]]])),
+    weekly: Object.fromEntries(
+      [1, 2, 3, 4, 5]
+        .map((d) => [
+          d,
+          [
+            ['09:00', '12:00'],
+            ['13:00', '19:00'],
+          ],
+        ])
+        .concat([[6, [['09:00', '14:00']]]]),
+    ),
     settings: { maxBookingsPerMinute: 1000 },
   });
   return { tenant, ...catalogue };
@@ -63,7 +73,8 @@ async function barbershop(env: TestEnv) {
 function watchProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
   return problems;
@@ -71,13 +82,24 @@ function watchProblems(page: Page): string[] {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 const MONDAY = nextWeekday(1);
-const mondayLabel = new Intl.DateTimeFormat('pt-BR', { timeZone: 'UTC', weekday: 'short', day: '2-digit', month: '2-digit' }).format(new Date(`${MONDAY}T12:00:00Z`));
+const mondayLabel = new Intl.DateTimeFormat('pt-BR', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: '2-digit',
+  month: '2-digit',
+}).format(new Date(`${MONDAY}T12:00:00Z`));
 
 describe('catalogue mini-site in a real browser', () => {
-  test('with JavaScript: a tap on each choice moves on without a reload; back works; the booking confirms with an .ics', async ({ env }) => {
+  test('with JavaScript: a tap on each choice moves on without a reload; back works; the booking confirms with an .ics', async ({
+    env,
+  }) => {
     const base = await listening(env);
     const { tenant, professionals } = await barbershop(env);
-    const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 390, height: 844 }, acceptDownloads: true });
+    const context = await browser.newContext({
+      locale: 'pt-BR',
+      viewport: { width: 390, height: 844 },
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     const problems = watchProblems(page);
     await page.goto(`${base}/${tenant.slug}`);
@@ -133,9 +155,14 @@ describe('catalogue mini-site in a real browser', () => {
 
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: string }).marker)).toBe('same-page');
     expect(page.url()).toMatch(new RegExp(`/${tenant.slug}/agendamentos/[0-9a-f-]{36}$`));
-    expect(await page.locator('main').innerText()).toMatch(/Corte \+ barba[\s\S]*10:00[\s\S]*(Zé|Bia)[\s\S]*O que acontece agora[\s\S]*4321/);
+    expect(await page.locator('main').innerText()).toMatch(
+      /Corte \+ barba[\s\S]*10:00[\s\S]*(Zé|Bia)[\s\S]*O que acontece agora[\s\S]*4321/,
+    );
     expect(await page.locator('section.next-steps').count()).toBe(1);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Adicionar à minha agenda/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Adicionar à minha agenda/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('agendamento.ics');
 
     const rows = await env.db.db.select().from(bookings).where(eq(bookings.tenantId, tenant.id));
@@ -147,10 +174,16 @@ describe('catalogue mini-site in a real browser', () => {
     await context.close();
   });
 
-  test('without JavaScript: each step is a page; a taken time sends you back to the times; the booking confirms', async ({ env }) => {
+  test('without JavaScript: each step is a page; a taken time sends you back to the times; the booking confirms', async ({
+    env,
+  }) => {
     const base = await listening(env);
     const { tenant, services, professionals } = await barbershop(env);
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'pt-BR', viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      locale: 'pt-BR',
+      viewport: { width: 390, height: 844 },
+    });
     const page = await context.newPage();
     await page.goto(`${base}/${tenant.slug}`);
 
@@ -176,7 +209,13 @@ describe('catalogue mini-site in a real browser', () => {
     const taken = await app!.inject({
       method: 'POST',
       url: `/v1/tenants/${tenant.slug}/bookings`,
-      payload: { customerName: 'Outra', customerPhone: '(21) 99876-5432', serviceId: services['Corte de cabelo'], professionalId: professionals.Bia, startsAt: `${MONDAY}T14:30:00-03:00` },
+      payload: {
+        customerName: 'Outra',
+        customerPhone: '(21) 99876-5432',
+        serviceId: services['Corte de cabelo'],
+        professionalId: professionals.Bia,
+        startsAt: `${MONDAY}T14:30:00-03:00`,
+      },
     });
     expect(taken.statusCode).toBe(201);
     await page.getByRole('button', { name: 'Confirmar agendamento' }).click();
@@ -189,12 +228,20 @@ describe('catalogue mini-site in a real browser', () => {
     await Promise.all([page.waitForURL(/horario=/), page.getByRole('button', { name: 'Continuar' }).click()]);
     await page.getByLabel('Seu nome').fill('João da Silva');
     await page.getByLabel('Seu WhatsApp').fill('+55 11 98765-4321');
-    await Promise.all([page.waitForURL(/\/agendamentos\//), page.getByRole('button', { name: 'Confirmar agendamento' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/agendamentos\//),
+      page.getByRole('button', { name: 'Confirmar agendamento' }).click(),
+    ]);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Agendamento confirmado!');
     await shot(page, 'nojs-7-confirmed');
     expect(await page.locator('main').innerText()).toMatch(/Corte de cabelo[\s\S]*15:00[\s\S]*Bia/);
 
-    const ics = await page.request.get(await page.getByRole('link', { name: /Adicionar à minha agenda/ }).getAttribute('href').then((h) => `${base}${h}`));
+    const ics = await page.request.get(
+      await page
+        .getByRole('link', { name: /Adicionar à minha agenda/ })
+        .getAttribute('href')
+        .then((h) => `${base}${h}`),
+    );
     expect(ics.headers()['content-type']).toMatch(/^text\/calendar/);
     const body = await ics.text();
     expect(body).toMatch(/^BEGIN:VCALENDAR\r\n/);

@@ -36,7 +36,12 @@ async function shop(env: TestEnv, settings = {}) {
   });
   const get = (query: Record<string, string> = {}) => a.inject(`/${tenant.slug}?${new URLSearchParams(query)}`);
   const submit = (fields: Record<string, string>) =>
-    a.inject({ method: 'POST', url: `/${tenant.slug}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+    a.inject({
+      method: 'POST',
+      url: `/${tenant.slug}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
   return { tenant, get, submit, ...catalogue };
 }
 
@@ -57,7 +62,9 @@ describe('catalogue steps (server-rendered)', () => {
     // One professional does Escova: that step is skipped.
     expect(titleOf((await get({ servico: services.Escova! })).body)).toBe('Escolha o dia');
     const days = await get({ servico: services.Corte!, profissional: 'qualquer' });
-    expect(days.body).toMatch(new RegExp(`<input type="radio" name="dia" id="d-${MONDAY}" value="${MONDAY}" required>`));
+    expect(days.body).toMatch(
+      new RegExp(`<input type="radio" name="dia" id="d-${MONDAY}" value="${MONDAY}" required>`),
+    );
     const times = await get({ servico: services.Corte!, profissional: professionals.Bia!, dia: MONDAY });
     expect(titleOf(times.body)).toMatch(/^Horários livres — segunda-feira/);
     expect(times.body.match(/name="horario"/g)).toHaveLength(6);
@@ -70,7 +77,12 @@ describe('catalogue steps (server-rendered)', () => {
     const gone = await get({ servico: '00000000-0000-4000-8000-000000000000' });
     expect(titleOf(gone.body)).toBe('Escolha o serviço');
     expect(gone.body).toContain('Esse serviço não está mais disponível');
-    const offGrid = await get({ servico: services.Corte!, profissional: 'qualquer', dia: MONDAY, horario: `${MONDAY}T09:10:00-03:00` });
+    const offGrid = await get({
+      servico: services.Corte!,
+      profissional: 'qualquer',
+      dia: MONDAY,
+      horario: `${MONDAY}T09:10:00-03:00`,
+    });
     expect(titleOf(offGrid.body)).toMatch(/^Horários livres/);
     expect(offGrid.body).toContain('Esse horário não está mais livre');
     const sunday = await get({ servico: services.Corte!, profissional: 'qualquer', dia: nextWeekday(7) });
@@ -78,9 +90,18 @@ describe('catalogue steps (server-rendered)', () => {
     expect(sunday.body).toContain('Não há horários livres nesse dia');
   });
 
-  test('the last step books (303), shows what happens next, an .ics, the manage link and how to stop', async ({ env }) => {
+  test('the last step books (303), shows what happens next, an .ics, the manage link and how to stop', async ({
+    env,
+  }) => {
     const { tenant, submit, services } = await shop(env);
-    const res = await submit({ serviceId: services.Corte!, professionalId: '', startsAt: `${MONDAY}T10:00:00-03:00`, customerName: 'Ana, Lima; "X"', customerPhone: phone(1), notes: '' });
+    const res = await submit({
+      serviceId: services.Corte!,
+      professionalId: '',
+      startsAt: `${MONDAY}T10:00:00-03:00`,
+      customerName: 'Ana, Lima; "X"',
+      customerPhone: phone(1),
+      notes: '',
+    });
     expect(res.statusCode, res.body).toBe(303);
     const confirmation = await app!.inject(res.headers.location as string);
     expect(confirmation.body).toContain('O que acontece agora');
@@ -96,12 +117,23 @@ describe('catalogue steps (server-rendered)', () => {
     expect(ics.body).toContain('SUMMARY:Corte — Salão & Cia\r\n');
     expect(ics.body).toContain('DESCRIPTION:Com Ana\\nAgendado por Ana\\, Lima\\; "X"\r\n');
     expect(ics.body.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
-    expect((await app!.inject(`/${tenant.slug}/agendamentos/00000000-0000-4000-8000-000000000000/agendamento.ics`)).statusCode).toBe(404);
+    expect(
+      (await app!.inject(`/${tenant.slug}/agendamentos/00000000-0000-4000-8000-000000000000/agendamento.ics`))
+        .statusCode,
+    ).toBe(404);
   });
 
-  test('errors come back as pages: fields next to their inputs, limits with their reason and Retry-After', async ({ env }) => {
+  test('errors come back as pages: fields next to their inputs, limits with their reason and Retry-After', async ({
+    env,
+  }) => {
     const { submit, services } = await shop(env, { maxBookingsPerPhonePerHour: 1 });
-    const base = { serviceId: services.Corte!, professionalId: '', startsAt: `${MONDAY}T11:00:00-03:00`, customerName: 'Bia', customerPhone: phone(2) };
+    const base = {
+      serviceId: services.Corte!,
+      professionalId: '',
+      startsAt: `${MONDAY}T11:00:00-03:00`,
+      customerName: 'Bia',
+      customerPhone: phone(2),
+    };
     const bad = await submit({ ...base, customerPhone: '123', customerName: 'Bia\u0007' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('id="customerName-error">Este campo tinha caracteres invisíveis');

@@ -3,11 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../src/bookings/instant.ts';
 import { formatWhen, todayIn, zonedToInstant } from '../src/site/local-time.ts';
 
-const zones = ['America/Sao_Paulo', 'America/Manaus', 'America/Noronha', 'America/Rio_Branco', 'America/New_York', 'Europe/Lisbon'];
+const zones = [
+  'America/Sao_Paulo',
+  'America/Manaus',
+  'America/Noronha',
+  'America/Rio_Branco',
+  'America/New_York',
+  'Europe/Lisbon',
+];
 
 function wallIn(instant: Date, timeZone: string) {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
       .formatToParts(instant)
       .map((p) => [p.type, Number(p.value)]),
   );
@@ -18,9 +33,15 @@ describe('parseInstant', () => {
   it('reads offsets and Z, and refuses a time without one', () => {
     expect(parseInstant('2030-03-10T14:30:00-03:00')).toEqual({ ok: true, date: new Date('2030-03-10T17:30:00Z') });
     expect(parseInstant('2030-03-10T14:30Z')).toEqual({ ok: true, date: new Date('2030-03-10T14:30:00Z') });
-    expect(parseInstant('2030-03-10T14:30:00.250+0530')).toEqual({ ok: true, date: new Date('2030-03-10T09:00:00.250Z') });
+    expect(parseInstant('2030-03-10T14:30:00.250+0530')).toEqual({
+      ok: true,
+      date: new Date('2030-03-10T09:00:00.250Z'),
+    });
     expect(parseInstant('2030-03-10T14:30:00')).toMatchObject({ ok: false, reason: expect.stringMatching(/fuso/) });
-    expect(parseInstant('2030-02-29T10:00:00Z')).toMatchObject({ ok: false, reason: expect.stringMatching(/inexistente/) });
+    expect(parseInstant('2030-02-29T10:00:00Z')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/inexistente/),
+    });
     expect(parseInstant('2030-03-10T24:00:00Z')).toMatchObject({ ok: false });
     expect(parseInstant('10/03/2030 14:30')).toMatchObject({ ok: false });
   });
@@ -45,11 +66,17 @@ describe('parseInstant', () => {
 
 describe('zonedToInstant', () => {
   it('turns the business wall clock into the right instant', () => {
-    expect(zonedToInstant({ year: 2030, month: 3, day: 10, hour: 14, minute: 30 }, 'America/Sao_Paulo')?.toISOString()).toBe('2030-03-10T17:30:00.000Z');
-    expect(zonedToInstant({ year: 2030, month: 3, day: 10, hour: 14, minute: 30 }, 'America/Manaus')?.toISOString()).toBe('2030-03-10T18:30:00.000Z');
+    expect(
+      zonedToInstant({ year: 2030, month: 3, day: 10, hour: 14, minute: 30 }, 'America/Sao_Paulo')?.toISOString(),
+    ).toBe('2030-03-10T17:30:00.000Z');
+    expect(
+      zonedToInstant({ year: 2030, month: 3, day: 10, hour: 14, minute: 30 }, 'America/Manaus')?.toISOString(),
+    ).toBe('2030-03-10T18:30:00.000Z');
     // New York springs forward at 02:00 on 2030-03-10: 02:30 never happens there.
     expect(zonedToInstant({ year: 2030, month: 3, day: 10, hour: 2, minute: 30 }, 'America/New_York')).toBeUndefined();
-    expect(zonedToInstant({ year: 2030, month: 3, day: 10, hour: 3, minute: 30 }, 'America/New_York')?.toISOString()).toBe('2030-03-10T07:30:00.000Z');
+    expect(
+      zonedToInstant({ year: 2030, month: 3, day: 10, hour: 3, minute: 30 }, 'America/New_York')?.toISOString(),
+    ).toBe('2030-03-10T07:30:00.000Z');
     expect(zonedToInstant({ year: 2030, month: 2, day: 30, hour: 10, minute: 0 }, 'America/Sao_Paulo')).toBeUndefined();
   });
 

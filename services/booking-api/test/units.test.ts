@@ -6,7 +6,12 @@ import { requestHash } from '../src/bookings/idempotency.ts';
 import { escapeHtml, html } from '../src/site/html.ts';
 
 const NOW = Date.UTC(2030, 0, 1, 12);
-const base = { customerName: 'Ana', customerPhone: '(11) 98765-4321', service: 'Corte', startsAt: '2030-01-02T10:00:00-03:00' };
+const base = {
+  customerName: 'Ana',
+  customerPhone: '(11) 98765-4321',
+  service: 'Corte',
+  startsAt: '2030-01-02T10:00:00-03:00',
+};
 
 function problemsOf(body: Parameters<typeof toBookingInput>[0]) {
   try {
@@ -40,7 +45,13 @@ describe('toBookingInput', () => {
       fc.property(ddd, fc.integer({ min: 0, max: 99_999_999 }), (area, rest) => {
         const local = `9${String(rest).padStart(8, '0')}`;
         const pretty = `${local.slice(0, 5)}-${local.slice(5)}`;
-        const forms = [`(${area}) ${pretty}`, `+55 ${area} ${pretty}`, `55${area}${local}`, `0${area} ${pretty}`, `${area}${local}`];
+        const forms = [
+          `(${area}) ${pretty}`,
+          `+55 ${area} ${pretty}`,
+          `55${area}${local}`,
+          `0${area} ${pretty}`,
+          `${area}${local}`,
+        ];
         const digits = new Set(
           forms.map((customerPhone) => {
             try {
@@ -59,7 +70,9 @@ describe('toBookingInput', () => {
 
   it('names each broken field', () => {
     expect(problemsOf({ ...base, customerPhone: '(11) 3456-7890' }).map((p) => p.field)).toEqual(['customerPhone']);
-    expect(problemsOf({ ...base, startsAt: '2029-12-31T10:00:00-03:00' })).toEqual([{ field: 'startsAt', message: 'precisa estar no futuro' }]);
+    expect(problemsOf({ ...base, startsAt: '2029-12-31T10:00:00-03:00' })).toEqual([
+      { field: 'startsAt', message: 'precisa estar no futuro' },
+    ]);
     expect(problemsOf({ ...base, durationMinutes: 30, endsAt: '2030-01-02T11:00:00-03:00' })[0]?.field).toBe('endsAt');
   });
 });
@@ -84,4 +97,3 @@ describe('requestHash', () => {
     expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: '1' }));
   });
 });
-

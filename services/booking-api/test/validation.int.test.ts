@@ -33,7 +33,12 @@ describe('booking validation', () => {
     ['past start', { startsAt: inHours(-1) }, 'startsAt', /futuro/],
     ['start without offset', { startsAt: dayAt(5, '14:30').slice(0, 19) }, 'startsAt', /fuso/],
     ['start not a date', { startsAt: 'amanhã às 10' }, 'startsAt', /ISO 8601/],
-    ['impossible date', { startsAt: `${new Date().getUTCFullYear() + 1}-02-30T10:00:00-03:00` }, 'startsAt', /inexistente/],
+    [
+      'impossible date',
+      { startsAt: `${new Date().getUTCFullYear() + 1}-02-30T10:00:00-03:00` },
+      'startsAt',
+      /inexistente/,
+    ],
     ['start years ahead', { startsAt: '2099-01-01T10:00:00-03:00' }, 'startsAt', /366 dias/],
     ['end before start', { startsAt: dayAt(5, '14:30'), endsAt: dayAt(5, '14:00') }, 'endsAt', /depois/],
     ['end equal to start', { startsAt: dayAt(5, '14:30'), endsAt: dayAt(5, '14:30') }, 'endsAt', /depois/],
@@ -60,7 +65,12 @@ describe('booking validation', () => {
   test('several bad fields are reported together', async () => {
     const res = await post(bookingBody({ customerPhone: '123', startsAt: inHours(-2), customerName: ' ' }));
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.details.map((d: { field: string }) => d.field).sort()).toEqual(['customerName', 'customerPhone', 'startsAt']);
+    expect(
+      res
+        .json()
+        .error.details.map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(['customerName', 'customerPhone', 'startsAt']);
   });
 
   test('the reasons a customer reads are Portuguese, never the validator’s English', async () => {
@@ -111,7 +121,10 @@ describe('booking validation', () => {
   test('a malformed Idempotency-Key → 400 naming the header', async () => {
     const res = await post(bookingBody(), { 'idempotency-key': 'x'.repeat(256) });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.details[0]).toEqual({ field: 'idempotency-key', message: expect.stringMatching(/^deve ter no máximo [0-9.]+ caracteres$/) });
+    expect(res.json().error.details[0]).toEqual({
+      field: 'idempotency-key',
+      message: expect.stringMatching(/^deve ter no máximo [0-9.]+ caracteres$/),
+    });
   });
 });
 
@@ -122,12 +135,18 @@ describe('rate limit', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await limited.inject(`/v1/tenants/${tenant.slug}`)).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429]);
-    const blocked = await limited.inject({ method: 'POST', url: `/v1/tenants/${tenant.slug}/bookings`, payload: bookingBody() });
+    const blocked = await limited.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.slug}/bookings`,
+      payload: bookingBody(),
+    });
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.json().error.code).toBe('RATE_LIMITED');
     // Another client is not affected, and health checks are never limited.
-    expect((await limited.inject({ url: `/v1/tenants/${tenant.slug}`, remoteAddress: '10.0.0.9' })).statusCode).toBe(200);
+    expect((await limited.inject({ url: `/v1/tenants/${tenant.slug}`, remoteAddress: '10.0.0.9' })).statusCode).toBe(
+      200,
+    );
     expect((await limited.inject('/healthz')).statusCode).toBe(200);
     // The mini-site shows a page, not JSON, and keeps Retry-After.
     const page = await limited.inject(`/${tenant.slug}`);

@@ -1,6 +1,13 @@
 import type { DispatcherConfig } from '@bora/config';
 import { canWrite, type DbHandle } from '@bora/db';
-import { type AnyFastify, createMetricsRegistry, frameworkErrors, registerErrorHandling, registerHealthRoutes, registerMetricsRoute } from '@bora/http';
+import {
+  type AnyFastify,
+  createMetricsRegistry,
+  frameworkErrors,
+  registerErrorHandling,
+  registerHealthRoutes,
+  registerMetricsRoute,
+} from '@bora/http';
 import type { Logger } from '@bora/logger';
 import { pingRedis, type RedisClient } from '@bora/queue';
 import Fastify, { LogController } from 'fastify';
@@ -16,7 +23,11 @@ export interface DispatcherDeps {
 
 /** The dispatcher's small HTTP face: health, readiness and Prometheus metrics. */
 export async function buildApp(deps: DispatcherDeps): Promise<AnyFastify> {
-  const app = Fastify({ loggerInstance: deps.logger, frameworkErrors, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    frameworkErrors,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   registerErrorHandling(app);
   registerHealthRoutes(app, {
     postgres: () => deps.db.sql`select 1`,

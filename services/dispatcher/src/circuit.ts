@@ -50,7 +50,12 @@ export interface CircuitBreaker {
  * probe send decides — its success closes the circuit, its failure opens it again — while every
  * other message keeps routing around the server instead of piling onto one still sick.
  */
-export function createCircuitBreaker(redis: Redis | Cluster, prefix: string, options: CircuitOptions, cacheMs = 500): CircuitBreaker {
+export function createCircuitBreaker(
+  redis: Redis | Cluster,
+  prefix: string,
+  options: CircuitOptions,
+  cacheMs = 500,
+): CircuitBreaker {
   const openKey = `${prefix}:circuit:open`;
   const probeKey = (id: string) => `${prefix}:circuit:probe:${id}`;
   const probeMs = options.probeMs ?? 30_000;
@@ -59,13 +64,27 @@ export function createCircuitBreaker(redis: Redis | Cluster, prefix: string, opt
   return {
     async recordFailure(serverId) {
       const opened = Number(
-        await redis.eval(FAILURE, 3, `${prefix}:circuit:fail:${serverId}`, openKey, probeKey(serverId), options.failureThreshold, options.openMs, serverId),
+        await redis.eval(
+          FAILURE,
+          3,
+          `${prefix}:circuit:fail:${serverId}`,
+          openKey,
+          probeKey(serverId),
+          options.failureThreshold,
+          options.openMs,
+          serverId,
+        ),
       );
       if (opened) cached = undefined;
       return opened === 1;
     },
     async recordSuccess(serverId) {
-      const results = await redis.multi().del(`${prefix}:circuit:fail:${serverId}`).hdel(openKey, serverId).del(probeKey(serverId)).exec();
+      const results = await redis
+        .multi()
+        .del(`${prefix}:circuit:fail:${serverId}`)
+        .hdel(openKey, serverId)
+        .del(probeKey(serverId))
+        .exec();
       const closed = Number(results?.[1]?.[1] ?? 0) === 1;
       if (closed) cached = undefined;
       return closed;

@@ -58,7 +58,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     shards: config.queueShards,
     onError: (err) => logger.warn({ err }, 'queue connection error'),
   });
-  const metrics = createDispatcherMetrics(registry, () => queues.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'));
+  const metrics = createDispatcherMetrics(registry, () =>
+    queues.getJobCounts('waiting', 'delayed', 'active', 'failed', 'completed'),
+  );
   const fleet = createFleet({ db: deps.db, secretKey: config.secretKey, logger, ttlMs: config.fleetTtlMs });
   const clients = createClientPool(config.sendTimeoutMs);
   const lookupClients = createClientPool(LOOKUP_TIMEOUT_MS);
@@ -72,9 +74,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     // measured lower), so a second and third lane open only beside statements slower than 250 ms.
     batching: { maxBatch: 64, inFlight: 3, spareAfterMs: 250, deadlineMs: LEDGER_STATEMENT_DEADLINE_MS },
   });
-  const circuit = createCircuitBreaker(deps.redis, prefix, { ...config.circuit, probeMs: config.sendTimeoutMs + 5_000 });
+  const circuit = createCircuitBreaker(deps.redis, prefix, {
+    ...config.circuit,
+    probeMs: config.sendTimeoutMs + 5_000,
+  });
   const { safety } = config;
-  if (!safety.enabled) logger.warn('NUMBER_SAFETY is off: no send budgets, warm-up, new-contact budget, typing delay or health-based routing');
+  if (!safety.enabled)
+    logger.warn(
+      'NUMBER_SAFETY is off: no send budgets, warm-up, new-contact budget, typing delay or health-based routing',
+    );
   const processor = createProcessor({
     ledger,
     fleet,
@@ -95,11 +103,18 @@ export function createDispatcher(deps: DispatcherDeps) {
     senderWaitMaxMs: config.senderWaitMaxMs,
     reconcileAfterMs: Math.min(5_000, Math.round(config.unconfirmedWindowMs / 4)),
     maxInlinePaceWaitMs: config.pacing.minIntervalMs + config.pacing.jitterMs,
-    reserveHorizonMs: Math.max(budgetUnits(safety.timeScale).minuteMs, 10 * (config.pacing.minIntervalMs + config.pacing.jitterMs)),
+    reserveHorizonMs: Math.max(
+      budgetUnits(safety.timeScale).minuteMs,
+      10 * (config.pacing.minIntervalMs + config.pacing.jitterMs),
+    ),
     leaseMs: config.sendingLeaseMs,
     serverMaxInFlight: config.serverMaxInFlight,
     manageLink: (slug, booking) =>
-      manageUrl(config.bookingPublicUrl, slug, signManageToken(config.secretKey, booking.id, manageLinkExpiry(booking.endsAt))),
+      manageUrl(
+        config.bookingPublicUrl,
+        slug,
+        signManageToken(config.secretKey, booking.id, manageLinkExpiry(booking.endsAt)),
+      ),
     random: deps.random,
   });
   const reconciler = createReconciler({
@@ -115,7 +130,15 @@ export function createDispatcher(deps: DispatcherDeps) {
       return new Set([...open, ...halfOpen]);
     },
   });
-  const healthPass = createHealthPass({ sql: deps.db.sql, redis: deps.redis, prefix, fleet, clients: lookupClients, config: safety, logger });
+  const healthPass = createHealthPass({
+    sql: deps.db.sql,
+    redis: deps.redis,
+    prefix,
+    fleet,
+    clients: lookupClients,
+    config: safety,
+    logger,
+  });
   const sweeper = createSweeper({
     ledger,
     redis: deps.redis,
@@ -167,7 +190,10 @@ export function createDispatcher(deps: DispatcherDeps) {
       });
       sweeper.start();
       maintenance.start();
-      logger.info({ concurrency: config.concurrency, prefix, shards: config.queueShards, consumed: config.shardsConsumed }, 'dispatcher started');
+      logger.info(
+        { concurrency: config.concurrency, prefix, shards: config.queueShards, consumed: config.shardsConsumed },
+        'dispatcher started',
+      );
     },
     async close(): Promise<void> {
       // Intake first: the worker stops fetching and waits for the sends already in flight.

@@ -71,7 +71,12 @@ function safetyOf(row: InstanceRow): NumberSafetyRow {
     warmSince: new Date(row.warm_since).getTime(),
     lastSentAt: ms(row.last_sent_at),
     markedWarmAt: ms(row.marked_warm_at),
-    budget: { perMinute: row.budget_per_minute, perHour: row.budget_per_hour, perDay: row.budget_per_day, newContactsPerDay: row.budget_new_contacts_per_day },
+    budget: {
+      perMinute: row.budget_per_minute,
+      perHour: row.budget_per_hour,
+      perDay: row.budget_per_day,
+      newContactsPerDay: row.budget_new_contacts_per_day,
+    },
     reachoutLockedUntil: ms(row.reachout_locked_until),
   };
 }
@@ -91,7 +96,18 @@ export function createFleet(deps: FleetDeps): Fleet {
 
   async function load(): Promise<void> {
     const [serverRows, instanceRows] = await Promise.all([
-      sql<{ id: string; name: string; url: string; api_key_encrypted: string; capacity: number; priority: number; is_active: boolean; health: string }[]>`
+      sql<
+        {
+          id: string;
+          name: string;
+          url: string;
+          api_key_encrypted: string;
+          capacity: number;
+          priority: number;
+          is_active: boolean;
+          health: string;
+        }[]
+      >`
         select id, name, url, api_key_encrypted, capacity, priority, is_active, health from evolution_apis`,
       sql<InstanceRow[]>`
         select w.id, w.evolution_api_id, w.instance_name, w.tenant_id, w.status, w.is_primary, h.state as health,
@@ -105,7 +121,10 @@ export function createFleet(deps: FleetDeps): Fleet {
       try {
         apiKey = decryptSecret(row.api_key_encrypted, deps.secretKey);
       } catch {
-        deps.logger.error({ evolutionApiId: row.id }, 'cannot decrypt Evolution API key (wrong SECRET_KEY?); server skipped');
+        deps.logger.error(
+          { evolutionApiId: row.id },
+          'cannot decrypt Evolution API key (wrong SECRET_KEY?); server skipped',
+        );
       }
       servers.push({
         id: row.id,
@@ -129,7 +148,12 @@ export function createFleet(deps: FleetDeps): Fleet {
       ...(row.health ? { health: row.health } : {}),
     }));
     const safety = new Map(instanceRows.map((row) => [row.id, safetyOf(row)]));
-    current = { index: buildFleetIndex(servers, instances), servers: new Map(servers.map((s) => [s.id, s])), safety, loadedAt: Date.now() };
+    current = {
+      index: buildFleetIndex(servers, instances),
+      servers: new Map(servers.map((s) => [s.id, s])),
+      safety,
+      loadedAt: Date.now(),
+    };
   }
 
   function refresh(): Promise<void> {
@@ -179,7 +203,11 @@ export function createFleet(deps: FleetDeps): Fleet {
       const server = current.servers.get(serverId);
       if (server) {
         const servers = [...current.servers.values()].map((s) => (s.id === serverId ? { ...s, isActive: false } : s));
-        current = { ...current, index: buildFleetIndex(servers, [...current.index.instances.values()]), servers: new Map(servers.map((s) => [s.id, s])) };
+        current = {
+          ...current,
+          index: buildFleetIndex(servers, [...current.index.instances.values()]),
+          servers: new Map(servers.map((s) => [s.id, s])),
+        };
       }
       await sql`
         update evolution_apis set health = ${health}, last_error = ${reason}, last_checked_at = now(), updated_at = now()
@@ -202,7 +230,11 @@ export function createFleet(deps: FleetDeps): Fleet {
         returning w.last_sent_at, w.warm_since, before.idle as rewarmed`;
       if (!row) return;
       const safety = new Map(current.safety);
-      safety.set(instanceId, { ...known, lastSentAt: new Date(row.last_sent_at).getTime(), warmSince: new Date(row.warm_since).getTime() });
+      safety.set(instanceId, {
+        ...known,
+        lastSentAt: new Date(row.last_sent_at).getTime(),
+        warmSince: new Date(row.warm_since).getTime(),
+      });
       current = { ...current, safety };
       // Only a restarted warm-up changes what other replicas must know at once.
       if (row.rewarmed) await notifyChanged();

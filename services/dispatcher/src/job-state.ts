@@ -13,10 +13,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads the state back, dropping anything malformed (a stale or hand-edited job simply starts over). */
 export function readDispatchState(data: NotificationJob): DispatchState {
-  const raw = (data as { dispatch?: unknown }).dispatch as { paced?: { instanceId?: unknown; at?: unknown }; waits?: unknown } | undefined;
+  const raw = (data as { dispatch?: unknown }).dispatch as
+    { paced?: { instanceId?: unknown; at?: unknown }; waits?: unknown } | undefined;
   const paced = raw?.paced;
-  const waits = typeof raw?.waits === 'number' && Number.isInteger(raw.waits) && raw.waits >= 0 ? Math.min(raw.waits, 1_000) : 0;
-  if (paced && typeof paced.instanceId === 'string' && UUID.test(paced.instanceId) && typeof paced.at === 'number' && Number.isFinite(paced.at)) {
+  const waits =
+    typeof raw?.waits === 'number' && Number.isInteger(raw.waits) && raw.waits >= 0 ? Math.min(raw.waits, 1_000) : 0;
+  if (
+    paced &&
+    typeof paced.instanceId === 'string' &&
+    UUID.test(paced.instanceId) &&
+    typeof paced.at === 'number' &&
+    Number.isFinite(paced.at)
+  ) {
     return { paced: { instanceId: paced.instanceId, at: paced.at }, waits };
   }
   return { waits };

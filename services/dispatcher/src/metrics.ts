@@ -3,14 +3,24 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** `queueCounts` feeds the queue-depth gauge at scrape time (no polling in between). */
 export function createDispatcherMetrics(registry: Registry, queueCounts?: () => Promise<Record<string, number>>) {
   return {
-    sent: new Counter({ name: 'dispatcher_messages_sent_total', help: 'Messages accepted by an Evolution server', labelNames: ['server'], registers: [registry] }),
+    sent: new Counter({
+      name: 'dispatcher_messages_sent_total',
+      help: 'Messages accepted by an Evolution server',
+      labelNames: ['server'],
+      registers: [registry],
+    }),
     failed: new Counter({
       name: 'dispatcher_messages_failed_total',
       help: 'Notifications that ended failed (dead letter)',
       labelNames: ['server', 'code'],
       registers: [registry],
     }),
-    retried: new Counter({ name: 'dispatcher_messages_retried_total', help: 'Attempts that ended in a scheduled retry', labelNames: ['server'], registers: [registry] }),
+    retried: new Counter({
+      name: 'dispatcher_messages_retried_total',
+      help: 'Attempts that ended in a scheduled retry',
+      labelNames: ['server'],
+      registers: [registry],
+    }),
     sendErrors: new Counter({
       name: 'dispatcher_send_errors_total',
       help: 'Failed HTTP sends by server and error code',
@@ -41,8 +51,16 @@ export function createDispatcherMetrics(registry: Registry, queueCounts?: () => 
       labelNames: ['server'],
       registers: [registry],
     }),
-    senderWaits: new Counter({ name: 'dispatcher_sender_waits_total', help: 'Passes that found no sender able to try (no attempt spent)', registers: [registry] }),
-    revived: new Counter({ name: 'dispatcher_revived_total', help: 'Dead letters put back in line once a sender came back', registers: [registry] }),
+    senderWaits: new Counter({
+      name: 'dispatcher_sender_waits_total',
+      help: 'Passes that found no sender able to try (no attempt spent)',
+      registers: [registry],
+    }),
+    revived: new Counter({
+      name: 'dispatcher_revived_total',
+      help: 'Dead letters put back in line once a sender came back',
+      registers: [registry],
+    }),
     paced: new Counter({
       name: 'dispatcher_paced_total',
       help: 'Jobs delayed to their sender’s next slot (pacing, budget, warm-up, reach-out lock); promised=false: too far to promise, asked again then',
@@ -54,7 +72,11 @@ export function createDispatcherMetrics(registry: Registry, queueCounts?: () => 
       help: 'Rows found stuck in sending past their lease (each a possible duplicate send)',
       registers: [registry],
     }),
-    swept: new Counter({ name: 'dispatcher_swept_total', help: 'Due rows re-enqueued by the sweeper', registers: [registry] }),
+    swept: new Counter({
+      name: 'dispatcher_swept_total',
+      help: 'Due rows re-enqueued by the sweeper',
+      registers: [registry],
+    }),
     circuitTransitions: new Counter({
       name: 'dispatcher_circuit_transitions_total',
       help: 'Circuit opens and closes by server',

@@ -167,7 +167,8 @@ export interface SlotBudget {
 }
 
 /** go: send now (recorded); a slot: promised to the caller, come back then; busy: nothing promised. */
-export type PaceAnswer = { go: true } | { go: false; slot: number; waitMs: number } | { go: false; busy: true; waitMs: number };
+export type PaceAnswer =
+  { go: true } | { go: false; slot: number; waitMs: number } | { go: false; busy: true; waitMs: number };
 
 export interface Pacer {
   /** Pacing is on (gaps between sends); budgets ride on the same slots when a request carries one. */
@@ -191,7 +192,12 @@ export interface Pacer {
  * reach-out lock). A message whose instance is busy gets a promised slot and is delayed to it —
  * not failed, and without spending an attempt.
  */
-export function createPacer(redis: Redis | Cluster, prefix: string, options: PacingOptions, random: () => number = Math.random): Pacer {
+export function createPacer(
+  redis: Redis | Cluster,
+  prefix: string,
+  options: PacingOptions,
+  random: () => number = Math.random,
+): Pacer {
   const enabled = options.minIntervalMs > 0 || options.jitterMs > 0;
   const gap = () => (enabled ? bellCurveGap(options.minIntervalMs, options.jitterMs, random) : 0);
   const keys = (id: string) => ['last', 'next', 'recent', 'counts', 'sent'].map((k) => `${prefix}:pace:${id}:${k}`);
@@ -221,14 +227,18 @@ export function createPacer(redis: Redis | Cluster, prefix: string, options: Pac
       if (!enabled && !requestOptions.budget) return { go: true };
       const max = requestOptions.maxWaitMs;
       const maxWait = max === undefined || !Number.isFinite(max) ? -1 : Math.max(0, Math.floor(max));
-      const answer = Number(await redis.eval(SLOTS, 5, ...keys(instanceId), 'reserve', params(gap(), requestOptions.budget), maxWait));
+      const answer = Number(
+        await redis.eval(SLOTS, 5, ...keys(instanceId), 'reserve', params(gap(), requestOptions.budget), maxWait),
+      );
       if (answer === 0) return { go: true };
       if (answer > 0) return { go: false, busy: true, waitMs: answer };
       const slot = -answer;
       return { go: false, slot, waitMs: Math.max(1, slot - Date.now()) };
     },
     async redeem(instanceId, slot, budget) {
-      return Number(await redis.eval(SLOTS, 5, ...keys(instanceId), 'redeem', slot, params(options.minIntervalMs, budget)));
+      return Number(
+        await redis.eval(SLOTS, 5, ...keys(instanceId), 'redeem', slot, params(options.minIntervalMs, budget)),
+      );
     },
     async peek(requests) {
       if (requests.length === 0) return { now: Date.now(), at: [] };

@@ -72,7 +72,12 @@ export type ProcessOutcome = { sent: true; messageId: string | null } | { unconf
 
 /** Errors that will happen again on the same input (a bug, a bad time zone, a value Postgres refuses). */
 function deterministic(error: unknown): boolean {
-  return isDeterministicPgError(error) || error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError;
+  return (
+    isDeterministicPgError(error) ||
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof SyntaxError
+  );
 }
 
 async function delayJob(job: Job, token: string | undefined, until: number): Promise<never> {
@@ -89,7 +94,12 @@ async function delayJob(job: Job, token: string | undefined, until: number): Pro
 export function createProcessor(deps: ProcessorDeps) {
   const random = deps.random ?? Math.random;
   const bookkeeping = createSenderBookkeeping(deps);
-  const choose = createSenderChoice({ pacer: deps.pacer, maxInlineWaitMs: deps.maxInlinePaceWaitMs, waits: deps.waits, reserveHorizonMs: deps.reserveHorizonMs });
+  const choose = createSenderChoice({
+    pacer: deps.pacer,
+    maxInlineWaitMs: deps.maxInlinePaceWaitMs,
+    waits: deps.waits,
+    reserveHorizonMs: deps.reserveHorizonMs,
+  });
   const inFlight = createInFlight();
   let rotation = 0;
 
@@ -101,13 +111,26 @@ export function createProcessor(deps: ProcessorDeps) {
       const notificationId = job.data?.notificationId;
       if (deterministic(error)) {
         // Trying again gives the same error: dead-letter it with the reason, never loop on it.
-        deps.logger.error({ err: error, notificationId }, 'processing failed on an error that would repeat; dead-lettered');
-        if (notificationId) await deps.ledger.recordFailed(notificationId, { code: 'INTERNAL_ERROR', message: 'Erro interno ao processar a mensagem', scope: 'internal' }, []).catch(() => false);
+        deps.logger.error(
+          { err: error, notificationId },
+          'processing failed on an error that would repeat; dead-lettered',
+        );
+        if (notificationId)
+          await deps.ledger
+            .recordFailed(
+              notificationId,
+              { code: 'INTERNAL_ERROR', message: 'Erro interno ao processar a mensagem', scope: 'internal' },
+              [],
+            )
+            .catch(() => false);
         throw new UnrecoverableError('internal error');
       }
       // Postgres or Redis failed under us (a restart, a failover). The row is still the truth
       // (untouched, or leased until the sweeper frees it): look at it again shortly.
-      deps.logger.warn({ err: error, notificationId }, 'processing interrupted by an infrastructure error; retrying shortly');
+      deps.logger.warn(
+        { err: error, notificationId },
+        'processing interrupted by an infrastructure error; retrying shortly',
+      );
       return delayJob(job, token, Date.now() + 1_000 + Math.round(random() * 2_000));
     }
   };
@@ -126,8 +149,10 @@ export function createProcessor(deps: ProcessorDeps) {
     const leaseEnds = Date.now() + deps.leaseMs;
     if ('reason' in claimed) {
       if (claimed.reason === 'not-due') await delayJob(job, token, claimed.dueAt.getTime());
-      if (claimed.reason === 'expired' || claimed.reason === 'cancelled') deps.metrics.retired.inc({ reason: claimed.reason });
-      if (claimed.reason === 'exhausted') log.warn('attempts already spent at claim: dead-lettered instead of sent again');
+      if (claimed.reason === 'expired' || claimed.reason === 'cancelled')
+        deps.metrics.retired.inc({ reason: claimed.reason });
+      if (claimed.reason === 'exhausted')
+        log.warn('attempts already spent at claim: dead-lettered instead of sent again');
       return { skipped: claimed.reason };
     }
     const timing = reminderTiming(claimed, new Date());
@@ -143,11 +168,23 @@ export function createProcessor(deps: ProcessorDeps) {
       text = renderFor(claimed, claimed.booking ? deps.manageLink(claimed.tenantSlug, claimed.booking) : undefined);
     } catch (error) {
       log.error({ err: error }, 'cannot render the message (bad template or time zone); dead-lettered');
-      await deps.ledger.recordFailed(id, { code: 'RENDER_FAILED', message: 'Não foi possível montar o texto da mensagem (modelo ou fuso horário do negócio inválido)', scope: 'request' }, []);
+      await deps.ledger.recordFailed(
+        id,
+        {
+          code: 'RENDER_FAILED',
+          message: 'Não foi possível montar o texto da mensagem (modelo ou fuso horário do negócio inválido)',
+          scope: 'request',
+        },
+        [],
+      );
       throw new UnrecoverableError('render failed');
     }
     if (!text) {
-      await deps.ledger.recordFailed(id, { code: 'NO_TEXT', message: 'Mensagem sem texto para enviar', scope: 'request' }, []);
+      await deps.ledger.recordFailed(
+        id,
+        { code: 'NO_TEXT', message: 'Mensagem sem texto para enviar', scope: 'request' },
+        [],
+      );
       throw new UnrecoverableError('notification has no text');
     }
 
@@ -163,10 +200,19 @@ export function createProcessor(deps: ProcessorDeps) {
         forcedInstanceId: claimed.forcedInstanceId,
         sharedOnly: claimed.kind === 'owner_alert',
       },
-      { openCircuits: circuits.open, rotation: rotation++, preferredInstances: safety.preferredInstances, limit: safety.routeLimit },
+      {
+        openCircuits: circuits.open,
+        rotation: rotation++,
+        preferredInstances: safety.preferredInstances,
+        limit: safety.routeLimit,
+      },
     );
     const attempts: AttemptRecord[] = [];
-    let failure: Failure = { code: 'NO_SENDER_AVAILABLE', message: decision.problem ?? 'Nenhum WhatsApp disponível para enviar', scope: 'sender' };
+    let failure: Failure = {
+      code: 'NO_SENDER_AVAILABLE',
+      message: decision.problem ?? 'Nenhum WhatsApp disponível para enviar',
+      scope: 'sender',
+    };
     let remaining: readonly RouteCandidate[] = decision.candidates;
     let held = state.paced;
 
@@ -179,14 +225,21 @@ export function createProcessor(deps: ProcessorDeps) {
       const server = view.servers.get(candidate.serverId);
       if (!server) return 'skip';
       if (inFlight.count(server.id) >= deps.serverMaxInFlight) return best ? 'wait' : 'skip';
-      if (circuits.halfOpen.has(server.id) && (claimed.possibleDuplicate || !(await bookkeeping.probe(server.id, log)))) return 'skip';
+      if (circuits.halfOpen.has(server.id) && (claimed.possibleDuplicate || !(await bookkeeping.probe(server.id, log))))
+        return 'skip';
       return 'ok';
     };
 
     // Each failed send may have waited a timeout: a pass tries a few senders, then backs off
     // (well inside the claim's lease).
     while (remaining.length > 0 && attempts.length < MAX_SENDS_PER_PASS) {
-      const choice = await choose({ held, candidates: remaining, firstTry: attempts.length === 0, budgetOf: safety.budgetOf, usable });
+      const choice = await choose({
+        held,
+        candidates: remaining,
+        firstTry: attempts.length === 0,
+        budgetOf: safety.budgetOf,
+        usable,
+      });
       held = undefined;
       if (choice.kind === 'none') break;
       if (choice.kind === 'server-busy') {
@@ -213,7 +266,9 @@ export function createProcessor(deps: ProcessorDeps) {
       let unexpected: unknown;
       inFlight.add(server.id);
       try {
-        result = await deps.clients.get(server).sendText({ instance: candidate.instanceName, number: claimed.recipient, text, delay: safety.typingMs });
+        result = await deps.clients
+          .get(server)
+          .sendText({ instance: candidate.instanceName, number: claimed.recipient, text, delay: safety.typingMs });
       } catch (caught) {
         if (isEvolutionError(caught)) error = caught;
         else unexpected = caught;
@@ -228,9 +283,17 @@ export function createProcessor(deps: ProcessorDeps) {
       if (verdict === 'sent') {
         // The message is out. The ledger write comes first and must land before the lease runs
         // out (or the sweeper would send it again): retried through a Postgres restart.
-        const sent = { text, serverId: server.id, instanceId: candidate.instanceId, keyId: result?.keyId ?? null, remoteJid: result?.remoteJid ?? null };
-        await retryWrite((again) => deps.ledger.recordSent(id, sent, attempts, again), leaseEnds - 1_000, (err) =>
-          sendLog.warn({ err }, 'message sent but not yet recorded; retrying the ledger write'),
+        const sent = {
+          text,
+          serverId: server.id,
+          instanceId: candidate.instanceId,
+          keyId: result?.keyId ?? null,
+          remoteJid: result?.remoteJid ?? null,
+        };
+        await retryWrite(
+          (again) => deps.ledger.recordSent(id, sent, attempts, again),
+          leaseEnds - 1_000,
+          (err) => sendLog.warn({ err }, 'message sent but not yet recorded; retrying the ledger write'),
         );
         deps.metrics.sent.inc({ server: server.name });
         deps.metrics.sendLatency.observe({ server: server.name }, latencyMs / 1000);
@@ -247,9 +310,17 @@ export function createProcessor(deps: ProcessorDeps) {
 
       if (verdict === 'unknown') {
         // It may be on its way: never retried or failed over blindly. Reconciliation settles it.
-        const unconfirmed = { text, serverId: server.id, instanceId: candidate.instanceId, failure, reconcileAfterMs: deps.reconcileAfterMs };
-        await retryWrite((again) => deps.ledger.recordUnconfirmed(id, unconfirmed, attempts, again), leaseEnds - 1_000, (err) =>
-          failLog.warn({ err }, 'unconfirmed send not yet recorded; retrying the ledger write'),
+        const unconfirmed = {
+          text,
+          serverId: server.id,
+          instanceId: candidate.instanceId,
+          failure,
+          reconcileAfterMs: deps.reconcileAfterMs,
+        };
+        await retryWrite(
+          (again) => deps.ledger.recordUnconfirmed(id, unconfirmed, attempts, again),
+          leaseEnds - 1_000,
+          (err) => failLog.warn({ err }, 'unconfirmed send not yet recorded; retrying the ledger write'),
         );
         deps.metrics.unconfirmed.inc({ server: server.name, code: failure.code });
         failLog.warn('send outcome unknown (request written, no readable answer): waiting for reconciliation');
@@ -283,14 +354,24 @@ export function createProcessor(deps: ProcessorDeps) {
     const id = claimed.id;
     const lastServer = attempts.at(-1)?.evolutionApiId ?? null;
     const serverLabel = (lastServer && deps.fleet.view().servers.get(lastServer)?.name) || 'none';
-    const verdict = judgePass({ httpSends: attempts.length, attempts: claimed.attempts, maxAttempts: deps.retry.maxAttempts });
+    const verdict = judgePass({
+      httpSends: attempts.length,
+      attempts: claimed.attempts,
+      maxAttempts: deps.retry.maxAttempts,
+    });
     if (verdict === 'wait') {
       // Nobody could even try: this costs no attempt, and the claim re-checks the appointment each time.
       await deps.ledger.release(id, failure);
       const waits = state.waits + 1;
-      const delay = Math.min(deps.senderWaitMaxMs, backoffDelay(waits, deps.retry.backoffBaseMs, deps.retry.backoffMaxMs, random));
+      const delay = Math.min(
+        deps.senderWaitMaxMs,
+        backoffDelay(waits, deps.retry.backoffBaseMs, deps.retry.backoffMaxMs, random),
+      );
       deps.metrics.senderWaits.inc();
-      log.info({ code: failure.code, waits, retryInMs: delay }, 'no sender can take the message now; waiting (no attempt spent)');
+      log.info(
+        { code: failure.code, waits, retryInMs: delay },
+        'no sender can take the message now; waiting (no attempt spent)',
+      );
       await job.updateData(jobWithState(id, { waits }));
       return delayJob(job, token, Date.now() + delay);
     }
@@ -303,7 +384,10 @@ export function createProcessor(deps: ProcessorDeps) {
     await deps.ledger.recordRetry(id, failure, attempts);
     deps.metrics.retried.inc({ server: serverLabel });
     const delay = backoffDelay(claimed.attempts, deps.retry.backoffBaseMs, deps.retry.backoffMaxMs, random);
-    log.info({ code: failure.code, attempt: claimed.attempts, retryInMs: delay }, 'no sender succeeded; retrying later');
+    log.info(
+      { code: failure.code, attempt: claimed.attempts, retryInMs: delay },
+      'no sender succeeded; retrying later',
+    );
     await job.updateData(jobWithState(id, { waits: 0 }));
     return delayJob(job, token, Date.now() + delay);
   }

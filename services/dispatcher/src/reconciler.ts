@@ -37,7 +37,8 @@ type Pass = { failedServers: Set<string> };
 export function jidsFor(recipient: string): string[] {
   const digits = recipient.replace(/\D/g, '');
   const forms = [digits];
-  if (digits.length === 13 && digits.startsWith('55') && digits[4] === '9') forms.push(digits.slice(0, 4) + digits.slice(5));
+  if (digits.length === 13 && digits.startsWith('55') && digits[4] === '9')
+    forms.push(digits.slice(0, 4) + digits.slice(5));
   return forms.map((d) => `${d}@s.whatsapp.net`);
 }
 
@@ -60,7 +61,12 @@ export function createReconciler(deps: ReconcilerDeps) {
     const between = { from: new Date(row.unconfirmedAt.getTime() - 10 * 60_000), to: new Date(Date.now() + 60_000) };
     try {
       for (const remoteJid of jidsFor(row.recipient)) {
-        const records = await client.findMessages(instance.instanceName, { remoteJid, fromMe: true, between, pageSize: 20 });
+        const records = await client.findMessages(instance.instanceName, {
+          remoteJid,
+          fromMe: true,
+          between,
+          pageSize: 20,
+        });
         const match = records.find((m) => m.fromMe && m.text === row.text);
         if (match) return { kind: 'found', message: match };
       }
@@ -70,7 +76,10 @@ export function createReconciler(deps: ReconcilerDeps) {
       return known.size > 0 ? { kind: 'absent' } : { kind: 'unknown' };
     } catch (err) {
       pass.failedServers.add(server.id);
-      deps.logger.warn({ err, notificationId: row.id, evolutionApiId: server.id }, 'reconciliation lookup failed; will look again');
+      deps.logger.warn(
+        { err, notificationId: row.id, evolutionApiId: server.id },
+        'reconciliation lookup failed; will look again',
+      );
       return { kind: 'unknown' };
     }
   }
@@ -87,7 +96,12 @@ export function createReconciler(deps: ReconcilerDeps) {
     const verdict = await look(row, pass);
     const log = lazyChild(deps.logger, { notificationId: row.id });
     if (verdict.kind === 'found') {
-      if (await deps.ledger.reconcile.settleSent(row.id, { keyId: verdict.message.keyId, remoteJid: verdict.message.remoteJid })) {
+      if (
+        await deps.ledger.reconcile.settleSent(row.id, {
+          keyId: verdict.message.keyId,
+          remoteJid: verdict.message.remoteJid,
+        })
+      ) {
         deps.metrics.reconciled.inc({ how: 'found' });
         log.info({ messageId: verdict.message.keyId }, 'unconfirmed send found on the server: recorded as sent');
       }
@@ -100,7 +114,12 @@ export function createReconciler(deps: ReconcilerDeps) {
       return;
     }
     const age = now - row.unconfirmedAt.getTime();
-    const reason = verdict.kind === 'absent' && age >= deps.windowMs / 2 ? 'not-sent' : age >= deps.windowMs ? 'no-evidence' : undefined;
+    const reason =
+      verdict.kind === 'absent' && age >= deps.windowMs / 2
+        ? 'not-sent'
+        : age >= deps.windowMs
+          ? 'no-evidence'
+          : undefined;
     if (!reason) {
       await deps.ledger.reconcile.defer(row.id, nextLook(row, now));
       return;
@@ -108,7 +127,12 @@ export function createReconciler(deps: ReconcilerDeps) {
     const resent = await deps.ledger.reconcile.resend(row.id, reason);
     if (!resent) return;
     deps.metrics.reconciled.inc({ how: reason === 'not-sent' ? 'resent-not-sent' : 'resent-no-evidence' });
-    log.warn({ reason }, reason === 'not-sent' ? 'unconfirmed send not on the server: sending again' : 'no evidence within the window: sending again (possible duplicate)');
+    log.warn(
+      { reason },
+      reason === 'not-sent'
+        ? 'unconfirmed send not on the server: sending again'
+        : 'no evidence within the window: sending again (possible duplicate)',
+    );
     await deps.requeue({ id: row.id, tenantId: resent.tenantId, dueAt: resent.dueAt });
   }
 

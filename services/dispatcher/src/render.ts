@@ -18,7 +18,12 @@ function formattersFor(timezone: string) {
   if (!entry) {
     entry = {
       date: new Intl.DateTimeFormat('pt-BR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: timezone }),
-      time: new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: timezone }),
+      time: new Intl.DateTimeFormat('pt-BR', {
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: timezone,
+      }),
     };
     formatters.set(timezone, entry);
   }

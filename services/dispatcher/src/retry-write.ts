@@ -7,7 +7,11 @@ import { sleep } from '@bora/core';
  * and the sweeper sends it again, while a Postgres restart or failover takes only a few seconds.
  * An error that would repeat is not retried (the ledger's outcome writes already absorb those).
  */
-export async function retryWrite<T>(write: (again: boolean) => Promise<T>, deadline: number, onRetry: (error: unknown) => void): Promise<T> {
+export async function retryWrite<T>(
+  write: (again: boolean) => Promise<T>,
+  deadline: number,
+  onRetry: (error: unknown) => void,
+): Promise<T> {
   for (let wait = 100, again = false; ; wait = Math.min(wait * 2, 2_000), again = true) {
     try {
       // `again`: an earlier try may have committed after all (it timed out): the write must not

@@ -62,16 +62,40 @@ export function createSenderBookkeeping(deps: { circuit: CircuitBreaker; fleet: 
     },
 
     /** `log` already carries the server, instance, code and technical detail of the failed send. */
-    async failed(scope: string, server: SenderServer, candidate: RouteCandidate, error: EvolutionError | undefined, log: Logger): Promise<void> {
+    async failed(
+      scope: string,
+      server: SenderServer,
+      candidate: RouteCandidate,
+      error: EvolutionError | undefined,
+      log: Logger,
+    ): Promise<void> {
       if (scope === 'instance') {
         log.warn('instance cannot send; marked disconnected, failing over');
-        await bounded(() => deps.fleet.markInstanceDisconnected(candidate.instanceId), 'mark instance disconnected', log, undefined);
+        await bounded(
+          () => deps.fleet.markInstanceDisconnected(candidate.instanceId),
+          'mark instance disconnected',
+          log,
+          undefined,
+        );
         return;
       }
       if (scope === 'auth') {
-        log.error({ server: server.name }, 'Evolution server refused our registration (key or redirect): routing to it stopped until an operator fixes it');
+        log.error(
+          { server: server.name },
+          'Evolution server refused our registration (key or redirect): routing to it stopped until an operator fixes it',
+        );
         const health = error?.code === 'REDIRECTED' ? 'incompatible' : 'unauthorized';
-        await bounded(() => deps.fleet.markServerUnusable(server.id, health, error?.userMessage ?? 'Chave de API rejeitada pelo servidor Evolution'), 'mark server unusable', log, undefined);
+        await bounded(
+          () =>
+            deps.fleet.markServerUnusable(
+              server.id,
+              health,
+              error?.userMessage ?? 'Chave de API rejeitada pelo servidor Evolution',
+            ),
+          'mark server unusable',
+          log,
+          undefined,
+        );
         return;
       }
       suspects.add(server.id);

@@ -74,9 +74,13 @@ export function createSenderChoice(options: SenderChoiceOptions) {
     }
     // The first try takes whatever slot is next — other jobs may have taken the one peeked — but
     // under a budget promises none beyond the horizon: it comes back then instead.
-    const answer = await pacer.request(candidate.instanceId, { maxWaitMs: budget ? options.reserveHorizonMs : undefined, budget });
+    const answer = await pacer.request(candidate.instanceId, {
+      maxWaitMs: budget ? options.reserveHorizonMs : undefined,
+      budget,
+    });
     if (answer.go) return { kind: 'go', candidate };
-    if ('busy' in answer) return { kind: 'later', candidate, slot: Date.now() + answer.waitMs, waitMs: answer.waitMs, reserved: false };
+    if ('busy' in answer)
+      return { kind: 'later', candidate, slot: Date.now() + answer.waitMs, waitMs: answer.waitMs, reserved: false };
     return { kind: 'later', candidate, slot: answer.slot, waitMs: answer.waitMs, reserved: true };
   }
 
@@ -103,7 +107,9 @@ export function createSenderChoice(options: SenderChoiceOptions) {
         const usable = await firstUsable(candidates, request);
         return usable ?? { kind: 'none' };
       }
-      const { now, at } = await pacer.peek(candidates.map((c) => ({ instanceId: c.instanceId, budget: request.budgetOf(c) })));
+      const { now, at } = await pacer.peek(
+        candidates.map((c) => ({ instanceId: c.instanceId, budget: request.budgetOf(c) })),
+      );
       const decision = pickSender(
         candidates.map((candidate, i) => ({ candidate, at: at[i]! })),
         { now, ...options.waits, maxWaitMs: request.firstTry ? undefined : options.maxInlineWaitMs },

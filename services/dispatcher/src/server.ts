@@ -8,8 +8,16 @@ import { buildApp } from './app.ts';
 import { createDispatcher } from './dispatcher.ts';
 
 const config = loadDispatcherConfig(process.env);
-const logger = createLogger({ name: 'dispatcher', level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
-const db = createDb(config.databaseUrl, { ...config.db, applicationName: 'dispatcher', max: Math.min(20, config.concurrency + 5) });
+const logger = createLogger({
+  name: 'dispatcher',
+  level: config.logLevel,
+  pretty: config.env === 'development' && process.stdout.isTTY,
+});
+const db = createDb(config.databaseUrl, {
+  ...config.db,
+  applicationName: 'dispatcher',
+  max: Math.min(20, config.concurrency + 5),
+});
 const redis = createRedis(config.redis, 'commands');
 const dispatcher = createDispatcher({ config, logger, db, redis });
 

@@ -1,6 +1,12 @@
 import type { Cursor, DueRow, Ledger } from '@bora/ledger';
 import type { Logger } from '@bora/logger';
-import { enqueueNotifications, NOTIFICATIONS_QUEUE, requeueNotification, type NotificationQueues, type RedisClient } from '@bora/queue';
+import {
+  enqueueNotifications,
+  NOTIFICATIONS_QUEUE,
+  requeueNotification,
+  type NotificationQueues,
+  type RedisClient,
+} from '@bora/queue';
 import type { DispatcherMetrics } from './metrics.ts';
 
 export interface SweeperDeps {
@@ -144,7 +150,10 @@ export function createSweeper(deps: SweeperDeps) {
     for (const row of rows) await requeueNotification(deps.queues, row);
     if (rows.length > 0) {
       deps.metrics.revived.inc(rows.length);
-      deps.logger.info({ count: rows.length }, 'revived notifications that had failed for lack of a sender: one came back');
+      deps.logger.info(
+        { count: rows.length },
+        'revived notifications that had failed for lack of a sender: one came back',
+      );
     }
     return rows.length;
   }
@@ -155,7 +164,9 @@ export function createSweeper(deps: SweeperDeps) {
     const enqueued = await enqueueMissing();
     const revived = await revive();
     await deps.reconcile?.();
-    await deps.health?.().catch((err: unknown) => deps.logger.warn({ err }, 'number health pass failed; will try again'));
+    await deps
+      .health?.()
+      .catch((err: unknown) => deps.logger.warn({ err }, 'number health pass failed; will try again'));
     return { leader: true, recovered, enqueued, revived };
   }
 
@@ -180,7 +191,14 @@ export function createSweeper(deps: SweeperDeps) {
       clearTimeout(timer);
       await running;
       // Step down so another replica takes over at once instead of after the lease.
-      await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, leaderKey, deps.owner).catch(() => {});
+      await deps.redis
+        .eval(
+          `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+          1,
+          leaderKey,
+          deps.owner,
+        )
+        .catch(() => {});
     },
   };
 }

@@ -1,5 +1,11 @@
 import type { Logger } from '@bora/logger';
-import { duplicateRedis, NOTIFICATIONS_QUEUE, type NotificationJob, type NotificationQueues, type RedisClient } from '@bora/queue';
+import {
+  duplicateRedis,
+  NOTIFICATIONS_QUEUE,
+  type NotificationJob,
+  type NotificationQueues,
+  type RedisClient,
+} from '@bora/queue';
 import { Worker, type Processor } from 'bullmq';
 
 export interface ShardWorkersOptions {
@@ -40,7 +46,11 @@ export function startShardWorkers(options: ShardWorkersOptions) {
     });
     worker.on('error', (err) => options.logger.warn({ err, shard }, 'worker connection error'));
     worker.on('failed', (job, err) => {
-      if (job && job.finishedOn) options.logger.warn({ notificationId: job.data.notificationId, reason: err.message }, 'job failed (dead letter)');
+      if (job && job.finishedOn)
+        options.logger.warn(
+          { notificationId: job.data.notificationId, reason: err.message },
+          'job failed (dead letter)',
+        );
     });
     return worker;
   });

@@ -34,19 +34,33 @@ describe('delivery attempt records', () => {
     const raw = new TypeError("Cannot read properties of undefined (reading 'keyId')");
     const record = attemptRecord(claimed, candidate, 5, 'unknown', undefined);
     // An unexpected error during the send says nothing about whether it went out: unknown.
-    expect(record).toMatchObject({ outcome: 'unknown', errorCode: 'UNEXPECTED', errorScope: 'internal', httpStatus: null });
+    expect(record).toMatchObject({
+      outcome: 'unknown',
+      errorCode: 'UNEXPECTED',
+      errorScope: 'internal',
+      httpStatus: null,
+    });
     expect(record.errorMessage).toBe(UNEXPECTED_SEND_ERROR);
     expect(technicalDetail(undefined, raw)).toBe(raw.message);
   });
 
   it('a successful send has no error', () => {
-    expect(attemptRecord(claimed, candidate, 12, 'sent', undefined)).toMatchObject({ outcome: 'sent', errorCode: null, errorScope: null, errorMessage: null, httpStatus: null });
+    expect(attemptRecord(claimed, candidate, 12, 'sent', undefined)).toMatchObject({
+      outcome: 'sent',
+      errorCode: null,
+      errorScope: null,
+      errorMessage: null,
+      httpStatus: null,
+    });
   });
 });
 
 describe('an attempt that repeats a send whose outcome stayed unknown', () => {
   it('is marked as a possible duplicate', () => {
     const resend = { attempts: 3, possibleDuplicate: true } as ClaimedNotification;
-    expect(attemptRecord(resend, candidate, 9, 'sent', undefined)).toMatchObject({ outcome: 'sent', possibleDuplicate: true });
+    expect(attemptRecord(resend, candidate, 9, 'sent', undefined)).toMatchObject({
+      outcome: 'sent',
+      possibleDuplicate: true,
+    });
   });
 });

@@ -6,16 +6,26 @@ import { book, seedFleet, startDispatcher, statusOf, testConfig } from './suppor
 describe('dispatcher: the happy path and failover', () => {
   test("a booking leads to exactly one pt-BR sendText from the tenant's own instance", async ({ env }) => {
     const { sim, tenant, serverIds, instanceIds } = await seedFleet(env, [
-      { name: 'evo1', priority: 10, instances: [{ name: 'zé-01', phone: '5511911110001', isPrimary: true }, { name: 'shared-01', phone: '5511911110099', tenant: 'shared' }] },
+      {
+        name: 'evo1',
+        priority: 10,
+        instances: [
+          { name: 'zé-01', phone: '5511911110001', isPrimary: true },
+          { name: 'shared-01', phone: '5511911110099', tenant: 'shared' },
+        ],
+      },
     ]);
     const dispatcher = await startDispatcher(env, testConfig(env));
     try {
       // 2030-12-03 17:30 UTC is a Tuesday, 14:30 in São Paulo.
       const { notification } = await book(env, tenant.id, { startsAt: new Date('2030-12-03T17:30:00Z') });
-      const row = await waitFor(async () => {
-        const r = await statusOf(env, notification.id);
-        return r.status === 'sent' && r;
-      }, { what: 'notification sent' });
+      const row = await waitFor(
+        async () => {
+          const r = await statusOf(env, notification.id);
+          return r.status === 'sent' && r;
+        },
+        { what: 'notification sent' },
+      );
       await new Promise((r) => setTimeout(r, 300));
       const messages = sim.control.messages();
       expect(messages).toHaveLength(1);
@@ -27,13 +37,16 @@ describe('dispatcher: the happy path and failover', () => {
       );
       const token = text.slice(text.lastIndexOf('/') + 1);
       const check = verifyManageToken(testConfig(env).secretKey, token);
-      expect(check.ok && check.bookingId).toBe((await env.db.sql`select booking_id from notifications where id = ${notification.id}`)[0]!.booking_id);
+      expect(check.ok && check.bookingId).toBe(
+        (await env.db.sql`select booking_id from notifications where id = ${notification.id}`)[0]!.booking_id,
+      );
       expect(row.message_id).toBe(messages[0]!.keyId);
       expect(row.remote_jid).toBe(messages[0]!.remoteJid);
       expect(row.evolution_api_id).toBe(serverIds.evo1);
       expect(row.whatsapp_instance_id).toBe(instanceIds['zé-01']);
       expect(row.attempts).toBe(1);
-      const attempts = await env.db.sql`select outcome, error_code from delivery_attempts where notification_id = ${notification.id}`;
+      const attempts = await env.db
+        .sql`select outcome, error_code from delivery_attempts where notification_id = ${notification.id}`;
       expect(attempts).toEqual([{ outcome: 'sent', error_code: null }]);
     } finally {
       await dispatcher.close();
@@ -41,7 +54,9 @@ describe('dispatcher: the happy path and failover', () => {
     }
   });
 
-  test('Connection Closed on the tenant instance: the next candidate sends in the same attempt and the instance is marked disconnected', async ({ env }) => {
+  test('Connection Closed on the tenant instance: the next candidate sends in the same attempt and the instance is marked disconnected', async ({
+    env,
+  }) => {
     const { sim, tenant, instanceIds } = await seedFleet(env, [
       { name: 'evo1', priority: 10, instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] },
       { name: 'evo2', priority: 5, instances: [{ name: 'shared-01', phone: '5511911110002', tenant: 'shared' }] },
@@ -59,10 +74,15 @@ describe('dispatcher: the happy path and failover', () => {
       expect(sim.control.messages().map((m) => m.instance)).toEqual(['shared-01']);
       const [instance] = await env.db.sql`select status from whatsapp_instances where id = ${instanceIds['own-01']!}`;
       expect(instance!.status).toBe('disconnected');
-      const attempts = await env.db.sql`select outcome, error_code, error_message from delivery_attempts where notification_id = ${notification.id} order by id`;
+      const attempts = await env.db
+        .sql`select outcome, error_code, error_message from delivery_attempts where notification_id = ${notification.id} order by id`;
       // Operators read attempts (admin-api GET /v1/messages/:id): the reason is in pt-BR.
       expect(attempts).toEqual([
-        { outcome: 'failed', error_code: 'INSTANCE_NOT_CONNECTED', error_message: expect.stringMatching(/^A instância .*own-01.* não está conectada ao WhatsApp$/) },
+        {
+          outcome: 'failed',
+          error_code: 'INSTANCE_NOT_CONNECTED',
+          error_message: expect.stringMatching(/^A instância .*own-01.* não está conectada ao WhatsApp$/),
+        },
         { outcome: 'sent', error_code: null, error_message: null },
       ]);
     } finally {
@@ -71,9 +91,17 @@ describe('dispatcher: the happy path and failover', () => {
     }
   });
 
-  test("a real server's 400 TypeError (an unpaired session, the number in its shared cache) is the instance's fault: failed over, not dead-lettered", async ({ env }) => {
+  test("a real server's 400 TypeError (an unpaired session, the number in its shared cache) is the instance's fault: failed over, not dead-lettered", async ({
+    env,
+  }) => {
     const { sim, tenant, instanceIds } = await seedFleet(env, [
-      { name: 'evo1', priority: 10, instances: [{ name: 'qr-01', phone: '5511911110001', isPrimary: true, sim: { state: 'connecting', session: 'unpaired' } }] },
+      {
+        name: 'evo1',
+        priority: 10,
+        instances: [
+          { name: 'qr-01', phone: '5511911110001', isPrimary: true, sim: { state: 'connecting', session: 'unpaired' } },
+        ],
+      },
       { name: 'evo2', priority: 5, instances: [{ name: 'shared-01', phone: '5511911110002', tenant: 'shared' }] },
     ]);
     // Another instance of that server's database sent to this customer before.
@@ -86,7 +114,8 @@ describe('dispatcher: the happy path and failover', () => {
         return r.status === 'sent' && r;
       });
       expect(row.whatsapp_instance_id).toBe(instanceIds['shared-01']);
-      const attempts = await env.db.sql`select outcome, error_code, http_status from delivery_attempts where notification_id = ${notification.id} order by id`;
+      const attempts = await env.db
+        .sql`select outcome, error_code, http_status from delivery_attempts where notification_id = ${notification.id} order by id`;
       expect(attempts).toEqual([
         { outcome: 'failed', error_code: 'INSTANCE_UNAVAILABLE', http_status: 400 },
         { outcome: 'sent', error_code: null, http_status: null },
@@ -100,7 +129,9 @@ describe('dispatcher: the happy path and failover', () => {
   });
 
   test('a number not on WhatsApp fails after one attempt with a clear reason', async ({ env }) => {
-    const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }]);
+    const { sim, tenant } = await seedFleet(env, [
+      { name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] },
+    ]);
     sim.control.markUnregistered(['5511955554444']);
     const dispatcher = await startDispatcher(env, testConfig(env));
     try {
@@ -112,7 +143,8 @@ describe('dispatcher: the happy path and failover', () => {
       expect(row.attempts).toBe(1);
       expect(row.last_error_code).toBe('NUMBER_NOT_ON_WHATSAPP');
       expect(row.last_error_message).toMatch(/WhatsApp/);
-      const attempts = await env.db.sql`select error_code, error_message from delivery_attempts where notification_id = ${notification.id}`;
+      const attempts = await env.db
+        .sql`select error_code, error_message from delivery_attempts where notification_id = ${notification.id}`;
       expect(attempts).toHaveLength(1);
       expect(attempts[0]!.error_code).toBe('NUMBER_NOT_ON_WHATSAPP');
       expect(attempts[0]!.error_message).toMatch(/^O número .* não tem WhatsApp$/);
@@ -125,21 +157,34 @@ describe('dispatcher: the happy path and failover', () => {
     }
   });
 
-  test('the only sender offline: waiting costs no attempt, and once it is back the message goes out once', async ({ env }) => {
+  test('the only sender offline: waiting costs no attempt, and once it is back the message goes out once', async ({
+    env,
+  }) => {
     const { sim, tenant, instanceIds } = await seedFleet(env, [
-      { name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true, status: 'disconnected' }] },
+      {
+        name: 'evo1',
+        instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true, status: 'disconnected' }],
+      },
     ]);
-    const dispatcher = await startDispatcher(env, testConfig(env, { MAX_ATTEMPTS: '2', BACKOFF_BASE_MS: '50', SENDER_WAIT_MAX_MS: '200' }));
+    const dispatcher = await startDispatcher(
+      env,
+      testConfig(env, { MAX_ATTEMPTS: '2', BACKOFF_BASE_MS: '50', SENDER_WAIT_MAX_MS: '200' }),
+    );
     try {
       const { notification } = await book(env, tenant.id);
       // Many passes find no sender (far more than MAX_ATTEMPTS): none of them is an attempt.
-      await waitFor(async () => (await dispatcher.registry.getSingleMetric('dispatcher_sender_waits_total')?.get())!.values[0]!.value >= 5, {
-        what: 'five passes without a sender',
-      });
+      await waitFor(
+        async () =>
+          (await dispatcher.registry.getSingleMetric('dispatcher_sender_waits_total')?.get())!.values[0]!.value >= 5,
+        {
+          what: 'five passes without a sender',
+        },
+      );
       const waiting = await statusOf(env, notification.id);
       expect([waiting.status, waiting.attempts, waiting.last_error_code]).toEqual(['queued', 0, 'NO_SENDER_AVAILABLE']);
       expect(sim.control.messages()).toHaveLength(0);
-      await env.db.sql`update whatsapp_instances set status = 'connected', status_changed_at = now() where id = ${instanceIds['own-01']!}`;
+      await env.db
+        .sql`update whatsapp_instances set status = 'connected', status_changed_at = now() where id = ${instanceIds['own-01']!}`;
       await dispatcher.fleet.refresh();
       const row = await waitFor(async () => {
         const r = await statusOf(env, notification.id);
@@ -153,18 +198,29 @@ describe('dispatcher: the happy path and failover', () => {
     }
   });
 
-  test('every sender failing: real attempts are spent with backoff, then the row is failed and kept visible', async ({ env }) => {
-    const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }]);
+  test('every sender failing: real attempts are spent with backoff, then the row is failed and kept visible', async ({
+    env,
+  }) => {
+    const { sim, tenant } = await seedFleet(env, [
+      { name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] },
+    ]);
     sim.control.setServerFaults('evo1', { errorRate: 1, errorStatus: 503 });
-    const dispatcher = await startDispatcher(env, testConfig(env, { MAX_ATTEMPTS: '3', BACKOFF_BASE_MS: '50', CIRCUIT_FAILURE_THRESHOLD: '100' }));
+    const dispatcher = await startDispatcher(
+      env,
+      testConfig(env, { MAX_ATTEMPTS: '3', BACKOFF_BASE_MS: '50', CIRCUIT_FAILURE_THRESHOLD: '100' }),
+    );
     try {
       const { notification } = await book(env, tenant.id);
-      const row = await waitFor(async () => {
-        const r = await statusOf(env, notification.id);
-        return r.status === 'failed' && r;
-      }, { timeoutMs: 10_000 });
+      const row = await waitFor(
+        async () => {
+          const r = await statusOf(env, notification.id);
+          return r.status === 'failed' && r;
+        },
+        { timeoutMs: 10_000 },
+      );
       expect([row.attempts, row.last_error_code, row.last_error_scope]).toEqual([3, 'SERVER_ERROR', 'server']);
-      const attempts = await env.db.sql`select outcome from delivery_attempts where notification_id = ${notification.id}`;
+      const attempts = await env.db
+        .sql`select outcome from delivery_attempts where notification_id = ${notification.id}`;
       expect(attempts).toHaveLength(3);
       expect(await (await dispatcher.queues.shards[0]!.getJob(notification.id))?.getState()).toBe('failed');
     } finally {

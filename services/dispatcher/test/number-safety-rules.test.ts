@@ -16,7 +16,8 @@ describe('warm-up by number age', () => {
 
   it('counts days from warm_since, with no warm-up cap from day 8', () => {
     const since = Date.UTC(2030, 0, 1);
-    const at = (days: number, last = since + days * DAY - 1_000) => warmupState({ warmSince: since, lastSentAt: last, markedWarmAt: null }, since + days * DAY, rule);
+    const at = (days: number, last = since + days * DAY - 1_000) =>
+      warmupState({ warmSince: since, lastSentAt: last, markedWarmAt: null }, since + days * DAY, rule);
     expect(at(0.5)).toEqual({ kind: 'warming', day: 1, cap: 20, since, rewarm: false });
     expect(at(2.1)).toMatchObject({ kind: 'warming', day: 3, cap: 65 });
     expect(at(6.9)).toMatchObject({ kind: 'warming', day: 7, cap: 680 });
@@ -26,17 +27,38 @@ describe('warm-up by number age', () => {
   it('warms up again after 72 h without a send, even an operator-warm or old number', () => {
     const since = Date.UTC(2030, 0, 1);
     const now = since + 30 * DAY;
-    expect(warmupState({ warmSince: since, lastSentAt: now - 73 * 3_600_000, markedWarmAt: null }, now, rule)).toEqual({ kind: 'warming', day: 1, cap: 20, since: now, rewarm: true });
-    expect(warmupState({ warmSince: since, lastSentAt: now - 71 * 3_600_000, markedWarmAt: null }, now, rule)).toEqual({ kind: 'warm', why: 'aged' });
-    expect(warmupState({ warmSince: since, lastSentAt: null, markedWarmAt: since + DAY }, now, rule)).toMatchObject({ kind: 'warming', day: 1, rewarm: true });
+    expect(warmupState({ warmSince: since, lastSentAt: now - 73 * 3_600_000, markedWarmAt: null }, now, rule)).toEqual({
+      kind: 'warming',
+      day: 1,
+      cap: 20,
+      since: now,
+      rewarm: true,
+    });
+    expect(warmupState({ warmSince: since, lastSentAt: now - 71 * 3_600_000, markedWarmAt: null }, now, rule)).toEqual({
+      kind: 'warm',
+      why: 'aged',
+    });
+    expect(warmupState({ warmSince: since, lastSentAt: null, markedWarmAt: since + DAY }, now, rule)).toMatchObject({
+      kind: 'warming',
+      day: 1,
+      rewarm: true,
+    });
     // A number registered but never used for four days is cold too.
-    expect(warmupState({ warmSince: now - 4 * DAY, lastSentAt: null, markedWarmAt: null }, now, rule)).toMatchObject({ kind: 'warming', day: 1, rewarm: true });
+    expect(warmupState({ warmSince: now - 4 * DAY, lastSentAt: null, markedWarmAt: null }, now, rule)).toMatchObject({
+      kind: 'warming',
+      day: 1,
+      rewarm: true,
+    });
   });
 
   it('an operator can mark a number as already warm; a restarted warm-up overrides an older mark', () => {
     const now = Date.UTC(2030, 0, 10);
-    expect(warmupState({ warmSince: now - DAY, lastSentAt: now - 1_000, markedWarmAt: now - 1_000 }, now, rule)).toEqual({ kind: 'warm', why: 'marked' });
-    expect(warmupState({ warmSince: now - 1_000, lastSentAt: now - 500, markedWarmAt: now - DAY }, now, rule)).toMatchObject({ kind: 'warming', day: 1 });
+    expect(
+      warmupState({ warmSince: now - DAY, lastSentAt: now - 1_000, markedWarmAt: now - 1_000 }, now, rule),
+    ).toEqual({ kind: 'warm', why: 'marked' });
+    expect(
+      warmupState({ warmSince: now - 1_000, lastSentAt: now - 500, markedWarmAt: now - DAY }, now, rule),
+    ).toMatchObject({ kind: 'warming', day: 1 });
   });
 
   it('scales every window for simulations (hour = 60 minutes, day = 24 hours, whole ms)', () => {
@@ -48,13 +70,18 @@ describe('warm-up by number age', () => {
 describe('gaps from a bell curve', () => {
   it('always fall inside [min, min + spread], whole milliseconds', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }), fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 16, maxLength: 16 }), (min, spread, draws) => {
-        let i = 0;
-        const gap = bellCurveGap(min, spread, () => draws[i++ % draws.length]!);
-        expect(Number.isInteger(gap)).toBe(true);
-        expect(gap).toBeGreaterThanOrEqual(min);
-        expect(gap).toBeLessThanOrEqual(min + spread);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 16, maxLength: 16 }),
+        (min, spread, draws) => {
+          let i = 0;
+          const gap = bellCurveGap(min, spread, () => draws[i++ % draws.length]!);
+          expect(Number.isInteger(gap)).toBe(true);
+          expect(gap).toBeGreaterThanOrEqual(min);
+          expect(gap).toBeLessThanOrEqual(min + spread);
+        },
+      ),
     );
   });
 
@@ -101,14 +128,23 @@ describe('number health from receipts', () => {
     const v = score({ judgedSends: 6, receipted: 0, stuckPending: 6 });
     expect(v.state).toBe('failing');
     expect(v.reasons.map((r) => r.code)).toEqual(['sends-vanish']);
-    expect(v.reasons[0]!.text).toBe('6 envios sem nenhuma confirmação de entrega em 10 min: as mensagens estão sumindo');
+    expect(v.reasons[0]!.text).toBe(
+      '6 envios sem nenhuma confirmação de entrega em 10 min: as mensagens estão sumindo',
+    );
     // Too few sends to judge, or a server that sends no receipts at all: not proof.
     expect(score({ judgedSends: 4, receipted: 0 }).state).toBe('healthy');
     expect(score({ judgedSends: 50, receipted: 0, serverReceipts: false }).state).toBe('healthy');
   });
 
   it('a low receipt share, disconnects, refused sessions and 463s lower the score, each with its reason', () => {
-    const v = score({ judgedSends: 10, receipted: 5, stuckPending: 5, disconnectsLastHour: 2, sessionRefusals: 1, reachoutRefusals: 1 });
+    const v = score({
+      judgedSends: 10,
+      receipted: 5,
+      stuckPending: 5,
+      disconnectsLastHour: 2,
+      sessionRefusals: 1,
+      reachoutRefusals: 1,
+    });
     expect(v.reasons.map((r) => [r.code, r.penalty])).toEqual([
       ['few-receipts', 22],
       ['stuck-pending', 10],

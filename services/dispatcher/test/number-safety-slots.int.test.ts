@@ -74,12 +74,17 @@ describe('send slots: budgets per number, shared through Redis', () => {
     }
   });
 
-  test('first contacts have their own daily budget and wait out a reach-out lock; warm chats do not', async ({ env }) => {
+  test('first contacts have their own daily budget and wait out a reach-out lock; warm chats do not', async ({
+    env,
+  }) => {
     const pacer = createPacer(env.redis, `${env.queuePrefix}:new`, { minIntervalMs: 0, jitterMs: 0 });
     const now = Date.now();
     const first = await pacer.request('n5', { budget: budget({ newContact: true, newContactsPerDay: 1 }) });
     expect(first).toEqual({ go: true });
-    const second = slotOf(await pacer.request('n5', { budget: budget({ newContact: true, newContactsPerDay: 1 }) }), Date.now());
+    const second = slotOf(
+      await pacer.request('n5', { budget: budget({ newContact: true, newContactsPerDay: 1 }) }),
+      Date.now(),
+    );
     expect(second - now).toBeGreaterThanOrEqual(units.dayMs - 1_000);
     // A customer it already talked with goes at once, though first contacts wait a day.
     const fresh = createPacer(env.redis, `${env.queuePrefix}:new2`, { minIntervalMs: 0, jitterMs: 0 });

@@ -4,19 +4,27 @@ import { createPacer, type PaceAnswer } from '../src/pacing.ts';
 import { book, seedFleet, startDispatcher, testConfig } from './support.ts';
 
 describe('dispatcher: pacing per WhatsApp instance', () => {
-  test('20 messages for one instance at 200 ms pacing take ≥ 3.8 s; another instance is not held back', async ({ env }) => {
+  test('20 messages for one instance at 200 ms pacing take ≥ 3.8 s; another instance is not held back', async ({
+    env,
+  }) => {
     const { sim, tenant } = await seedFleet(env, [
       { name: 'evo1', instances: [{ name: 'busy-01', phone: '5511911110001', isPrimary: true }] },
     ]);
     const other = await seedOtherTenant(env);
     sim.control.addInstance('evo1', { name: 'other-01' });
-    const dispatcher = await startDispatcher(env, testConfig(env, { PACING_MIN_INTERVAL_MS: '200', PACING_JITTER_MS: '0' }));
+    const dispatcher = await startDispatcher(
+      env,
+      testConfig(env, { PACING_MIN_INTERVAL_MS: '200', PACING_JITTER_MS: '0' }),
+    );
     try {
       const started = Date.now();
       for (let i = 0; i < 20; i++) await book(env, tenant.id, { phone: `55119876${String(10000 + i).slice(1)}` });
       await book(env, other, { phone: '5511987659999' });
       await waitFor(async () => sim.control.messages().length === 21, { timeoutMs: 15_000, what: '21 messages' });
-      const busy = sim.control.messages({ instance: 'busy-01' }).map((m) => m.receivedAt).sort((a, b) => a - b);
+      const busy = sim.control
+        .messages({ instance: 'busy-01' })
+        .map((m) => m.receivedAt)
+        .sort((a, b) => a - b);
       const quick = sim.control.messages({ instance: 'other-01' });
       expect(busy).toHaveLength(20);
       expect(busy.at(-1)! - busy[0]!).toBeGreaterThanOrEqual(3_800 - 50);
@@ -33,7 +41,9 @@ describe('dispatcher: pacing per WhatsApp instance', () => {
 });
 
 describe('pacer: a request with a maximum wait', () => {
-  test('a slot further than the maximum wait is not promised: nothing is reserved and the answer is busy', async ({ env }) => {
+  test('a slot further than the maximum wait is not promised: nothing is reserved and the answer is busy', async ({
+    env,
+  }) => {
     const pacer = createPacer(env.redis, `${env.queuePrefix}:max-wait`, { minIntervalMs: 1_000, jitterMs: 0 });
     expect(await pacer.request('instance-a')).toEqual({ go: true });
     // A failover candidate that can wait 200 ms inline: the next slot is ~1 s away.
@@ -57,7 +67,13 @@ describe('pacer: a request with a maximum wait', () => {
 
   test('failing over to a sender with a backlog of promised slots reserves none of them', async ({ env }) => {
     const { sim, tenant, instanceIds } = await seedFleet(env, [
-      { name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }, { name: 'shared-01', phone: '5511911110002', tenant: 'shared' }] },
+      {
+        name: 'evo1',
+        instances: [
+          { name: 'own-01', phone: '5511911110001', isPrimary: true },
+          { name: 'shared-01', phone: '5511911110002', tenant: 'shared' },
+        ],
+      },
     ]);
     sim.control.setInstanceFaults('evo1', 'own-01', { sendError: 'connection-closed' });
     // The shared sender is booked for the next 3 s (other tenants' paced jobs).
@@ -66,13 +82,19 @@ describe('pacer: a request with a maximum wait', () => {
     expect(await pacer.request(shared)).toEqual({ go: true });
     let lastPromised = 0;
     for (let i = 0; i < 3; i++) lastPromised = slotOf(await pacer.request(shared));
-    const dispatcher = await startDispatcher(env, testConfig(env, { PACING_MIN_INTERVAL_MS: '1000', PACING_JITTER_MS: '0', MAX_ATTEMPTS: '1' }));
+    const dispatcher = await startDispatcher(
+      env,
+      testConfig(env, { PACING_MIN_INTERVAL_MS: '1000', PACING_JITTER_MS: '0', MAX_ATTEMPTS: '1' }),
+    );
     try {
       const { notification } = await book(env, tenant.id);
-      await waitFor(async () => {
-        const [row] = await env.db.sql`select status from notifications where id = ${notification.id}`;
-        return row!.status === 'failed';
-      }, { what: 'no sender could take it in this attempt' });
+      await waitFor(
+        async () => {
+          const [row] = await env.db.sql`select status from notifications where id = ${notification.id}`;
+          return row!.status === 'failed';
+        },
+        { what: 'no sender could take it in this attempt' },
+      );
       expect(sim.control.messages()).toHaveLength(0);
       // The failover did not book (and abandon) the shared sender's next slot: it is still free.
       expect(slotOf(await pacer.request(shared)) - lastPromised).toBe(1_000);

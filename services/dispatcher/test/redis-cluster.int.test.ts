@@ -32,9 +32,16 @@ import { book, seedFleet, statusOf, testConfig } from './support.ts';
  */
 const raw = process.env.TEST_REDIS_CLUSTER_NODES;
 const target: RedisTarget | undefined = raw
-  ? { kind: 'cluster', tls: false, nodes: raw.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })) }
+  ? {
+      kind: 'cluster',
+      tls: false,
+      nodes: raw.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })),
+    }
   : undefined;
-if (!target) console.warn('redis-cluster.int.test.ts skipped: set TEST_REDIS_CLUSTER_NODES=127.0.0.1:7100,… (bash .ci/redis-cluster.sh start prints it)');
+if (!target)
+  console.warn(
+    'redis-cluster.int.test.ts skipped: set TEST_REDIS_CLUSTER_NODES=127.0.0.1:7100,… (bash .ci/redis-cluster.sh start prints it)',
+  );
 
 const freshPrefix = () => `{c${randomBytes(4).toString('hex')}}`;
 
@@ -81,7 +88,9 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
       }
     }
     // A cluster with no node reachable is reported as such, not as healthy.
-    expect(await redisAnswers({ kind: 'cluster', tls: false, nodes: [{ host: '127.0.0.1', port: 1 }] }, 500)).toBe(false);
+    expect(await redisAnswers({ kind: 'cluster', tls: false, nodes: [{ host: '127.0.0.1', port: 1 }] }, 500)).toBe(
+      false,
+    );
   });
 
   test('sharded queues: each tenant lands in its own shard, in order; one worker per shard consumes every one', async () => {
@@ -107,9 +116,13 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
     );
     try {
       // Shards are spread over the cluster (their tags hash to slots of different masters).
-      const owners = new Set(await Promise.all(queues.prefixes.map((p) => slotOwner(producer as Cluster, `${p}:${NOTIFICATIONS_QUEUE}:id`))));
+      const owners = new Set(
+        await Promise.all(queues.prefixes.map((p) => slotOwner(producer as Cluster, `${p}:${NOTIFICATIONS_QUEUE}:id`))),
+      );
       console.info(`shard tags ${queues.prefixes.join(' ')} live on ${owners.size} of 3 masters`);
-      const items = tenantsIds.flatMap((tenantId) => Array.from({ length: 5 }, (_, seq) => ({ id: `${tenantId}~${seq}`, tenantId, dueAt: new Date() })));
+      const items = tenantsIds.flatMap((tenantId) =>
+        Array.from({ length: 5 }, (_, seq) => ({ id: `${tenantId}~${seq}`, tenantId, dueAt: new Date() })),
+      );
       await enqueueNotifications(queues, items);
       await waitFor(async () => seen.length === items.length, { what: 'every job consumed', timeoutMs: 20_000 });
       for (const tenantId of tenantsIds) {
@@ -140,7 +153,12 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
       expect(second).toMatchObject({ go: false });
       expect(await pacer.request('instance-b')).toEqual({ go: true });
 
-      const circuit = createCircuitBreaker(commands, prefix, { failureThreshold: 2, openMs: 60_000, probeMs: 10_000 }, 0);
+      const circuit = createCircuitBreaker(
+        commands,
+        prefix,
+        { failureThreshold: 2, openMs: 60_000, probeMs: 10_000 },
+        0,
+      );
       expect(await circuit.recordFailure('server-1')).toBe(false);
       expect(await circuit.recordFailure('server-1')).toBe(true);
       expect((await circuit.state()).open.has('server-1')).toBe(true);
@@ -160,7 +178,9 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
     try {
       const others = await env.db.db
         .insert(tenants)
-        .values([1, 2, 3, 4, 5].map((i) => ({ slug: `cluster-${i}-${randomUUID().slice(0, 6)}`, name: `Negócio ${i}` })))
+        .values(
+          [1, 2, 3, 4, 5].map((i) => ({ slug: `cluster-${i}-${randomUUID().slice(0, 6)}`, name: `Negócio ${i}` })),
+        )
         .returning({ id: tenants.id });
       const owners = [tenant.id, ...others.map((o) => o.id)];
       const rows: { owner: string; notification: { id: string } }[] = [];
@@ -169,7 +189,18 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
       const logger = createLogger({ name: 'sweeper-test', level: 'silent' });
       const metrics = createDispatcherMetrics(new Registry());
       const make = (owner: string) =>
-        createSweeper({ ledger, redis: commands, queues, prefix, logger, metrics, intervalMs: 60_000, owner, lookaheadMs: 60_000, revive: { maxRevivals: 0, horizonMs: 1 } });
+        createSweeper({
+          ledger,
+          redis: commands,
+          queues,
+          prefix,
+          logger,
+          metrics,
+          intervalMs: 60_000,
+          owner,
+          lookaheadMs: 60_000,
+          revive: { maxRevivals: 0, horizonMs: 1 },
+        });
       const [a, b] = [make('a'), make('b')];
       expect(await a.sweepOnce()).toMatchObject({ leader: true, enqueued: rows.length });
       expect(await b.sweepOnce()).toMatchObject({ leader: false });
@@ -188,14 +219,27 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
     }
   });
 
-  test('the dispatcher on the cluster, 3 shards: booked messages of several businesses are sent once each', async ({ env }) => {
+  test('the dispatcher on the cluster, 3 shards: booked messages of several businesses are sent once each', async ({
+    env,
+  }) => {
     const prefix = freshPrefix();
     const { sim, tenant } = await seedFleet(env, [
-      { name: 'evo1', instances: [{ name: 'shared-01', phone: '5511911110099', tenant: 'shared' }, { name: 'own-01', phone: '5511911110001', isPrimary: true }] },
+      {
+        name: 'evo1',
+        instances: [
+          { name: 'shared-01', phone: '5511911110099', tenant: 'shared' },
+          { name: 'own-01', phone: '5511911110001', isPrimary: true },
+        ],
+      },
     ]);
     const config = testConfig(env, { REDIS_CLUSTER_NODES: raw!, QUEUE_PREFIX: prefix, QUEUE_SHARDS: '3' });
     const commands = createRedis(config.redis, 'commands');
-    const dispatcher = createDispatcher({ config, logger: createLogger({ name: 'dispatcher-cluster', level: 'silent' }), db: env.db, redis: commands });
+    const dispatcher = createDispatcher({
+      config,
+      logger: createLogger({ name: 'dispatcher-cluster', level: 'silent' }),
+      db: env.db,
+      redis: commands,
+    });
     await dispatcher.start();
     const producer = createRedis(config.redis, 'producer');
     const queues = createNotificationQueues({ connection: producer, prefix, shards: 3 });
@@ -208,15 +252,22 @@ describe.skipIf(!target)('on a real Redis Cluster (TEST_REDIS_CLUSTER_NODES)', (
       const booked: string[] = [];
       for (const [i, owner] of owners.entries()) {
         // Half enqueued as booking-api does, half left for the sweeper to find.
-        const { notification } = await book(env, owner, { enqueue: false, phone: `55119876500${String(i).padStart(2, '0')}` });
-        if (i % 2 === 0) await enqueueNotifications(queues, [{ id: notification.id, tenantId: owner, dueAt: notification.dueAt }]);
+        const { notification } = await book(env, owner, {
+          enqueue: false,
+          phone: `55119876500${String(i).padStart(2, '0')}`,
+        });
+        if (i % 2 === 0)
+          await enqueueNotifications(queues, [{ id: notification.id, tenantId: owner, dueAt: notification.dueAt }]);
         booked.push(notification.id);
       }
       expect(new Set(owners.map((o) => queues.shardOf(o))).size).toBeGreaterThan(1);
-      await waitFor(async () => {
-        const statuses = await Promise.all(booked.map(async (id) => (await statusOf(env, id)).status));
-        return statuses.every((s) => s === 'sent');
-      }, { what: 'every message sent', timeoutMs: 20_000 });
+      await waitFor(
+        async () => {
+          const statuses = await Promise.all(booked.map(async (id) => (await statusOf(env, id)).status));
+          return statuses.every((s) => s === 'sent');
+        },
+        { what: 'every message sent', timeoutMs: 20_000 },
+      );
       expect(sim.control.messages()).toHaveLength(booked.length);
     } finally {
       await dispatcher.close();

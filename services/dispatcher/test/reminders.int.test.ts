@@ -6,17 +6,22 @@ import { book, seedFleet, startDispatcher, statusOf, testConfig } from './suppor
 
 describe('dispatcher: reminders, cancellation and shutdown', () => {
   test('a reminder fires at its dueAt; a cancelled booking’s reminder never sends', async ({ env }) => {
-    const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }]);
+    const { sim, tenant } = await seedFleet(env, [
+      { name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] },
+    ]);
     const dispatcher = await startDispatcher(env, testConfig(env));
     try {
       const dueAt = new Date(Date.now() + 1_200);
       const kept = await book(env, tenant.id, { kind: 'reminder', dueAt, phone: '5511987650001' });
       const dropped = await book(env, tenant.id, { kind: 'reminder', dueAt, phone: '5511987650002' });
       await env.db.sql`update bookings set status = 'cancelled' where id = ${dropped.booking.id}`;
-      const row = await waitFor(async () => {
-        const r = await statusOf(env, kept.notification.id);
-        return r.status === 'sent' && r;
-      }, { timeoutMs: 8_000 });
+      const row = await waitFor(
+        async () => {
+          const r = await statusOf(env, kept.notification.id);
+          return r.status === 'sent' && r;
+        },
+        { timeoutMs: 8_000 },
+      );
       expect(new Date(row.sent_at).getTime()).toBeGreaterThanOrEqual(dueAt.getTime() - 50);
       expect(row.text).toMatch(/^Olá, Ana Souza! Lembrete: Corte de cabelo em Barbearia do Zé/);
       await waitFor(async () => (await statusOf(env, dropped.notification.id)).status === 'cancelled');
@@ -28,7 +33,9 @@ describe('dispatcher: reminders, cancellation and shutdown', () => {
   });
 
   test('shutdown lets an in-flight send finish and record its outcome', async ({ env }) => {
-    const { sim, tenant } = await seedFleet(env, [{ name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] }]);
+    const { sim, tenant } = await seedFleet(env, [
+      { name: 'evo1', instances: [{ name: 'own-01', phone: '5511911110001', isPrimary: true }] },
+    ]);
     sim.control.setServerFaults('evo1', { latencyMs: 800 });
     const dispatcher = await startDispatcher(env, testConfig(env));
     const { notification } = await book(env, tenant.id);
@@ -43,7 +50,13 @@ describe('dispatcher: reminders, cancellation and shutdown', () => {
     const { sim } = await seedFleet(env, []);
     const config = testConfig(env);
     const dispatcher = await startDispatcher(env, config);
-    const app = await buildApp({ config, logger: createLogger({ name: 't', level: 'silent' }), db: env.db, redis: env.redis, metrics: dispatcher.registry });
+    const app = await buildApp({
+      config,
+      logger: createLogger({ name: 't', level: 'silent' }),
+      db: env.db,
+      redis: env.redis,
+      metrics: dispatcher.registry,
+    });
     try {
       expect((await app.inject('/readyz')).statusCode).toBe(200);
       const metrics = (await app.inject('/metrics')).body;

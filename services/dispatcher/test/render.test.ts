@@ -13,7 +13,10 @@ const base = {
 
 describe('customer text in messages', () => {
   it.for<[string, string]>([
-    ['Olá, seu PIX foi bloqueado, regularize em https://pix-regulariza.top/ana', 'Olá, seu PIX foi bloqueado, regularize em [link removido]'],
+    [
+      'Olá, seu PIX foi bloqueado, regularize em https://pix-regulariza.top/ana',
+      'Olá, seu PIX foi bloqueado, regularize em [link removido]',
+    ],
     ['Ana acesse www.banco-seguro.net agora', 'Ana acesse [link removido] agora'],
     ['Ana pix-regulariza.com/x?y=1', 'Ana [link removido]'],
     ['Ana bit.ly/abc', 'Ana [link removido]'],
@@ -32,7 +35,8 @@ describe('customer text in messages', () => {
   });
 
   it('keeps ordinary names and short numbers as typed', () => {
-    for (const name of ['Ana Lima', 'José D. Souza', "Maria d'Ávila", 'João 2º', 'Apto 1203', 'Ana & Bia', 'Zé-Maria']) expect(neutralise(name)).toBe(name);
+    for (const name of ['Ana Lima', 'José D. Souza', "Maria d'Ávila", 'João 2º', 'Apto 1203', 'Ana & Bia', 'Zé-Maria'])
+      expect(neutralise(name)).toBe(name);
   });
 
   it('renders the booking fields neutralised, the tenant’s own words untouched', () => {
@@ -42,11 +46,20 @@ describe('customer text in messages', () => {
       service: 'Corte — ligue 11987654321',
       professional: 'Bia (bia.com)',
     });
-    expect(text).toBe('Olá, Ana, seu PIX foi bloqueado: [link removido]! Corte — ligue [número removido] com Bia ([link removido]) em Barbearia do Zé (zeh.com.br), segunda-feira, 2 de dezembro às 14:30.');
+    expect(text).toBe(
+      'Olá, Ana, seu PIX foi bloqueado: [link removido]! Corte — ligue [número removido] com Bia ([link removido]) em Barbearia do Zé (zeh.com.br), segunda-feira, 2 de dezembro às 14:30.',
+    );
   });
 
   it('a manual message is sent as the operator wrote it', () => {
-    const manual = renderFor({ kind: 'manual', text: 'Veja https://zeh.com.br', tenantName: 'Zé', timezone: 'America/Sao_Paulo', templates: { confirmation: '', reminder: '', cancellation: '' }, booking: null });
+    const manual = renderFor({
+      kind: 'manual',
+      text: 'Veja https://zeh.com.br',
+      tenantName: 'Zé',
+      timezone: 'America/Sao_Paulo',
+      templates: { confirmation: '', reminder: '', cancellation: '' },
+      booking: null,
+    });
     expect(manual).toBe('Veja https://zeh.com.br');
   });
 });

@@ -45,18 +45,31 @@ export interface ServerSeed {
 }
 
 /** A simulator hosting the given servers plus matching rows in the ledger's database. */
-export async function seedFleet(env: TestEnv, servers: ServerSeed[], tenantOverrides: Partial<typeof tenants.$inferInsert> = {}) {
+export async function seedFleet(
+  env: TestEnv,
+  servers: ServerSeed[],
+  tenantOverrides: Partial<typeof tenants.$inferInsert> = {},
+) {
   const sim = await startSimulator({
     port: 0,
-    servers: servers.map<SimServerOptions>((s) => ({ name: s.name, apiKey: `key-${s.name}`, instances: s.instances.map((i) => ({ name: i.name, ...i.sim })) })),
+    servers: servers.map<SimServerOptions>((s) => ({
+      name: s.name,
+      apiKey: `key-${s.name}`,
+      instances: s.instances.map((i) => ({ name: i.name, ...i.sim })),
+    })),
     webhook: { ackDelaysMs: [10, 20, 30] },
   });
   const { db } = env.db;
   // Tests in a file share its database: start each from an empty ledger and fleet.
-  await env.db.sql`truncate tenants, evolution_apis, whatsapp_instances, bookings, notifications, delivery_attempts cascade`;
+  await env.db
+    .sql`truncate tenants, evolution_apis, whatsapp_instances, bookings, notifications, delivery_attempts cascade`;
   const [tenant] = await db
     .insert(tenants)
-    .values({ slug: `barbearia-${Math.random().toString(36).slice(2, 8)}`, name: 'Barbearia do Zé', ...tenantOverrides })
+    .values({
+      slug: `barbearia-${Math.random().toString(36).slice(2, 8)}`,
+      name: 'Barbearia do Zé',
+      ...tenantOverrides,
+    })
     .returning();
   const ids: Record<string, string> = {};
   const instanceIds: Record<string, string> = {};
@@ -96,7 +109,14 @@ export async function seedFleet(env: TestEnv, servers: ServerSeed[], tenantOverr
 export async function book(
   env: TestEnv,
   tenantId: string,
-  options: { phone?: string; startsAt?: Date; professional?: string; kind?: 'confirmation' | 'reminder'; dueAt?: Date; enqueue?: boolean } = {},
+  options: {
+    phone?: string;
+    startsAt?: Date;
+    professional?: string;
+    kind?: 'confirmation' | 'reminder';
+    dueAt?: Date;
+    enqueue?: boolean;
+  } = {},
 ) {
   const { db } = env.db;
   const startsAt = options.startsAt ?? new Date('2030-12-03T17:30:00Z');
@@ -131,7 +151,12 @@ export async function book(
 }
 
 export async function startDispatcher(env: TestEnv, config: DispatcherConfig) {
-  const dispatcher = createDispatcher({ config, logger: createLogger({ name: 'dispatcher-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }), db: env.db, redis: env.redis });
+  const dispatcher = createDispatcher({
+    config,
+    logger: createLogger({ name: 'dispatcher-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    db: env.db,
+    redis: env.redis,
+  });
   await dispatcher.start();
   return dispatcher;
 }
@@ -145,7 +170,15 @@ export async function statusOf(env: TestEnv, id: string) {
 export async function setNumberSafety(
   env: TestEnv,
   instanceId: string,
-  values: { warmSinceMsAgo?: number; markedWarm?: boolean; perMinute?: number; perHour?: number; perDay?: number; newContactsPerDay?: number; lockedForMs?: number },
+  values: {
+    warmSinceMsAgo?: number;
+    markedWarm?: boolean;
+    perMinute?: number;
+    perHour?: number;
+    perDay?: number;
+    newContactsPerDay?: number;
+    lockedForMs?: number;
+  },
 ) {
   await env.db.sql`
     update whatsapp_instances set
@@ -159,8 +192,16 @@ export async function setNumberSafety(
 }
 
 /** A message the number sent that customer earlier (the contact history): it is a warm chat now. */
-export async function seedSent(env: TestEnv, tenantId: string, instanceId: string, recipient: string, options: { msAgo?: number; deliveredAfterMs?: number } = {}) {
-  const [server] = await env.db.sql<{ evolution_api_id: string }[]>`select evolution_api_id from whatsapp_instances where id = ${instanceId}`;
+export async function seedSent(
+  env: TestEnv,
+  tenantId: string,
+  instanceId: string,
+  recipient: string,
+  options: { msAgo?: number; deliveredAfterMs?: number } = {},
+) {
+  const [server] = await env.db.sql<
+    { evolution_api_id: string }[]
+  >`select evolution_api_id from whatsapp_instances where id = ${instanceId}`;
   await env.db.sql`
     insert into notifications (tenant_id, kind, recipient, text, status, attempts, evolution_api_id, whatsapp_instance_id, sent_at, delivered_at)
     values (${tenantId}, 'manual', ${recipient}, 'Olá', ${options.deliveredAfterMs === undefined ? 'sent' : 'delivered'}, 1,

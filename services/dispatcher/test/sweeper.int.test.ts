@@ -63,7 +63,9 @@ describe('sweeper: the outbox relay pages through every due row', () => {
     }
   });
 
-  test('with a bounded number of pages per sweep, the next sweeps carry on where the last one stopped', async ({ env }) => {
+  test('with a bounded number of pages per sweep, the next sweeps carry on where the last one stopped', async ({
+    env,
+  }) => {
     const { queues, queue, lost } = await backlog(env, 12);
     // 13 due rows, 5 per page, 1 page per sweep: rows 1-5, 6-10, then 11-13 with the lost one.
     const sweeper = sweeperFor(env, queues, { batchSize: 5, maxPagesPerSweep: 1 });

@@ -50,7 +50,10 @@ app.get('/select-1', async () => {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => sql.end({ timeout: 2 })).then(() => process.exit(0));
+    void app
+      .close()
+      .then(() => sql.end({ timeout: 2 }))
+      .then(() => process.exit(0));
   });
 }
 await app.listen({ port, host: '127.0.0.1' });

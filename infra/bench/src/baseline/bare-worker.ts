@@ -15,9 +15,16 @@ interface Target {
 
 const targets = JSON.parse(process.env.BARE_TARGETS ?? '[]') as Target[];
 const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
-const http = got.extend({ agent: { http: agent }, retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text', timeout: { request: 15_000 } });
+const http = got.extend({
+  agent: { http: agent },
+  retry: { limit: 0 },
+  throwHttpErrors: false,
+  responseType: 'text',
+  timeout: { request: 15_000 },
+});
 // A confirmation of the length the dispatcher renders.
-const text = 'Olá, Cliente 1234! Seu agendamento de Corte em Negócio bench-dispatch está confirmado para 10/03/2030 às 14:30. Responda 1 para confirmar presença, 2 para cancelar ou 3 para remarcar. Para gerenciar: http://127.0.0.1:3000/bench-dispatch/gerenciar/63T_6raaTxeWmjCytN3Kr3KZHyA.d4kG56lxoq1pbCzUYHy22w';
+const text =
+  'Olá, Cliente 1234! Seu agendamento de Corte em Negócio bench-dispatch está confirmado para 10/03/2030 às 14:30. Responda 1 para confirmar presença, 2 para cancelar ou 3 para remarcar. Para gerenciar: http://127.0.0.1:3000/bench-dispatch/gerenciar/63T_6raaTxeWmjCytN3Kr3KZHyA.d4kG56lxoq1pbCzUYHy22w';
 let next = 0;
 
 const connection = new Redis(process.env.BARE_REDIS_URL ?? '', { maxRetriesPerRequest: null });
@@ -31,7 +38,11 @@ const worker = new Worker(
     });
     if (response.statusCode !== 201) throw new Error(`sendText answered HTTP ${response.statusCode}`);
   },
-  { connection, prefix: process.env.BARE_QUEUE_PREFIX ?? '{bench-base}', concurrency: Number(process.env.BARE_CONCURRENCY ?? 50) },
+  {
+    connection,
+    prefix: process.env.BARE_QUEUE_PREFIX ?? '{bench-base}',
+    concurrency: Number(process.env.BARE_CONCURRENCY ?? 50),
+  },
 );
 worker.on('error', () => {});
 await worker.waitUntilReady();

@@ -19,7 +19,9 @@ export const InstanceOptions = Type.Object({
   state: Type.Optional(State),
   session: Type.Optional(Session),
   createdAt: Type.Optional(Type.String({ minLength: 1 })),
-  settings: Type.Optional(Type.Object({ groupsIgnore: Type.Optional(Type.Boolean()), readStatus: Type.Optional(Type.Boolean()) })),
+  settings: Type.Optional(
+    Type.Object({ groupsIgnore: Type.Optional(Type.Boolean()), readStatus: Type.Optional(Type.Boolean()) }),
+  ),
   token: Type.Optional(Type.String()),
   ownerNumber: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   profileName: Type.Optional(Type.String()),
@@ -63,7 +65,15 @@ export const InstanceFaultsBody = Type.Partial(
     errorStatus: Type.Integer({ minimum: 100, maximum: 599 }),
     latencyMs: Type.Integer({ minimum: 0 }),
     hang: Type.Boolean(),
-    afterSend: Type.Union([Type.Literal('none'), Type.Literal('delay'), Type.Literal('reset'), Type.Literal('garbage'), Type.Literal('no-key'), Type.Literal('bad-jid'), Type.Literal('fixed-key')]),
+    afterSend: Type.Union([
+      Type.Literal('none'),
+      Type.Literal('delay'),
+      Type.Literal('reset'),
+      Type.Literal('garbage'),
+      Type.Literal('no-key'),
+      Type.Literal('bad-jid'),
+      Type.Literal('fixed-key'),
+    ]),
     afterSendDelayMs: Type.Integer({ minimum: 0 }),
     receipts: Type.Union([Type.Literal('normal'), Type.Literal('never'), Type.Literal('server-ack-only')]),
     reachoutLock: Type.Boolean(),
@@ -95,14 +105,25 @@ export const Message = Type.Object({
   delay: Type.Optional(Type.Number()),
   linkPreview: Type.Optional(Type.Boolean()),
   swallowed: Type.Optional(Type.Union([Type.Literal('no-receipts'), Type.Literal('reachout-lock')])),
-  afterSend: Type.Optional(Type.Union([Type.Literal('delay'), Type.Literal('reset'), Type.Literal('garbage'), Type.Literal('no-key'), Type.Literal('bad-jid'), Type.Literal('fixed-key')])),
+  afterSend: Type.Optional(
+    Type.Union([
+      Type.Literal('delay'),
+      Type.Literal('reset'),
+      Type.Literal('garbage'),
+      Type.Literal('no-key'),
+      Type.Literal('bad-jid'),
+      Type.Literal('fixed-key'),
+    ]),
+  ),
 });
 
 export const InboundBody = Type.Object({
   from: Type.String({ pattern: '^\\+?[0-9 ()-]{8,}$' }),
   text: Type.Optional(Type.String()),
   kind: Type.Optional(
-    Type.Union(['text', 'extended', 'reaction', 'image', 'image-caption', 'group', 'status', 'lid'].map((k) => Type.Literal(k))),
+    Type.Union(
+      ['text', 'extended', 'reaction', 'image', 'image-caption', 'group', 'status', 'lid'].map((k) => Type.Literal(k)),
+    ),
   ),
   pushName: Type.Optional(Type.String()),
   replyTo: Type.Optional(Type.String({ minLength: 1 })),
@@ -117,7 +138,10 @@ export const InboundResult = Type.Object({
   posted: Type.Boolean(),
 });
 
-export const FloodBody = Type.Object({ count: Type.Integer({ minimum: 1, maximum: 10_000 }), state: Type.Optional(State) });
+export const FloodBody = Type.Object({
+  count: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  state: Type.Optional(State),
+});
 
 export const CreatedAtBody = Type.Object({ createdAt: Type.String({ minLength: 1 }) });
 
@@ -130,7 +154,12 @@ export const CacheEntry = Type.Object({
 
 export const DatabaseParams = Type.Object({ database: Type.String() });
 
-export const Delivery = Type.Object({ url: Type.String(), event: Type.String(), ok: Type.Boolean(), attempt: Type.Integer() });
+export const Delivery = Type.Object({
+  url: Type.String(),
+  event: Type.String(),
+  ok: Type.Boolean(),
+  attempt: Type.Integer(),
+});
 
 export const Ok = Type.Object({ ok: Type.Boolean() });
 

@@ -11,9 +11,12 @@ import { instanceRow } from './instance-views.ts';
 function instanceInfo(server: ServerRecord, names: string[] | null): InstanceRecord[] {
   if (names) {
     const missing = names.filter((n) => !server.instances.has(n));
-    if (missing.length > 0) throw notFound(`Instance${missing.length > 1 ? 's' : ''} "${missing.join(', ')}" not found`);
+    if (missing.length > 0)
+      throw notFound(`Instance${missing.length > 1 ? 's' : ''} "${missing.join(', ')}" not found`);
   }
-  return [...server.database.rows.values()].filter((r) => r.server.clientName === server.clientName && (!names || names.includes(r.name)));
+  return [...server.database.rows.values()].filter(
+    (r) => r.server.clientName === server.clientName && (!names || names.includes(r.name)),
+  );
 }
 
 export function fetchInstances(store: SimStore, req: EvoRequest) {
@@ -27,7 +30,10 @@ export function fetchInstances(store: SimStore, req: EvoRequest) {
     // An instance token finds its own row (any client name); another instance's name finds nothing → 401.
     const own = [...server.database.rows.values()].filter((r) => r.token === key && (!name || r.name === name));
     if (own.length === 0) throw unauthorized();
-    rows = instanceInfo(server, own.map((r) => r.name));
+    rows = instanceInfo(
+      server,
+      own.map((r) => r.name),
+    );
   }
   const baseUrl = `${store.publicUrl}/${server.name}`;
   return rows.map((i) => instanceRow(i, baseUrl));

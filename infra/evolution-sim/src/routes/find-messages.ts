@@ -18,9 +18,11 @@ function keyErrors(key: Record<string, unknown>): string[] {
   const errors: string[] = [];
   for (const field of ['remoteJid', 'id']) {
     const value = key[field];
-    if (value !== undefined && (typeof value !== 'string' || value.length === 0)) errors.push('The property cannot be empty');
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0))
+      errors.push('The property cannot be empty');
   }
-  if (key.fromMe !== undefined && typeof key.fromMe !== 'boolean') errors.push('where.key.fromMe is not of a type(s) boolean');
+  if (key.fromMe !== undefined && typeof key.fromMe !== 'boolean')
+    errors.push('where.key.fromMe is not of a type(s) boolean');
   return errors;
 }
 
@@ -46,7 +48,10 @@ const seconds = (value: unknown) => Math.floor(new Date(value as string | number
 function matcher(query: Query): (m: StoredMessage) => boolean {
   const w = query.where ?? {};
   const k = w.key ?? {};
-  const range = w.messageTimestamp?.gte && w.messageTimestamp?.lte ? [seconds(w.messageTimestamp.gte), seconds(w.messageTimestamp.lte)] : undefined;
+  const range =
+    w.messageTimestamp?.gte && w.messageTimestamp?.lte
+      ? [seconds(w.messageTimestamp.gte), seconds(w.messageTimestamp.lte)]
+      : undefined;
   return (m) =>
     (w.id === undefined || m.id === w.id) &&
     (w.source === undefined || m.raw.source === w.source) &&

@@ -10,7 +10,11 @@ export interface EvoParams {
   instance: string;
 }
 
-export type EvoRequest = FastifyRequest<{ Params: EvoParams; Body: unknown; Querystring: Record<string, string | undefined> }>;
+export type EvoRequest = FastifyRequest<{
+  Params: EvoParams;
+  Body: unknown;
+  Querystring: Record<string, string | undefined>;
+}>;
 
 /** The path the client would have used against a real server: the virtual server prefix removed. */
 export function evolutionPath(store: SimStore, url: string): string {
@@ -30,7 +34,8 @@ export function routeNotFound(store: SimStore, method: string, url: string): Evo
 export function serverFor(store: SimStore, req: EvoRequest, v1Method?: string): ServerRecord {
   const server = store.servers.get(req.params.server);
   if (!server) throw routeNotFound(store, req.method, req.url);
-  if (v1Method && (req.method === v1Method) !== (server.version === 'v1')) throw routeNotFound(store, req.method, req.url);
+  if (v1Method && (req.method === v1Method) !== (server.version === 'v1'))
+    throw routeNotFound(store, req.method, req.url);
   return server;
 }
 

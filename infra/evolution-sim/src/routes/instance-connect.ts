@@ -5,7 +5,8 @@ import type { InstanceRecord } from '../store.ts';
 import type { ResolvedInstance, SimContext } from './guard.ts';
 import { stateView } from './instance-views.ts';
 
-const wait = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve());
+const wait = (ms: number) =>
+  ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
 
 /**
  * connectToWhatsapp: open → the state; connecting → the current QR object as is (a `number` is

@@ -10,20 +10,37 @@ import { settingsOf } from './instance-views.ts';
 import { isObject, validateBody, type ObjectSpec } from './validate.ts';
 
 const INTEGRATIONS = ['WHATSAPP-BAILEYS', 'WHATSAPP-BUSINESS', 'EVOLUTION'];
-const SETTING_FLAGS = ['rejectCall', 'groupsIgnore', 'alwaysOnline', 'readMessages', 'readStatus', 'syncFullHistory'] as const;
+const SETTING_FLAGS = [
+  'rejectCall',
+  'groupsIgnore',
+  'alwaysOnline',
+  'readMessages',
+  'readStatus',
+  'syncFullHistory',
+] as const;
 
 // instanceSchema: nothing is required, and `integration` is not checked (its enum is keyed `Integration`).
 const CREATE_BODY: ObjectSpec = {
-  types: { instanceName: 'string', token: 'string', qrcode: 'boolean', number: 'string', ...Object.fromEntries(SETTING_FLAGS.map((f) => [f, 'boolean'])) },
+  types: {
+    instanceName: 'string',
+    token: 'string',
+    qrcode: 'boolean',
+    number: 'string',
+    ...Object.fromEntries(SETTING_FLAGS.map((f) => [f, 'boolean'])),
+  },
 };
 const CREATE_BODY_V1: ObjectSpec = { ...CREATE_BODY, required: ['instanceName'] };
 
-const wait = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve());
+const wait = (ms: number) =>
+  ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
 
 /** A name taken in memory or in the database (a row any server of it wrote) → 403, before the key is read. */
 function assertNameFree(server: ServerRecord, name: unknown): void {
   // With no name, Prisma's `where: {name: undefined}` matches every row.
-  const taken = name === undefined ? server.database.rows.size > 0 : server.instances.has(String(name)) || server.database.rows.has(String(name));
+  const taken =
+    name === undefined
+      ? server.database.rows.size > 0
+      : server.instances.has(String(name)) || server.database.rows.has(String(name));
   if (taken) throw forbidden(`This name "${String(name)}" is already in use.`);
 }
 
@@ -52,11 +69,25 @@ function settingsFrom(body: Record<string, unknown>): Required<SimInstanceSettin
 /** v1 nests nothing: a webhook URL string plus flat flags. */
 function createV1(ctx: SimContext, server: ServerRecord, body: Record<string, unknown>) {
   const name = body.instanceName as string;
-  const webhook = typeof body.webhook === 'string' && body.webhook ? { url: body.webhook, events: body.events as string[] | undefined, byEvents: body.webhook_by_events === true } : undefined;
+  const webhook =
+    typeof body.webhook === 'string' && body.webhook
+      ? { url: body.webhook, events: body.events as string[] | undefined, byEvents: body.webhook_by_events === true }
+      : undefined;
   const number = typeof body.number === 'string' && body.number ? body.number.replace(/\D/g, '') : undefined;
-  const instance = ctx.store.addInstance(server.name, { name, state: 'close', session: 'none', token: typeof body.token === 'string' && body.token ? body.token : undefined, ownerNumber: number, webhook });
+  const instance = ctx.store.addInstance(server.name, {
+    name,
+    state: 'close',
+    session: 'none',
+    token: typeof body.token === 'string' && body.token ? body.token : undefined,
+    ownerNumber: number,
+    webhook,
+  });
   if (body.qrcode === true) startSession(ctx, instance, number);
-  return { instance: { instanceName: name, instanceId: instance.id, status: 'created' }, hash: { apikey: instance.token }, ...(body.qrcode === true && { qrcode: qrView(instance) }) };
+  return {
+    instance: { instanceName: name, instanceId: instance.id, status: 'created' },
+    hash: { apikey: instance.token },
+    ...(body.qrcode === true && { qrcode: qrView(instance) }),
+  };
 }
 
 export async function createInstance(ctx: SimContext, req: EvoRequest) {
@@ -124,7 +155,11 @@ function createdView(instance: InstanceRecord, integration: string, body: Record
     rabbitmq: {},
     nats: {},
     sqs: {},
-    settings: { ...settingsOf(instance), ...Object.fromEntries(SETTING_FLAGS.map((f) => [f, body[f] === true])), msgCall: typeof body.msgCall === 'string' ? body.msgCall : '' },
+    settings: {
+      ...settingsOf(instance),
+      ...Object.fromEntries(SETTING_FLAGS.map((f) => [f, body[f] === true])),
+      msgCall: typeof body.msgCall === 'string' ? body.msgCall : '',
+    },
     ...(instance.session !== 'none' && body.qrcode === true && { qrcode: qrView(instance) }),
   };
 }

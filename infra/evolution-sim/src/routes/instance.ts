@@ -24,7 +24,9 @@ export function instanceRoutes(app: FastifyInstance, ctx: SimContext): void {
 
   app.post('/instance/create', async (req: EvoRequest, reply) => reply.code(201).send(await createInstance(ctx, req)));
 
-  app.get('/instance/connect/:instance', async (req: EvoRequest) => connect(ctx, resolveInstance(store, req), req.query.number));
+  app.get('/instance/connect/:instance', async (req: EvoRequest) =>
+    connect(ctx, resolveInstance(store, req), req.query.number),
+  );
 
   app.get('/instance/connectionState/:instance', async (req: EvoRequest) => {
     const { instance, hosted } = resolveInstance(store, req);

@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AfterSendFault } from '../types.ts';
 import { sleep } from '../sleep.ts';
 
-
 interface SendResult {
   key: { remoteJid: string; fromMe: boolean; id: string };
 }
@@ -15,7 +14,13 @@ interface SendResult {
 /** The one key id a `fixed-key` fault answers with. */
 export const FIXED_KEY_ID = '3EB0F1XEDF1XEDF1XEDF1X';
 
-export async function answerSend(req: FastifyRequest, reply: FastifyReply, result: SendResult, fault: AfterSendFault, delayMs: number) {
+export async function answerSend(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  result: SendResult,
+  fault: AfterSendFault,
+  delayMs: number,
+) {
   switch (fault) {
     case 'delay':
       await sleep(delayMs);
@@ -28,7 +33,10 @@ export async function answerSend(req: FastifyRequest, reply: FastifyReply, resul
       reply.hijack();
       const json = JSON.stringify(result);
       const cut = json.slice(0, Math.floor(json.length / 2));
-      reply.raw.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(cut) });
+      reply.raw.writeHead(201, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(cut),
+      });
       reply.raw.end(cut);
       return reply;
     }
@@ -36,7 +44,10 @@ export async function answerSend(req: FastifyRequest, reply: FastifyReply, resul
       return reply.code(201).send({ ...result, key: { remoteJid: result.key.remoteJid, fromMe: result.key.fromMe } });
     case 'bad-jid':
       // A gateway in front of the server that mangles bytes: the JID comes back with a NUL in it.
-      return reply.code(201).send({ ...result, key: { ...result.key, remoteJid: `${result.key.remoteJid.split('@')[0]}\u0000@s.whatsapp.net` } });
+      return reply.code(201).send({
+        ...result,
+        key: { ...result.key, remoteJid: `${result.key.remoteJid.split('@')[0]}\u0000@s.whatsapp.net` },
+      });
     case 'fixed-key':
       // A caching proxy that replays one answer: every send gets the same key id back.
       return reply.code(201).send({ ...result, key: { ...result.key, id: FIXED_KEY_ID } });

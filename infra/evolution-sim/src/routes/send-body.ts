@@ -5,7 +5,14 @@ import { isObject, validateBody, type ObjectSpec } from './validate.ts';
 
 const V2_BODY: ObjectSpec = {
   required: ['number', 'text'],
-  types: { number: 'string', text: 'string', delay: 'integer', linkPreview: 'boolean', mentioned: 'array', quoted: 'object' },
+  types: {
+    number: 'string',
+    text: 'string',
+    delay: 'integer',
+    linkPreview: 'boolean',
+    mentioned: 'array',
+    quoted: 'object',
+  },
   descriptions: { number: 'Invalid format', delay: 'Enter a value in milliseconds' },
 };
 const V1_BODY: ObjectSpec = {
@@ -39,9 +46,19 @@ export function parseSendBody(instance: InstanceRecord, body: unknown, hosted: b
     const text = (b.textMessage as { text: string }).text;
     if (!text.trim()) throw validationError(['The "text" cannot be empty']);
     const options = isObject(b.options) ? b.options : {};
-    return { number: b.number as string, text, delay: options.delay as number | undefined, linkPreview: options.linkPreview as boolean | undefined };
+    return {
+      number: b.number as string,
+      text,
+      delay: options.delay as number | undefined,
+      linkPreview: options.linkPreview as boolean | undefined,
+    };
   }
   // textMessage's own check, after validation: a blank text is not a schema error.
   if (!(b.text as string).trim()) throw badRequest('Text is required');
-  return { number: b.number as string, text: b.text as string, delay: b.delay as number | undefined, linkPreview: b.linkPreview as boolean | undefined };
+  return {
+    number: b.number as string,
+    text: b.text as string,
+    delay: b.delay as number | undefined,
+    linkPreview: b.linkPreview as boolean | undefined,
+  };
 }

@@ -6,7 +6,10 @@ import { createJid, numberDigits } from '../jid.ts';
 import type { InstanceRecord, SimStore } from '../store.ts';
 
 export function isUnregistered(store: SimStore, number: string, remoteJid: string): boolean {
-  return store.unregistered.size > 0 && (store.unregistered.has(numberDigits(number)) || store.unregistered.has(numberDigits(remoteJid)));
+  return (
+    store.unregistered.size > 0 &&
+    (store.unregistered.has(numberDigits(number)) || store.unregistered.has(numberDigits(remoteJid)))
+  );
 }
 
 export const isUserJid = (jid: string) => jid.endsWith('@s.whatsapp.net') || jid.endsWith('@lid');
@@ -49,7 +52,11 @@ export function checkRecipient(store: SimStore, instance: InstanceRecord, number
   if (instance.state !== 'open') {
     if (!known) throw internal('Connection Closed');
     // Paired: the socket is closed. Unpaired: Baileys reads `creds.me.id` before anything else.
-    throw badRequest(instance.session === 'paired' ? 'Error: Connection Closed' : "TypeError: Cannot read properties of undefined (reading 'id')");
+    throw badRequest(
+      instance.session === 'paired'
+        ? 'Error: Connection Closed'
+        : "TypeError: Cannot read properties of undefined (reading 'id')",
+    );
   }
   if (known) return cached?.remoteJid ?? jid;
   if (isUnregistered(store, number, jid)) throw new EvoError(400, envelope(400, [{ jid, exists: false, number }]));

@@ -12,7 +12,6 @@ import { parseSendBody } from './send-body.ts';
 import { assertNoSendFault, checkRecipient } from './send-check.ts';
 import { sleep } from '../sleep.ts';
 
-
 // Never mutated after a send, so every send of the same second shares one (benchmarks keep many).
 let sharedContext: { seconds: number; value: object } = { seconds: -1, value: {} };
 function contextInfoAt(seconds: number): object {
@@ -37,7 +36,12 @@ function contextInfoAt(seconds: number): object {
  */
 function sentMessage(instance: InstanceRecord, keyId: string, remoteJid: string, text: string, seconds: number) {
   if (instance.server.version === 'v1') {
-    return { key: { remoteJid, fromMe: true, id: keyId }, message: { extendedTextMessage: { text } }, messageTimestamp: String(seconds), status: 'PENDING' };
+    return {
+      key: { remoteJid, fromMe: true, id: keyId },
+      message: { extendedTextMessage: { text } },
+      messageTimestamp: String(seconds),
+      status: 'PENDING',
+    };
   }
   return {
     key: { remoteJid, fromMe: true, id: keyId },
@@ -53,7 +57,10 @@ function sentMessage(instance: InstanceRecord, keyId: string, remoteJid: string,
 }
 
 /** Whether the customer will get it: WhatsApp may accept a send and still never deliver it. */
-function fateOf(instance: InstanceRecord, remoteJid: string): { plan: ReceiptPlan | 'none'; swallowed?: SimMessage['swallowed'] } {
+function fateOf(
+  instance: InstanceRecord,
+  remoteJid: string,
+): { plan: ReceiptPlan | 'none'; swallowed?: SimMessage['swallowed'] } {
   const f = instance.faults;
   const peer = numberDigits(remoteJid);
   if (f.reachoutLock && !instance.chats.has(peer)) return { plan: 'error', swallowed: 'reachout-lock' };

@@ -9,14 +9,31 @@ import { validateBody, type ObjectSpec } from './validate.ts';
 
 const WEBHOOK_FIELDS: ObjectSpec = {
   required: ['enabled', 'url'],
-  types: { enabled: 'boolean', url: 'string', headers: 'object', byEvents: 'boolean', base64: 'boolean', events: 'array' },
+  types: {
+    enabled: 'boolean',
+    url: 'string',
+    headers: 'object',
+    byEvents: 'boolean',
+    base64: 'boolean',
+    events: 'array',
+  },
   enums: { events: CONFIG_EVENTS },
   notEmpty: ['enabled', 'url'],
 };
-const V2_WEBHOOK: ObjectSpec = { required: ['webhook'], types: { webhook: 'object' }, nested: { webhook: WEBHOOK_FIELDS } };
+const V2_WEBHOOK: ObjectSpec = {
+  required: ['webhook'],
+  types: { webhook: 'object' },
+  nested: { webhook: WEBHOOK_FIELDS },
+};
 const V1_WEBHOOK: ObjectSpec = {
   required: ['enabled', 'url'],
-  types: { enabled: 'boolean', url: 'string', events: 'array', webhook_by_events: 'boolean', webhook_base64: 'boolean' },
+  types: {
+    enabled: 'boolean',
+    url: 'string',
+    events: 'array',
+    webhook_by_events: 'boolean',
+    webhook_base64: 'boolean',
+  },
   enums: { events: CONFIG_EVENTS },
 };
 
@@ -56,7 +73,9 @@ export function webhookRoutes(app: FastifyInstance, { store }: SimContext): void
     setWebhook(instance, hosted, req.body);
     const row = webhookRow(instance)!;
     if (instance.server.version === 'v1') {
-      return reply.code(201).send({ webhook: { instanceName: instance.name, webhook: { url: row.url, events: row.events, enabled: row.enabled } } });
+      return reply.code(201).send({
+        webhook: { instanceName: instance.name, webhook: { url: row.url, events: row.events, enabled: row.enabled } },
+      });
     }
     return reply.code(201).send(row);
   });

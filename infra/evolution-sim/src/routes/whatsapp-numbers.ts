@@ -16,7 +16,11 @@ const CONNECTION_CLOSED_BOOM = {
   data: null,
   isBoom: true,
   isServer: false,
-  output: { statusCode: 428, payload: { statusCode: 428, error: 'Precondition Required', message: 'Connection Closed' }, headers: {} },
+  output: {
+    statusCode: 428,
+    payload: { statusCode: 428, error: 'Precondition Required', message: 'Connection Closed' },
+    headers: {},
+  },
 };
 
 /** JSON of a thrown TypeError: no enumerable properties. */
@@ -34,7 +38,8 @@ function parseNumbers(body: unknown): string[] {
   if (numbers === undefined) throw rawBadRequest(TYPE_ERROR);
   const problems: string[] = [];
   if (numbers.length < 1) problems.push('numbers does not meet minimum length of 1');
-  if (new Set(numbers.map((n) => JSON.stringify(n))).size !== numbers.length) problems.push('numbers contains duplicate item');
+  if (new Set(numbers.map((n) => JSON.stringify(n))).size !== numbers.length)
+    problems.push('numbers contains duplicate item');
   numbers.forEach((n) => typeof n !== 'string' && problems.push('"numbers" must be an array of numeric strings'));
   if (problems.length > 0) throw validationFailure(problems);
   return numbers as string[];

@@ -57,7 +57,9 @@ export const bookings = pgTable(
     // A customer's bookings with one business: the WhatsApp conversation and the per-phone booking limits.
     index('bookings_tenant_phone_starts_idx').on(t.tenantId, t.customerPhone, t.startsAt),
     // Retention: bookings still naming their customer, by appointment (anonymised ones leave it).
-    index('bookings_identified_starts_idx').on(t.startsAt).where(sql`${t.customerPhone} <> '00000000'`),
+    index('bookings_identified_starts_idx')
+      .on(t.startsAt)
+      .where(sql`${t.customerPhone} <> '00000000'`),
   ],
 );
 

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { tenants } from './tenants.ts';
 
 /**
@@ -60,7 +74,10 @@ export const professionalServices = pgTable(
       .notNull()
       .references(() => services.id, { onDelete: 'cascade' }),
   },
-  (t) => [primaryKey({ columns: [t.professionalId, t.serviceId] }), index('professional_services_service_idx').on(t.serviceId)],
+  (t) => [
+    primaryKey({ columns: [t.professionalId, t.serviceId] }),
+    index('professional_services_service_idx').on(t.serviceId),
+  ],
 );
 
 /** The weekly schedule: per ISO weekday (1 = Monday … 7 = Sunday) one or more [start, end) ranges. */
@@ -78,7 +95,10 @@ export const openingHours = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.weekday, t.startMinute] }),
     check('opening_hours_weekday_range', sql`${t.weekday} between 1 and 7`),
-    check('opening_hours_minutes_range', sql`${t.startMinute} >= 0 and ${t.endMinute} <= 1440 and ${t.endMinute} > ${t.startMinute}`),
+    check(
+      'opening_hours_minutes_range',
+      sql`${t.startMinute} >= 0 and ${t.endMinute} <= 1440 and ${t.endMinute} > ${t.startMinute}`,
+    ),
   ],
 );
 
@@ -96,7 +116,10 @@ export const openingExceptions = pgTable(
     ranges: jsonb('ranges').$type<{ start: number; end: number }[]>().notNull().default([]),
     note: text('note'),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.date] }), check('opening_exceptions_ranges_array', sql`jsonb_typeof(${t.ranges}) = 'array'`)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.date] }),
+    check('opening_exceptions_ranges_array', sql`jsonb_typeof(${t.ranges}) = 'array'`),
+  ],
 );
 
 /** Booking rules per tenant; a tenant without a row gets these defaults. */
@@ -119,9 +142,15 @@ export const bookingSettings = pgTable(
     slotStepMinutes: integer('slot_step_minutes'),
     minNoticeMinutes: integer('min_notice_minutes').notNull().default(BOOKING_SETTINGS_DEFAULTS.minNoticeMinutes),
     maxDaysAhead: integer('max_days_ahead').notNull().default(BOOKING_SETTINGS_DEFAULTS.maxDaysAhead),
-    maxFutureBookingsPerPhone: integer('max_future_bookings_per_phone').notNull().default(BOOKING_SETTINGS_DEFAULTS.maxFutureBookingsPerPhone),
-    maxBookingsPerPhonePerHour: integer('max_bookings_per_phone_per_hour').notNull().default(BOOKING_SETTINGS_DEFAULTS.maxBookingsPerPhonePerHour),
-    maxBookingsPerMinute: integer('max_bookings_per_minute').notNull().default(BOOKING_SETTINGS_DEFAULTS.maxBookingsPerMinute),
+    maxFutureBookingsPerPhone: integer('max_future_bookings_per_phone')
+      .notNull()
+      .default(BOOKING_SETTINGS_DEFAULTS.maxFutureBookingsPerPhone),
+    maxBookingsPerPhonePerHour: integer('max_bookings_per_phone_per_hour')
+      .notNull()
+      .default(BOOKING_SETTINGS_DEFAULTS.maxBookingsPerPhonePerHour),
+    maxBookingsPerMinute: integer('max_bookings_per_minute')
+      .notNull()
+      .default(BOOKING_SETTINGS_DEFAULTS.maxBookingsPerMinute),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

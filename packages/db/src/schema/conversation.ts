@@ -54,12 +54,24 @@ export const inboundMessages = pgTable(
     index('inbound_messages_tenant_received_idx').on(t.tenantId, t.receivedAt),
     index('inbound_messages_phone_idx').on(t.tenantId, t.customerPhone, t.receivedAt),
     // Contact history (number safety): which numbers a customer wrote to, and when.
-    index('inbound_messages_contact_idx').on(t.customerPhone, t.whatsappInstanceId, t.receivedAt).where(sql`${t.customerPhone} is not null`),
+    index('inbound_messages_contact_idx')
+      .on(t.customerPhone, t.whatsappInstanceId, t.receivedAt)
+      .where(sql`${t.customerPhone} is not null`),
     // Retention: messages still naming their customer, oldest first.
-    index('inbound_messages_retention_idx').on(t.receivedAt).where(sql`${t.customerPhone} is not null or ${t.text} <> ''`),
-    index('inbound_messages_inbox_idx').on(t.tenantId, t.receivedAt).where(sql`${t.action} = 'inbox' and ${t.handledAt} is null`),
-    check('inbound_messages_intent_valid', sql`${t.intent} in (${sql.raw(INBOUND_INTENT.map((i) => `'${i}'`).join(','))})`),
-    check('inbound_messages_action_valid', sql`${t.action} in (${sql.raw(INBOUND_ACTION.map((a) => `'${a}'`).join(','))})`),
+    index('inbound_messages_retention_idx')
+      .on(t.receivedAt)
+      .where(sql`${t.customerPhone} is not null or ${t.text} <> ''`),
+    index('inbound_messages_inbox_idx')
+      .on(t.tenantId, t.receivedAt)
+      .where(sql`${t.action} = 'inbox' and ${t.handledAt} is null`),
+    check(
+      'inbound_messages_intent_valid',
+      sql`${t.intent} in (${sql.raw(INBOUND_INTENT.map((i) => `'${i}'`).join(','))})`,
+    ),
+    check(
+      'inbound_messages_action_valid',
+      sql`${t.action} in (${sql.raw(INBOUND_ACTION.map((a) => `'${a}'`).join(','))})`,
+    ),
   ],
 );
 

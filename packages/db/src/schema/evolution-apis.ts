@@ -26,7 +26,10 @@ export const evolutionApis = pgTable(
   },
   (t) => [
     check('evolution_apis_capacity_positive', sql`${t.capacity} > 0`),
-    check('evolution_apis_health_valid', sql`${t.health} in ('unknown','online','unreachable','unauthorized','incompatible')`),
+    check(
+      'evolution_apis_health_valid',
+      sql`${t.health} in ('unknown','online','unreachable','unauthorized','incompatible')`,
+    ),
   ],
 );
 

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { bookings } from './bookings.ts';
 import { evolutionApis } from './evolution-apis.ts';
 import { tenants } from './tenants.ts';
@@ -11,7 +24,14 @@ import { whatsappInstances } from './whatsapp-instances.ts';
  * sender) that a number must be re-linked. Like `manual` it has no booking; unlike it, it never
  * goes out through the business's own numbers.
  */
-export const NOTIFICATION_KIND = ['confirmation', 'reminder', 'cancellation', 'manual', 'reply', 'owner_alert'] as const;
+export const NOTIFICATION_KIND = [
+  'confirmation',
+  'reminder',
+  'cancellation',
+  'manual',
+  'reply',
+  'owner_alert',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND)[number];
 /** Kinds without a booking (their horizon is MESSAGE_HORIZON_MS, not an appointment). */
 export const BOOKINGLESS_KINDS = ['manual', 'owner_alert'] as const satisfies readonly NotificationKind[];
@@ -84,25 +104,43 @@ export const notifications = pgTable(
   (t) => [
     unique('notifications_booking_kind_seq_unique').on(t.bookingId, t.kind, t.seq),
     check('notifications_kind_valid', sql`${t.kind} in (${quoted(NOTIFICATION_KIND)})`),
-    check(
-      'notifications_status_valid',
-      sql`${t.status} in (${quoted(NOTIFICATION_STATUS)})`,
-    ),
+    check('notifications_status_valid', sql`${t.status} in (${quoted(NOTIFICATION_STATUS)})`),
     // A booking's messages name it; manual messages and owner alerts never do; a reply may.
-    check('notifications_booking_required', sql`case when ${t.kind} in (${quoted(BOOKINGLESS_KINDS)}) then ${t.bookingId} is null when ${t.kind} = 'reply' then true else ${t.bookingId} is not null end`),
-    index('notifications_due_idx').on(t.dueAt, t.id).where(sql`${t.status} in ('pending','queued')`),
-    index('notifications_sending_lease_idx').on(t.leaseUntil).where(sql`${t.status} = 'sending'`),
-    index('notifications_reconcile_idx').on(t.reconcileAt).where(sql`${t.status} = 'unconfirmed'`),
-    index('notifications_failed_idx').on(t.tenantId, t.failedAt).where(sql`${t.status} = 'failed'`),
-    uniqueIndex('notifications_message_id_idx').on(t.messageId).where(sql`${t.messageId} is not null`),
+    check(
+      'notifications_booking_required',
+      sql`case when ${t.kind} in (${quoted(BOOKINGLESS_KINDS)}) then ${t.bookingId} is null when ${t.kind} = 'reply' then true else ${t.bookingId} is not null end`,
+    ),
+    index('notifications_due_idx')
+      .on(t.dueAt, t.id)
+      .where(sql`${t.status} in ('pending','queued')`),
+    index('notifications_sending_lease_idx')
+      .on(t.leaseUntil)
+      .where(sql`${t.status} = 'sending'`),
+    index('notifications_reconcile_idx')
+      .on(t.reconcileAt)
+      .where(sql`${t.status} = 'unconfirmed'`),
+    index('notifications_failed_idx')
+      .on(t.tenantId, t.failedAt)
+      .where(sql`${t.status} = 'failed'`),
+    uniqueIndex('notifications_message_id_idx')
+      .on(t.messageId)
+      .where(sql`${t.messageId} is not null`),
     index('notifications_status_created_idx').on(t.status, t.createdAt),
     index('notifications_tenant_created_idx').on(t.tenantId, t.createdAt),
     // Retention (the dispatcher's maintenance): rows still holding text, or the customer's number.
-    index('notifications_text_retention_idx').on(t.createdAt).where(sql`${t.text} is not null or ${t.lastErrorMessage} is not null`),
-    index('notifications_recipient_retention_idx').on(t.createdAt).where(sql`${t.recipient} <> ''`),
+    index('notifications_text_retention_idx')
+      .on(t.createdAt)
+      .where(sql`${t.text} is not null or ${t.lastErrorMessage} is not null`),
+    index('notifications_recipient_retention_idx')
+      .on(t.createdAt)
+      .where(sql`${t.recipient} <> ''`),
     // Number safety: receipts per number over recent sends (health), and who talked with a customer.
-    index('notifications_sent_at_idx').on(t.sentAt).where(sql`${t.sentAt} is not null`),
-    index('notifications_recipient_sent_idx').on(t.recipient, t.whatsappInstanceId, t.sentAt).where(sql`${t.sentAt} is not null`),
+    index('notifications_sent_at_idx')
+      .on(t.sentAt)
+      .where(sql`${t.sentAt} is not null`),
+    index('notifications_recipient_sent_idx')
+      .on(t.recipient, t.whatsappInstanceId, t.sentAt)
+      .where(sql`${t.sentAt} is not null`),
   ],
 );
 
@@ -134,7 +172,10 @@ export const deliveryAttempts = pgTable(
     possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.id, t.createdAt] }), index('delivery_attempts_notification_idx').on(t.notificationId, t.id)],
+  (t) => [
+    primaryKey({ columns: [t.id, t.createdAt] }),
+    index('delivery_attempts_notification_idx').on(t.notificationId, t.id),
+  ],
 );
 
 export type Notification = typeof notifications.$inferSelect;

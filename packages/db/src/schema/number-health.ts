@@ -45,7 +45,14 @@ export interface NumberHealthStats {
   };
 }
 
-export const NUMBER_EVENT_KIND = ['disconnected', 'logged-out', 'session-refused', 'reachout-refused', 'send-refused', 'restarted'] as const;
+export const NUMBER_EVENT_KIND = [
+  'disconnected',
+  'logged-out',
+  'session-refused',
+  'reachout-refused',
+  'send-refused',
+  'restarted',
+] as const;
 export type NumberEventKind = (typeof NUMBER_EVENT_KIND)[number];
 
 /**
@@ -90,7 +97,10 @@ export const whatsappInstanceEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    check('whatsapp_instance_events_kind_valid', sql`${t.kind} in ('disconnected','logged-out','session-refused','reachout-refused','send-refused','restarted')`),
+    check(
+      'whatsapp_instance_events_kind_valid',
+      sql`${t.kind} in ('disconnected','logged-out','session-refused','reachout-refused','send-refused','restarted')`,
+    ),
     index('whatsapp_instance_events_instance_at_idx').on(t.whatsappInstanceId, t.at),
     index('whatsapp_instance_events_at_idx').on(t.at),
   ],

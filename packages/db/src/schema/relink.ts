@@ -32,7 +32,9 @@ export const relinkRequests = pgTable(
   },
   (t) => [
     check('relink_requests_reason_valid', sql`${t.reason} in ('disconnected','logged-out','qr-expired')`),
-    uniqueIndex('relink_requests_one_open_per_instance').on(t.whatsappInstanceId).where(sql`${t.resolvedAt} is null`),
+    uniqueIndex('relink_requests_one_open_per_instance')
+      .on(t.whatsappInstanceId)
+      .where(sql`${t.resolvedAt} is null`),
   ],
 );
 

@@ -8,8 +8,7 @@ export const DEFAULT_TEMPLATES = {
   reminder:
     'Olá, {cliente}! Lembrete: {servico} em {negocio} {data} às {hora}. Te esperamos! ' +
     'Responda 1 para confirmar presença ou 2 para cancelar. {link}',
-  cancellation:
-    'Olá, {cliente}. Seu agendamento de {servico} em {negocio} para {data} às {hora} foi cancelado.',
+  cancellation: 'Olá, {cliente}. Seu agendamento de {servico} em {negocio} para {data} às {hora} foi cancelado.',
 } as const;
 
 /** Reminders before each appointment, in minutes: a day before and two hours before. */
@@ -27,7 +26,10 @@ export const tenants = pgTable(
     reminderTemplate: text('reminder_template').notNull().default(DEFAULT_TEMPLATES.reminder),
     cancellationTemplate: text('cancellation_template').notNull().default(DEFAULT_TEMPLATES.cancellation),
     /** Every reminder, in minutes before the appointment (empty: no reminders). */
-    reminderOffsetsMinutes: integer('reminder_offsets_minutes').array().notNull().default(sql`'{1440,120}'::integer[]`),
+    reminderOffsetsMinutes: integer('reminder_offsets_minutes')
+      .array()
+      .notNull()
+      .default(sql`'{1440,120}'::integer[]`),
     /** The reminders after the first go out only if the customer has not confirmed attendance. */
     laterRemindersOnlyUnconfirmed: boolean('later_reminders_only_unconfirmed').notNull().default(true),
     /** No reminder is sent between these local times (HH:MM, in the tenant's zone): moved, never dropped. */
@@ -42,8 +44,14 @@ export const tenants = pgTable(
   },
   (t) => [
     check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
-    check('tenants_reminder_offsets_positive', sql`0 < all(${t.reminderOffsetsMinutes}) and cardinality(${t.reminderOffsetsMinutes}) <= 5`),
-    check('tenants_quiet_hours_format', sql`${t.quietHoursStart} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' and ${t.quietHoursEnd} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`),
+    check(
+      'tenants_reminder_offsets_positive',
+      sql`0 < all(${t.reminderOffsetsMinutes}) and cardinality(${t.reminderOffsetsMinutes}) <= 5`,
+    ),
+    check(
+      'tenants_quiet_hours_format',
+      sql`${t.quietHoursStart} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' and ${t.quietHoursEnd} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`,
+    ),
     check('tenants_confirmation_wait_range', sql`${t.confirmationWaitMinutes} between 0 and 120`),
     check('tenants_owner_phone_digits', sql`${t.ownerPhone} is null or ${t.ownerPhone} ~ '^[0-9]{8,15}$'`),
   ],

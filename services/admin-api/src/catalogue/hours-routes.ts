@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authErrors, ErrorResponse } from '../schemas/common.ts';
 import { toOpeningHours } from './hours.ts';
-import { BookingSettingsPatch, BookingSettingsView, OpeningHoursBody, OpeningHoursView, TenantScope } from './schemas.ts';
+import {
+  BookingSettingsPatch,
+  BookingSettingsView,
+  OpeningHoursBody,
+  OpeningHoursView,
+  TenantScope,
+} from './schemas.ts';
 import type { CatalogueStore } from './store.ts';
 
 const tags = ['catálogo'];
@@ -10,7 +16,14 @@ const tags = ['catálogo'];
 export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> = async (app, { store }) => {
   app.get(
     '/opening-hours',
-    { schema: { tags, summary: 'Horário de atendimento', params: TenantScope, response: { 200: OpeningHoursView, 404: ErrorResponse, ...authErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Horário de atendimento',
+        params: TenantScope,
+        response: { 200: OpeningHoursView, 404: ErrorResponse, ...authErrors },
+      },
+    },
     async (request) => store.getOpeningHours(request.params.slug),
   );
 
@@ -36,7 +49,14 @@ export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> =
 
   app.get(
     '/booking-settings',
-    { schema: { tags, summary: 'Regras de agendamento', params: TenantScope, response: { 200: BookingSettingsView, 404: ErrorResponse, ...authErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Regras de agendamento',
+        params: TenantScope,
+        response: { 200: BookingSettingsView, 404: ErrorResponse, ...authErrors },
+      },
+    },
     async (request) => store.getSettings(request.params.slug),
   );
 
@@ -46,7 +66,8 @@ export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> =
       schema: {
         tags,
         summary: 'Alterar as regras de agendamento',
-        description: 'Intervalo entre horários, antecedência mínima, dias à frente e os limites por WhatsApp e por minuto.',
+        description:
+          'Intervalo entre horários, antecedência mínima, dias à frente e os limites por WhatsApp e por minuto.',
         params: TenantScope,
         body: BookingSettingsPatch,
         response: { 200: BookingSettingsView, 400: ErrorResponse, 404: ErrorResponse, ...authErrors },

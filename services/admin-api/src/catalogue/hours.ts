@@ -24,16 +24,27 @@ export function rangeView(range: MinuteRange): Static<typeof TimeRange> {
 }
 
 /** Ranges in order, each ending after it starts and none overlapping another (touching is fine). */
-function checkRanges(ranges: readonly Static<typeof TimeRange>[], field: string, problems: FieldProblem[]): MinuteRange[] {
+function checkRanges(
+  ranges: readonly Static<typeof TimeRange>[],
+  field: string,
+  problems: FieldProblem[],
+): MinuteRange[] {
   const parsed = ranges.map((r) => ({ start: toMinutes(r.start), end: toMinutes(r.end) }));
   parsed.forEach((r, i) => {
-    if (r.end <= r.start) problems.push({ field: `${field}[${i}]`, message: `o fim (${formatMinutes(r.end)}) precisa ser depois do início (${formatMinutes(r.start)})` });
+    if (r.end <= r.start)
+      problems.push({
+        field: `${field}[${i}]`,
+        message: `o fim (${formatMinutes(r.end)}) precisa ser depois do início (${formatMinutes(r.start)})`,
+      });
   });
   const sorted = [...parsed].sort((a, b) => a.start - b.start);
   for (let i = 1; i < sorted.length; i++) {
     const [before, after] = [sorted[i - 1]!, sorted[i]!];
     if (after.start < before.end) {
-      problems.push({ field, message: `os intervalos ${formatMinutes(before.start)}–${formatMinutes(before.end)} e ${formatMinutes(after.start)}–${formatMinutes(after.end)} se sobrepõem` });
+      problems.push({
+        field,
+        message: `os intervalos ${formatMinutes(before.start)}–${formatMinutes(before.end)} e ${formatMinutes(after.start)}–${formatMinutes(after.end)} se sobrepõem`,
+      });
     }
   }
   return sorted;

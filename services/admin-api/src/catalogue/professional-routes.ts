@@ -10,7 +10,14 @@ const tags = ['catálogo'];
 export const professionalRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> = async (app, { store }) => {
   app.get(
     '/professionals',
-    { schema: { tags, summary: 'Listar profissionais do negócio', params: TenantScope, response: { 200: Type.Object({ items: Type.Array(ProfessionalView) }), 404: ErrorResponse, ...authErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Listar profissionais do negócio',
+        params: TenantScope,
+        response: { 200: Type.Object({ items: Type.Array(ProfessionalView) }), 404: ErrorResponse, ...authErrors },
+      },
+    },
     async (request) => ({ items: await store.listProfessionals(request.params.slug) }),
   );
 
@@ -26,12 +33,20 @@ export const professionalRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueSto
         response: { 201: ProfessionalView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
       },
     },
-    async (request, reply) => reply.status(201).send(await store.saveProfessional(request.params.slug, undefined, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await store.saveProfessional(request.params.slug, undefined, request.body)),
   );
 
   app.get(
     '/professionals/:id',
-    { schema: { tags, summary: 'Ver profissional', params: EntryParams, response: { 200: ProfessionalView, 404: ErrorResponse, ...authErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Ver profissional',
+        params: EntryParams,
+        response: { 200: ProfessionalView, 404: ErrorResponse, ...authErrors },
+      },
+    },
     async (request) => store.getProfessional(request.params.slug, request.params.id),
   );
 

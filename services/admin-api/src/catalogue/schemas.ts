@@ -14,12 +14,21 @@ function nullable<T>(schema: { type: string; [key: string]: unknown }) {
   return Type.Unsafe<T | null>({ ...schema, type: [schema.type, 'null'] });
 }
 
-const Price = nullable<number>({ type: 'number', minimum: 0, maximum: 100_000, description: 'Em reais, até 2 casas (45.5 = R$ 45,50); null = sem preço exibido' });
+const Price = nullable<number>({
+  type: 'number',
+  minimum: 0,
+  maximum: 100_000,
+  description: 'Em reais, até 2 casas (45.5 = R$ 45,50); null = sem preço exibido',
+});
 
 export const ServiceBody = Type.Object(
   {
     name: Name(120),
-    durationMinutes: Type.Integer({ minimum: 5, maximum: 720, description: 'Duração do serviço (e, por padrão, o intervalo entre horários)' }),
+    durationMinutes: Type.Integer({
+      minimum: 5,
+      maximum: 720,
+      description: 'Duração do serviço (e, por padrão, o intervalo entre horários)',
+    }),
     price: Type.Optional(Price),
     active: Type.Optional(Type.Boolean({ description: 'Inativo: some do mini-site; os agendamentos feitos ficam' })),
   },
@@ -41,7 +50,11 @@ export const ServiceView = Type.Object({
 export const ProfessionalBody = Type.Object(
   {
     name: Name(80),
-    serviceIds: Type.Array(Uuid, { maxItems: 200, uniqueItems: true, description: 'Os serviços que faz (do mesmo negócio)' }),
+    serviceIds: Type.Array(Uuid, {
+      maxItems: 200,
+      uniqueItems: true,
+      description: 'Os serviços que faz (do mesmo negócio)',
+    }),
     active: Type.Optional(Type.Boolean({ description: 'Inativo: não recebe novos agendamentos' })),
   },
   { additionalProperties: false },
@@ -63,7 +76,11 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export const TimeRange = Type.Object(
   {
     start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', examples: ['09:00'] }),
-    end: Type.String({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$', description: 'Depois de start; 24:00 = meia-noite', examples: ['18:00'] }),
+    end: Type.String({
+      pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$',
+      description: 'Depois de start; 24:00 = meia-noite',
+      examples: ['18:00'],
+    }),
   },
   { additionalProperties: false },
 );
@@ -107,7 +124,12 @@ export const OpeningHoursView = Type.Object({
 
 const limit = (max: number, description: string) => Type.Integer({ minimum: 1, maximum: max, description });
 export const BookingSettingsFields = {
-  slotStepMinutes: nullable<number>({ type: 'integer', minimum: 5, maximum: 720, description: 'Intervalo entre horários; null = a duração do serviço' }),
+  slotStepMinutes: nullable<number>({
+    type: 'integer',
+    minimum: 5,
+    maximum: 720,
+    description: 'Intervalo entre horários; null = a duração do serviço',
+  }),
   minNoticeMinutes: Type.Integer({ minimum: 0, maximum: 43_200, description: 'Antecedência mínima (padrão 60)' }),
   maxDaysAhead: Type.Integer({ minimum: 1, maximum: 366, description: 'Até quantos dias à frente (padrão 60)' }),
   maxFutureBookingsPerPhone: limit(1_000, 'Agendamentos futuros por WhatsApp (padrão 3)'),

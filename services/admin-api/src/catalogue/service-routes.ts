@@ -10,7 +10,14 @@ const tags = ['catálogo'];
 export const serviceRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> = async (app, { store }) => {
   app.get(
     '/services',
-    { schema: { tags, summary: 'Listar serviços do negócio', params: TenantScope, response: { 200: Type.Object({ items: Type.Array(ServiceView) }), 404: ErrorResponse, ...authErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Listar serviços do negócio',
+        params: TenantScope,
+        response: { 200: Type.Object({ items: Type.Array(ServiceView) }), 404: ErrorResponse, ...authErrors },
+      },
+    },
     async (request) => ({ items: await store.listServices(request.params.slug) }),
   );
 
@@ -20,7 +27,8 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }>
       schema: {
         tags,
         summary: 'Cadastrar serviço',
-        description: 'O primeiro serviço liga o catálogo: a partir dele o mini-site e a API pedem serviceId (os campos de texto livre deixam de valer).',
+        description:
+          'O primeiro serviço liga o catálogo: a partir dele o mini-site e a API pedem serviceId (os campos de texto livre deixam de valer).',
         params: TenantScope,
         body: ServiceBody,
         response: { 201: ServiceView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
@@ -35,19 +43,35 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }>
 
   app.get(
     '/services/:id',
-    { schema: { tags, summary: 'Ver serviço', params: EntryParams, response: { 200: ServiceView, 404: ErrorResponse, ...authErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Ver serviço',
+        params: EntryParams,
+        response: { 200: ServiceView, 404: ErrorResponse, ...authErrors },
+      },
+    },
     async (request) => store.getService(request.params.slug, request.params.id),
   );
 
   app.patch(
     '/services/:id',
     {
-      schema: { tags, summary: 'Alterar serviço', params: EntryParams, body: ServicePatch, response: { 200: ServiceView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors } },
+      schema: {
+        tags,
+        summary: 'Alterar serviço',
+        params: EntryParams,
+        body: ServicePatch,
+        response: { 200: ServiceView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+      },
     },
     async (request) => {
       const { price, ...rest } = request.body;
       const cents = toCents(price);
-      return store.updateService(request.params.slug, request.params.id, { ...rest, ...(cents === undefined ? {} : { priceCents: cents }) });
+      return store.updateService(request.params.slug, request.params.id, {
+        ...rest,
+        ...(cents === undefined ? {} : { priceCents: cents }),
+      });
     },
   );
 

@@ -19,17 +19,32 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Static } from 'typebox';
 import { iso } from '../schemas/common.ts';
 import { rangeView, type OpeningHours } from './hours.ts';
-import { WEEKDAYS, type BookingSettingsPatch, type OpeningHoursView, type ProfessionalView, type ServiceView } from './schemas.ts';
+import {
+  WEEKDAYS,
+  type BookingSettingsPatch,
+  type OpeningHoursView,
+  type ProfessionalView,
+  type ServiceView,
+} from './schemas.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const IN_USE: Record<string, [string, string]> = {
-  bookings_service_id_services_id_fk: ['SERVICE_IN_USE', 'Este serviço tem agendamentos; desative-o (active: false) em vez de excluir'],
-  bookings_professional_id_professionals_id_fk: ['PROFESSIONAL_IN_USE', 'Este profissional tem agendamentos; desative-o (active: false) em vez de excluir'],
+  bookings_service_id_services_id_fk: [
+    'SERVICE_IN_USE',
+    'Este serviço tem agendamentos; desative-o (active: false) em vez de excluir',
+  ],
+  bookings_professional_id_professionals_id_fk: [
+    'PROFESSIONAL_IN_USE',
+    'Este profissional tem agendamentos; desative-o (active: false) em vez de excluir',
+  ],
 };
 const TAKEN: Record<string, [string, string]> = {
   services_tenant_name_unique: ['SERVICE_NAME_TAKEN', 'Já existe um serviço com esse nome neste negócio'],
-  professionals_tenant_name_unique: ['PROFESSIONAL_NAME_TAKEN', 'Já existe um profissional com esse nome neste negócio'],
+  professionals_tenant_name_unique: [
+    'PROFESSIONAL_NAME_TAKEN',
+    'Já existe um profissional com esse nome neste negócio',
+  ],
 };
 
 /** Constraint violations an operator can act on, in pt-BR; anything else is rethrown. */
@@ -49,7 +64,8 @@ const professionalNotFound = () => notFound('PROFESSIONAL_NOT_FOUND', 'Profissio
 export function toCents(price: number | null | undefined): number | null | undefined {
   if (price === undefined || price === null) return price;
   const cents = Math.round(price * 100);
-  if (Math.abs(cents - price * 100) > 1e-6) throw validationFailed([{ field: 'price', message: 'use no máximo 2 casas decimais (centavos)' }]);
+  if (Math.abs(cents - price * 100) > 1e-6)
+    throw validationFailed([{ field: 'price', message: 'use no máximo 2 casas decimais (centavos)' }]);
   return cents;
 }
 
@@ -67,7 +83,14 @@ function serviceView(row: Service, professionalIds: string[]): Static<typeof Ser
 }
 
 function professionalView(row: Professional, serviceIds: string[]): Static<typeof ProfessionalView> {
-  return { id: row.id, name: row.name, active: row.active, serviceIds, createdAt: iso(row.createdAt)!, updatedAt: iso(row.updatedAt)! };
+  return {
+    id: row.id,
+    name: row.name,
+    active: row.active,
+    serviceIds,
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+  };
 }
 
 export type NewServiceValues = { name: string; durationMinutes: number; priceCents?: number | null; active?: boolean };
@@ -82,12 +105,23 @@ export function createCatalogueStore(db: Db) {
     return row;
   }
 
-  async function links(tenantId: string, by: 'service' | 'professional', ids?: string[]): Promise<Map<string, string[]>> {
+  async function links(
+    tenantId: string,
+    by: 'service' | 'professional',
+    ids?: string[],
+  ): Promise<Map<string, string[]>> {
     const rows = await db
       .select({ serviceId: professionalServices.serviceId, professionalId: professionalServices.professionalId })
       .from(professionalServices)
       .innerJoin(professionals, eq(professionals.id, professionalServices.professionalId))
-      .where(and(eq(professionals.tenantId, tenantId), ids ? inArray(by === 'service' ? professionalServices.serviceId : professionalServices.professionalId, ids) : undefined))
+      .where(
+        and(
+          eq(professionals.tenantId, tenantId),
+          ids
+            ? inArray(by === 'service' ? professionalServices.serviceId : professionalServices.professionalId, ids)
+            : undefined,
+        ),
+      )
       .orderBy(asc(professionalServices.professionalId), asc(professionalServices.serviceId));
     const map = new Map<string, string[]>();
     for (const row of rows) {
@@ -100,10 +134,16 @@ export function createCatalogueStore(db: Db) {
   /** The service ids must all be this tenant's: a professional cannot do another business's service. */
   async function checkServiceIds(tx: Tx, tenantId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const found = await tx.select({ id: services.id }).from(services).where(and(eq(services.tenantId, tenantId), inArray(services.id, ids)));
+    const found = await tx
+      .select({ id: services.id })
+      .from(services)
+      .where(and(eq(services.tenantId, tenantId), inArray(services.id, ids)));
     const known = new Set(found.map((r) => r.id));
     const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw validationFailed([{ field: 'serviceIds', message: `serviço não encontrado neste negócio: ${unknown.join(', ')}` }]);
+    if (unknown.length > 0)
+      throw validationFailed([
+        { field: 'serviceIds', message: `serviço não encontrado neste negócio: ${unknown.join(', ')}` },
+      ]);
   }
 
   return {
@@ -118,14 +158,21 @@ export function createCatalogueStore(db: Db) {
 
     async getService(slug: string, id: string) {
       const tenant = await tenantOf(slug);
-      const [row] = await db.select().from(services).where(and(eq(services.tenantId, tenant.id), eq(services.id, id)));
+      const [row] = await db
+        .select()
+        .from(services)
+        .where(and(eq(services.tenantId, tenant.id), eq(services.id, id)));
       if (!row) throw serviceNotFound();
       return serviceView(row, (await links(tenant.id, 'service', [id])).get(id) ?? []);
     },
 
     async createService(slug: string, values: NewServiceValues) {
       const tenant = await tenantOf(slug);
-      const [row] = await db.insert(services).values({ ...values, tenantId: tenant.id }).returning().catch(mapError);
+      const [row] = await db
+        .insert(services)
+        .values({ ...values, tenantId: tenant.id })
+        .returning()
+        .catch(mapError);
       return serviceView(row!, []);
     },
 
@@ -143,20 +190,31 @@ export function createCatalogueStore(db: Db) {
 
     async deleteService(slug: string, id: string) {
       const tenant = await tenantOf(slug);
-      const deleted = await db.delete(services).where(and(eq(services.tenantId, tenant.id), eq(services.id, id))).returning({ id: services.id }).catch(mapError);
+      const deleted = await db
+        .delete(services)
+        .where(and(eq(services.tenantId, tenant.id), eq(services.id, id)))
+        .returning({ id: services.id })
+        .catch(mapError);
       if (deleted.length === 0) throw serviceNotFound();
     },
 
     async listProfessionals(slug: string) {
       const tenant = await tenantOf(slug);
-      const rows = await db.select().from(professionals).where(eq(professionals.tenantId, tenant.id)).orderBy(asc(professionals.name));
+      const rows = await db
+        .select()
+        .from(professionals)
+        .where(eq(professionals.tenantId, tenant.id))
+        .orderBy(asc(professionals.name));
       const by = await links(tenant.id, 'professional');
       return rows.map((row) => professionalView(row, by.get(row.id) ?? []));
     },
 
     async getProfessional(slug: string, id: string) {
       const tenant = await tenantOf(slug);
-      const [row] = await db.select().from(professionals).where(and(eq(professionals.tenantId, tenant.id), eq(professionals.id, id)));
+      const [row] = await db
+        .select()
+        .from(professionals)
+        .where(and(eq(professionals.tenantId, tenant.id), eq(professionals.id, id)));
       if (!row) throw professionalNotFound();
       return professionalView(row, (await links(tenant.id, 'professional', [id])).get(id) ?? []);
     },
@@ -182,10 +240,20 @@ export function createCatalogueStore(db: Db) {
         if (!row) throw professionalNotFound();
         if (serviceIds) {
           await tx.delete(professionalServices).where(eq(professionalServices.professionalId, row.id));
-          if (serviceIds.length > 0) await tx.insert(professionalServices).values(serviceIds.map((serviceId) => ({ professionalId: row.id, serviceId })));
+          if (serviceIds.length > 0)
+            await tx
+              .insert(professionalServices)
+              .values(serviceIds.map((serviceId) => ({ professionalId: row.id, serviceId })));
         }
-        const current = await tx.select({ id: professionalServices.serviceId }).from(professionalServices).where(eq(professionalServices.professionalId, row.id)).orderBy(asc(professionalServices.serviceId));
-        return professionalView(row, current.map((r) => r.id));
+        const current = await tx
+          .select({ id: professionalServices.serviceId })
+          .from(professionalServices)
+          .where(eq(professionalServices.professionalId, row.id))
+          .orderBy(asc(professionalServices.serviceId));
+        return professionalView(
+          row,
+          current.map((r) => r.id),
+        );
       });
     },
 
@@ -202,11 +270,22 @@ export function createCatalogueStore(db: Db) {
     async getOpeningHours(slug: string): Promise<Static<typeof OpeningHoursView>> {
       const tenant = await tenantOf(slug);
       const [weekly, exceptions] = await Promise.all([
-        db.select().from(openingHours).where(eq(openingHours.tenantId, tenant.id)).orderBy(asc(openingHours.weekday), asc(openingHours.startMinute)),
-        db.select().from(openingExceptions).where(eq(openingExceptions.tenantId, tenant.id)).orderBy(asc(openingExceptions.date)),
+        db
+          .select()
+          .from(openingHours)
+          .where(eq(openingHours.tenantId, tenant.id))
+          .orderBy(asc(openingHours.weekday), asc(openingHours.startMinute)),
+        db
+          .select()
+          .from(openingExceptions)
+          .where(eq(openingExceptions.tenantId, tenant.id))
+          .orderBy(asc(openingExceptions.date)),
       ]);
       const days = Object.fromEntries(
-        WEEKDAYS.map((day, i) => [day, weekly.filter((r) => r.weekday === i + 1).map((r) => rangeView({ start: r.startMinute, end: r.endMinute }))]),
+        WEEKDAYS.map((day, i) => [
+          day,
+          weekly.filter((r) => r.weekday === i + 1).map((r) => rangeView({ start: r.startMinute, end: r.endMinute })),
+        ]),
       ) as Static<typeof OpeningHoursView>['weekly'];
       return {
         timezone: tenant.timezone,
@@ -221,16 +300,23 @@ export function createCatalogueStore(db: Db) {
         const tenant = await tenantOf(slug, tx, true);
         await tx.delete(openingHours).where(eq(openingHours.tenantId, tenant.id));
         await tx.delete(openingExceptions).where(eq(openingExceptions.tenantId, tenant.id));
-        const rows = [...hours.weekly].flatMap(([weekday, ranges]) => ranges.map((r) => ({ tenantId: tenant.id, weekday, startMinute: r.start, endMinute: r.end })));
+        const rows = [...hours.weekly].flatMap(([weekday, ranges]) =>
+          ranges.map((r) => ({ tenantId: tenant.id, weekday, startMinute: r.start, endMinute: r.end })),
+        );
         if (rows.length > 0) await tx.insert(openingHours).values(rows);
-        if (hours.exceptions.length > 0) await tx.insert(openingExceptions).values(hours.exceptions.map((e) => ({ tenantId: tenant.id, ...e })));
+        if (hours.exceptions.length > 0)
+          await tx.insert(openingExceptions).values(hours.exceptions.map((e) => ({ tenantId: tenant.id, ...e })));
       });
     },
 
     async getSettings(slug: string) {
       const tenant = await tenantOf(slug);
       const [row] = await db.select().from(bookingSettings).where(eq(bookingSettings.tenantId, tenant.id));
-      const { tenantId: _t, updatedAt: _u, ...values } = row ?? { tenantId: '', updatedAt: null, ...BOOKING_SETTINGS_DEFAULTS };
+      const {
+        tenantId: _t,
+        updatedAt: _u,
+        ...values
+      } = row ?? { tenantId: '', updatedAt: null, ...BOOKING_SETTINGS_DEFAULTS };
       return values;
     },
 

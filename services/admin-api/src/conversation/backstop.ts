@@ -52,25 +52,45 @@ export interface BackstopReport {
  * first, a few pages) go through the same handling as the webhook — stored once by key, so a
  * message the webhook did bring is not acted on twice, and one it missed is acted on once.
  */
-export async function pollQuietInbound(deps: Pick<AdminApiDeps, 'db' | 'config' | 'queues' | 'logger'>, now: Date = new Date()): Promise<BackstopReport> {
+export async function pollQuietInbound(
+  deps: Pick<AdminApiDeps, 'db' | 'config' | 'queues' | 'logger'>,
+  now: Date = new Date(),
+): Promise<BackstopReport> {
   const { sql } = deps.db;
   const report: BackstopReport = { instances: 0, recovered: 0, failed: 0 };
   for (const instance of await quietInstances(sql)) {
     report.instances++;
-    const from = new Date(Math.max(now.getTime() - LOOKBACK_MS, (instance.polled_at ? new Date(instance.polled_at).getTime() : 0) - OVERLAP_MS));
+    const from = new Date(
+      Math.max(
+        now.getTime() - LOOKBACK_MS,
+        (instance.polled_at ? new Date(instance.polled_at).getTime() : 0) - OVERLAP_MS,
+      ),
+    );
     try {
-      const records = await withServerClient(deps.config, { url: instance.url, apiKeyEncrypted: instance.api_key_encrypted }, async (client) => {
-        const found: Record<string, unknown>[] = [];
-        for (let page = 1; page <= MAX_PAGES; page++) {
-          const messages = await client.findMessages(instance.instance_name, { between: { from, to: now }, pageSize: PAGE_SIZE, page });
-          found.push(...messages.filter((m) => !m.fromMe).map((m) => m.record));
-          if (messages.length < PAGE_SIZE) break;
-        }
-        return found;
-      });
+      const records = await withServerClient(
+        deps.config,
+        { url: instance.url, apiKeyEncrypted: instance.api_key_encrypted },
+        async (client) => {
+          const found: Record<string, unknown>[] = [];
+          for (let page = 1; page <= MAX_PAGES; page++) {
+            const messages = await client.findMessages(instance.instance_name, {
+              between: { from, to: now },
+              pageSize: PAGE_SIZE,
+              page,
+            });
+            found.push(...messages.filter((m) => !m.fromMe).map((m) => m.record));
+            if (messages.length < PAGE_SIZE) break;
+          }
+          return found;
+        },
+      );
       const keys = records.map((r) => String((r.key as { id?: unknown } | undefined)?.id ?? ''));
       const stored = async () =>
-        (await sql<{ n: number }[]>`select count(*)::int as n from inbound_messages where evolution_api_id = ${instance.evolution_api_id} and message_key = any(${keys}::text[])`)[0]!.n;
+        (
+          await sql<
+            { n: number }[]
+          >`select count(*)::int as n from inbound_messages where evolution_api_id = ${instance.evolution_api_id} and message_key = any(${keys}::text[])`
+        )[0]!.n;
       const before = await stored();
       // Oldest first, as the customer wrote them.
       await receiveMessages(deps, instance.evolution_api_id, instance.instance_name, records.reverse(), 'poll');
@@ -78,9 +98,13 @@ export async function pollQuietInbound(deps: Pick<AdminApiDeps, 'db' | 'config' 
       await sql`update whatsapp_instances set inbound_polled_at = ${now.toISOString()} where id = ${instance.id}`;
     } catch (err) {
       report.failed++;
-      deps.logger.warn({ whatsappInstanceId: instance.id, err }, 'inbound backstop poll failed; next round tries again');
+      deps.logger.warn(
+        { whatsappInstanceId: instance.id, err },
+        'inbound backstop poll failed; next round tries again',
+      );
     }
   }
-  if (report.recovered > 0) deps.logger.warn({ recovered: report.recovered }, 'customer messages found by polling that no webhook brought');
+  if (report.recovered > 0)
+    deps.logger.warn({ recovered: report.recovered }, 'customer messages found by polling that no webhook brought');
   return report;
 }

@@ -1,4 +1,11 @@
-import { cancelBooking, confirmAttendance, findBookingCode, manageLinkExpiry, manageUrl, signManageToken } from '@bora/bookings';
+import {
+  cancelBooking,
+  confirmAttendance,
+  findBookingCode,
+  manageLinkExpiry,
+  manageUrl,
+  signManageToken,
+} from '@bora/bookings';
 import type { InboundAction, Sql } from '@bora/db';
 import { createLedger, numbersOfJid } from '@bora/ledger';
 import type { InboundText } from './inbound.ts';
@@ -37,7 +44,13 @@ function canonical(numbers: string[]): string | null {
  * once, from the number the customer wrote to. Unknown or ambiguous text is never guessed: it
  * goes to the business's inbox, with one short help answer per day.
  */
-export async function handleInbound(sql: Sql, settings: ConversationSettings, serverId: string, instanceName: string, message: InboundText): Promise<InboundOutcome> {
+export async function handleInbound(
+  sql: Sql,
+  settings: ConversationSettings,
+  serverId: string,
+  instanceName: string,
+  message: InboundText,
+): Promise<InboundOutcome> {
   return sql.begin(async (txSql) => {
     const tx = txSql as unknown as Sql;
     const store = conversationStore(tx);
@@ -47,7 +60,8 @@ export async function handleInbound(sql: Sql, settings: ConversationSettings, se
     if (!instance) return { ...outcome, result: 'unknown-instance' };
     const numbers = numbersOfJid(message.phoneJid);
     const phone = canonical(numbers);
-    const tenantId = instance.tenantId ?? (phone ? await store.tenantOfSharedChat(instance.instanceId, numbers) : undefined) ?? null;
+    const tenantId =
+      instance.tenantId ?? (phone ? await store.tenantOfSharedChat(instance.instanceId, numbers) : undefined) ?? null;
     if (tenantId && phone) await store.lockConversation(tenantId, phone);
     outcome.tenantId = tenantId;
     const intent = readIntent(message.text);
@@ -70,7 +84,16 @@ export async function handleInbound(sql: Sql, settings: ConversationSettings, se
     const replies = await store.repliesSince(tenantId, phone, 60);
     const reply = async (text: string, bookingId: string | null = null) => {
       if (replies >= REPLIES_PER_HOUR) return;
-      outcome.enqueue.push(await ledger.owed.createReply({ tenantId, recipient: phone, text, bookingId, serverId, instanceId: instance.instanceId }));
+      outcome.enqueue.push(
+        await ledger.owed.createReply({
+          tenantId,
+          recipient: phone,
+          text,
+          bookingId,
+          serverId,
+          instanceId: instance.instanceId,
+        }),
+      );
     };
     const help = async () => {
       if ((await store.repliesSince(tenantId, phone, HELP_WINDOW_MINUTES, say.HELP)) === 0) await reply(say.HELP);
@@ -111,30 +134,48 @@ export async function handleInbound(sql: Sql, settings: ConversationSettings, se
     }
     if (named.length > 1) {
       if ((await store.repliesSince(tenantId, phone, 10)) === 0) {
-        await reply(say.whichBooking(named.map((b) => ({ code: b.code, service: b.service, at: say.when(b.startsAt, b.timezone) }))));
+        await reply(
+          say.whichBooking(
+            named.map((b) => ({ code: b.code, service: b.service, at: say.when(b.startsAt, b.timezone) })),
+          ),
+        );
       }
       return finish('asked-which');
     }
     const booking = named[0]!;
     return act(intent, booking);
 
-    async function act(what: Exclude<Intent, 'unknown' | 'stop' | 'resume' | 'help'>, b: OpenBooking): Promise<InboundOutcome> {
+    async function act(
+      what: Exclude<Intent, 'unknown' | 'stop' | 'resume' | 'help'>,
+      b: OpenBooking,
+    ): Promise<InboundOutcome> {
       if (what === 'confirm') {
-        if (await confirmAttendance(tx, tenantId!, b.id, code ? 'whatsapp-code' : 'whatsapp')) await reply(say.confirmed(b.tenantName, say.when(b.startsAt, b.timezone)), b.id);
+        if (await confirmAttendance(tx, tenantId!, b.id, code ? 'whatsapp-code' : 'whatsapp'))
+          await reply(say.confirmed(b.tenantName, say.when(b.startsAt, b.timezone)), b.id);
         // The customer wrote first (the wa.me link): a confirmation waiting for them goes now, into their chat.
         const waiting = await ledger.owed.bringConfirmationForward(b.id);
         if (waiting) outcome.enqueue.push(waiting);
         return finish('confirmed', b.id);
       }
       if (what === 'cancel') {
-        const cancelled = await cancelBooking(tx, { tenantId: tenantId!, bookingId: b.id, reason: 'Cancelado pelo cliente no WhatsApp', via: { serverId, instanceId: instance!.instanceId } });
+        const cancelled = await cancelBooking(tx, {
+          tenantId: tenantId!,
+          bookingId: b.id,
+          reason: 'Cancelado pelo cliente no WhatsApp',
+          via: { serverId, instanceId: instance!.instanceId },
+        });
         outcome.removeJobs.push(...cancelled.owedCancelled);
         // The cancellation message is the answer.
         if (cancelled.cancellation) outcome.enqueue.push(cancelled.cancellation);
         return finish('cancelled', b.id);
       }
-      const link = manageUrl(settings.bookingPublicUrl, b.tenantSlug, signManageToken(settings.secretKey, b.id, manageLinkExpiry(b.endsAt)));
-      if ((await store.repliesSince(tenantId!, phone!, 10, say.rescheduleLink(link))) === 0) await reply(say.rescheduleLink(link), b.id);
+      const link = manageUrl(
+        settings.bookingPublicUrl,
+        b.tenantSlug,
+        signManageToken(settings.secretKey, b.id, manageLinkExpiry(b.endsAt)),
+      );
+      if ((await store.repliesSince(tenantId!, phone!, 10, say.rescheduleLink(link))) === 0)
+        await reply(say.rescheduleLink(link), b.id);
       return finish('reschedule-link', b.id);
     }
   });

@@ -43,11 +43,17 @@ export function parseInbound(data: unknown): InboundParse {
   if (!keyId || !remoteJid) return { ok: false, reason: 'no key' };
   if (key.fromMe === true) return { ok: false, reason: 'our own' };
   if (remoteJid.endsWith('@g.us')) return { ok: false, reason: 'group' };
-  if (remoteJid === 'status@broadcast' || remoteJid.endsWith('@broadcast') || remoteJid.endsWith('@newsletter')) return { ok: false, reason: 'broadcast' };
+  if (remoteJid === 'status@broadcast' || remoteJid.endsWith('@broadcast') || remoteJid.endsWith('@newsletter'))
+    return { ok: false, reason: 'broadcast' };
   const alt = text(key.remoteJidAlt);
-  const phoneJid = remoteJid.endsWith('@s.whatsapp.net') ? remoteJid : alt?.endsWith('@s.whatsapp.net') ? alt : undefined;
+  const phoneJid = remoteJid.endsWith('@s.whatsapp.net')
+    ? remoteJid
+    : alt?.endsWith('@s.whatsapp.net')
+      ? alt
+      : undefined;
   if (!phoneJid) return { ok: false, reason: 'no phone number' };
-  if (text(item.messageType) === 'reactionMessage' || 'reactionMessage' in record(item.message)) return { ok: false, reason: 'reaction' };
+  if (text(item.messageType) === 'reactionMessage' || 'reactionMessage' in record(item.message))
+    return { ok: false, reason: 'reaction' };
   const body = messageText(item.message)?.trim();
   if (!body) return { ok: false, reason: 'no text' };
   const seconds = timestampSeconds(item.messageTimestamp);

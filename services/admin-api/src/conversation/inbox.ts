@@ -87,5 +87,10 @@ export async function findOptOuts(sql: Sql, tenantId: string) {
      where p.tenant_id = ${tenantId} and p.opted_out_at is not null
      order by p.opted_out_at desc
      limit 1000`;
-  return rows.map((r) => ({ phone: r.phone, optedOutAt: iso(r.opted_out_at)!, messageId: r.inbound_message_id, message: r.text }));
+  return rows.map((r) => ({
+    phone: r.phone,
+    optedOutAt: iso(r.opted_out_at)!,
+    messageId: r.inbound_message_id,
+    message: r.text,
+  }));
 }

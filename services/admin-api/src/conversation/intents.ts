@@ -94,7 +94,18 @@ const PHRASES: Record<Exclude<Intent, 'unknown'>, string[]> = {
 };
 
 /** Words typed wrong often enough to deserve one slip (one letter added, dropped or changed). */
-const TYPO_TOLERANT = ['confirmo', 'confirmar', 'confirmado', 'cancelar', 'cancela', 'cancelo', 'remarcar', 'reagendar', 'desmarcar', 'descadastrar'];
+const TYPO_TOLERANT = [
+  'confirmo',
+  'confirmar',
+  'confirmado',
+  'cancelar',
+  'cancela',
+  'cancelo',
+  'remarcar',
+  'reagendar',
+  'desmarcar',
+  'descadastrar',
+];
 
 const NEGATIONS = new Set(['nao', 'nem', 'jamais', 'nunca']);
 const CONFIRM_EMOJI = /^(?:👍|👍🏻|👍🏼|👍🏽|👍🏾|👍🏿|✅|👌|🆗|✔️|✔)+$/u;
@@ -145,7 +156,21 @@ interface Match {
 }
 
 /** Assent that also opens a sentence ("sim, pode cancelar", "ok, quero remarcar"): it yields to a command. */
-const WEAK_CONFIRM = new Set(['sim', 'simm', 'ss', 'ok', 'okay', 'vou', 'beleza', 'blz', 'certo', 'claro', 'pode ser', 'combinado', 'fechado']);
+const WEAK_CONFIRM = new Set([
+  'sim',
+  'simm',
+  'ss',
+  'ok',
+  'okay',
+  'vou',
+  'beleza',
+  'blz',
+  'certo',
+  'claro',
+  'pode ser',
+  'combinado',
+  'fechado',
+]);
 
 const ORDERED = (Object.entries(PHRASES) as [Exclude<Intent, 'unknown'>, string[]][])
   .flatMap(([intent, phrases]) => phrases.map((p) => ({ intent, words: p.split(' ') })))
@@ -159,7 +184,11 @@ function matches(words: string[]): Match[] {
       if (phrase.words.some((w, k) => used[at + k] || words[at + k] !== w)) continue;
       for (let k = 0; k < phrase.words.length; k++) used[at + k] = true;
       const before = words[at - 1];
-      found.push({ intent: phrase.intent, phrase: phrase.words.join(' '), negated: before !== undefined && NEGATIONS.has(before) });
+      found.push({
+        intent: phrase.intent,
+        phrase: phrase.words.join(' '),
+        negated: before !== undefined && NEGATIONS.has(before),
+      });
     }
   }
   return found;
@@ -191,7 +220,8 @@ export function readIntent(text: string): Intent {
   if (menu === '2') return 'cancel';
   if (menu === '3') return 'reschedule';
   // A question is not an order ("posso cancelar?"): a person answers it.
-  if (raw.includes('?')) return words.length <= 2 && matches(words).some((m) => m.intent === 'help') ? 'help' : 'unknown';
+  if (raw.includes('?'))
+    return words.length <= 2 && matches(words).some((m) => m.intent === 'help') ? 'help' : 'unknown';
   if (words.length > MAX_WORDS) return 'unknown';
   const found = matches(words);
   if (found.length === 0 || found.some((m) => m.negated)) return 'unknown';

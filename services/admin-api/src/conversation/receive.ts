@@ -36,7 +36,12 @@ export async function receiveMessages(
     const outcome = await handleInbound(deps.db.sql, settings, serverId, instanceName, parsed.message);
     await afterCommit(deps, outcome);
     if (outcome.result === 'unknown-instance') return 'unknown-instance';
-    result = outcome.result === 'unchanged' && result === 'ignored' ? 'unchanged' : outcome.result === 'unchanged' ? result : 'updated';
+    result =
+      outcome.result === 'unchanged' && result === 'ignored'
+        ? 'unchanged'
+        : outcome.result === 'unchanged'
+          ? result
+          : 'updated';
   }
   return result;
 }
@@ -47,7 +52,9 @@ async function afterCommit(deps: Pick<AdminApiDeps, 'queues' | 'logger'>, outcom
   await Promise.all([
     ...outcome.enqueue.map((item) => enqueueCommitted(deps, { ...item, tenantId }, 'new')),
     ...outcome.removeJobs.map((id) =>
-      removeNotificationJob(deps.queues, { id, tenantId }).catch((err: unknown) => deps.logger.warn({ notificationId: id, err }, 'could not remove a cancelled job; its claim will skip it')),
+      removeNotificationJob(deps.queues, { id, tenantId }).catch((err: unknown) =>
+        deps.logger.warn({ notificationId: id, err }, 'could not remove a cancelled job; its claim will skip it'),
+      ),
     ),
   ]);
 }

@@ -4,7 +4,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function when(startsAt: Date, timezone: string): string {
   let f = formatters.get(timezone);
   if (!f) {
-    f = new Intl.DateTimeFormat('pt-BR', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: timezone });
+    f = new Intl.DateTimeFormat('pt-BR', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: timezone,
+    });
     formatters.set(timezone, f);
   }
   return f.format(startsAt);
@@ -21,7 +29,8 @@ export const rescheduleLink = (link: string) => `Para remarcar, escolha um novo 
 export const stopped = (business: string) =>
   `Pronto: você não vai mais receber mensagens de ${business} por aqui. Se mudar de ideia, envie VOLTAR.`;
 
-export const resumed = (business: string) => `Combinado: você voltará a receber as mensagens de ${business} sobre os seus agendamentos.`;
+export const resumed = (business: string) =>
+  `Combinado: você voltará a receber as mensagens de ${business} sobre os seus agendamentos.`;
 
 export function whichBooking(bookings: { code: string; service: string; at: string }[]): string {
   const lines = bookings.map((b) => `• ${b.code}: ${b.service}, ${b.at}`).join('\n');

@@ -82,7 +82,19 @@ export function conversationStore(sql: Sql) {
 
     /** The customer's upcoming confirmed bookings with this business, soonest first. */
     async openBookings(tenantId: string, numbers: readonly string[]): Promise<OpenBooking[]> {
-      const rows = await sql<{ id: string; code: string; service: string; starts_at: Date | string; ends_at: Date | string; customer_phone: string; slug: string; name: string; timezone: string }[]>`
+      const rows = await sql<
+        {
+          id: string;
+          code: string;
+          service: string;
+          starts_at: Date | string;
+          ends_at: Date | string;
+          customer_phone: string;
+          slug: string;
+          name: string;
+          timezone: string;
+        }[]
+      >`
         select b.id, b.code, b.service, b.starts_at, b.ends_at, b.customer_phone, t.slug, t.name, t.timezone
           from bookings b join tenants t on t.id = b.tenant_id
          where b.tenant_id = ${tenantId} and b.customer_phone = any(${numbers as string[]}::text[])
@@ -107,7 +119,8 @@ export function conversationStore(sql: Sql) {
     },
 
     async isOptedOut(tenantId: string, phone: string): Promise<boolean> {
-      const [row] = await sql`select 1 from contact_preferences where tenant_id = ${tenantId} and phone = ${phone} and opted_out_at is not null`;
+      const [row] =
+        await sql`select 1 from contact_preferences where tenant_id = ${tenantId} and phone = ${phone} and opted_out_at is not null`;
       return row !== undefined;
     },
 

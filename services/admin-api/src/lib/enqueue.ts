@@ -17,7 +17,8 @@ export async function enqueueCommitted(
   const enqueued = await enqueueAfterCommit(deps.queues, [item], {
     deadlineMs: ENQUEUE_DEADLINE_MS,
     mode,
-    onError: (err) => deps.logger.warn({ notificationId: item.id, err }, 'enqueue failed; the sweeper will pick the row up'),
+    onError: (err) =>
+      deps.logger.warn({ notificationId: item.id, err }, 'enqueue failed; the sweeper will pick the row up'),
   });
   return enqueued ? 'queued' : 'pending';
 }

@@ -15,12 +15,14 @@ const MESSAGES: Record<EvolutionErrorCode, string> = {
   INVALID_BASE_URL: 'URL do servidor Evolution inválida',
   INSTANCE_NOT_FOUND: 'A instância não existe neste servidor Evolution',
   INSTANCE_NOT_CONNECTED: 'A instância não está conectada ao WhatsApp',
-  INSTANCE_UNAVAILABLE: 'A instância não está disponível neste servidor Evolution (desconectada ou hospedada em outro servidor)',
+  INSTANCE_UNAVAILABLE:
+    'A instância não está disponível neste servidor Evolution (desconectada ou hospedada em outro servidor)',
   INSTANCE_ACTION_FAILED: 'O servidor Evolution não conseguiu executar a ação na instância',
   UNAUTHORIZED: 'Chave de API (apikey) incorreta para este servidor',
   FORBIDDEN: 'Acesso negado pelo servidor Evolution (esta ação exige a chave global)',
   ADDRESS_NOT_ALLOWED: 'O endereço do servidor Evolution não é permitido (metadados de nuvem ou link-local)',
-  REDIRECTED: 'O servidor Evolution respondeu com um redirecionamento; ele não foi seguido (a chave não foi reenviada). Corrija a URL do servidor',
+  REDIRECTED:
+    'O servidor Evolution respondeu com um redirecionamento; ele não foi seguido (a chave não foi reenviada). Corrija a URL do servidor',
   ROUTE_NOT_FOUND: 'Rota não encontrada no servidor Evolution: verifique a URL do servidor',
   UNSUPPORTED_VERSION: 'Este servidor parece ser Evolution v1; o sistema requer v2',
   RATE_LIMITED: 'O servidor Evolution está limitando as requisições; tente novamente em instantes',

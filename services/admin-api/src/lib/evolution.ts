@@ -7,7 +7,15 @@ import { createEvolutionClient, isEvolutionError, type EvolutionClient } from '@
 export const WEBHOOK_SECRET_HEADER = 'x-bora-webhook-secret';
 
 /** What we subscribe to: status of numbers, of the messages we sent, customers' messages, and QR codes (the re-link page). */
-export const WEBHOOK_EVENTS = ['CONNECTION_UPDATE', 'MESSAGES_UPDATE', 'MESSAGES_UPSERT', 'LOGOUT_INSTANCE', 'STATUS_INSTANCE', 'SEND_MESSAGE', 'QRCODE_UPDATED'];
+export const WEBHOOK_EVENTS = [
+  'CONNECTION_UPDATE',
+  'MESSAGES_UPDATE',
+  'MESSAGES_UPSERT',
+  'LOGOUT_INSTANCE',
+  'STATUS_INSTANCE',
+  'SEND_MESSAGE',
+  'QRCODE_UPDATED',
+];
 
 export function webhookUrl(publicUrl: string, evolutionApiId: string): string {
   return `${publicUrl}/webhooks/evolution/${evolutionApiId}`;

@@ -1,5 +1,11 @@
 import type { AdminApiConfig } from '@bora/config';
-import { type DbHandle, type EvolutionApi, type EvolutionHealth, type InstanceStatus, notifyFleetChanged } from '@bora/db';
+import {
+  type DbHandle,
+  type EvolutionApi,
+  type EvolutionHealth,
+  type InstanceStatus,
+  notifyFleetChanged,
+} from '@bora/db';
 import type { ConnectionState, EvolutionClient } from '@bora/evolution-client';
 import { isEvolutionError } from '@bora/evolution-client';
 import type { Logger } from '@bora/logger';
@@ -27,7 +33,12 @@ export interface PollReport {
   healthChanged: number;
 }
 
-const FROM_STATE: Record<ConnectionState, InstanceStatus> = { open: 'connected', connecting: 'connecting', close: 'disconnected', refused: 'disconnected' };
+const FROM_STATE: Record<ConnectionState, InstanceStatus> = {
+  open: 'connected',
+  connecting: 'connecting',
+  close: 'disconnected',
+  refused: 'disconnected',
+};
 
 /** A failure that speaks about the whole server (down, wrong key, wrong version) ends its round. */
 class ServerDown extends Error {
@@ -36,10 +47,14 @@ class ServerDown extends Error {
   }
 }
 
-async function pollServer(client: EvolutionClient, instances: { id: string; instanceName: string }[]): Promise<Record<string, InstanceStatus>> {
+async function pollServer(
+  client: EvolutionClient,
+  instances: { id: string; instanceName: string }[],
+): Promise<Record<string, InstanceStatus>> {
   const statuses: Record<string, InstanceStatus> = {};
   // Even an empty server gets one authenticated call, so its health is known before it hosts anything.
-  if (instances.length === 0) await client.fetchInstances().catch((error: unknown) => Promise.reject(new ServerDown(error)));
+  if (instances.length === 0)
+    await client.fetchInstances().catch((error: unknown) => Promise.reject(new ServerDown(error)));
   for (const instance of instances) {
     try {
       const { state } = await client.connectionState(instance.instanceName);
@@ -75,12 +90,18 @@ export async function pollFleetHealth(deps: PollDeps): Promise<PollReport> {
     for (let server = queue.shift(); server; server = queue.shift()) {
       const poll: ServerPoll = { evolutionApiId: server.id, health: 'online', error: null, statuses: {} };
       try {
-        poll.statuses = await withServerClient(deps.config, server, (client) => pollServer(client, byServer.get(server!.id) ?? []));
+        poll.statuses = await withServerClient(deps.config, server, (client) =>
+          pollServer(client, byServer.get(server!.id) ?? []),
+        );
       } catch (error) {
         const cause = error instanceof ServerDown ? error.reason : error;
         poll.health = healthFromError(cause) ?? 'unreachable';
         poll.error = operatorMessage(cause);
-        if (server.health !== poll.health) deps.logger.warn({ evolutionApiId: server.id, health: poll.health, ...errorFields(cause) }, 'evolution api health changed');
+        if (server.health !== poll.health)
+          deps.logger.warn(
+            { evolutionApiId: server.id, health: poll.health, ...errorFields(cause) },
+            'evolution api health changed',
+          );
       }
       results.push(poll);
     }

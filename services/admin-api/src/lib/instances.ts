@@ -26,7 +26,11 @@ function whereOf(filter: InstanceFilter): SQL | undefined {
  * Instances with their server's name and tenant's slug, as every instance route answers them, and
  * their number safety (age, warm-up, budgets, health, lock, re-link) when `safety` is given.
  */
-export async function findInstances(db: Db, filter: InstanceFilter, safety?: { sql: Sql; relinkLink(relinkId: string): string }) {
+export async function findInstances(
+  db: Db,
+  filter: InstanceFilter,
+  safety?: { sql: Sql; relinkLink(relinkId: string): string },
+) {
   const rows = await db
     .select({ instance: whatsappInstances, evolutionApiName: evolutionApis.name, tenantSlug: tenants.slug })
     .from(whatsappInstances)
@@ -34,10 +38,21 @@ export async function findInstances(db: Db, filter: InstanceFilter, safety?: { s
     .leftJoin(tenants, eq(tenants.id, whatsappInstances.tenantId))
     .where(whereOf(filter))
     // instanceName is unique, so the order is total and offset pages neither repeat nor skip.
-    .orderBy(desc(evolutionApis.priority), asc(evolutionApis.name), desc(whatsappInstances.isPrimary), asc(whatsappInstances.instanceName))
+    .orderBy(
+      desc(evolutionApis.priority),
+      asc(evolutionApis.name),
+      desc(whatsappInstances.isPrimary),
+      asc(whatsappInstances.instanceName),
+    )
     .limit(filter.limit ?? 1000)
     .offset(filter.offset ?? 0);
-  const safe = safety ? await instanceSafety(safety.sql, rows.map((r) => r.instance.id), safety.relinkLink) : undefined;
+  const safe = safety
+    ? await instanceSafety(
+        safety.sql,
+        rows.map((r) => r.instance.id),
+        safety.relinkLink,
+      )
+    : undefined;
   return rows.map(({ instance, evolutionApiName, tenantSlug }) => ({
     id: instance.id,
     evolutionApiId: instance.evolutionApiId,

@@ -7,7 +7,10 @@ function urlProblem(message: string) {
 
 /** `http://user:***@host` — a password stored before credentials were refused is never shown. */
 export function hideCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z\d+.-]*:\/\/)([^/@]*)@/i, (_all, scheme: string, auth: string) => `${scheme}${auth.split(':')[0]}:***@`);
+  return url.replace(
+    /^([a-z][a-z\d+.-]*:\/\/)([^/@]*)@/i,
+    (_all, scheme: string, auth: string) => `${scheme}${auth.split(':')[0]}:***@`,
+  );
 }
 
 /**

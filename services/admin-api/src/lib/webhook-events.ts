@@ -26,7 +26,11 @@ export interface WebhookEffects {
   /** An ERROR receipt: WhatsApp refused a message the server had accepted. */
   refused?(serverId: string, keyId: string): Promise<'updated' | 'unmatched'>;
   /** A new QR code for the number (`null`: the QR series ended unscanned). */
-  qrUpdated?(serverId: string, instanceName: string, qr: { base64?: string; code?: string; pairingCode?: string } | null): Promise<WebhookResult>;
+  qrUpdated?(
+    serverId: string,
+    instanceName: string,
+    qr: { base64?: string; code?: string; pairingCode?: string } | null,
+  ): Promise<WebhookResult>;
   /** Customers' messages (`messages.upsert`); without it they are ignored. */
   messages?(serverId: string, instanceName: string | undefined, data: unknown): Promise<WebhookResult>;
 }
@@ -92,26 +96,48 @@ function applyReceipt(
 ): Promise<EvidenceResult | 'ignored'> {
   // v2 says `keyId`; v1 says `id`.
   const keyId = text(data.keyId) ?? text(data.id);
-  if (keyId && String(data.status ?? '').toUpperCase() === 'ERROR' && effects.refused) return effects.refused(serverId, keyId);
+  if (keyId && String(data.status ?? '').toUpperCase() === 'ERROR' && effects.refused)
+    return effects.refused(serverId, keyId);
   const status = receiptEvent(String(data.status ?? ''));
   if (!keyId || !status) return Promise.resolve('ignored');
-  return createLedger({ sql }).receipts.applyReceipt(serverId, { keyId, status, remoteJid: text(data.remoteJid), instanceName });
+  return createLedger({ sql }).receipts.applyReceipt(serverId, {
+    keyId,
+    status,
+    remoteJid: text(data.remoteJid),
+    instanceName,
+  });
 }
 
 /** `send.message`: the server's own record of a message it sent — the proof an unconfirmed send needs. */
-function applySendEvidence(sql: Sql, serverId: string, instanceName: string | undefined, data: Record<string, unknown>): Promise<EvidenceResult | 'ignored'> {
+function applySendEvidence(
+  sql: Sql,
+  serverId: string,
+  instanceName: string | undefined,
+  data: Record<string, unknown>,
+): Promise<EvidenceResult | 'ignored'> {
   const key = record(data.key);
   const keyId = text(key.id);
   if (!keyId || key.fromMe === false) return Promise.resolve('ignored');
-  return createLedger({ sql }).receipts.applySendEvidence(serverId, { keyId, remoteJid: text(key.remoteJid), instanceName, text: messageText(data.message) ?? undefined });
+  return createLedger({ sql }).receipts.applySendEvidence(serverId, {
+    keyId,
+    remoteJid: text(key.remoteJid),
+    instanceName,
+    text: messageText(data.message) ?? undefined,
+  });
 }
 
 /** Applies one Evolution webhook from server `serverId`. Idempotent: Evolution retries deliveries. */
-export async function applyWebhookEvent(sql: Sql, serverId: string, envelope: WebhookEnvelope, effects: WebhookEffects = {}): Promise<WebhookResult> {
+export async function applyWebhookEvent(
+  sql: Sql,
+  serverId: string,
+  envelope: WebhookEnvelope,
+  effects: WebhookEffects = {},
+): Promise<WebhookResult> {
   const event = normalizeEventName(envelope.event);
   const data = record(envelope.data);
   const instanceName = text(envelope.instance) ?? text(data.instance) ?? text(record(envelope.instance).instanceName);
-  const status = (to: InstanceStatus, why?: Omit<StatusChange, 'instanceId' | 'status'>) => setInstanceStatus(sql, serverId, instanceName, to, effects, why);
+  const status = (to: InstanceStatus, why?: Omit<StatusChange, 'instanceId' | 'status'>) =>
+    setInstanceStatus(sql, serverId, instanceName, to, effects, why);
   switch (event) {
     case 'connection.update': {
       const state = String(data.state ?? '');
@@ -119,14 +145,22 @@ export async function applyWebhookEvent(sql: Sql, serverId: string, envelope: We
       const code = typeof data.statusReason === 'number' ? data.statusReason : undefined;
       if (!to) return 'ignored';
       if (state === 'refused') return status(to, { cause: 'qr-expired', code });
-      return status(to, code !== undefined && SESSION_ENDED.has(code) ? { cause: 'session-ended', code } : { cause: 'connection', code });
+      return status(
+        to,
+        code !== undefined && SESSION_ENDED.has(code)
+          ? { cause: 'session-ended', code }
+          : { cause: 'connection', code },
+      );
     }
     case 'logout.instance':
       return status('disconnected', { cause: 'logged-out' });
     case 'status.instance': {
       const state = String(data.status ?? '').toLowerCase();
       const code = typeof data.disconnectionReasonCode === 'number' ? data.disconnectionReasonCode : undefined;
-      const why = { cause: code !== undefined && SESSION_ENDED.has(code) ? ('session-ended' as const) : ('connection' as const), code };
+      const why = {
+        cause: code !== undefined && SESSION_ENDED.has(code) ? ('session-ended' as const) : ('connection' as const),
+        code,
+      };
       return state === 'closed' || state === 'close' || state === 'removed' ? status('disconnected', why) : 'ignored';
     }
     case 'messages.update': {

@@ -9,8 +9,22 @@ export interface InstanceSafety {
   /** Per-number overrides (null = the dispatcher's defaults). */
   budget: { perMinute: number | null; perHour: number | null; perDay: number | null; newContactsPerDay: number | null };
   reachoutLock: { until: string; locks: number } | null;
-  health: { score: number; state: string; reasons: NumberHealthReason[]; stats: NumberHealthStats; computedAt: string; lastRestartAt: string | null } | null;
-  relink: { id: string; reason: string; openedAt: string; alertedAt: string | null; alertStatus: string | null; link: string } | null;
+  health: {
+    score: number;
+    state: string;
+    reasons: NumberHealthReason[];
+    stats: NumberHealthStats;
+    computedAt: string;
+    lastRestartAt: string | null;
+  } | null;
+  relink: {
+    id: string;
+    reason: string;
+    openedAt: string;
+    alertedAt: string | null;
+    alertStatus: string | null;
+    link: string;
+  } | null;
 }
 
 interface Row {
@@ -41,7 +55,11 @@ interface Row {
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** One statement for every listed number (the fleet page lists them all every few seconds). */
-export async function instanceSafety(sql: Sql, ids: readonly string[], linkFor: (relinkId: string) => string): Promise<Map<string, InstanceSafety>> {
+export async function instanceSafety(
+  sql: Sql,
+  ids: readonly string[],
+  linkFor: (relinkId: string) => string,
+): Promise<Map<string, InstanceSafety>> {
   if (ids.length === 0) return new Map();
   const rows = await sql<Row[]>`
     select w.id, w.created_at, w.warm_since, w.marked_warm_at, w.last_sent_at, w.budget_per_minute, w.budget_per_hour,
@@ -64,14 +82,35 @@ export async function instanceSafety(sql: Sql, ids: readonly string[], linkFor: 
         warmSince: iso(r.warm_since)!,
         markedWarmAt: iso(r.marked_warm_at),
         lastSentAt: iso(r.last_sent_at),
-        budget: { perMinute: r.budget_per_minute, perHour: r.budget_per_hour, perDay: r.budget_per_day, newContactsPerDay: r.budget_new_contacts_per_day },
-        reachoutLock: r.reachout_locked_until ? { until: iso(r.reachout_locked_until)!, locks: r.reachout_locks } : null,
+        budget: {
+          perMinute: r.budget_per_minute,
+          perHour: r.budget_per_hour,
+          perDay: r.budget_per_day,
+          newContactsPerDay: r.budget_new_contacts_per_day,
+        },
+        reachoutLock: r.reachout_locked_until
+          ? { until: iso(r.reachout_locked_until)!, locks: r.reachout_locks }
+          : null,
         health:
           r.score === null || !r.stats
             ? null
-            : { score: r.score, state: r.state!, reasons: r.reasons ?? [], stats: r.stats, computedAt: iso(r.computed_at)!, lastRestartAt: iso(r.last_restart_at) },
+            : {
+                score: r.score,
+                state: r.state!,
+                reasons: r.reasons ?? [],
+                stats: r.stats,
+                computedAt: iso(r.computed_at)!,
+                lastRestartAt: iso(r.last_restart_at),
+              },
         relink: r.relink_id
-          ? { id: r.relink_id, reason: r.relink_reason!, openedAt: iso(r.relink_opened_at)!, alertedAt: iso(r.relink_alerted_at), alertStatus: r.alert_status, link: linkFor(r.relink_id) }
+          ? {
+              id: r.relink_id,
+              reason: r.relink_reason!,
+              openedAt: iso(r.relink_opened_at)!,
+              alertedAt: iso(r.relink_alerted_at),
+              alertStatus: r.alert_status,
+              link: linkFor(r.relink_id),
+            }
           : null,
       },
     ]),
@@ -79,7 +118,10 @@ export async function instanceSafety(sql: Sql, ids: readonly string[], linkFor: 
 }
 
 /** An operator's changes to a number's safety, as column values: budgets (null = default) and "already warm". */
-export function safetyValues(patch: { budget?: Partial<InstanceSafety['budget']>; markedWarm?: boolean }, now = new Date()) {
+export function safetyValues(
+  patch: { budget?: Partial<InstanceSafety['budget']>; markedWarm?: boolean },
+  now = new Date(),
+) {
   const values: Partial<{
     budgetPerMinute: number | null;
     budgetPerHour: number | null;

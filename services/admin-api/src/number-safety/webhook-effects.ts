@@ -14,8 +14,18 @@ export interface EffectsDeps {
   logger: Logger;
 }
 
-const EVENT_OF = { 'logged-out': 'logged-out', 'session-ended': 'session-refused', 'qr-expired': 'disconnected', connection: 'disconnected' } as const;
-const RELINK_OF = { 'logged-out': 'logged-out', 'session-ended': 'logged-out', 'qr-expired': 'qr-expired', connection: 'disconnected' } as const;
+const EVENT_OF = {
+  'logged-out': 'logged-out',
+  'session-ended': 'session-refused',
+  'qr-expired': 'disconnected',
+  connection: 'disconnected',
+} as const;
+const RELINK_OF = {
+  'logged-out': 'logged-out',
+  'session-ended': 'logged-out',
+  'qr-expired': 'qr-expired',
+  connection: 'disconnected',
+} as const;
 
 /**
  * What Evolution's webhooks mean for number safety and re-linking:
@@ -40,7 +50,8 @@ export function createWebhookEffects(deps: EffectsDeps): WebhookEffects {
       }
       if (change.status !== 'disconnected') return;
       await store.recordEvent(change.instanceId, EVENT_OF[change.cause], change.code);
-      if (change.cause !== 'connection' || deps.config.relink.alertAfterMs === 0) await relink.open(change.instanceId, RELINK_OF[change.cause]);
+      if (change.cause !== 'connection' || deps.config.relink.alertAfterMs === 0)
+        await relink.open(change.instanceId, RELINK_OF[change.cause]);
     },
 
     async refused(serverId, keyId) {
@@ -55,7 +66,10 @@ export function createWebhookEffects(deps: EffectsDeps): WebhookEffects {
         } else {
           await store.recordEvent(refusal.instanceId, 'reachout-refused', 463);
           const lock = await store.lockReachout(refusal.instanceId, deps.config.reachoutLockMs);
-          log.warn({ lockedUntil: lock?.until.toISOString(), locks: lock?.locks }, 'WhatsApp refused a first contact (reach-out lock): first contacts from this number paused; sending it again');
+          log.warn(
+            { lockedUntil: lock?.until.toISOString(), locks: lock?.locks },
+            'WhatsApp refused a first contact (reach-out lock): first contacts from this number paused; sending it again',
+          );
         }
       }
       await requeueNotification(deps.queues, refusal);

@@ -82,7 +82,8 @@ export const authPlugin = fp<AuthOptions>(
       }
 
       if (verifySession(request.cookies[SESSION_COOKIE], secrets)) {
-        if (crossOrigin(request, publicHost)) return deny(reply, 403, 'CROSS_ORIGIN', 'Requisição de outra origem recusada');
+        if (crossOrigin(request, publicHost))
+          return deny(reply, 403, 'CROSS_ORIGIN', 'Requisição de outra origem recusada');
         return;
       }
       if (wantsHtmlPage(request)) {

@@ -20,10 +20,14 @@ export const healthPollerPlugin = fp<HealthPollerOptions>(
       async round() {
         const report = await pollFleetHealth(options);
         if (report.instancesChanged > 0 || report.healthChanged > 0) {
-          app.log.info({ instancesChanged: report.instancesChanged, healthChanged: report.healthChanged }, 'health poll applied changes');
+          app.log.info(
+            { instancesChanged: report.instancesChanged, healthChanged: report.healthChanged },
+            'health poll applied changes',
+          );
         }
         const relinked = await options.relink?.sweep();
-        if (relinked && (relinked.opened > 0 || relinked.resolved > 0)) app.log.info(relinked, 're-link cases opened or closed');
+        if (relinked && (relinked.opened > 0 || relinked.resolved > 0))
+          app.log.info(relinked, 're-link cases opened or closed');
       },
     });
   },

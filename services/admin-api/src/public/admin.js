@@ -5,8 +5,21 @@
 const REFRESH_MS = 5000;
 const STATUS_TEXT = { connected: '✅ Conectado', connecting: '⏳ Conectando', disconnected: '⛔ Desconectado' };
 const HEALTH_TEXT = { healthy: 'Saudável', degraded: 'Instável', failing: 'Fora de rotação' };
-const RELINK_TEXT = { disconnected: 'desconectou', 'logged-out': 'sessão encerrada no celular', 'qr-expired': 'QR code expirou' };
-const ALERT_TEXT = { pending: 'na fila', queued: 'na fila', sending: 'enviando', sent: 'enviado', delivered: 'entregue', read: 'lido', failed: 'falhou', unconfirmed: 'enviando' };
+const RELINK_TEXT = {
+  disconnected: 'desconectou',
+  'logged-out': 'sessão encerrada no celular',
+  'qr-expired': 'QR code expirou',
+};
+const ALERT_TEXT = {
+  pending: 'na fila',
+  queued: 'na fila',
+  sending: 'enviando',
+  sent: 'enviado',
+  delivered: 'entregue',
+  read: 'lido',
+  failed: 'falhou',
+  unconfirmed: 'enviando',
+};
 
 const $ = (id) => document.getElementById(id);
 
@@ -66,7 +79,11 @@ function renderServers(stats) {
       });
       return el('li', { class: 'server', 'data-server-id': s.id }, [
         el('h3', { text: s.name }),
-        el('progress', { max: String(s.capacity), value: String(s.registered), 'aria-label': `Uso de ${s.name}: ${usage}` }),
+        el('progress', {
+          max: String(s.capacity),
+          value: String(s.registered),
+          'aria-label': `Uso de ${s.name}: ${usage}`,
+        }),
         el('p', { class: 'usage', text: usage }),
         el('p', { text: `Prioridade: ${s.priority} · Estado: ${s.status}` }),
         el('p', { class: 'muted', text: `Conectados: ${s.connected} · Livres: ${s.available}` }),
@@ -107,7 +124,10 @@ function ageCell(safety) {
   if (budget && budget.warmupDay) warm = `aquecimento dia ${budget.warmupDay} (${budget.today}/dia)`;
   else if (safety.markedWarmAt || (budget && budget.warm === 'marked')) warm = 'aquecido (operador)';
   else if (budget && budget.warm === 'aged') warm = 'aquecido';
-  return el('td', { class: 'age' }, [el('span', { text: days }), ...(warm ? [el('br'), el('span', { class: 'muted', text: warm })] : [])]);
+  return el('td', { class: 'age' }, [
+    el('span', { text: days }),
+    ...(warm ? [el('br'), el('span', { class: 'muted', text: warm })] : []),
+  ]);
 }
 
 /** Today's use against today's budget, and first contacts. */
@@ -117,29 +137,55 @@ function budgetCell(safety) {
   const used = stats.usage.sentLast24h;
   const today = stats.budget.today;
   return el('td', { class: 'budget' }, [
-    el('progress', { max: String(today), value: String(Math.min(used, today)), 'aria-label': `Envios hoje: ${used} de ${today}` }),
+    el('progress', {
+      max: String(today),
+      value: String(Math.min(used, today)),
+      'aria-label': `Envios hoje: ${used} de ${today}`,
+    }),
     el('span', { class: 'usage', text: `${used}/${today}` }),
     el('br'),
-    el('span', { class: 'muted', text: `novos contatos ${stats.usage.newContactsLast24h}/${stats.budget.newContactsPerDay} · ${stats.budget.perMinute}/min · ${stats.budget.perHour}/h` }),
+    el('span', {
+      class: 'muted',
+      text: `novos contatos ${stats.usage.newContactsLast24h}/${stats.budget.newContactsPerDay} · ${stats.budget.perMinute}/min · ${stats.budget.perHour}/h`,
+    }),
   ]);
 }
 
 function healthCell(safety) {
   const health = safety && safety.health;
   if (!health) return el('td', { class: 'muted', text: 'não avaliado' });
-  const reasons = health.reasons.length ? el('ul', { class: 'reasons' }, health.reasons.map((r) => el('li', { text: r.text }))) : el('span', { class: 'muted', text: 'sem problemas' });
-  return el('td', { class: `health h-${health.state}` }, [el('strong', { text: `${health.score} · ${HEALTH_TEXT[health.state] || health.state}` }), reasons]);
+  const reasons = health.reasons.length
+    ? el(
+        'ul',
+        { class: 'reasons' },
+        health.reasons.map((r) => el('li', { text: r.text })),
+      )
+    : el('span', { class: 'muted', text: 'sem problemas' });
+  return el('td', { class: `health h-${health.state}` }, [
+    el('strong', { text: `${health.score} · ${HEALTH_TEXT[health.state] || health.state}` }),
+    reasons,
+  ]);
 }
 
 function alertsCell(safety) {
   const items = [];
-  if (safety && safety.reachoutLock) items.push(el('p', { class: 'lock', text: `🔒 Primeiros contatos pausados até ${time(safety.reachoutLock.until)} (bloqueio do WhatsApp)` }));
+  if (safety && safety.reachoutLock)
+    items.push(
+      el('p', {
+        class: 'lock',
+        text: `🔒 Primeiros contatos pausados até ${time(safety.reachoutLock.until)} (bloqueio do WhatsApp)`,
+      }),
+    );
   if (safety && safety.relink) {
     const r = safety.relink;
-    const told = r.alertedAt ? `dono avisado às ${time(r.alertedAt)} (${ALERT_TEXT[r.alertStatus] || r.alertStatus || '–'})` : 'dono sem telefone cadastrado';
+    const told = r.alertedAt
+      ? `dono avisado às ${time(r.alertedAt)} (${ALERT_TEXT[r.alertStatus] || r.alertStatus || '–'})`
+      : 'dono sem telefone cadastrado';
     items.push(
       el('p', { class: 'relink' }, [
-        el('span', { text: `🔗 Reconexão pendente desde ${time(r.openedAt)}: ${RELINK_TEXT[r.reason] || r.reason}; ${told}. ` }),
+        el('span', {
+          text: `🔗 Reconexão pendente desde ${time(r.openedAt)}: ${RELINK_TEXT[r.reason] || r.reason}; ${told}. `,
+        }),
         el('a', { href: r.link, target: '_blank', rel: 'noreferrer', text: 'Página de reconexão' }),
       ]),
     );
@@ -160,10 +206,17 @@ function renderInstances(items) {
           $('instance-form-status').textContent = error.message;
         }
       });
-      const warmButton = el('button', { type: 'button', class: 'secondary', text: i.safety && i.safety.markedWarmAt ? 'Reiniciar aquecimento' : 'Já está aquecido' });
+      const warmButton = el('button', {
+        type: 'button',
+        class: 'secondary',
+        text: i.safety && i.safety.markedWarmAt ? 'Reiniciar aquecimento' : 'Já está aquecido',
+      });
       warmButton.addEventListener('click', async () => {
         try {
-          await api(`/v1/whatsapp-instances/${i.id}`, { method: 'PATCH', body: JSON.stringify({ markedWarm: !(i.safety && i.safety.markedWarmAt) }) });
+          await api(`/v1/whatsapp-instances/${i.id}`, {
+            method: 'PATCH',
+            body: JSON.stringify({ markedWarm: !(i.safety && i.safety.markedWarmAt) }),
+          });
           await refresh();
         } catch (error) {
           $('instance-form-status').textContent = error.message;

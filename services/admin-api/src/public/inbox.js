@@ -6,7 +6,15 @@
 
 (() => {
   const REFRESH_MS = 10000;
-  const INTENT_TEXT = { confirm: 'confirmação', cancel: 'cancelamento', reschedule: 'remarcação', stop: 'parar', resume: 'voltar', help: 'ajuda', unknown: 'outro assunto' };
+  const INTENT_TEXT = {
+    confirm: 'confirmação',
+    cancel: 'cancelamento',
+    reschedule: 'remarcação',
+    stop: 'parar',
+    resume: 'voltar',
+    help: 'ajuda',
+    unknown: 'outro assunto',
+  };
   const when = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short' });
 
   async function call(path, method = 'GET') {
@@ -16,7 +24,8 @@
   }
 
   /** The chat is on the business's phone; the page shows enough of the number to find it. */
-  const mask = (digits) => (digits && digits.length >= 8 ? digits.slice(0, 4) + '•'.repeat(digits.length - 8) + digits.slice(-4) : digits || '');
+  const mask = (digits) =>
+    digits && digits.length >= 8 ? digits.slice(0, 4) + '•'.repeat(digits.length - 8) + digits.slice(-4) : digits || '';
 
   function item(message, refresh) {
     const who = [message.customerName, mask(message.customerPhone)].filter(Boolean).join(' · ');
@@ -31,7 +40,10 @@
       }
     });
     return el('li', { class: 'inbox-item' }, [
-      el('p', { class: 'inbox-meta', text: `${message.tenantSlug ?? 'sem negócio'} · ${who} · ${when.format(new Date(message.receivedAt))} · ${INTENT_TEXT[message.intent] ?? message.intent}` }),
+      el('p', {
+        class: 'inbox-meta',
+        text: `${message.tenantSlug ?? 'sem negócio'} · ${who} · ${when.format(new Date(message.receivedAt))} · ${INTENT_TEXT[message.intent] ?? message.intent}`,
+      }),
       el('blockquote', { text: message.text }),
       done,
     ]);

@@ -50,8 +50,17 @@ export function createRelinkAlerts(deps: RelinkDeps) {
       log.warn({ reason: c.reason }, 'number needs re-linking; the business has no owner phone to tell');
       return false;
     }
-    const link = relinkUrl(deps.config.publicUrl, deps.config.secretKey, c.id, Date.now() + deps.config.relink.linkTtlMs);
-    const row = await ledger.owed.createOwnerAlert({ tenantId: c.tenant.id, recipient: c.tenant.ownerPhone, text: alertText(c, link, ttlHours) });
+    const link = relinkUrl(
+      deps.config.publicUrl,
+      deps.config.secretKey,
+      c.id,
+      Date.now() + deps.config.relink.linkTtlMs,
+    );
+    const row = await ledger.owed.createOwnerAlert({
+      tenantId: c.tenant.id,
+      recipient: c.tenant.ownerPhone,
+      text: alertText(c, link, ttlHours),
+    });
     await store.markAlerted(c.id, row.id);
     await enqueueCommitted({ queues: deps.queues, logger: deps.logger }, { ...row, tenantId: c.tenant.id }, 'new');
     log.info({ reason: c.reason, notificationId: row.id }, 'number needs re-linking; owner alerted');
@@ -81,7 +90,8 @@ export function createRelinkAlerts(deps: RelinkDeps) {
      */
     async sweep(): Promise<{ opened: number; resolved: number }> {
       let opened = 0;
-      for (const id of await store.overdue(deps.config.relink.alertAfterMs)) if (await open(id, 'disconnected')) opened++;
+      for (const id of await store.overdue(deps.config.relink.alertAfterMs))
+        if (await open(id, 'disconnected')) opened++;
       return { opened, resolved: await store.resolveConnected() };
     },
   };

@@ -23,7 +23,11 @@ export function stateOf(c: RelinkCase, now = Date.now()): RelinkState {
  * page's QR button — has no pairing code; Evolution ignores `number` until it ends.) An instance
  * that turns out open is recorded connected.
  */
-export function createRelinkConnector(deps: { db: DbHandle; config: Pick<AdminApiConfig, 'secretKey' | 'evolutionTimeoutMs'>; logger: Logger }) {
+export function createRelinkConnector(deps: {
+  db: DbHandle;
+  config: Pick<AdminApiConfig, 'secretKey' | 'evolutionTimeoutMs'>;
+  logger: Logger;
+}) {
   const store = createRelinkStore(deps.db.sql);
 
   async function connect(c: RelinkCase): Promise<RelinkCase> {
@@ -34,14 +38,22 @@ export function createRelinkConnector(deps: { db: DbHandle; config: Pick<AdminAp
         client.connect(c.instance.name, { number: c.instance.phoneNumber }),
       );
       if (result.kind === 'qr' && (result.base64 || result.code)) {
-        await store.setQr(server.id, c.instance.name, { base64: result.base64 ?? undefined, code: result.code ?? undefined, pairingCode: result.pairingCode ?? undefined });
+        await store.setQr(server.id, c.instance.name, {
+          base64: result.base64 ?? undefined,
+          code: result.code ?? undefined,
+          pairingCode: result.pairingCode ?? undefined,
+        });
       } else if (result.kind === 'state' && result.state === 'open') {
-        await deps.db.sql`update whatsapp_instances set status = 'connected', status_changed_at = now(), updated_at = now() where id = ${c.instanceId} and status <> 'connected'`;
+        await deps.db
+          .sql`update whatsapp_instances set status = 'connected', status_changed_at = now(), updated_at = now() where id = ${c.instanceId} and status <> 'connected'`;
         await notifyFleetChanged(deps.db.sql);
         await store.resolve(c.instanceId);
       }
     } catch (error) {
-      deps.logger.warn({ ...errorFields(error), instance: c.instance.name }, 're-link connect failed; the page will ask again');
+      deps.logger.warn(
+        { ...errorFields(error), instance: c.instance.name },
+        're-link connect failed; the page will ask again',
+      );
     }
     return (await store.find(c.id)) ?? c;
   }

@@ -21,7 +21,13 @@ export function relinkUrl(publicUrl: string, secretKey: string, caseId: string, 
 
 export type LinkVerdict = 'ok' | 'expired' | 'invalid';
 
-export function verifyRelink(secretKey: string, caseId: string, exp: number, sig: string, now = Date.now()): LinkVerdict {
+export function verifyRelink(
+  secretKey: string,
+  caseId: string,
+  exp: number,
+  sig: string,
+  now = Date.now(),
+): LinkVerdict {
   if (!Number.isSafeInteger(exp) || !safeEqual(sig, mac(secretKey, caseId, exp))) return 'invalid';
   return exp <= now ? 'expired' : 'ok';
 }

@@ -76,16 +76,26 @@ ${c.tenant.allowSharedSender ? 'Enquanto isso, as mensagens aos seus clientes sa
   <p>Algumas contas precisam confirmar a conexão de um novo aparelho com a <strong>chave de acesso (passkey)</strong>, a digital ou o rosto cadastrados no celular. Essa confirmação é feita <strong>só no celular</strong>: faça-a lá quando o WhatsApp pedir.</p>
   <p>Se depois disso esta página não mostrar “Conectado”, o WhatsApp ainda não liberou a conexão: atualize o WhatsApp do celular, espere alguns minutos e gere um novo QR code.</p>
 </section>`;
-  return shell('Reconectar o WhatsApp', body, `<script src="/relink/assets/relink.js" defer></script>
+  return shell(
+    'Reconectar o WhatsApp',
+    body,
+    `<script src="/relink/assets/relink.js" defer></script>
 <noscript><meta http-equiv="refresh" content="20"></noscript>
-<meta name="relink-state" content="${escapeHtml(urls.state)}">`);
+<meta name="relink-state" content="${escapeHtml(urls.state)}">`,
+  );
 }
 
 /** A link that is not ours, or too old, in pt-BR. */
 export function relinkProblemPage(kind: 'invalid' | 'expired' | 'resent'): string {
   const text = {
-    invalid: ['Link inválido', 'Este link de reconexão não é válido. Use o link mais recente que a Bora Agendar enviou pelo WhatsApp.'],
-    expired: ['Link expirado', 'Este link de reconexão expirou. Se o WhatsApp ainda estiver desconectado, um novo link chega pelo WhatsApp em até uma hora.'],
+    invalid: [
+      'Link inválido',
+      'Este link de reconexão não é válido. Use o link mais recente que a Bora Agendar enviou pelo WhatsApp.',
+    ],
+    expired: [
+      'Link expirado',
+      'Este link de reconexão expirou. Se o WhatsApp ainda estiver desconectado, um novo link chega pelo WhatsApp em até uma hora.',
+    ],
     resent: ['Link expirado', 'Este link de reconexão expirou. Enviamos um novo link para o seu WhatsApp pessoal.'],
   }[kind];
   return shell(text[0]!, `<h1>${text[0]}</h1>\n<p class="lead">${text[1]}</p>`);

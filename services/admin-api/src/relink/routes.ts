@@ -22,53 +22,101 @@ const tags = ['relink'];
  * effects are asking the number's server for a QR code and, for an expired link, a new link.
  */
 export function relinkRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
-  const alerts = createRelinkAlerts({ sql: deps.db.sql, config: deps.config, queues: deps.queues, logger: deps.logger });
+  const alerts = createRelinkAlerts({
+    sql: deps.db.sql,
+    config: deps.config,
+    queues: deps.queues,
+    logger: deps.logger,
+  });
   const connector = createRelinkConnector({ db: deps.db, config: deps.config, logger: deps.logger });
 
   /** The case a signed request names, or the answer already sent. */
-  async function signedCase(params: { id: string }, query: { exp: number; sig: string }, reply: FastifyReply, html: boolean): Promise<RelinkCase | undefined> {
+  async function signedCase(
+    params: { id: string },
+    query: { exp: number; sig: string },
+    reply: FastifyReply,
+    html: boolean,
+  ): Promise<RelinkCase | undefined> {
     const verdict = verifyRelink(deps.config.secretKey, params.id, query.exp, query.sig);
     const c = verdict === 'invalid' ? null : await alerts.store.find(params.id);
     if (!c) {
       const body = { error: { code: 'RELINK_LINK_INVALID', message: 'Link de reconexão inválido' } };
-      await (html ? reply.status(403).type('text/html; charset=utf-8').send(relinkProblemPage('invalid')) : reply.status(403).send(body));
+      await (html
+        ? reply.status(403).type('text/html; charset=utf-8').send(relinkProblemPage('invalid'))
+        : reply.status(403).send(body));
       return undefined;
     }
     if (verdict === 'expired' && !c.resolvedAt) {
       const resent = await alerts.resend(c);
       const body = { error: { code: 'RELINK_LINK_EXPIRED', message: 'Link de reconexão expirado' } };
-      await (html ? reply.status(410).type('text/html; charset=utf-8').send(relinkProblemPage(resent ? 'resent' : 'expired')) : reply.status(410).send(body));
+      await (html
+        ? reply
+            .status(410)
+            .type('text/html; charset=utf-8')
+            .send(relinkProblemPage(resent ? 'resent' : 'expired'))
+        : reply.status(410).send(body));
       return undefined;
     }
     return c;
   }
 
-  const signedUrl = (id: string, path: string, q: { exp: number; sig: string }) => `/relink/${id}${path}?exp=${q.exp}&sig=${encodeURIComponent(q.sig)}`;
+  const signedUrl = (id: string, path: string, q: { exp: number; sig: string }) =>
+    `/relink/${id}${path}?exp=${q.exp}&sig=${encodeURIComponent(q.sig)}`;
 
   return async (app) => {
     // The signed link is in the URL: never sent on as a Referer.
     await app.register(helmet, { global: true, referrerPolicy: { policy: 'no-referrer' } });
     await app.register(formbody);
     const assets = Object.fromEntries(
-      await Promise.all(Object.keys(ASSETS).map(async (name) => [name, await readFile(new URL(`../public/${name}`, import.meta.url), 'utf8')] as const)),
+      await Promise.all(
+        Object.keys(ASSETS).map(
+          async (name) => [name, await readFile(new URL(`../public/${name}`, import.meta.url), 'utf8')] as const,
+        ),
+      ),
     );
     const open = { config: { public: true } };
 
     app.get(
       '/:id',
-      { ...open, schema: { tags, summary: 'Página de reconexão do WhatsApp (link assinado enviado ao dono)', security: [], params: RelinkParams, querystring: RelinkQuery, response: { 200: HtmlPage, 403: HtmlPage, 410: HtmlPage } } },
+      {
+        ...open,
+        schema: {
+          tags,
+          summary: 'Página de reconexão do WhatsApp (link assinado enviado ao dono)',
+          security: [],
+          params: RelinkParams,
+          querystring: RelinkQuery,
+          response: { 200: HtmlPage, 403: HtmlPage, 410: HtmlPage },
+        },
+      },
       async (request, reply) => {
         let c = await signedCase(request.params, request.query, reply, true);
         if (!c) return reply;
         c = await connector.ensureQr(c);
-        const urls = { state: signedUrl(c.id, '/state', request.query), start: signedUrl(c.id, '/start', request.query) };
-        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(relinkPage(c, stateOf(c), urls));
+        const urls = {
+          state: signedUrl(c.id, '/state', request.query),
+          start: signedUrl(c.id, '/start', request.query),
+        };
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(relinkPage(c, stateOf(c), urls));
       },
     );
 
     app.get(
       '/:id/state',
-      { ...open, schema: { tags, summary: 'Estado da reconexão: QR code atual e código de pareamento', security: [], params: RelinkParams, querystring: RelinkQuery, response: { 200: RelinkStateView, 403: ErrorResponse, 410: ErrorResponse } } },
+      {
+        ...open,
+        schema: {
+          tags,
+          summary: 'Estado da reconexão: QR code atual e código de pareamento',
+          security: [],
+          params: RelinkParams,
+          querystring: RelinkQuery,
+          response: { 200: RelinkStateView, 403: ErrorResponse, 410: ErrorResponse },
+        },
+      },
       async (request, reply) => {
         const c = await signedCase(request.params, request.query, reply, false);
         if (!c) return reply;
@@ -76,7 +124,10 @@ export function relinkRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
         reply.header('cache-control', 'no-store');
         return {
           state,
-          qr: state === 'qr' && c.qr.base64 ? { base64: c.qr.base64, pairingCode: c.qr.pairingCode ? formatPairingCode(c.qr.pairingCode) : null } : null,
+          qr:
+            state === 'qr' && c.qr.base64
+              ? { base64: c.qr.base64, pairingCode: c.qr.pairingCode ? formatPairingCode(c.qr.pairingCode) : null }
+              : null,
           updatedAt: c.qr.updatedAt?.toISOString() ?? null,
         };
       },
@@ -84,7 +135,17 @@ export function relinkRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
 
     app.post(
       '/:id/start',
-      { ...open, schema: { tags, summary: 'Gerar um novo QR code (o anterior expirou)', security: [], params: RelinkParams, querystring: RelinkQuery, response: { 303: Type.Null(), 403: HtmlPage, 410: HtmlPage } } },
+      {
+        ...open,
+        schema: {
+          tags,
+          summary: 'Gerar um novo QR code (o anterior expirou)',
+          security: [],
+          params: RelinkParams,
+          querystring: RelinkQuery,
+          response: { 303: Type.Null(), 403: HtmlPage, 410: HtmlPage },
+        },
+      },
       async (request, reply) => {
         const c = await signedCase(request.params, request.query, reply, true);
         if (!c) return reply;
@@ -95,7 +156,13 @@ export function relinkRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
 
     app.get(
       '/assets/:name',
-      { ...open, schema: { hide: true, params: Type.Object({ name: Type.Enum(Object.keys(ASSETS) as (keyof typeof ASSETS)[]) }) } },
+      {
+        ...open,
+        schema: {
+          hide: true,
+          params: Type.Object({ name: Type.Enum(Object.keys(ASSETS) as (keyof typeof ASSETS)[]) }),
+        },
+      },
       async (request, reply) => {
         const name = request.params.name as keyof typeof ASSETS;
         return reply.type(ASSETS[name]).header('cache-control', 'no-cache').send(assets[name]);

@@ -8,7 +8,10 @@ export const RelinkQuery = Type.Object({
 
 export const RelinkStateView = Type.Object({
   state: Type.Union([Type.Literal('connected'), Type.Literal('qr'), Type.Literal('waiting'), Type.Literal('expired')]),
-  qr: Type.Union([Type.Object({ base64: Type.String(), pairingCode: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  qr: Type.Union([
+    Type.Object({ base64: Type.String(), pairingCode: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
   updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 

@@ -45,8 +45,19 @@ const toCase = (r: CaseRow): RelinkCase => ({
   alertedAt: r.alerted_at ? new Date(r.alerted_at) : null,
   alertNotificationId: r.alert_notification_id,
   resolvedAt: r.resolved_at ? new Date(r.resolved_at) : null,
-  qr: { base64: r.qr_base64, code: r.qr_code, pairingCode: r.pairing_code, updatedAt: r.qr_updated_at ? new Date(r.qr_updated_at) : null },
-  instance: { name: r.instance_name, displayName: r.display_name, phoneNumber: r.phone_number, status: r.status, serverId: r.evolution_api_id },
+  qr: {
+    base64: r.qr_base64,
+    code: r.qr_code,
+    pairingCode: r.pairing_code,
+    updatedAt: r.qr_updated_at ? new Date(r.qr_updated_at) : null,
+  },
+  instance: {
+    name: r.instance_name,
+    displayName: r.display_name,
+    phoneNumber: r.phone_number,
+    status: r.status,
+    serverId: r.evolution_api_id,
+  },
   tenant: { id: r.tenant_id, name: r.tenant_name, ownerPhone: r.owner_phone, allowSharedSender: r.allow_shared_sender },
 });
 
@@ -98,7 +109,11 @@ export function createRelinkStore(sql: Sql) {
     },
 
     /** The server's current QR (and pairing code) for a number with an open case; null clears it. */
-    async setQr(serverId: string, instanceName: string, qr: { base64?: string; code?: string; pairingCode?: string } | null): Promise<boolean> {
+    async setQr(
+      serverId: string,
+      instanceName: string,
+      qr: { base64?: string; code?: string; pairingCode?: string } | null,
+    ): Promise<boolean> {
       const rows = await sql`
         update relink_requests r
            set qr_base64 = ${qr?.base64 ?? null}, qr_code = ${qr?.code ?? null},

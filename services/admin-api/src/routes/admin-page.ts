@@ -22,11 +22,19 @@ async function load(name: string): Promise<string> {
 export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(helmet, { global: true });
   const page = await load('admin.html');
-  const assets = Object.fromEntries(await Promise.all(Object.keys(ASSETS).map(async (name) => [name, await load(name)] as const)));
+  const assets = Object.fromEntries(
+    await Promise.all(Object.keys(ASSETS).map(async (name) => [name, await load(name)] as const)),
+  );
 
   app.get(
     '/admin',
-    { schema: { tags: ['admin'], summary: 'Painel da frota (HTML)', response: { 200: { content: { 'text/html': { schema: Type.String() } } } } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Painel da frota (HTML)',
+        response: { 200: { content: { 'text/html': { schema: Type.String() } } } },
+      },
+    },
     async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page),
   );
 

@@ -18,7 +18,9 @@ const BookingItem = Type.Object({
   status: Type.Enum(BOOKING_STATUS),
   cancelReason: NullableString,
   attendanceConfirmedAt: Type.Union([Timestamp, Type.Null()], { description: 'Quando o cliente confirmou presença' }),
-  attendanceConfirmedVia: Type.Union([Type.String(), Type.Null()], { description: 'whatsapp | whatsapp-code | manage-page' }),
+  attendanceConfirmedVia: Type.Union([Type.String(), Type.Null()], {
+    description: 'whatsapp | whatsapp-code | manage-page',
+  }),
   cancelledAt: NullableTimestamp,
 });
 

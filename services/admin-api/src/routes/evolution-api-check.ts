@@ -3,7 +3,14 @@ import { isEvolutionError } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq, sql } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
-import { errorFields, healthFromError, WEBHOOK_EVENTS, WEBHOOK_SECRET_HEADER, webhookConfigFor, withServerClient } from '../lib/evolution.ts';
+import {
+  errorFields,
+  healthFromError,
+  WEBHOOK_EVENTS,
+  WEBHOOK_SECRET_HEADER,
+  webhookConfigFor,
+  withServerClient,
+} from '../lib/evolution.ts';
 import { operatorMessage, versionOf } from '../lib/evolution-messages.ts';
 import { assertServerUrlAllowed, hideCredentials } from '../lib/server-url.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -21,8 +28,14 @@ function explain(error: unknown, storedUrl: string): string {
   const url = hideCredentials(storedUrl);
   if (!isEvolutionError(error)) return base;
   if (error.code === 'SERVER_ERROR' && error.httpStatus !== undefined) return `${base} (HTTP ${error.httpStatus})`;
-  if (error.code === 'UNAUTHORIZED') return `${base} (o servidor respondeu HTTP 401). Copie de novo a chave global do EasyPanel.`;
-  if (error.code === 'UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'CONNECT_TIMEOUT' || error.code === 'CONNECTION_RESET') {
+  if (error.code === 'UNAUTHORIZED')
+    return `${base} (o servidor respondeu HTTP 401). Copie de novo a chave global do EasyPanel.`;
+  if (
+    error.code === 'UNREACHABLE' ||
+    error.code === 'TIMEOUT' ||
+    error.code === 'CONNECT_TIMEOUT' ||
+    error.code === 'CONNECTION_RESET'
+  ) {
     return `${base} em ${url}. Verifique a URL, o DNS e se o servidor está no ar.`;
   }
   if (error.code === 'ROUTE_NOT_FOUND' || error.code === 'BAD_RESPONSE') return `${base} (${url})`;
@@ -48,7 +61,14 @@ export function evolutionApiCheckRoutes(deps: AdminApiDeps): FastifyPluginAsyncT
         // A row stored before the address rules existed (or a name whose DNS changed since) is
         // refused here, before any request leaves.
         await assertServerUrlAllowed(server.url, deps.lookup);
-        let result: { ok: boolean; health: EvolutionHealth; message: string; code?: string; version?: string | null; instanceCount?: number };
+        let result: {
+          ok: boolean;
+          health: EvolutionHealth;
+          message: string;
+          code?: string;
+          version?: string | null;
+          instanceCount?: number;
+        };
         try {
           const check = await withServerClient(deps.config, server, (client) => client.checkServer());
           const reported = versionOf(check.version);
@@ -62,13 +82,23 @@ export function evolutionApiCheckRoutes(deps: AdminApiDeps): FastifyPluginAsyncT
           };
         } catch (error) {
           const code = isEvolutionError(error) ? error.code : 'UNKNOWN';
-          result = { ok: false, health: healthFromError(error) ?? 'incompatible', message: explain(error, server.url), code };
+          result = {
+            ok: false,
+            health: healthFromError(error) ?? 'incompatible',
+            message: explain(error, server.url),
+            code,
+          };
           request.log.warn({ evolutionApiId: server.id, ...errorFields(error) }, 'evolution api check failed');
         }
         await db.transaction(async (tx) => {
           await tx
             .update(evolutionApis)
-            .set({ health: result.health, lastCheckedAt: sql`now()`, lastError: result.ok ? null : result.message, updatedAt: sql`now()` })
+            .set({
+              health: result.health,
+              lastCheckedAt: sql`now()`,
+              lastError: result.ok ? null : result.message,
+              updatedAt: sql`now()`,
+            })
             .where(eq(evolutionApis.id, server.id));
           await notifyFleetChanged(tx);
         });

@@ -15,7 +15,11 @@ const tags = ['evolution-apis'];
 export const evolutionApiNotFound = () => notFound('EVOLUTION_API_NOT_FOUND', 'Evolution API não encontrada');
 
 /** `url` is the body's URL already checked by `serverUrlFrom`. */
-function columnsFrom(body: Static<typeof EvolutionApiPatch>, url: string | undefined, secretKey: string): Partial<NewEvolutionApi> {
+function columnsFrom(
+  body: Static<typeof EvolutionApiPatch>,
+  url: string | undefined,
+  secretKey: string,
+): Partial<NewEvolutionApi> {
   const values: Partial<NewEvolutionApi> = {};
   if (body.name !== undefined) values.name = body.name;
   if (url !== undefined) values.url = url;
@@ -54,11 +58,13 @@ export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
           ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
           webhookSecretEncrypted: encryptSecret(randomToken(24), secretKey),
         } as NewEvolutionApi;
-        const row = await db.transaction(async (tx) => {
-          const [inserted] = await tx.insert(evolutionApis).values(values).returning();
-          await notifyFleetChanged(tx);
-          return inserted!;
-        }).catch(mapDbError);
+        const row = await db
+          .transaction(async (tx) => {
+            const [inserted] = await tx.insert(evolutionApis).values(values).returning();
+            await notifyFleetChanged(tx);
+            return inserted!;
+          })
+          .catch(mapDbError);
         request.log.info({ evolutionApiId: row.id }, 'evolution api created');
         return reply.status(201).send(view(row));
       },
@@ -66,16 +72,32 @@ export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
 
     app.get(
       '/v1/evolution-apis',
-      { schema: { tags, summary: 'Listar Evolution APIs', response: { 200: Type.Object({ items: Type.Array(EvolutionApiView) }), ...authErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Listar Evolution APIs',
+          response: { 200: Type.Object({ items: Type.Array(EvolutionApiView) }), ...authErrors },
+        },
+      },
       async () => {
-        const rows = await db.select().from(evolutionApis).orderBy(sql`${evolutionApis.priority} desc`, asc(evolutionApis.name));
+        const rows = await db
+          .select()
+          .from(evolutionApis)
+          .orderBy(sql`${evolutionApis.priority} desc`, asc(evolutionApis.name));
         return { items: rows.map(view) };
       },
     );
 
     app.get(
       '/v1/evolution-apis/:id',
-      { schema: { tags, summary: 'Ver Evolution API', params: IdParams, response: { 200: EvolutionApiView, 404: ErrorResponse, ...authErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Ver Evolution API',
+          params: IdParams,
+          response: { 200: EvolutionApiView, 404: ErrorResponse, ...authErrors },
+        },
+      },
       async (request) => {
         const [row] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
         if (!row) throw evolutionApiNotFound();
@@ -91,17 +113,32 @@ export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
           summary: 'Alterar Evolution API (apiKey opcional: substitui a atual)',
           params: IdParams,
           body: EvolutionApiPatch,
-          response: { 200: EvolutionApiView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+          response: {
+            200: EvolutionApiView,
+            400: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+            ...authErrors,
+          },
         },
       },
       async (request) => {
-        const values = { ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey), updatedAt: sql`now()` };
-        const row = await db.transaction(async (tx) => {
-          const [updated] = await tx.update(evolutionApis).set(values).where(eq(evolutionApis.id, request.params.id)).returning();
-          if (!updated) throw evolutionApiNotFound();
-          await notifyFleetChanged(tx);
-          return updated;
-        }).catch(mapDbError);
+        const values = {
+          ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
+          updatedAt: sql`now()`,
+        };
+        const row = await db
+          .transaction(async (tx) => {
+            const [updated] = await tx
+              .update(evolutionApis)
+              .set(values)
+              .where(eq(evolutionApis.id, request.params.id))
+              .returning();
+            if (!updated) throw evolutionApiNotFound();
+            await notifyFleetChanged(tx);
+            return updated;
+          })
+          .catch(mapDbError);
         return view(row);
       },
     );
@@ -119,9 +156,16 @@ export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
       },
       async (request, reply) => {
         await db.transaction(async (tx) => {
-          const [server] = await tx.select({ id: evolutionApis.id }).from(evolutionApis).where(eq(evolutionApis.id, request.params.id)).for('update');
+          const [server] = await tx
+            .select({ id: evolutionApis.id })
+            .from(evolutionApis)
+            .where(eq(evolutionApis.id, request.params.id))
+            .for('update');
           if (!server) throw evolutionApiNotFound();
-          const [hosted] = await tx.select({ n: count() }).from(whatsappInstances).where(eq(whatsappInstances.evolutionApiId, server.id));
+          const [hosted] = await tx
+            .select({ n: count() })
+            .from(whatsappInstances)
+            .where(eq(whatsappInstances.evolutionApiId, server.id));
           const instances = hosted?.n ?? 0;
           if (instances > 0 && !request.query.force) {
             // A WhatsApp session lives on its server: there is no "move", only remove and recreate.

@@ -4,7 +4,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findInbox, findOptOuts, markHandled } from '../conversation/inbox.ts';
 import type { AdminApiDeps } from '../deps.ts';
-import { authErrors, ErrorResponse, IdParams, NullableString, NullableTimestamp, Timestamp } from '../schemas/common.ts';
+import {
+  authErrors,
+  ErrorResponse,
+  IdParams,
+  NullableString,
+  NullableTimestamp,
+  Timestamp,
+} from '../schemas/common.ts';
 import { Slug } from '../schemas/tenant.ts';
 
 const tags = ['inbox'];
@@ -52,7 +59,9 @@ export function inboxRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({ items: Type.Array(InboxItem) }), ...authErrors },
         },
       },
-      async (request) => ({ items: await findInbox(sql, { ...request.query, state: request.query.state as 'open' | 'all' }) }),
+      async (request) => ({
+        items: await findInbox(sql, { ...request.query, state: request.query.state as 'open' | 'all' }),
+      }),
     );
 
     app.post(

@@ -36,9 +36,16 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
     '/admin/login',
     {
       config: { public: true },
-      schema: { tags: ['admin'], summary: 'Formulário de login', security: [], querystring: Type.Object({ next: Type.Optional(Type.String()) }), response: { 200: Html } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Formulário de login',
+        security: [],
+        querystring: Type.Object({ next: Type.Optional(Type.String()) }),
+        response: { 200: Html },
+      },
     },
-    async (request, reply) => reply.type('text/html; charset=utf-8').send(loginPage({ next: safeNext(request.query.next, options.publicUrl) })),
+    async (request, reply) =>
+      reply.type('text/html; charset=utf-8').send(loginPage({ next: safeNext(request.query.next, options.publicUrl) })),
   );
 
   app.post(
@@ -49,7 +56,10 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
         tags: ['admin'],
         summary: 'Entrar com o token de administrador (cria o cookie de sessão)',
         security: [],
-        body: Type.Object({ token: Type.String({ maxLength: 1024 }), next: Type.Optional(Type.String({ maxLength: 2048 })) }),
+        body: Type.Object({
+          token: Type.String({ maxLength: 1024 }),
+          next: Type.Optional(Type.String({ maxLength: 2048 })),
+        }),
         response: { 303: Type.Null(), 401: Html, 429: Html },
       },
     },
@@ -62,7 +72,9 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
         request.log.warn({ throttled: verdict.throttled }, 'admin login failed');
         if (verdict.throttled) {
           reply.header('retry-after', String(verdict.retryAfterSeconds));
-          return reply.status(429).send(loginPage({ next, error: 'Muitas tentativas. Aguarde um minuto e tente de novo.' }));
+          return reply
+            .status(429)
+            .send(loginPage({ next, error: 'Muitas tentativas. Aguarde um minuto e tente de novo.' }));
         }
         return reply.status(401).send(loginPage({ next, error: 'Token inválido.' }));
       }
@@ -76,7 +88,15 @@ export const loginRoutes: FastifyPluginAsyncTypebox<LoginRouteOptions> = async (
 
   app.post(
     '/admin/logout',
-    { config: { public: true }, schema: { tags: ['admin'], summary: 'Sair (apaga o cookie de sessão)', security: [], response: { 303: Type.Null() } } },
+    {
+      config: { public: true },
+      schema: {
+        tags: ['admin'],
+        summary: 'Sair (apaga o cookie de sessão)',
+        security: [],
+        response: { 303: Type.Null() },
+      },
+    },
     async (request, reply) => {
       reply.clearCookie(SESSION_COOKIE, cookieAttributes(options.cookieSecure || request.protocol === 'https'));
       return reply.redirect('/admin/login', 303);

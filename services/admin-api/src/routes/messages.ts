@@ -18,7 +18,11 @@ const SendMessage = Type.Object(
     tenantSlug: Slug,
     to: Type.String({ minLength: 1, maxLength: 32, description: 'Celular do destinatário' }),
     text: Type.String({ minLength: 1, maxLength: 4096 }),
-    evolutionApiId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Força este servidor (o evolution_api=evo1 do documento original)' })),
+    evolutionApiId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], {
+        description: 'Força este servidor (o evolution_api=evo1 do documento original)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -45,7 +49,10 @@ export function messageRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
         const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, body.tenantSlug));
         if (!tenant) throw notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
         if (body.evolutionApiId) {
-          const [server] = await db.select({ id: evolutionApis.id }).from(evolutionApis).where(eq(evolutionApis.id, body.evolutionApiId));
+          const [server] = await db
+            .select({ id: evolutionApis.id })
+            .from(evolutionApis)
+            .where(eq(evolutionApis.id, body.evolutionApiId));
           if (!server) throw notFound('EVOLUTION_API_NOT_FOUND', 'Evolution API não encontrada');
         }
         const row = await ledger.owed.createManual({

@@ -6,7 +6,12 @@ import type { AdminApiDeps } from '../deps.ts';
 import { enqueueCommitted } from '../lib/enqueue.ts';
 import { findNotifications } from '../lib/notifications.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
-import { Accepted, NotificationKind, NotificationStatus as StatusSchema, NotificationView } from '../schemas/notification.ts';
+import {
+  Accepted,
+  NotificationKind,
+  NotificationStatus as StatusSchema,
+  NotificationView,
+} from '../schemas/notification.ts';
 import { Slug } from '../schemas/tenant.ts';
 
 const tags = ['notifications'];
@@ -48,9 +53,13 @@ export function notificationRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebo
         const reopened = await ledger.owed.reopen(request.params.id);
         if (!reopened.reopened) {
           if (!reopened.status) throw notFound('NOTIFICATION_NOT_FOUND', 'Notificação não encontrada');
-          throw conflict('NOTIFICATION_NOT_FAILED', `Só notificações com falha podem ser reenviadas (status atual: ${reopened.status})`, {
-            status: reopened.status,
-          });
+          throw conflict(
+            'NOTIFICATION_NOT_FAILED',
+            `Só notificações com falha podem ser reenviadas (status atual: ${reopened.status})`,
+            {
+              status: reopened.status,
+            },
+          );
         }
         const row = { id: reopened.id, tenantId: reopened.tenantId, dueAt: reopened.dueAt };
         const status = await enqueueCommitted(deps, row, 'retry');

@@ -11,7 +11,9 @@ const ServerUsage = Type.Object({
   capacity: Type.Integer(),
   available: Type.Integer({ description: 'capacity − registered' }),
   usage_percentage: Type.Integer({ description: 'round(registered / capacity × 100)' }),
-  status: Type.String({ description: '✅ Online, ⛔ Inativa, ⚠️ Inacessível, 🔑 Chave inválida, ⚠️ Incompatível ou ❔ Não verificada' }),
+  status: Type.String({
+    description: '✅ Online, ⛔ Inativa, ⚠️ Inacessível, 🔑 Chave inválida, ⚠️ Incompatível ou ❔ Não verificada',
+  }),
   priority: Type.Integer(),
   is_active: Type.Boolean(),
   registered: Type.Integer({ description: 'WhatsApps cadastrados neste servidor' }),
@@ -32,7 +34,13 @@ export function statsRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/stats/usage',
-      { schema: { tags: ['stats'], summary: 'Uso da frota (get_usage_stats do documento original)', response: { 200: UsageStats, ...authErrors } } },
+      {
+        schema: {
+          tags: ['stats'],
+          summary: 'Uso da frota (get_usage_stats do documento original)',
+          response: { 200: UsageStats, ...authErrors },
+        },
+      },
       async () => getUsageStats(deps.db.sql),
     );
   };

@@ -14,9 +14,13 @@ const tags = ['tenants'];
 
 function columnsFrom(body: Static<typeof TenantPatch>): Partial<NewTenant> {
   const problems: FieldProblem[] = [];
-  if (body.slug !== undefined && isReservedSlug(body.slug)) problems.push({ field: 'slug', message: RESERVED_SLUG_MESSAGE });
+  if (body.slug !== undefined && isReservedSlug(body.slug))
+    problems.push({ field: 'slug', message: RESERVED_SLUG_MESSAGE });
   if (body.timezone !== undefined && !isValidTimezone(body.timezone)) {
-    problems.push({ field: 'timezone', message: 'fuso horário desconhecido (use um nome IANA, ex.: America/Sao_Paulo)' });
+    problems.push({
+      field: 'timezone',
+      message: 'fuso horário desconhecido (use um nome IANA, ex.: America/Sao_Paulo)',
+    });
   }
   const owner = typeof body.ownerPhone === 'string' ? normalizeMobilePhone(body.ownerPhone) : undefined;
   if (owner && !owner.ok) problems.push({ field: 'ownerPhone', message: owner.reason });
@@ -27,9 +31,12 @@ function columnsFrom(body: Static<typeof TenantPatch>): Partial<NewTenant> {
   if (body.name !== undefined) values.name = body.name;
   if (body.timezone !== undefined) values.timezone = body.timezone;
   if (body.allowSharedSender !== undefined) values.allowSharedSender = body.allowSharedSender;
-  if (body.reminderOffsetsMinutes !== undefined) values.reminderOffsetsMinutes = [...new Set(body.reminderOffsetsMinutes)].sort((a, b) => b - a);
-  else if (body.reminderLeadMinutes !== undefined) values.reminderOffsetsMinutes = body.reminderLeadMinutes === 0 ? [] : [body.reminderLeadMinutes];
-  if (body.laterRemindersOnlyUnconfirmed !== undefined) values.laterRemindersOnlyUnconfirmed = body.laterRemindersOnlyUnconfirmed;
+  if (body.reminderOffsetsMinutes !== undefined)
+    values.reminderOffsetsMinutes = [...new Set(body.reminderOffsetsMinutes)].sort((a, b) => b - a);
+  else if (body.reminderLeadMinutes !== undefined)
+    values.reminderOffsetsMinutes = body.reminderLeadMinutes === 0 ? [] : [body.reminderLeadMinutes];
+  if (body.laterRemindersOnlyUnconfirmed !== undefined)
+    values.laterRemindersOnlyUnconfirmed = body.laterRemindersOnlyUnconfirmed;
   if (body.quietHours !== undefined) {
     values.quietHoursStart = body.quietHours.start;
     values.quietHoursEnd = body.quietHours.end;
@@ -49,7 +56,14 @@ export function tenantRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/v1/tenants',
-      { schema: { tags, summary: 'Cadastrar negócio', body: TenantCreate, response: { 201: TenantView, 400: ErrorResponse, 409: ErrorResponse, ...authErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Cadastrar negócio',
+          body: TenantCreate,
+          response: { 201: TenantView, 400: ErrorResponse, 409: ErrorResponse, ...authErrors },
+        },
+      },
       async (request, reply) => {
         const values = columnsFrom(request.body) as NewTenant;
         const [row] = await db.insert(tenants).values(values).returning().catch(mapDbError);
@@ -71,14 +85,26 @@ export function tenantRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const rows = await db.select().from(tenants).orderBy(asc(tenants.slug)).limit(request.query.limit).offset(request.query.offset);
+        const rows = await db
+          .select()
+          .from(tenants)
+          .orderBy(asc(tenants.slug))
+          .limit(request.query.limit)
+          .offset(request.query.offset);
         return { items: rows.map(tenantView) };
       },
     );
 
     app.get(
       '/v1/tenants/:slug',
-      { schema: { tags, summary: 'Ver negócio', params: SlugParams, response: { 200: TenantView, 404: ErrorResponse, ...authErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Ver negócio',
+          params: SlugParams,
+          response: { 200: TenantView, 404: ErrorResponse, ...authErrors },
+        },
+      },
       async (request) => {
         const [row] = await db.select().from(tenants).where(eq(tenants.slug, request.params.slug));
         if (!row) throw tenantNotFound();
@@ -99,7 +125,12 @@ export function tenantRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const values = { ...columnsFrom(request.body), updatedAt: sql`now()` };
-        const [row] = await db.update(tenants).set(values).where(eq(tenants.slug, request.params.slug)).returning().catch(mapDbError);
+        const [row] = await db
+          .update(tenants)
+          .set(values)
+          .where(eq(tenants.slug, request.params.slug))
+          .returning()
+          .catch(mapDbError);
         if (!row) throw tenantNotFound();
         return tenantView(row);
       },
@@ -117,13 +148,23 @@ export function tenantRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         await db.transaction(async (tx) => {
-          const [tenant] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, request.params.slug)).for('update');
+          const [tenant] = await tx
+            .select({ id: tenants.id })
+            .from(tenants)
+            .where(eq(tenants.slug, request.params.slug))
+            .for('update');
           if (!tenant) throw tenantNotFound();
           // Its numbers would silently become shared senders (tenantId set null) and carry other
           // businesses' messages: make the operator move or remove them first.
-          const [held] = await tx.select({ n: count() }).from(whatsappInstances).where(eq(whatsappInstances.tenantId, tenant.id));
+          const [held] = await tx
+            .select({ n: count() })
+            .from(whatsappInstances)
+            .where(eq(whatsappInstances.tenantId, tenant.id));
           if ((held?.n ?? 0) > 0) {
-            throw conflict('TENANT_HAS_INSTANCES', `O negócio ainda tem ${held!.n} WhatsApp(s); remova-os ou mova-os antes de excluir`);
+            throw conflict(
+              'TENANT_HAS_INSTANCES',
+              `O negócio ainda tem ${held!.n} WhatsApp(s); remova-os ou mova-os antes de excluir`,
+            );
           }
           await tx.delete(tenants).where(eq(tenants.id, tenant.id));
         });

@@ -32,7 +32,8 @@ export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const { db, sql } = deps.db;
   const effects = {
     ...createWebhookEffects({ sql, config: deps.config, queues: deps.queues, logger: deps.logger }),
-    messages: (serverId: string, instanceName: string | undefined, data: unknown) => receiveMessages(deps, serverId, instanceName, data, 'webhook'),
+    messages: (serverId: string, instanceName: string | undefined, data: unknown) =>
+      receiveMessages(deps, serverId, instanceName, data, 'webhook'),
   };
   return async (app) => {
     app.post(
@@ -59,7 +60,9 @@ export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
           .from(evolutionApis)
           .where(eq(evolutionApis.id, serverId));
         if (!server || !provided || !safeEqual(provided, decryptSecret(server.secret, deps.config.secretKey))) {
-          return reply.status(401).send({ error: { code: 'INVALID_WEBHOOK_SECRET', message: 'Segredo de webhook inválido' } });
+          return reply
+            .status(401)
+            .send({ error: { code: 'INVALID_WEBHOOK_SECRET', message: 'Segredo de webhook inválido' } });
         }
         const event = normalizeEventName(request.body.event);
         const result = await applyWebhookEvent(sql, serverId, request.body, effects);
@@ -67,9 +70,12 @@ export function webhookRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
         if (result === 'too-early') {
           // Not a failure: a receipt that overtook our record of the send. Evolution retries it.
           log.debug('receipt arrived before its send was recorded; asking Evolution to retry');
-          return reply.status(425).send({ error: { code: 'RECEIPT_TOO_EARLY', message: 'Envio ainda não registrado; reenvie o webhook' } });
+          return reply
+            .status(425)
+            .send({ error: { code: 'RECEIPT_TOO_EARLY', message: 'Envio ainda não registrado; reenvie o webhook' } });
         }
-        if (result === 'unknown-instance') log.warn({ instance: String(request.body.instance ?? '') }, 'webhook for an instance we do not know');
+        if (result === 'unknown-instance')
+          log.warn({ instance: String(request.body.instance ?? '') }, 'webhook for an instance we do not know');
         else log.debug({ result }, 'webhook applied');
         return { ok: true, event, result };
       },

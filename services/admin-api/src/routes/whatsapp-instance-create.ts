@@ -15,7 +15,9 @@ import { InstanceCreate, InstanceCreated } from '../schemas/whatsapp-instance.ts
  * end up in logs and on the Evolution manager), plus a short random part so it stays unique.
  */
 function defaultInstanceName(tenantSlug: string | null | undefined, phone: string): string {
-  const suffix = randomToken(3).toLowerCase().replace(/[^a-z0-9]/g, 'x');
+  const suffix = randomToken(3)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x');
   return `${tenantSlug ?? 'bora'}-${phone.slice(-4)}-${suffix}`;
 }
 
@@ -30,7 +32,14 @@ export function whatsappInstanceCreateRoutes(deps: AdminApiDeps): FastifyPluginA
           tags: ['whatsapp-instances'],
           summary: 'Cadastrar WhatsApp (sem evolutionApiId o balanceador escolhe o servidor)',
           body: InstanceCreate,
-          response: { 201: InstanceCreated, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 502: ErrorResponse, ...authErrors },
+          response: {
+            201: InstanceCreated,
+            400: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+            502: ErrorResponse,
+            ...authErrors,
+          },
         },
       },
       async (request, reply) => {
@@ -63,7 +72,9 @@ export function whatsappInstanceCreateRoutes(deps: AdminApiDeps): FastifyPluginA
                 webhook: webhookConfigFor(deps.config, placed.server),
               }),
             );
-            qr = created.qrcode ? { base64: created.qrcode.base64, code: created.qrcode.code, pairingCode: created.qrcode.pairingCode } : null;
+            qr = created.qrcode
+              ? { base64: created.qrcode.base64, code: created.qrcode.code, pairingCode: created.qrcode.pairingCode }
+              : null;
           } catch (error) {
             // The registration without its Evolution instance would be a number nobody can send
             // from: undo it so the operator can simply try again.

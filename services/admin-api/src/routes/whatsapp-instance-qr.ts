@@ -39,7 +39,10 @@ export function whatsappInstanceQrRoutes(deps: AdminApiDeps): FastifyPluginAsync
         try {
           result = await withServerClient(deps.config, server, (client) => client.connect(instance.instanceName));
         } catch (error) {
-          request.log.warn({ ...errorFields(error), evolutionApiId: server.id, instance: instance.instanceName }, 'qr request failed');
+          request.log.warn(
+            { ...errorFields(error), evolutionApiId: server.id, instance: instance.instanceName },
+            'qr request failed',
+          );
           throw evolutionFailure(error, 'Não foi possível obter o QR code');
         }
         if (result.kind === 'qr') {

@@ -6,7 +6,13 @@ import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
 import { mapDbError } from '../lib/db-errors.ts';
 import { errorFields, evolutionFailure, withServerClient } from '../lib/evolution.ts';
-import { countInstances, findInstances, findInstanceWithServer, instanceNotFound, tenantIdOf } from '../lib/instances.ts';
+import {
+  countInstances,
+  findInstances,
+  findInstanceWithServer,
+  instanceNotFound,
+  tenantIdOf,
+} from '../lib/instances.ts';
 import { demoteOtherPrimary } from '../lib/placement.ts';
 import { safetyValues } from '../number-safety/instance-safety.ts';
 import { relinkUrl } from '../relink/link.ts';
@@ -21,7 +27,8 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
   // Operators get the same signed re-link link the owner got (fresh, so it never shows expired).
   const safety = {
     sql: deps.db.sql,
-    relinkLink: (id: string) => relinkUrl(deps.config.publicUrl, deps.config.secretKey, id, Date.now() + deps.config.relink.linkTtlMs),
+    relinkLink: (id: string) =>
+      relinkUrl(deps.config.publicUrl, deps.config.secretKey, id, Date.now() + deps.config.relink.linkTtlMs),
   };
   return async (app) => {
     app.get(
@@ -30,7 +37,8 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
         schema: {
           tags,
           summary: 'Listar WhatsApps (?status=connected é o get_connected_whatsapps do documento original)',
-          description: 'Paginado por limit/offset: `total` diz quantos há com estes filtros e `nextOffset`, quando não é null, é o offset da próxima página.',
+          description:
+            'Paginado por limit/offset: `total` diz quantos há com estes filtros e `nextOffset`, quando não é null, é o offset da próxima página.',
           querystring: Type.Object({
             status: Type.Optional(InstanceStatus),
             evolutionApiId: Type.Optional(Uuid),
@@ -42,7 +50,10 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
         },
       },
       async (request) => {
-        const [items, total] = await Promise.all([findInstances(db, request.query, safety), countInstances(db, request.query)]);
+        const [items, total] = await Promise.all([
+          findInstances(db, request.query, safety),
+          countInstances(db, request.query),
+        ]);
         const reached = request.query.offset + items.length;
         return { items, total, nextOffset: reached < total ? reached : null };
       },
@@ -50,7 +61,14 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
 
     app.get(
       '/v1/whatsapp-instances/:id',
-      { schema: { tags, summary: 'Ver WhatsApp', params: IdParams, response: { 200: InstanceView, 404: ErrorResponse, ...authErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Ver WhatsApp',
+          params: IdParams,
+          response: { 200: InstanceView, 404: ErrorResponse, ...authErrors },
+        },
+      },
       async (request) => {
         const [instance] = await findInstances(db, { id: request.params.id }, safety);
         if (!instance) throw instanceNotFound();
@@ -73,7 +91,11 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
         const body = request.body;
         await db
           .transaction(async (tx) => {
-            const [current] = await tx.select().from(whatsappInstances).where(eq(whatsappInstances.id, request.params.id)).for('update');
+            const [current] = await tx
+              .select()
+              .from(whatsappInstances)
+              .where(eq(whatsappInstances.id, request.params.id))
+              .for('update');
             if (!current) throw instanceNotFound();
             const values: Partial<NewWhatsappInstance> = { updatedAt: new Date() };
             if (body.displayName !== undefined) values.displayName = body.displayName;
@@ -110,11 +132,16 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
         const row = await findInstanceWithServer(db, request.params.id);
         if (request.query.deleteOnServer) {
           try {
-            await withServerClient(deps.config, row.server, (client) => client.deleteInstance(row.instance.instanceName));
+            await withServerClient(deps.config, row.server, (client) =>
+              client.deleteInstance(row.instance.instanceName),
+            );
           } catch (error) {
             // Already gone on the server is the outcome we wanted.
             if (!(isEvolutionError(error) && error.code === 'INSTANCE_NOT_FOUND')) {
-              request.log.warn({ ...errorFields(error), instance: row.instance.instanceName }, 'deleting the instance on evolution failed');
+              request.log.warn(
+                { ...errorFields(error), instance: row.instance.instanceName },
+                'deleting the instance on evolution failed',
+              );
               throw evolutionFailure(error, 'Não foi possível apagar a instância no servidor Evolution');
             }
           }

@@ -7,10 +7,21 @@ import { iso, NullableString, NullableTimestamp, Timestamp } from './common.ts';
 export const EvolutionApiCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120 }),
-    url: Type.String({ minLength: 1, maxLength: 2048, description: 'URL base; uma URL colada de …/message/sendText é reduzida à base' }),
-    apiKey: Type.String({ minLength: 1, maxLength: 512, writeOnly: true, description: 'Chave global do servidor; guardada cifrada, nunca devolvida' }),
+    url: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      description: 'URL base; uma URL colada de …/message/sendText é reduzida à base',
+    }),
+    apiKey: Type.String({
+      minLength: 1,
+      maxLength: 512,
+      writeOnly: true,
+      description: 'Chave global do servidor; guardada cifrada, nunca devolvida',
+    }),
     capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 20 })),
-    priority: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, default: 0, description: 'Maior = preferida' })),
+    priority: Type.Optional(
+      Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, default: 0, description: 'Maior = preferida' }),
+    ),
     isActive: Type.Optional(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
@@ -32,7 +43,9 @@ export const EvolutionApiView = Type.Object({
   health: Health,
   lastCheckedAt: NullableTimestamp,
   lastError: NullableString,
-  webhookUrl: Type.String({ description: 'Onde o Evolution deve enviar webhooks (com o segredo no cabeçalho ou em ?secret=)' }),
+  webhookUrl: Type.String({
+    description: 'Onde o Evolution deve enviar webhooks (com o segredo no cabeçalho ou em ?secret=)',
+  }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

@@ -35,8 +35,12 @@ export const NotificationView = Type.Object({
   unconfirmedAt: Type.Union([Timestamp, Type.Null()], {
     description: 'Quando o resultado de um envio ficou desconhecido (status unconfirmed: pode ter chegado ao cliente)',
   }),
-  resends: Type.Integer({ description: 'Reenvios após um resultado desconhecido (cada um, sem confirmação, pode duplicar a mensagem)' }),
-  recordNote: Type.Union([Type.String(), Type.Null()], { description: 'Por que o registro do envio está incompleto (ex.: NO_KEY_ID)' }),
+  resends: Type.Integer({
+    description: 'Reenvios após um resultado desconhecido (cada um, sem confirmação, pode duplicar a mensagem)',
+  }),
+  recordNote: Type.Union([Type.String(), Type.Null()], {
+    description: 'Por que o registro do envio está incompleto (ex.: NO_KEY_ID)',
+  }),
 });
 
 export const AttemptView = Type.Object({

@@ -4,18 +4,34 @@ import { NullableString, NullableTimestamp, Timestamp, Uuid } from './common.ts'
 import { Slug } from './tenant.ts';
 
 export const InstanceStatus = Type.Enum(INSTANCE_STATUS);
-const InstanceName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: 'Nome no servidor Evolution (único)' });
+const InstanceName = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+  description: 'Nome no servidor Evolution (único)',
+});
 
 export const InstanceCreate = Type.Object(
   {
-    evolutionApiId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Omitido: o balanceador escolhe o servidor' })),
+    evolutionApiId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], { description: 'Omitido: o balanceador escolhe o servidor' }),
+    ),
     instanceName: Type.Optional(InstanceName),
-    phoneNumber: Type.String({ minLength: 1, maxLength: 32, description: 'Celular com DDD; normalizado para E.164 sem +' }),
+    phoneNumber: Type.String({
+      minLength: 1,
+      maxLength: 32,
+      description: 'Celular com DDD; normalizado para E.164 sem +',
+    }),
     displayName: Type.String({ minLength: 1, maxLength: 120 }),
-    tenantSlug: Type.Optional(Type.Union([Slug, Type.Null()], { description: 'Omitido/null: remetente compartilhado da plataforma' })),
+    tenantSlug: Type.Optional(
+      Type.Union([Slug, Type.Null()], { description: 'Omitido/null: remetente compartilhado da plataforma' }),
+    ),
     isPrimary: Type.Optional(Type.Boolean({ default: false })),
     status: Type.Optional(InstanceStatus),
-    createOnServer: Type.Optional(Type.Boolean({ default: false, description: 'Também cria a instância no Evolution (com nosso webhook) e devolve o QR' })),
+    createOnServer: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Também cria a instância no Evolution (com nosso webhook) e devolve o QR',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -44,7 +60,11 @@ export const InstancePatch = Type.Object(
     isPrimary: Type.Optional(Type.Boolean()),
     status: Type.Optional(InstanceStatus),
     budget: Type.Optional(InstanceBudgetPatch),
-    markedWarm: Type.Optional(Type.Boolean({ description: 'true: o número já está aquecido (sem aquecimento); false: recomeça o aquecimento hoje' })),
+    markedWarm: Type.Optional(
+      Type.Boolean({
+        description: 'true: o número já está aquecido (sem aquecimento); false: recomeça o aquecimento hoje',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -58,14 +78,21 @@ export const InstanceSafetyView = Type.Object({
   warmSince: Timestamp,
   markedWarmAt: NullableTimestamp,
   lastSentAt: NullableTimestamp,
-  budget: Type.Object({ perMinute: NullableInt, perHour: NullableInt, perDay: NullableInt, newContactsPerDay: NullableInt }, { description: 'Limites próprios do número (null = padrão)' }),
-  reachoutLock: Type.Union([Type.Object({ until: Timestamp, locks: Type.Integer() }), Type.Null()], { description: 'Bloqueio de primeiro contato em vigor' }),
+  budget: Type.Object(
+    { perMinute: NullableInt, perHour: NullableInt, perDay: NullableInt, newContactsPerDay: NullableInt },
+    { description: 'Limites próprios do número (null = padrão)' },
+  ),
+  reachoutLock: Type.Union([Type.Object({ until: Timestamp, locks: Type.Integer() }), Type.Null()], {
+    description: 'Bloqueio de primeiro contato em vigor',
+  }),
   health: Type.Union([
     Type.Object({
       score: Type.Integer({ minimum: 0, maximum: 100 }),
       state: Type.String({ description: 'healthy | degraded | failing' }),
       reasons: Type.Array(Reason),
-      stats: Type.Unknown({ description: 'O que o cálculo viu: envios julgados, confirmados, pendentes, eventos; orçamento e uso de hoje' }),
+      stats: Type.Unknown({
+        description: 'O que o cálculo viu: envios julgados, confirmados, pendentes, eventos; orçamento e uso de hoje',
+      }),
       computedAt: Timestamp,
       lastRestartAt: NullableTimestamp,
     }),
@@ -104,7 +131,9 @@ export const InstanceView = Type.Object({
 export const InstancePage = Type.Object({
   items: Type.Array(InstanceView),
   total: Type.Integer({ minimum: 0, description: 'Quantos WhatsApps atendem aos filtros, em todas as páginas' }),
-  nextOffset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'offset da próxima página; null quando esta é a última' }),
+  nextOffset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+    description: 'offset da próxima página; null quando esta é a última',
+  }),
 });
 
 /** `{base64, code, pairingCode}` while pairing, `{state:'open'}` once the number is connected. */
@@ -117,7 +146,10 @@ export const QrView = Type.Object({
 
 export const InstanceCreated = Type.Object({
   instance: InstanceView,
-  placement: Type.Object({ chosenBy: Type.Union([Type.Literal('balancer'), Type.Literal('operator')]), reason: Type.String() }),
+  placement: Type.Object({
+    chosenBy: Type.Union([Type.Literal('balancer'), Type.Literal('operator')]),
+    reason: Type.String(),
+  }),
   createdOnServer: Type.Boolean(),
   qr: Type.Union([QrView, Type.Null()]),
 });

@@ -40,10 +40,16 @@ export const MAX_DAYS_AHEAD = 366;
 /** Longest accepted text per field; the JSON schema and the mini-site form share them. */
 export const MAX_LENGTH = { customerName: 120, customerPhone: 40, service: 120, professional: 80, notes: 500 } as const;
 
-export function text(value: string | undefined, field: keyof typeof MAX_LENGTH, required: boolean, problems: FieldProblem[]): string {
+export function text(
+  value: string | undefined,
+  field: keyof typeof MAX_LENGTH,
+  required: boolean,
+  problems: FieldProblem[],
+): string {
   const trimmed = (value ?? '').trim();
   if (required && trimmed === '') problems.push({ field, message: 'é obrigatório' });
-  else if (trimmed.length > MAX_LENGTH[field]) problems.push({ field, message: `no máximo ${MAX_LENGTH[field]} caracteres` });
+  else if (trimmed.length > MAX_LENGTH[field])
+    problems.push({ field, message: `no máximo ${MAX_LENGTH[field]} caracteres` });
   return trimmed;
 }
 
@@ -72,7 +78,8 @@ export function readCustomer(body: BookingRequest, now: number, problems: FieldP
  */
 export function toBookingInput(body: BookingRequest, now: number = Date.now()): BookingInput {
   const problems: FieldProblem[] = [];
-  if (body.professionalId !== undefined) problems.push({ field: 'professionalId', message: 'só vale junto com serviceId (um serviço do catálogo)' });
+  if (body.professionalId !== undefined)
+    problems.push({ field: 'professionalId', message: 'só vale junto com serviceId (um serviço do catálogo)' });
   const customer = readCustomer(body, now, problems);
   const service = text(body.service, 'service', true, problems);
   const professional = text(body.professional, 'professional', false, problems);
@@ -90,7 +97,8 @@ export function toBookingInput(body: BookingRequest, now: number = Date.now()): 
     else if (startsAt) {
       const minutes = (ends.date.getTime() - startsAt.getTime()) / 60_000;
       if (minutes <= 0) problems.push({ field: 'endsAt', message: 'precisa ser depois de startsAt' });
-      else if (minutes > MAX_DURATION_MINUTES) problems.push({ field: 'endsAt', message: 'duração máxima de 12 horas' });
+      else if (minutes > MAX_DURATION_MINUTES)
+        problems.push({ field: 'endsAt', message: 'duração máxima de 12 horas' });
       else endsAt = ends.date;
     }
   } else if (startsAt) {

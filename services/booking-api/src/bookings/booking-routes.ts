@@ -3,7 +3,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createBooking, type BookingDeps } from './create-booking.ts';
 import { retryAfterOf } from './limits.ts';
 import { cancelBooking, getBooking } from './manage-booking.ts';
-import { BookingBody, BookingParams, BookingResponse, CancelBody, IdempotencyHeaders, TenantParams } from './schemas.ts';
+import {
+  BookingBody,
+  BookingParams,
+  BookingResponse,
+  CancelBody,
+  IdempotencyHeaders,
+  TenantParams,
+} from './schemas.ts';
 
 const tags = ['agendamentos'];
 
@@ -22,12 +29,25 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps }> = a
         params: TenantParams,
         headers: IdempotencyHeaders,
         body: BookingBody,
-        response: { 201: BookingResponse, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 429: ErrorBody },
+        response: {
+          201: BookingResponse,
+          400: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+          413: ErrorBody,
+          422: ErrorBody,
+          429: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
       try {
-        const booking = await createBooking(deps, request.params.slug, request.body, request.headers['idempotency-key']);
+        const booking = await createBooking(
+          deps,
+          request.params.slug,
+          request.body,
+          request.headers['idempotency-key'],
+        );
         return reply.status(201).send(booking);
       } catch (error) {
         const wait = retryAfterOf(error);

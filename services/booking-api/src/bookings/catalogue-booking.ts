@@ -25,7 +25,13 @@ export function toCatalogueRequest(body: BookingRequest, now: number): Catalogue
   const problems: FieldProblem[] = [];
   for (const field of LEGACY_FIELDS) {
     if (body[field] !== undefined) {
-      problems.push({ field, message: field === 'service' || field === 'professional' ? 'não use junto com serviceId (o catálogo já diz)' : 'não use junto com serviceId (a duração vem do serviço)' });
+      problems.push({
+        field,
+        message:
+          field === 'service' || field === 'professional'
+            ? 'não use junto com serviceId (o catálogo já diz)'
+            : 'não use junto com serviceId (a duração vem do serviço)',
+      });
     }
   }
   const customer = readCustomer(body, now, problems);
@@ -51,7 +57,8 @@ function checkTime(ctx: SlotContext, rules: BookingRules, zone: string, start: n
   const window = bookingWindow(rules, zone, now);
   const day = dayOf(start, zone);
   if (day > window.lastDay) startsAtProblem(`no máximo ${rules.maxDaysAhead} dias à frente`);
-  if (start < window.notBefore) startsAtProblem(`precisa ser com pelo menos ${formatDuration(rules.minNoticeMinutes)} de antecedência`);
+  if (start < window.notBefore)
+    startsAtProblem(`precisa ser com pelo menos ${formatDuration(rules.minNoticeMinutes)} de antecedência`);
   const ranges = rangesFor(ctx.schedule, day);
   if (ranges.length === 0) startsAtProblem('o estabelecimento não abre neste dia');
   const grid = gridOf(ctx, day, zone);
@@ -82,13 +89,23 @@ export interface CataloguePlan {
  * opening hours and on the grid, and the phone is within its limits. The professionals free then
  * come back as candidates (empty: the slot is taken; the caller answers 409 with alternatives).
  */
-export async function planCatalogueBooking(sql: Sql, tenant: TenantInfo, request: CatalogueRequest, now: number): Promise<CataloguePlan> {
+export async function planCatalogueBooking(
+  sql: Sql,
+  tenant: TenantInfo,
+  request: CatalogueRequest,
+  now: number,
+): Promise<CataloguePlan> {
   const zone = safeZone(tenant.timezone);
   const start = request.startsAt.getTime();
   const day = dayOf(start, zone);
   const ctx = await loadDays(
     sql,
-    { tenantId: tenant.id, serviceId: request.serviceId, professionalId: request.professionalId, phone: request.customerPhone },
+    {
+      tenantId: tenant.id,
+      serviceId: request.serviceId,
+      professionalId: request.professionalId,
+      phone: request.customerPhone,
+    },
     day,
     day,
     zone,

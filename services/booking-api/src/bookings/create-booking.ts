@@ -50,8 +50,10 @@ function mapInsertError(error: unknown, deps: BookingDeps, tenant: TenantInfo): 
   if (pgErrorCode(error) === PG_ERROR.foreignKeyViolation) {
     // A catalogue entry deleted between the check and the insert.
     const constraint = pgConstraint(error) ?? '';
-    if (constraint.startsWith('bookings_service_id')) throw validationFailed([{ field: 'serviceId', message: 'serviço não encontrado no catálogo deste negócio' }]);
-    if (constraint.startsWith('bookings_professional_id')) throw validationFailed([{ field: 'professionalId', message: 'profissional não encontrado' }]);
+    if (constraint.startsWith('bookings_service_id'))
+      throw validationFailed([{ field: 'serviceId', message: 'serviço não encontrado no catálogo deste negócio' }]);
+    if (constraint.startsWith('bookings_professional_id'))
+      throw validationFailed([{ field: 'professionalId', message: 'profissional não encontrado' }]);
     // The tenant was deleted under a cached entry.
     deps.tenants.evict(tenant.slug);
     throw tenantNotFound();
@@ -65,7 +67,11 @@ function mapInsertError(error: unknown, deps: BookingDeps, tenant: TenantInfo): 
  * stay `pending` — the answer says `queued` for a job Redis took in time. Whatever fails here
  * leaves rows the sweeper owns; the booking stands.
  */
-export async function dispatchAfterCommit(deps: BookingDeps, tenantId: string, planned: readonly NotificationRef[]): Promise<NotificationRef[]> {
+export async function dispatchAfterCommit(
+  deps: BookingDeps,
+  tenantId: string,
+  planned: readonly NotificationRef[],
+): Promise<NotificationRef[]> {
   const horizon = Date.now() + ENQUEUE_LOOKAHEAD_MS;
   const soon = planned.filter((n) => n.dueAt.getTime() <= horizon);
   if (!(await deps.enqueuer.enqueue(tenantId, soon))) return [...planned];
@@ -99,7 +105,13 @@ function plan(input: BookingInput, tenant: TenantInfo, now: Date): Written {
  * so), the next free one is tried. A lost race with nobody left answers 409 with the next free
  * slots. Requests of one phone run one after another on this replica (see BookingLimiter).
  */
-async function writeCatalogueBooking(deps: BookingDeps, sql: Sql, tenant: TenantInfo, body: BookingRequest, insert: Insert): Promise<Written> {
+async function writeCatalogueBooking(
+  deps: BookingDeps,
+  sql: Sql,
+  tenant: TenantInfo,
+  body: BookingRequest,
+  insert: Insert,
+): Promise<Written> {
   const now = new Date();
   const request = toCatalogueRequest(body, now.getTime());
   return deps.limiter.forPhone(tenant.id, request.customerPhone, async () => {
@@ -108,7 +120,11 @@ async function writeCatalogueBooking(deps: BookingDeps, sql: Sql, tenant: Tenant
     let written: Written | undefined;
     try {
       for (const professional of catalogue.candidates.slice(0, 3)) {
-        const attempt = plan({ ...catalogue.base, professional: professional.name, professionalId: professional.id }, tenant, now);
+        const attempt = plan(
+          { ...catalogue.base, professional: professional.name, professionalId: professional.id },
+          tenant,
+          now,
+        );
         try {
           await insert(attempt);
           written = attempt;
@@ -122,10 +138,12 @@ async function writeCatalogueBooking(deps: BookingDeps, sql: Sql, tenant: Tenant
     }
     if (written) return written;
     const wanted = { tenantId: tenant.id, serviceId: request.serviceId, professionalId: request.professionalId };
-    const next = await nextFreeSlots(sql, wanted, catalogue.zone, catalogue.base.startsAt.getTime(), Date.now()).catch((err: unknown) => {
-      deps.logger.warn({ err }, 'could not list the next free slots');
-      return [];
-    });
+    const next = await nextFreeSlots(sql, wanted, catalogue.zone, catalogue.base.startsAt.getTime(), Date.now()).catch(
+      (err: unknown) => {
+        deps.logger.warn({ err }, 'could not list the next free slots');
+        return [];
+      },
+    );
     throw slotUnavailable(next);
   });
 }
@@ -135,12 +153,24 @@ async function writeCatalogueBooking(deps: BookingDeps, sql: Sql, tenant: Tenant
  * key's lock holds, so requests waiting on locks can never take every pool connection away from
  * the one that holds them.
  */
-async function writeBooking(deps: BookingDeps, sql: Sql, tenant: TenantInfo, body: BookingRequest, insert: Insert): Promise<Written> {
+async function writeBooking(
+  deps: BookingDeps,
+  sql: Sql,
+  tenant: TenantInfo,
+  body: BookingRequest,
+  insert: Insert,
+): Promise<Written> {
   // `serviceId` picks the catalogue path even when the cached tenant says "no catalogue" yet:
   // its context query knows better, and answers a legacy tenant with a clear 400.
   if (body.serviceId !== undefined) return writeCatalogueBooking(deps, sql, tenant, body, insert);
   if (tenant.hasCatalogue) {
-    throw validationFailed([{ field: 'serviceId', message: 'escolha um serviço do catálogo deste negócio (serviceId); o campo service em texto livre não vale aqui' }]);
+    throw validationFailed([
+      {
+        field: 'serviceId',
+        message:
+          'escolha um serviço do catálogo deste negócio (serviceId); o campo service em texto livre não vale aqui',
+      },
+    ]);
   }
   const written = plan(toBookingInput(body), tenant, new Date());
   await insert(written).catch((e: unknown) => mapInsertError(e, deps, tenant));

@@ -1,6 +1,12 @@
 import { createBatcher, DeadlineError, withDeadline } from '@bora/core';
 import type { Logger } from '@bora/logger';
-import { enqueueNotifications, removeNotificationJob, type DueNotification, type NotificationQueues, type RedisClient } from '@bora/queue';
+import {
+  enqueueNotifications,
+  removeNotificationJob,
+  type DueNotification,
+  type NotificationQueues,
+  type RedisClient,
+} from '@bora/queue';
 
 export interface Enqueuer {
   /**
@@ -16,7 +22,6 @@ export interface Enqueuer {
    */
   remove(tenantId: string, ids: readonly string[]): Promise<void>;
 }
-
 
 /** ioredis states in which the producer client is known to be cut off from Redis. */
 const DOWN = new Set(['reconnecting', 'close', 'end']);
@@ -55,7 +60,8 @@ export function createEnqueuer(deps: {
       return withDeadline(addBatched(items), timeoutMs, 'enqueue').then(
         () => true,
         (err: unknown) => {
-          if (err instanceof DeadlineError) logger.warn({ timeoutMs }, 'enqueue timed out; the sweeper will enqueue these rows');
+          if (err instanceof DeadlineError)
+            logger.warn({ timeoutMs }, 'enqueue timed out; the sweeper will enqueue these rows');
           return false;
         },
       );
@@ -66,7 +72,9 @@ export function createEnqueuer(deps: {
         () => undefined,
         (err: unknown) => logger.warn({ err }, 'could not remove jobs; the dispatcher will skip their cancelled rows'),
       );
-      await withDeadline(removing, timeoutMs, 'job removal').catch(() => logger.warn({ timeoutMs }, 'job removal timed out'));
+      await withDeadline(removing, timeoutMs, 'job removal').catch(() =>
+        logger.warn({ timeoutMs }, 'job removal timed out'),
+      );
     },
   };
 }

@@ -34,7 +34,13 @@ export async function insertBookings(sql: Sql, group: readonly NewBooking[]): Pr
     professional_id: input.professionalId,
   }));
   const notificationRows = group.flatMap(({ bookingId, notifications }) =>
-    notifications.map((n) => ({ id: n.id, booking_id: bookingId, kind: n.kind, seq: n.seq, due_at: n.dueAt.toISOString() })),
+    notifications.map((n) => ({
+      id: n.id,
+      booking_id: bookingId,
+      kind: n.kind,
+      seq: n.seq,
+      due_at: n.dueAt.toISOString(),
+    })),
   );
   await sql`
     with b as (
@@ -109,7 +115,10 @@ async function insertGroup(sql: Sql, group: NewBooking[]): Promise<Outcome[]> {
 export function createGroupInserter(sql: Sql, maxGroup = 64, inFlight = 2): (booking: NewBooking) => Promise<void> {
   // Two groups in flight: the next one is sent while the previous waits for its commit. More
   // would shrink the groups (each one's insert and WAL flush cost is what grouping amortizes).
-  const insert = createBatcher((group: NewBooking[]) => insertGroup(sql, group), { maxBatch: maxGroup, concurrency: inFlight });
+  const insert = createBatcher((group: NewBooking[]) => insertGroup(sql, group), {
+    maxBatch: maxGroup,
+    concurrency: inFlight,
+  });
   return async (booking) => {
     const { error } = await insert(booking);
     if (error !== undefined) throw error;

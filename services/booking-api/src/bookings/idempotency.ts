@@ -35,7 +35,12 @@ export function keyReused(): AppError {
  * notification statuses, and retries could then see a body different from the first answer.)
  * The unlock sits in `finally`; if the connection itself dies, Postgres drops the lock with it.
  */
-export async function withKeyLock<T>(sql: Sql, tenantId: string, key: string, work: (conn: Sql) => Promise<T>): Promise<T> {
+export async function withKeyLock<T>(
+  sql: Sql,
+  tenantId: string,
+  key: string,
+  work: (conn: Sql) => Promise<T>,
+): Promise<T> {
   const conn = await sql.reserve();
   const lockId = `${tenantId}:${key}`;
   try {

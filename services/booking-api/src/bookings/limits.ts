@@ -26,7 +26,10 @@ export interface LimitDetails {
 }
 
 export function limitError(code: string, message: string, status: 409 | 429, retryAfterSeconds?: number): AppError {
-  return new AppError(code, message, { statusCode: status, details: retryAfterSeconds === undefined ? undefined : { retryAfterSeconds } });
+  return new AppError(code, message, {
+    statusCode: status,
+    details: retryAfterSeconds === undefined ? undefined : { retryAfterSeconds },
+  });
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -9,7 +9,12 @@ function bookingNotFound() {
 }
 
 /** One booking of one tenant with its notifications (in the order they are sent), or undefined. The number is masked. */
-export async function findBooking(sql: Sql, tenantId: string, tenantSlug: string, id: string): Promise<BookingView | undefined> {
+export async function findBooking(
+  sql: Sql,
+  tenantId: string,
+  tenantSlug: string,
+  id: string,
+): Promise<BookingView | undefined> {
   // Instants are formatted by Postgres: the drizzle client this pool is shared with makes
   // postgres.js hand timestamps back as raw strings, not Dates.
   const rows = await sql<Omit<BookingView, 'tenantSlug'>[]>`
@@ -41,12 +46,25 @@ export async function getBooking(deps: BookingDeps, slug: string, id: string): P
  * cancellation message. After commit the cancelled jobs are removed (best effort: the claim re-reads
  * the booking anyway) and the cancellation enqueued.
  */
-export async function cancelBooking(deps: BookingDeps, slug: string, id: string, reason: string | undefined): Promise<BookingView> {
+export async function cancelBooking(
+  deps: BookingDeps,
+  slug: string,
+  id: string,
+  reason: string | undefined,
+): Promise<BookingView> {
   const tenant = await requireTenant(deps.tenants, slug);
   const outcome = await cancelBookingRow(deps.sql, { tenantId: tenant.id, bookingId: id, reason });
   if (outcome.owedCancelled.length > 0) await deps.enqueuer.remove(tenant.id, outcome.owedCancelled);
   if (outcome.cancellation) {
-    const planned: NotificationRef[] = [{ id: outcome.cancellation.id, kind: 'cancellation', seq: 0, status: 'pending', dueAt: outcome.cancellation.dueAt }];
+    const planned: NotificationRef[] = [
+      {
+        id: outcome.cancellation.id,
+        kind: 'cancellation',
+        seq: 0,
+        status: 'pending',
+        dueAt: outcome.cancellation.dueAt,
+      },
+    ];
     await dispatchAfterCommit(deps, tenant.id, planned);
   }
   const booking = await findBooking(deps.sql, tenant.id, tenant.slug, id);

@@ -18,13 +18,25 @@ export const BookingBody = Type.Object(
       examples: ['(11) 98765-4321'],
     }),
     serviceId: Type.Optional(
-      Type.String({ format: 'uuid', description: 'Serviço do catálogo (obrigatório quando o negócio tem catálogo; GET /v1/tenants/:slug lista os serviços)' }),
+      Type.String({
+        format: 'uuid',
+        description:
+          'Serviço do catálogo (obrigatório quando o negócio tem catálogo; GET /v1/tenants/:slug lista os serviços)',
+      }),
     ),
     professionalId: Type.Optional(
-      Type.String({ format: 'uuid', description: 'Profissional do catálogo; sem ele, o primeiro livre no horário (o com menos agendamentos no dia)' }),
+      Type.String({
+        format: 'uuid',
+        description: 'Profissional do catálogo; sem ele, o primeiro livre no horário (o com menos agendamentos no dia)',
+      }),
     ),
     service: Type.Optional(
-      Type.String({ minLength: 1, maxLength: MAX_LENGTH.service, description: 'Legado (negócio sem catálogo): o serviço em texto livre', examples: ['Corte de cabelo'] }),
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_LENGTH.service,
+        description: 'Legado (negócio sem catálogo): o serviço em texto livre',
+        examples: ['Corte de cabelo'],
+      }),
     ),
     startsAt: Type.String({
       minLength: 1,
@@ -33,10 +45,22 @@ export const BookingBody = Type.Object(
       examples: ['2030-03-10T14:30:00-03:00'],
     }),
     durationMinutes: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_DURATION_MINUTES, description: 'Legado: padrão 30; não use junto com endsAt' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_DURATION_MINUTES,
+        description: 'Legado: padrão 30; não use junto com endsAt',
+      }),
     ),
-    endsAt: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Legado: ISO 8601 com fuso; alternativa a durationMinutes' })),
-    professional: Type.Optional(Type.String({ maxLength: MAX_LENGTH.professional, description: 'Legado: o profissional em texto livre' })),
+    endsAt: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description: 'Legado: ISO 8601 com fuso; alternativa a durationMinutes',
+      }),
+    ),
+    professional: Type.Optional(
+      Type.String({ maxLength: MAX_LENGTH.professional, description: 'Legado: o profissional em texto livre' }),
+    ),
     notes: Type.Optional(Type.String({ maxLength: MAX_LENGTH.notes })),
   },
   { additionalProperties: false },
@@ -56,7 +80,9 @@ export const BookingResponse = Type.Object({
   customerPhone: Type.String({ description: 'E.164 sem o +', examples: ['5511987654321'] }),
   service: Type.String(),
   professional: Type.Union([Type.String(), Type.Null()]),
-  serviceId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'null num agendamento legado (texto livre)' }),
+  serviceId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+    description: 'null num agendamento legado (texto livre)',
+  }),
   professionalId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
   notes: Type.Union([Type.String(), Type.Null()]),
   startsAt: Type.String({ format: 'date-time' }),

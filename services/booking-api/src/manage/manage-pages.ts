@@ -27,7 +27,12 @@ function stopHint(tenant: TenantInfo): SafeHtml {
  * The page a message's signed link opens: the booking, and plain forms to confirm attendance,
  * move it or cancel it — each a POST that comes back here (no JavaScript needed).
  */
-export function managePage(tenant: TenantInfo, booking: ManagedBooking, action: string, state: ManageState = {}): string {
+export function managePage(
+  tenant: TenantInfo,
+  booking: ManagedBooking,
+  action: string,
+  state: ManageState = {},
+): string {
   const zone = safeZone(tenant.timezone);
   const open = booking.status === 'confirmed' && booking.startsAt.getTime() > Date.now();
   const cancelled = booking.status === 'cancelled';

@@ -26,7 +26,12 @@ const Params = Type.Object({
 
 function sendHtml(reply: FastifyReply, status: number, body: string) {
   // The page is the customer's: never cached, never sent as a Referer to the links on it.
-  return reply.status(status).type(HTML).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(body);
+  return reply
+    .status(status)
+    .type(HTML)
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .send(body);
 }
 
 /** The manage page's own address, to post back to and redirect to. */
@@ -40,23 +45,49 @@ function selfPath(slug: string, token: string): string {
  * and redirect back (works without JavaScript). The token is the only key: it names one booking,
  * expires a day after it ends, and is never logged (the request serializer hides it).
  */
-export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKey: string }> = async (app, { deps, secretKey }) => {
+export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKey: string }> = async (
+  app,
+  { deps, secretKey },
+) => {
   app.setErrorHandler(siteErrorHandler);
-  type Resolved = { ok: true; tenant: TenantInfo; booking: ManagedBooking } | { ok: false; status: number; body: string };
+  type Resolved =
+    { ok: true; tenant: TenantInfo; booking: ManagedBooking } | { ok: false; status: number; body: string };
 
   async function resolve(slug: string, token: string): Promise<Resolved> {
     const check = verifyManageToken(secretKey, token);
     if (!check.ok && check.reason === 'expired') {
-      return { ok: false, status: 410, body: messagePage('Este link expirou', 'O link para gerenciar este agendamento não vale mais. Fale com o estabelecimento pelo WhatsApp.', { href: `/${slug}`, label: 'Fazer um novo agendamento' }) };
+      return {
+        ok: false,
+        status: 410,
+        body: messagePage(
+          'Este link expirou',
+          'O link para gerenciar este agendamento não vale mais. Fale com o estabelecimento pelo WhatsApp.',
+          { href: `/${slug}`, label: 'Fazer um novo agendamento' },
+        ),
+      };
     }
     const tenant = check.ok ? await deps.tenants.get(slug) : undefined;
     const booking = check.ok && tenant ? await findManaged(deps.sql, tenant.id, check.bookingId) : undefined;
-    if (!tenant || !booking) return { ok: false, status: 404, body: messagePage('Link inválido', 'Não encontramos este agendamento. Confira o link que você recebeu no WhatsApp.') };
+    if (!tenant || !booking)
+      return {
+        ok: false,
+        status: 404,
+        body: messagePage(
+          'Link inválido',
+          'Não encontramos este agendamento. Confira o link que você recebeu no WhatsApp.',
+        ),
+      };
     return { ok: true, tenant, booking };
   }
 
-  const render = (reply: FastifyReply, status: number, r: { tenant: TenantInfo; booking: ManagedBooking }, slug: string, token: string, state: ManageState = {}) =>
-    sendHtml(reply, status, managePage(r.tenant, r.booking, selfPath(slug, token), state));
+  const render = (
+    reply: FastifyReply,
+    status: number,
+    r: { tenant: TenantInfo; booking: ManagedBooking },
+    slug: string,
+    token: string,
+    state: ManageState = {},
+  ) => sendHtml(reply, status, managePage(r.tenant, r.booking, selfPath(slug, token), state));
 
   app.get(
     '/:slug/gerenciar/:token',
@@ -67,7 +98,11 @@ export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secret
         summary: 'Página para o cliente gerenciar o agendamento (link assinado das mensagens; HTML)',
         params: Params,
         querystring: Type.Object({ feito: Type.Optional(Type.Enum(Object.keys(DONE_NOTES) as DoneNote[])) }),
-        response: { 200: htmlResponse('O agendamento'), 404: htmlResponse('Link inválido'), 410: htmlResponse('Link expirado') },
+        response: {
+          200: htmlResponse('O agendamento'),
+          404: htmlResponse('Link inválido'),
+          410: htmlResponse('Link expirado'),
+        },
       },
     },
     async (request, reply) => {
@@ -80,7 +115,15 @@ export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secret
 
   app.post(
     '/:slug/gerenciar/:token/confirmar',
-    { ...page, schema: { tags, summary: 'Confirmar presença (formulário da página de gerenciar)', params: Params, response: { 303: Type.Null(), 404: htmlResponse('Link inválido'), 410: htmlResponse('Link expirado') } } },
+    {
+      ...page,
+      schema: {
+        tags,
+        summary: 'Confirmar presença (formulário da página de gerenciar)',
+        params: Params,
+        response: { 303: Type.Null(), 404: htmlResponse('Link inválido'), 410: htmlResponse('Link expirado') },
+      },
+    },
     async (request, reply) => {
       const { slug, token } = request.params;
       const r = await resolve(slug, token);
@@ -106,7 +149,12 @@ export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secret
       const { slug, token } = request.params;
       const r = await resolve(slug, token);
       if (!r.ok) return sendHtml(reply, r.status, r.body);
-      await cancelBooking(deps, r.tenant.slug, r.booking.id, request.body?.reason?.trim() || 'Cancelado pelo cliente na página do agendamento');
+      await cancelBooking(
+        deps,
+        r.tenant.slug,
+        r.booking.id,
+        request.body?.reason?.trim() || 'Cancelado pelo cliente na página do agendamento',
+      );
       return reply.redirect(`${selfPath(slug, token)}?feito=cancelado`, 303);
     },
   );
@@ -118,10 +166,17 @@ export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secret
       schema: {
         tags,
         summary: 'Remarcar o agendamento para outro horário (formulário da página de gerenciar)',
-        description: 'Sucesso: 303 para a página do novo agendamento. Horário inválido ou ocupado: a página de novo, com a mensagem.',
+        description:
+          'Sucesso: 303 para a página do novo agendamento. Horário inválido ou ocupado: a página de novo, com a mensagem.',
         params: Params,
         body: Type.Object({ date: Type.String({ maxLength: 20 }), time: Type.String({ maxLength: 10 }) }),
-        response: { 303: Type.Null(), 400: htmlResponse('Horário inválido'), 404: htmlResponse('Link inválido'), 409: htmlResponse('Horário ocupado'), 410: htmlResponse('Link expirado') },
+        response: {
+          303: Type.Null(),
+          400: htmlResponse('Horário inválido'),
+          404: htmlResponse('Link inválido'),
+          409: htmlResponse('Horário ocupado'),
+          410: htmlResponse('Link expirado'),
+        },
       },
     },
     async (request, reply) => {
@@ -130,11 +185,15 @@ export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secret
       if (!r.ok) return sendHtml(reply, r.status, r.body);
       const values = { date: request.body.date.trim(), time: request.body.time.trim() };
       const startsAt = newStart(values, safeZone(r.tenant.timezone));
-      if (typeof startsAt === 'string') return render(reply, 400, r, slug, token, { rescheduleError: startsAt, values });
+      if (typeof startsAt === 'string')
+        return render(reply, 400, r, slug, token, { rescheduleError: startsAt, values });
       try {
         const moved = await rescheduleBooking(deps.sql, r.tenant, r.booking, startsAt);
         if (!moved.moved) {
-          const why = moved.reason === 'taken' ? 'Este horário já está ocupado. Escolha outro.' : 'Este agendamento não pode mais ser remarcado.';
+          const why =
+            moved.reason === 'taken'
+              ? 'Este horário já está ocupado. Escolha outro.'
+              : 'Este agendamento não pode mais ser remarcado.';
           return render(reply, 409, r, slug, token, { rescheduleError: why, values });
         }
         if (moved.owedCancelled.length > 0) await deps.enqueuer.remove(r.tenant.id, moved.owedCancelled);
@@ -146,10 +205,16 @@ export const manageRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secret
         // The catalogue's own reasons (closed that day, off the grid, too soon), in pt-BR.
         if (isAppError(error) && error.code === 'VALIDATION_FAILED') {
           const problems = Array.isArray(error.details) ? (error.details as FieldProblem[]) : [];
-          return render(reply, 400, r, slug, token, { rescheduleError: `Este horário não dá: ${problems.map((p) => p.message).join('; ') || error.message}.`, values });
+          return render(reply, 400, r, slug, token, {
+            rescheduleError: `Este horário não dá: ${problems.map((p) => p.message).join('; ') || error.message}.`,
+            values,
+          });
         }
         if (pgErrorCode(error) !== PG_ERROR.exclusionViolation) throw error;
-        return render(reply, 409, r, slug, token, { rescheduleError: 'Este horário já está ocupado. Escolha outro.', values });
+        return render(reply, 409, r, slug, token, {
+          rescheduleError: 'Este horário já está ocupado. Escolha outro.',
+          values,
+        });
       }
     },
   );
@@ -160,9 +225,19 @@ function newStart(values: { date: string; time: string }, zone: string): Date | 
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(values.date);
   const time = /^(\d{2}):(\d{2})(?::00)?$/.exec(values.time);
   if (!date || !time) return 'Escolha o novo dia e o horário.';
-  const instant = zonedToInstant({ year: Number(date[1]), month: Number(date[2]), day: Number(date[3]), hour: Number(time[1]), minute: Number(time[2]) }, zone);
+  const instant = zonedToInstant(
+    {
+      year: Number(date[1]),
+      month: Number(date[2]),
+      day: Number(date[3]),
+      hour: Number(time[1]),
+      minute: Number(time[2]),
+    },
+    zone,
+  );
   if (!instant) return 'Este horário não existe neste dia (mudança de horário de verão). Escolha outro.';
   if (instant.getTime() <= Date.now()) return 'Escolha um horário no futuro.';
-  if (instant.getTime() > Date.now() + MAX_DAYS_AHEAD * 86_400_000) return `Escolha uma data em até ${MAX_DAYS_AHEAD} dias.`;
+  if (instant.getTime() > Date.now() + MAX_DAYS_AHEAD * 86_400_000)
+    return `Escolha uma data em até ${MAX_DAYS_AHEAD} dias.`;
   return instant;
 }

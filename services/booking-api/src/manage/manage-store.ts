@@ -89,7 +89,14 @@ async function movedInput(tx: Sql, tenant: TenantInfo, booking: ManagedBooking, 
       endsAt: new Date(startsAt.getTime() + (booking.endsAt.getTime() - booking.startsAt.getTime())),
     };
   }
-  const request = { customerName: booking.customerName, customerPhone: booking.customerPhone, notes: booking.notes, startsAt, serviceId: booking.serviceId, professionalId: booking.professionalId ?? undefined };
+  const request = {
+    customerName: booking.customerName,
+    customerPhone: booking.customerPhone,
+    notes: booking.notes,
+    startsAt,
+    serviceId: booking.serviceId,
+    professionalId: booking.professionalId ?? undefined,
+  };
   const plan = await planCatalogueBooking(tx, tenant, request, Date.now());
   const professional = plan.candidates[0];
   if (!professional) throw new SlotTaken();
@@ -102,23 +109,35 @@ async function movedInput(tx: Sql, tenant: TenantInfo, booking: ManagedBooking, 
  * the ledger) and a new one is booked with the same customer, service and length, planned like
  * any booking. A taken slot (the overlap constraint) rolls both back: the old booking stands.
  */
-export async function rescheduleBooking(sql: Sql, tenant: TenantInfo, booking: ManagedBooking, startsAt: Date): Promise<RescheduleOutcome> {
-  return sql.begin(async (txSql): Promise<RescheduleOutcome> => {
-    const tx = txSql as unknown as Sql;
-    const cancelled = await cancelBooking(tx, { tenantId: tenant.id, bookingId: booking.id, reason: 'Remarcado pelo cliente', notify: false });
-    if (!cancelled.cancelled) return { moved: false, reason: 'not-open' } as const;
-    const bookingId = randomUUID();
-    const input = await movedInput(tx, tenant, booking, startsAt);
-    const planned = planMessages(startsAt, new Date(), {
-      reminderOffsetsMinutes: tenant.reminderOffsetsMinutes,
-      quietHours: tenant.quietHours,
-      timezone: tenant.timezone,
-      confirmationWaitMinutes: 0,
+export async function rescheduleBooking(
+  sql: Sql,
+  tenant: TenantInfo,
+  booking: ManagedBooking,
+  startsAt: Date,
+): Promise<RescheduleOutcome> {
+  return sql
+    .begin(async (txSql): Promise<RescheduleOutcome> => {
+      const tx = txSql as unknown as Sql;
+      const cancelled = await cancelBooking(tx, {
+        tenantId: tenant.id,
+        bookingId: booking.id,
+        reason: 'Remarcado pelo cliente',
+        notify: false,
+      });
+      if (!cancelled.cancelled) return { moved: false, reason: 'not-open' } as const;
+      const bookingId = randomUUID();
+      const input = await movedInput(tx, tenant, booking, startsAt);
+      const planned = planMessages(startsAt, new Date(), {
+        reminderOffsetsMinutes: tenant.reminderOffsetsMinutes,
+        quietHours: tenant.quietHours,
+        timezone: tenant.timezone,
+        confirmationWaitMinutes: 0,
+      });
+      await insertBooking(tx, tenant.id, bookingId, input, planned);
+      return { moved: true, bookingId, planned, owedCancelled: cancelled.owedCancelled } as const;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof SlotTaken) return { moved: false, reason: 'taken' } as const;
+      throw error;
     });
-    await insertBooking(tx, tenant.id, bookingId, input, planned);
-    return { moved: true, bookingId, planned, owedCancelled: cancelled.owedCancelled } as const;
-  }).catch((error: unknown) => {
-    if (error instanceof SlotTaken) return { moved: false, reason: 'taken' } as const;
-    throw error;
-  });
 }

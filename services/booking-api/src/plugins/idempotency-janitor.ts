@@ -6,7 +6,11 @@ import type { AnyFastify } from '@bora/http';
  * growing forever. Small batches on an unref'd timer: every replica may run it, and a delete
  * that races another replica's just finds less to do.
  */
-export function registerIdempotencyJanitor(app: AnyFastify, sql: Sql, options: { everyMs?: number; batch?: number } = {}): void {
+export function registerIdempotencyJanitor(
+  app: AnyFastify,
+  sql: Sql,
+  options: { everyMs?: number; batch?: number } = {},
+): void {
   const everyMs = options.everyMs ?? 10 * 60_000;
   const batch = options.batch ?? 5_000;
   let running: Promise<unknown> | undefined;

@@ -15,7 +15,13 @@ interface FieldSpec {
 }
 
 const PERSON: FieldSpec[] = [
-  { name: 'customerName', label: 'Seu nome', type: 'text', required: true, attrs: html`autocomplete="name" maxlength="${MAX_LENGTH.customerName}"` },
+  {
+    name: 'customerName',
+    label: 'Seu nome',
+    type: 'text',
+    required: true,
+    attrs: html`autocomplete="name" maxlength="${MAX_LENGTH.customerName}"`,
+  },
   {
     name: 'customerPhone',
     label: 'Seu WhatsApp',
@@ -24,8 +30,21 @@ const PERSON: FieldSpec[] = [
     hint: 'Com DDD, ex.: (11) 98765-4321. A confirmação chega por lá.',
     attrs: html`autocomplete="tel" inputmode="tel" maxlength="${MAX_LENGTH.customerPhone}"`,
   },
-  { name: 'service', label: 'Serviço', type: 'text', required: true, hint: 'Ex.: corte, barba, manicure.', attrs: html`maxlength="${MAX_LENGTH.service}"` },
-  { name: 'professional', label: 'Profissional (opcional)', type: 'text', required: false, attrs: html`maxlength="${MAX_LENGTH.professional}"` },
+  {
+    name: 'service',
+    label: 'Serviço',
+    type: 'text',
+    required: true,
+    hint: 'Ex.: corte, barba, manicure.',
+    attrs: html`maxlength="${MAX_LENGTH.service}"`,
+  },
+  {
+    name: 'professional',
+    label: 'Profissional (opcional)',
+    type: 'text',
+    required: false,
+    attrs: html`maxlength="${MAX_LENGTH.professional}"`,
+  },
 ];
 
 /**

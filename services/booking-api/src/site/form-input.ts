@@ -32,14 +32,18 @@ export const FormBody = Type.Object({
 
 // Postgres refuses NUL outright (a 500 page before this check), and the other control
 // characters would reach WhatsApp messages and the admin page.
-const CONTROL_MESSAGE = 'Este campo tem caracteres invisíveis ou de controle, que não são aceitos. Nós os tiramos: confira e envie de novo.';
+const CONTROL_MESSAGE =
+  'Este campo tem caracteres invisíveis ou de controle, que não são aceitos. Nós os tiramos: confira e envie de novo.';
 
 /**
  * The form without control characters, and a problem for each field that had any: the person
  * gets the form back, cleaned, with a message on the field, and nothing is written.
  */
 export function withoutControls(values: FormValues): { values: FormValues; problems: FieldProblem[] } {
-  const problems = FORM_FIELDS.filter((name) => hasControlCharacters(values[name])).map((field) => ({ field, message: CONTROL_MESSAGE }));
+  const problems = FORM_FIELDS.filter((name) => hasControlCharacters(values[name])).map((field) => ({
+    field,
+    message: CONTROL_MESSAGE,
+  }));
   if (problems.length === 0) return { values, problems };
   const cleaned = { ...values };
   for (const { field } of problems) cleaned[field as FormField] = withoutControlCharacters(values[field as FormField]);
@@ -66,15 +70,26 @@ export function readForm(body: Static<typeof FormBody> | undefined): FormValues 
  * Form values → the API request. Date and time are the business's wall clock, turned into an
  * instant in its zone and sent on as UTC (`…Z`), so the API's offset rule holds.
  */
-export function formToRequest(values: FormValues, timeZone: string): { request: BookingRequest; problems: FieldProblem[] } {
+export function formToRequest(
+  values: FormValues,
+  timeZone: string,
+): { request: BookingRequest; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(values.date);
   const time = /^(\d{2}):(\d{2})(?::00)?$/.exec(values.time);
-  if (!date) problems.push({ field: 'date', message: values.date ? 'Use uma data válida (dd/mm/aaaa).' : 'Escolha o dia.' });
-  if (!time) problems.push({ field: 'time', message: values.time ? 'Use um horário válido (hh:mm).' : 'Escolha o horário.' });
+  if (!date)
+    problems.push({ field: 'date', message: values.date ? 'Use uma data válida (dd/mm/aaaa).' : 'Escolha o dia.' });
+  if (!time)
+    problems.push({ field: 'time', message: values.time ? 'Use um horário válido (hh:mm).' : 'Escolha o horário.' });
   let startsAt = '';
   if (date && time) {
-    const [year, month, day, hour, minute] = [date[1], date[2], date[3], time[1], time[2]].map(Number) as [number, number, number, number, number];
+    const [year, month, day, hour, minute] = [date[1], date[2], date[3], time[1], time[2]].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const instant = hour < 24 && minute < 60 ? zonedToInstant({ year, month, day, hour, minute }, timeZone) : undefined;
     if (instant) startsAt = instant.toISOString();
     else problems.push({ field: 'time', message: 'Esse dia ou horário não existe; escolha outro.' });

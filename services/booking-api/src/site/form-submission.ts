@@ -7,9 +7,7 @@ import { formToRequest, readForm, toFormErrors, withoutControls, type FormBody }
 import { safeZone } from './local-time.ts';
 
 export type FormOutcome =
-  | { kind: 'not-found' }
-  | { kind: 'created'; location: string }
-  | { kind: 'invalid'; status: number; page: string };
+  { kind: 'not-found' } | { kind: 'created'; location: string } | { kind: 'invalid'; status: number; page: string };
 
 function fieldProblems(error: unknown): { problems: FieldProblem[]; code: string } | undefined {
   if (!isAppError(error)) return undefined;
@@ -17,7 +15,11 @@ function fieldProblems(error: unknown): { problems: FieldProblem[]; code: string
   if (!known.includes(error.code)) return undefined;
   // SLOT_UNAVAILABLE's details are one object (the field plus the next free slots).
   const details = error.details as FieldProblem[] | FieldProblem | undefined;
-  const problems = Array.isArray(details) ? details : details ? [{ field: details.field, message: details.message }] : [];
+  const problems = Array.isArray(details)
+    ? details
+    : details
+      ? [{ field: details.field, message: details.message }]
+      : [];
   return { problems, code: error.code };
 }
 
@@ -36,7 +38,11 @@ function otherProblems(run: () => unknown): FieldProblem[] {
  * JSON API, with the hidden per-render Idempotency-Key, so a double click books once. Any
  * problem re-renders the form with the person's values and a message next to each field.
  */
-export async function submitForm(deps: BookingDeps, slug: string, body: Static<typeof FormBody> | undefined): Promise<FormOutcome> {
+export async function submitForm(
+  deps: BookingDeps,
+  slug: string,
+  body: Static<typeof FormBody> | undefined,
+): Promise<FormOutcome> {
   const tenant = await deps.tenants.get(slug);
   if (!tenant) return { kind: 'not-found' };
   const { values, problems: controls } = withoutControls(readForm(body));
@@ -46,7 +52,11 @@ export async function submitForm(deps: BookingDeps, slug: string, body: Static<t
 
   let failure: { problems: FieldProblem[]; code: string; status: number };
   if (problems.length > 0) {
-    failure = { problems: [...problems, ...otherProblems(() => toBookingInput(request))], code: 'VALIDATION_FAILED', status: 400 };
+    failure = {
+      problems: [...problems, ...otherProblems(() => toBookingInput(request))],
+      code: 'VALIDATION_FAILED',
+      status: 400,
+    };
   } else {
     try {
       const booking = await createBooking(deps, slug, request, values.idempotencyKey || undefined);
@@ -65,6 +75,10 @@ export async function submitForm(deps: BookingDeps, slug: string, body: Static<t
   return {
     kind: 'invalid',
     status: reused ? 409 : failure.status,
-    page: bookingFormPage(tenant, { values: { ...values, idempotencyKey: reused ? '' : values.idempotencyKey }, errors, notice }),
+    page: bookingFormPage(tenant, {
+      values: { ...values, idempotencyKey: reused ? '' : values.idempotencyKey },
+      errors,
+      notice,
+    }),
   };
 }

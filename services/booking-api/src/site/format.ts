@@ -1,7 +1,12 @@
 /** pt-BR wording of catalogue values and days on the mini-site. */
 const price = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' });
 const longDay = new Intl.DateTimeFormat('pt-BR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
-const shortDay = new Intl.DateTimeFormat('pt-BR', { timeZone: 'UTC', weekday: 'short', day: '2-digit', month: '2-digit' });
+const shortDay = new Intl.DateTimeFormat('pt-BR', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: '2-digit',
+  month: '2-digit',
+});
 
 export function formatPrice(reais: number | null): string {
   return reais === null ? '' : price.format(reais);

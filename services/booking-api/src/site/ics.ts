@@ -25,7 +25,11 @@ function fold(line: string): string {
   return parts.join('\r\n ');
 }
 
-const utc = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utc = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /**
  * One booking as an iCalendar file for the customer's calendar app. Times are UTC (`…Z`), which
@@ -34,7 +38,12 @@ const utc = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, '').re
  */
 export function bookingIcs(tenant: TenantInfo, booking: BookingView, now: Date = new Date()): string {
   const summary = `${booking.service} — ${tenant.name}`;
-  const description = [booking.professional ? `Com ${booking.professional}` : '', `Agendado por ${booking.customerName}`].filter(Boolean).join('\n');
+  const description = [
+    booking.professional ? `Com ${booking.professional}` : '',
+    `Agendado por ${booking.customerName}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

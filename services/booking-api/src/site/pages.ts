@@ -52,5 +52,8 @@ ${link ? html`<p><a class="button-link" href="${link.href}">${link.label}</a></p
 }
 
 export function notFoundPage(): string {
-  return messagePage('Página não encontrada', 'Não encontramos este endereço. Confira o link que você recebeu do estabelecimento.');
+  return messagePage(
+    'Página não encontrada',
+    'Não encontramos este endereço. Confira o link que você recebeu do estabelecimento.',
+  );
 }

@@ -33,17 +33,34 @@ function sendHtml(reply: FastifyReply, status: number, body: string) {
 export function siteErrorHandler(error: FastifyError, _request: unknown, reply: FastifyReply) {
   const status = isAppError(error) ? error.statusCode : (error.statusCode ?? 500);
   if (error.validation && error.validationContext === 'params') return sendHtml(reply, 404, notFoundPage());
-  if (status === 429) return sendHtml(reply, 429, messagePage('Muitas tentativas', 'Aguarde um minuto e tente de novo.'));
-  if (status === 413) return sendHtml(reply, 413, messagePage('Dados grandes demais', 'Encurte os textos do formulário e envie de novo.'));
+  if (status === 429)
+    return sendHtml(reply, 429, messagePage('Muitas tentativas', 'Aguarde um minuto e tente de novo.'));
+  if (status === 413)
+    return sendHtml(
+      reply,
+      413,
+      messagePage('Dados grandes demais', 'Encurte os textos do formulário e envie de novo.'),
+    );
   if (status >= 500) {
     reply.log.error({ err: error }, 'mini-site error');
-    return sendHtml(reply, 500, messagePage('Algo deu errado', 'Não conseguimos concluir agora. Tente de novo em instantes.'));
+    return sendHtml(
+      reply,
+      500,
+      messagePage('Algo deu errado', 'Não conseguimos concluir agora. Tente de novo em instantes.'),
+    );
   }
-  return sendHtml(reply, status, messagePage('Não foi possível continuar', 'Confira o endereço e os dados e tente de novo.'));
+  return sendHtml(
+    reply,
+    status,
+    messagePage('Não foi possível continuar', 'Confira o endereço e os dados e tente de novo.'),
+  );
 }
 
 /** `GET /:slug` and friends: server-rendered pages, no front-end build, one small script. */
-export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKey: string }> = async (app, { deps, secretKey }) => {
+export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKey: string }> = async (
+  app,
+  { deps, secretKey },
+) => {
   const assets = {
     js: readFileSync(new URL('../../public/site.js', import.meta.url), 'utf8'),
     css: readFileSync(new URL('../../public/site.css', import.meta.url), 'utf8'),
@@ -52,11 +69,17 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKe
 
   // Assets stay outside the rate limit: a page view costs one request, not three.
   const assetRoute = { ...page, config: { rateLimit: false as const } };
-  app.get('/assets/site.js', { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } }, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.js),
+  app.get(
+    '/assets/site.js',
+    { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } },
+    async (_req, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.js),
   );
-  app.get('/assets/site.css', { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } }, async (_req, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.css),
+  app.get(
+    '/assets/site.css',
+    { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } },
+    async (_req, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.css),
   );
 
   app.get(
@@ -77,7 +100,8 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKe
     async (request, reply) => {
       const tenant = await deps.tenants.get(request.params.slug);
       if (!tenant) return sendHtml(reply, 404, notFoundPage());
-      if (tenant.hasCatalogue) return sendHtml(reply, 200, stepsPage(tenant, await resolveSteps(deps.sql, tenant, request.query)));
+      if (tenant.hasCatalogue)
+        return sendHtml(reply, 200, stepsPage(tenant, await resolveSteps(deps.sql, tenant, request.query)));
       return sendHtml(reply, 200, bookingFormPage(tenant, { values: emptyForm(), errors: {} }));
     },
   );
@@ -89,7 +113,8 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKe
       schema: {
         tags,
         summary: 'Envio do formulário do mini-site (application/x-www-form-urlencoded)',
-        description: 'Sucesso: 303 para a página de confirmação. Erros: o formulário de novo, com as mensagens ao lado dos campos (ou o passo do horário, se ele não estiver mais livre).',
+        description:
+          'Sucesso: 303 para a página de confirmação. Erros: o formulário de novo, com as mensagens ao lado dos campos (ou o passo do horário, se ele não estiver mais livre).',
         params: TenantParams,
         body: FormBody,
         response: {
@@ -124,7 +149,10 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKe
         tags,
         summary: 'O agendamento como arquivo de calendário (.ics)',
         params: BookingParams,
-        response: { 200: { description: 'iCalendar', content: { 'text/calendar': { schema: Type.String() } } }, 404: htmlResponse('Não encontrado') },
+        response: {
+          200: { description: 'iCalendar', content: { 'text/calendar': { schema: Type.String() } } },
+          404: htmlResponse('Não encontrado'),
+        },
       },
     },
     async (request, reply) => {
@@ -141,7 +169,15 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKe
 
   app.get(
     '/:slug/agendamentos/:id',
-    { ...page, schema: { tags, summary: 'Página de confirmação de um agendamento (HTML)', params: BookingParams, response: { 200: htmlResponse('Confirmação'), 404: htmlResponse('Não encontrado') } } },
+    {
+      ...page,
+      schema: {
+        tags,
+        summary: 'Página de confirmação de um agendamento (HTML)',
+        params: BookingParams,
+        response: { 200: htmlResponse('Confirmação'), 404: htmlResponse('Não encontrado') },
+      },
+    },
     async (request, reply) => {
       const tenant = await deps.tenants.get(request.params.slug);
       const booking = tenant && (await findBooking(deps.sql, tenant.id, tenant.slug, request.params.id));

@@ -1,6 +1,11 @@
 import type { Sql } from '@bora/db';
 import { Type, type Static } from 'typebox';
-import { loadPublicCatalogue, type PublicCatalogue, type PublicProfessional, type PublicService } from '../catalogue/store.ts';
+import {
+  loadPublicCatalogue,
+  type PublicCatalogue,
+  type PublicProfessional,
+  type PublicService,
+} from '../catalogue/store.ts';
 import { rangesFor } from '../slots/compute.ts';
 import { bookingWindow, loadDays, slotsOfDay, slotView, type SlotView } from '../slots/slots.ts';
 import { dayOf, parseDay, safeZone } from '../slots/zone.ts';
@@ -57,14 +62,29 @@ export interface StepState {
 /** How many days the day step lists at once. */
 export const DAYS_PER_PAGE = 14;
 
-export async function resolveSteps(sql: Sql, tenant: TenantInfo, query: StepQuery, now: number = Date.now()): Promise<StepState> {
+export async function resolveSteps(
+  sql: Sql,
+  tenant: TenantInfo,
+  query: StepQuery,
+  now: number = Date.now(),
+): Promise<StepState> {
   const zone = safeZone(tenant.timezone);
   const catalogue = await loadPublicCatalogue(sql, tenant.id);
   const bookable = new Set(catalogue.professionals.flatMap((p) => p.serviceIds));
   const services = catalogue.services.filter((s) => bookable.has(s.id));
   const today = dayOf(now, zone);
   const state: StepState = {
-    step: 'service', catalogue, services, team: [], professionalChosen: false, today, lastDay: today, days: [], from: today, slots: [], zone,
+    step: 'service',
+    catalogue,
+    services,
+    team: [],
+    professionalChosen: false,
+    today,
+    lastDay: today,
+    days: [],
+    from: today,
+    slots: [],
+    zone,
   };
 
   if (query.servico === undefined) return state;
@@ -81,7 +101,12 @@ export async function resolveSteps(sql: Sql, tenant: TenantInfo, query: StepQuer
     return { ...state, step: 'professional' };
   } else if (query.profissional !== ANY_PROFESSIONAL) {
     state.professional = state.team.find((p) => p.id === query.profissional);
-    if (!state.professional) return { ...state, step: 'professional', notice: 'Esse profissional não atende mais este serviço. Escolha outro.' };
+    if (!state.professional)
+      return {
+        ...state,
+        step: 'professional',
+        notice: 'Esse profissional não atende mais este serviço. Escolha outro.',
+      };
     state.professionalChosen = true;
   } else {
     state.professionalChosen = true;
@@ -108,10 +133,13 @@ export async function resolveSteps(sql: Sql, tenant: TenantInfo, query: StepQuer
     if (d === wanted) state.slots = free.map((slot) => slotView(slot, zone));
   }
 
-  if (wanted === undefined) return { ...state, step: 'day', notice: query.dia === undefined ? undefined : 'Escolha um dia da lista.' };
-  if (wanted < today || wanted > window.lastDay) return { ...state, step: 'day', notice: 'Esse dia está fora do período de agendamento. Escolha outro.' };
+  if (wanted === undefined)
+    return { ...state, step: 'day', notice: query.dia === undefined ? undefined : 'Escolha um dia da lista.' };
+  if (wanted < today || wanted > window.lastDay)
+    return { ...state, step: 'day', notice: 'Esse dia está fora do período de agendamento. Escolha outro.' };
   state.day = wanted;
-  if (state.slots.length === 0) return { ...state, step: 'day', notice: 'Não há horários livres nesse dia. Escolha outro.' };
+  if (state.slots.length === 0)
+    return { ...state, step: 'day', notice: 'Não há horários livres nesse dia. Escolha outro.' };
 
   if (query.horario === undefined) return { ...state, step: 'time' };
   const chosen = state.slots.find((s) => s.startsAt === query.horario);

@@ -42,7 +42,13 @@ export function rangesFor(schedule: Schedule, day: number): readonly MinuteRange
  * so on a DST day the grid neither skips nor repeats time: a range 00:00–04:00 on a spring-forward
  * night has three real hours of slots, on a fall-back night five, each named by its own offset.
  */
-export function dayGrid(ranges: readonly MinuteRange[], day: number, zone: string, durationMinutes: number, stepMinutes: number): GridSlot[] {
+export function dayGrid(
+  ranges: readonly MinuteRange[],
+  day: number,
+  zone: string,
+  durationMinutes: number,
+  stepMinutes: number,
+): GridSlot[] {
   const grid: GridSlot[] = [];
   const duration = durationMinutes * 60_000;
   const step = stepMinutes * 60_000;
@@ -96,7 +102,11 @@ function bookingsWithin(busy: BusyProfessional['busy'], from: number, to: number
  * the fewest bookings that day among those free then (ties: the order given, by name), so work
  * spreads across the team.
  */
-export function freeSlots(grid: readonly GridSlot[], professionals: readonly BusyProfessional[], notBefore: number): FreeSlot[] {
+export function freeSlots(
+  grid: readonly GridSlot[],
+  professionals: readonly BusyProfessional[],
+  notBefore: number,
+): FreeSlot[] {
   const first = grid.findIndex((slot) => slot.start >= notBefore);
   if (first < 0 || professionals.length === 0) return [];
   const slots = grid.slice(first);

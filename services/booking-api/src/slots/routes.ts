@@ -10,7 +10,10 @@ import { loadDays, requireCatalogue, slotsOfDay, slotView } from './slots.ts';
 import { parseDay, safeZone } from './zone.ts';
 
 /** `GET /v1/tenants/:slug/slots`: one day's free times, in the tenant's zone. */
-export const slotRoutes: FastifyPluginAsyncTypebox<{ tenants: TenantCache; sql: Sql; now?: () => number }> = async (app, options) => {
+export const slotRoutes: FastifyPluginAsyncTypebox<{ tenants: TenantCache; sql: Sql; now?: () => number }> = async (
+  app,
+  options,
+) => {
   const now = options.now ?? Date.now;
   app.get(
     '/v1/tenants/:slug/slots',

@@ -58,7 +58,13 @@ export interface ContextRequest {
 }
 
 /** The context for days `fromDay`…`toDay` (inclusive) of the zone. */
-export function loadDays(sql: Sql, request: ContextRequest, fromDay: number, toDay: number, zone: string): Promise<SlotContext> {
+export function loadDays(
+  sql: Sql,
+  request: ContextRequest,
+  fromDay: number,
+  toDay: number,
+  zone: string,
+): Promise<SlotContext> {
   return loadSlotContext(sql, {
     ...request,
     fromDate: formatDay(fromDay),
@@ -74,11 +80,18 @@ export function loadDays(sql: Sql, request: ContextRequest, fromDay: number, toD
  */
 export function requireCatalogue(ctx: SlotContext, professionalId: string | undefined): void {
   const problems: FieldProblem[] = [];
-  if (!ctx.hasCatalogue) problems.push({ field: 'serviceId', message: 'este negócio não tem catálogo de serviços; informe o serviço em texto (service)' });
-  else if (!ctx.service || !ctx.service.active) problems.push({ field: 'serviceId', message: 'serviço não encontrado no catálogo deste negócio' });
+  if (!ctx.hasCatalogue)
+    problems.push({
+      field: 'serviceId',
+      message: 'este negócio não tem catálogo de serviços; informe o serviço em texto (service)',
+    });
+  else if (!ctx.service || !ctx.service.active)
+    problems.push({ field: 'serviceId', message: 'serviço não encontrado no catálogo deste negócio' });
   if (professionalId !== undefined) {
-    if (!ctx.requested || !ctx.requested.active) problems.push({ field: 'professionalId', message: 'profissional não encontrado' });
-    else if (!ctx.requested.doesService && ctx.service) problems.push({ field: 'professionalId', message: `${ctx.requested.name} não faz ${ctx.service.name}` });
+    if (!ctx.requested || !ctx.requested.active)
+      problems.push({ field: 'professionalId', message: 'profissional não encontrado' });
+    else if (!ctx.requested.doesService && ctx.service)
+      problems.push({ field: 'professionalId', message: `${ctx.requested.name} não faz ${ctx.service.name}` });
   }
   if (problems.length > 0) throw validationFailed(problems);
 }
@@ -90,7 +103,14 @@ const NEXT_SLOTS_DAYS = 14;
  * The first `limit` free slots at or after `fromMs` (a lost race's answer: what to pick instead),
  * looking up to two weeks ahead within the booking window.
  */
-export async function nextFreeSlots(sql: Sql, request: ContextRequest, zone: string, fromMs: number, now: number, limit = 5): Promise<SlotView[]> {
+export async function nextFreeSlots(
+  sql: Sql,
+  request: ContextRequest,
+  zone: string,
+  fromMs: number,
+  now: number,
+  limit = 5,
+): Promise<SlotView[]> {
   const firstDay = Math.max(dayOf(fromMs, zone), dayOf(now, zone));
   const ctx = await loadDays(sql, { ...request, phone: undefined }, firstDay, firstDay + NEXT_SLOTS_DAYS - 1, zone);
   const found: SlotView[] = [];

@@ -134,6 +134,13 @@ export async function loadSlotContext(sql: Sql, q: SlotQuery): Promise<SlotConte
     professionals: row.professionals.map((p) => ({ ...p, busy: byProfessional.get(p.id) ?? [] })),
     rules: row.rules ?? { ...BOOKING_SETTINGS_DEFAULTS },
     schedule: { weekly, exceptions },
-    phone: q.phone && row.phone ? { future: Number(row.phone[0]), lastHour: Number(row.phone[1]), oldestInHourMs: row.phone[2] === null ? null : Number(row.phone[2]) } : undefined,
+    phone:
+      q.phone && row.phone
+        ? {
+            future: Number(row.phone[0]),
+            lastHour: Number(row.phone[1]),
+            oldestInHourMs: row.phone[2] === null ? null : Number(row.phone[2]),
+          }
+        : undefined,
   };
 }

@@ -47,7 +47,8 @@ function partsFormatter(zone: string): Intl.DateTimeFormat {
 /** The zone's wall clock at `instant`, encoded as if it were a UTC epoch (whole seconds). */
 export function wallClock(instant: number, zone: string): number {
   const p: Record<string, number> = {};
-  for (const part of partsFormatter(zone).formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of partsFormatter(zone).formatToParts(instant))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
 }
 
@@ -63,7 +64,8 @@ export function parseDay(date: string): number | undefined {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const ms = Date.UTC(year, month - 1, day);
   const check = new Date(ms);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return undefined;
   return ms / DAY_MS;
 }
 
@@ -111,8 +113,14 @@ export function instantAt(day: number, minute: number, zone: string, prefer: 'ea
   const wall = day * DAY_MS + minute * MINUTE_MS;
   // The offsets in force within a day either side cover any instant that can show this wall time
   // (offsets span −12 h…+14 h, and zones change offset at most once in two days).
-  const offsets = new Set([offsetMinutes(wall - DAY_MS, zone), offsetMinutes(wall, zone), offsetMinutes(wall + DAY_MS, zone)]);
-  const candidates = [...offsets].map((o) => wall - o * MINUTE_MS).filter((instant) => wallClock(instant, zone) === wall);
+  const offsets = new Set([
+    offsetMinutes(wall - DAY_MS, zone),
+    offsetMinutes(wall, zone),
+    offsetMinutes(wall + DAY_MS, zone),
+  ]);
+  const candidates = [...offsets]
+    .map((o) => wall - o * MINUTE_MS)
+    .filter((instant) => wallClock(instant, zone) === wall);
   if (candidates.length > 0) return prefer === 'earlier' ? Math.min(...candidates) : Math.max(...candidates);
   return transitionBetween(wall - DAY_MS, wall + DAY_MS, zone);
 }

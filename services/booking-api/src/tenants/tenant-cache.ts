@@ -38,7 +38,10 @@ interface Entry {
  * costs no queries; concurrent lookups of one slug share a single query; the map is capped so
  * random slugs cannot grow it without bound. Slugs that cannot exist never reach Postgres.
  */
-export function createTenantCache(sql: Sql, options: { ttlMs: number; maxEntries?: number; now?: () => number }): TenantCache {
+export function createTenantCache(
+  sql: Sql,
+  options: { ttlMs: number; maxEntries?: number; now?: () => number },
+): TenantCache {
   const entries = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<TenantInfo | undefined>>();
   const maxEntries = options.maxEntries ?? 10_000;

@@ -18,17 +18,29 @@ const TenantResponse = Type.Object({
       id: Uuid,
       name: Type.String({ examples: ['Corte de cabelo'] }),
       durationMinutes: Type.Integer({ examples: [30] }),
-      price: Type.Union([Type.Number(), Type.Null()], { description: 'Em reais (45.5 = R$ 45,50); null = sem preço exibido' }),
+      price: Type.Union([Type.Number(), Type.Null()], {
+        description: 'Em reais (45.5 = R$ 45,50); null = sem preço exibido',
+      }),
     }),
-    { description: 'Serviços ativos do catálogo; vazio = negócio sem catálogo (agendamentos com os campos livres legados)' },
+    {
+      description:
+        'Serviços ativos do catálogo; vazio = negócio sem catálogo (agendamentos com os campos livres legados)',
+    },
   ),
   professionals: Type.Array(
-    Type.Object({ id: Uuid, name: Type.String({ examples: ['Zé'] }), serviceIds: Type.Array(Uuid, { description: 'Serviços que faz' }) }),
+    Type.Object({
+      id: Uuid,
+      name: Type.String({ examples: ['Zé'] }),
+      serviceIds: Type.Array(Uuid, { description: 'Serviços que faz' }),
+    }),
     { description: 'Profissionais ativos, com os serviços que fazem' },
   ),
 });
 
-export const tenantRoutes: FastifyPluginAsyncTypebox<{ tenants: TenantCache; sql: Sql }> = async (app, { tenants, sql }) => {
+export const tenantRoutes: FastifyPluginAsyncTypebox<{ tenants: TenantCache; sql: Sql }> = async (
+  app,
+  { tenants, sql },
+) => {
   app.get(
     '/v1/tenants/:slug',
     {

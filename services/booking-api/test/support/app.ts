@@ -20,8 +20,18 @@ export async function startApp(env: TestEnv, vars: Record<string, string> = {}):
   });
   const db = createDb(config.databaseUrl, { ...config.db, max: 10, connectTimeout: 2 });
   const redis = createRedis(config.redisUrl, 'producer');
-  const queues = createNotificationQueues({ connection: redis, prefix: config.queuePrefix, shards: config.queueShards });
-  const app = await buildApp({ config, logger: createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }), db, redis, queues });
+  const queues = createNotificationQueues({
+    connection: redis,
+    prefix: config.queuePrefix,
+    shards: config.queueShards,
+  });
+  const app = await buildApp({
+    config,
+    logger: createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    db,
+    redis,
+    queues,
+  });
   app.addHook('onClose', async () => {
     await Promise.all(queues.shards.map((queue) => closeQueue(queue)));
     redis.disconnect();
@@ -34,7 +44,12 @@ export async function createTenant(env: TestEnv, values: Partial<NewTenant> = {}
   const [tenant] = await env.db.db
     .insert(tenants)
     // One reminder a day before, unless a test asks for more: intake tests count rows.
-    .values({ slug: `t-${randomBytes(4).toString('hex')}`, name: 'Barbearia do Zé', reminderOffsetsMinutes: [1440], ...values })
+    .values({
+      slug: `t-${randomBytes(4).toString('hex')}`,
+      name: 'Barbearia do Zé',
+      reminderOffsetsMinutes: [1440],
+      ...values,
+    })
     .returning();
   if (!tenant) throw new Error('tenant insert returned nothing');
   return tenant;

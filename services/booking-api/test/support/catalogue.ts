@@ -41,7 +41,8 @@ export async function seedCatalogue(env: TestEnv, tenantId: string, spec: Catalo
     const [row] = await sql<{ id: string }[]>`
       insert into professionals (tenant_id, name, active) values (${tenantId}, ${p.name}, ${p.active ?? true}) returning id`;
     professionals[p.name] = row!.id;
-    for (const name of p.services) await sql`insert into professional_services (professional_id, service_id) values (${row!.id}, ${services[name]!})`;
+    for (const name of p.services)
+      await sql`insert into professional_services (professional_id, service_id) values (${row!.id}, ${services[name]!})`;
   }
   for (const [weekday, ranges] of Object.entries(spec.weekly ?? {})) {
     for (const [start, end] of ranges) {

@@ -3,7 +3,14 @@ import type { Ledger } from '@bora/ledger';
 import type { Logger } from '@bora/logger';
 import type { RedisClient } from '@bora/queue';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { dropExpiredPartitions, ensurePartitions, listPartitions, monthsCovered, PARTITIONED_TABLES, type PartitionedTable } from './partitions.ts';
+import {
+  dropExpiredPartitions,
+  ensurePartitions,
+  listPartitions,
+  monthsCovered,
+  PARTITIONED_TABLES,
+  type PartitionedTable,
+} from './partitions.ts';
 import { retentionRules, type RetentionDays, type RetentionRule } from './retention.ts';
 
 // Renews the lease only if we still hold it (compare-and-set); one key, so one slot on a cluster.
@@ -108,7 +115,10 @@ export function createMaintenance(deps: MaintenanceDeps) {
       });
     }
     if (report.created.length || report.dropped.length || Object.values(report.purged).some((n) => n > 0)) {
-      deps.logger.info({ created: report.created, dropped: report.dropped, purged: report.purged }, 'maintenance: partitions and retention');
+      deps.logger.info(
+        { created: report.created, dropped: report.dropped, purged: report.purged },
+        'maintenance: partitions and retention',
+      );
     }
     return report;
   }

@@ -14,11 +14,14 @@ export interface PartitionedTable {
   retention: 'attempts' | 'messageText' | 'customerData';
 }
 
-export const PARTITIONED_TABLES: readonly PartitionedTable[] = [{ table: 'delivery_attempts', column: 'created_at', retention: 'attempts' }];
+export const PARTITIONED_TABLES: readonly PartitionedTable[] = [
+  { table: 'delivery_attempts', column: 'created_at', retention: 'attempts' },
+];
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const monthStart = (year: number, month: number) => new Date(Date.UTC(year, month, 1));
-const nameOf = (table: string, start: Date) => `${table}_y${start.getUTCFullYear()}m${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
+const nameOf = (table: string, start: Date) =>
+  `${table}_y${start.getUTCFullYear()}m${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
 
 export interface Partition {
   name: string;
@@ -51,7 +54,13 @@ export async function listPartitions(sql: Sql, table: string): Promise<Partition
  * parent's foreign keys briefly locks the referenced tables against writes (milliseconds, once a
  * month, bounded by `lockTimeoutMs`; a timeout is retried on the next run). Returns the names created.
  */
-export async function ensurePartitions(sql: Sql, spec: PartitionedTable, monthsAhead: number, now = new Date(), lockTimeoutMs = 1_000): Promise<string[]> {
+export async function ensurePartitions(
+  sql: Sql,
+  spec: PartitionedTable,
+  monthsAhead: number,
+  now = new Date(),
+  lockTimeoutMs = 1_000,
+): Promise<string[]> {
   const existing = new Set((await listPartitions(sql, spec.table)).map((p) => p.from.getTime()));
   const created: string[] = [];
   for (let i = 0; i <= monthsAhead; i++) {
@@ -62,9 +71,15 @@ export async function ensurePartitions(sql: Sql, spec: PartitionedTable, monthsA
     const [f, t] = [from.toISOString(), to.toISOString()];
     await sql.begin(async (tx) => {
       await tx`select set_config('lock_timeout', ${String(lockTimeoutMs)}, true)`;
-      await tx.unsafe(`create table ${ident(name)} (like ${ident(spec.table)} including defaults including constraints)`);
-      await tx.unsafe(`alter table ${ident(name)} add constraint ${ident(`${name}_range`)} check (${ident(spec.column)} >= '${f}' and ${ident(spec.column)} < '${t}')`);
-      await tx.unsafe(`alter table ${ident(spec.table)} attach partition ${ident(name)} for values from ('${f}') to ('${t}')`);
+      await tx.unsafe(
+        `create table ${ident(name)} (like ${ident(spec.table)} including defaults including constraints)`,
+      );
+      await tx.unsafe(
+        `alter table ${ident(name)} add constraint ${ident(`${name}_range`)} check (${ident(spec.column)} >= '${f}' and ${ident(spec.column)} < '${t}')`,
+      );
+      await tx.unsafe(
+        `alter table ${ident(spec.table)} attach partition ${ident(name)} for values from ('${f}') to ('${t}')`,
+      );
       await tx.unsafe(`alter table ${ident(name)} drop constraint ${ident(`${name}_range`)}`);
     });
     created.push(name);
@@ -78,13 +93,20 @@ export async function ensurePartitions(sql: Sql, spec: PartitionedTable, monthsA
  * and blocks no insert), then DROP of the detached table. A detach left pending by a cancelled
  * run is finalized first. Returns the names dropped.
  */
-export async function dropExpiredPartitions(sql: Sql, spec: PartitionedTable, retentionDays: number, now = new Date()): Promise<string[]> {
+export async function dropExpiredPartitions(
+  sql: Sql,
+  spec: PartitionedTable,
+  retentionDays: number,
+  now = new Date(),
+): Promise<string[]> {
   if (retentionDays <= 0) return [];
   const cutoff = now.getTime() - retentionDays * 86_400_000;
   const dropped: string[] = [];
   for (const p of await listPartitions(sql, spec.table)) {
     if (p.to.getTime() > cutoff) continue;
-    await sql.unsafe(`alter table ${ident(spec.table)} detach partition ${ident(p.name)} ${p.detachPending ? 'finalize' : 'concurrently'}`);
+    await sql.unsafe(
+      `alter table ${ident(spec.table)} detach partition ${ident(p.name)} ${p.detachPending ? 'finalize' : 'concurrently'}`,
+    );
     await sql.unsafe(`drop table if exists ${ident(p.name)}`);
     dropped.push(p.name);
   }

@@ -31,8 +31,16 @@ export const ANONYMOUS_PHONE = '00000000';
 export function retentionRules(deps: { sql: Sql; ledger: Ledger }): RetentionRule[] {
   const { sql, ledger } = deps;
   return [
-    { name: 'notifications.text', setting: 'messageText', batch: (days, limit) => ledger.retention.clearMessageText(days, limit) },
-    { name: 'notifications.recipient', setting: 'customerData', batch: (days, limit) => ledger.retention.anonymiseRecipients(days, limit) },
+    {
+      name: 'notifications.text',
+      setting: 'messageText',
+      batch: (days, limit) => ledger.retention.clearMessageText(days, limit),
+    },
+    {
+      name: 'notifications.recipient',
+      setting: 'customerData',
+      batch: (days, limit) => ledger.retention.anonymiseRecipients(days, limit),
+    },
     {
       name: 'bookings.customer',
       setting: 'customerData',

@@ -37,7 +37,11 @@ export function createHealthPass(deps: HealthPassDeps) {
   const windowMinutes = Math.max(1, Math.round(health.receiptWindowMs / 60_000));
   let lastRun = 0;
 
-  function statsOf(facts: NumberFacts, usage: { sent: number; newContacts: number } | undefined, now: number): NumberHealthStats {
+  function statsOf(
+    facts: NumberFacts,
+    usage: { sent: number; newContacts: number } | undefined,
+    now: number,
+  ): NumberHealthStats {
     const row = deps.fleet.view().safety.get(facts.id);
     const budget = row ? effectiveBudget(row, now, deps.config, units) : undefined;
     return {
@@ -79,9 +83,18 @@ export function createHealthPass(deps: HealthPassDeps) {
 
   async function runOnce(): Promise<{ numbers: number; changed: number; restarted: number }> {
     lastRun = Date.now();
-    const facts = await store.gather({ receiptWindowMs: health.receiptWindowMs, judgeWindowMs: Math.max(health.receiptWindowMs * 3, health.intervalMs * 4) });
+    const facts = await store.gather({
+      receiptWindowMs: health.receiptWindowMs,
+      judgeWindowMs: Math.max(health.receiptWindowMs * 3, health.intervalMs * 4),
+    });
     const now = Date.now();
-    const usage = await readUsage(deps.redis, deps.prefix, facts.map((f) => f.id), units.hourMs, now);
+    const usage = await readUsage(
+      deps.redis,
+      deps.prefix,
+      facts.map((f) => f.id),
+      units.hourMs,
+      now,
+    );
     const rows: HealthRow[] = [];
     const stalled: NumberFacts[] = [];
     let changed = 0;
@@ -91,10 +104,19 @@ export function createHealthPass(deps: HealthPassDeps) {
       rows.push({ id: f.id, ...verdict, stats: statsOf(f, usage.get(f.id), now) });
       if ((f.previousState ?? 'healthy') !== verdict.state) {
         changed++;
-        deps.logger.info({ instance: f.instanceName, state: verdict.state, score: verdict.score, reasons: verdict.reasons.map((r) => r.code) }, 'number health changed');
+        deps.logger.info(
+          {
+            instance: f.instanceName,
+            state: verdict.state,
+            score: verdict.score,
+            reasons: verdict.reasons.map((r) => r.code),
+          },
+          'number health changed',
+        );
       }
       const stuck = verdict.state === 'failing' || f.stuckPending >= health.minSends;
-      if (stuck && f.status === 'connected' && !restartedRecently && f.restartsLastDay < MAX_RESTARTS_PER_DAY) stalled.push(f);
+      if (stuck && f.status === 'connected' && !restartedRecently && f.restartsLastDay < MAX_RESTARTS_PER_DAY)
+        stalled.push(f);
     }
     await store.write(rows);
     let restarted = 0;

@@ -26,7 +26,12 @@ export function budgetUnits(timeScale: number): BudgetUnits {
 }
 
 export function warmupRule(config: NumberSafetyConfig, units: BudgetUnits): WarmupRule {
-  return { firstDay: config.warmup.firstDay, growth: config.warmup.growth, idleMs: config.warmup.idleHours * units.hourMs, dayMs: units.dayMs };
+  return {
+    firstDay: config.warmup.firstDay,
+    growth: config.warmup.growth,
+    idleMs: config.warmup.idleHours * units.hourMs,
+    dayMs: units.dayMs,
+  };
 }
 
 export interface EffectiveBudget {
@@ -40,7 +45,12 @@ export interface EffectiveBudget {
 }
 
 /** A number's budgets now: its own overrides, else the defaults; the day's further capped by warm-up. */
-export function effectiveBudget(row: NumberSafetyRow, now: number, config: NumberSafetyConfig, units: BudgetUnits): EffectiveBudget {
+export function effectiveBudget(
+  row: NumberSafetyRow,
+  now: number,
+  config: NumberSafetyConfig,
+  units: BudgetUnits,
+): EffectiveBudget {
   const perDay = row.budget.perDay ?? config.budget.perDay;
   const warmup = warmupState(row, now, warmupRule(config, units));
   return {
@@ -54,7 +64,13 @@ export function effectiveBudget(row: NumberSafetyRow, now: number, config: Numbe
 }
 
 /** The slot script's budget for sending one message through this number. */
-export function slotBudgetFor(row: NumberSafetyRow, newContact: boolean, now: number, config: NumberSafetyConfig, units: BudgetUnits): SlotBudget {
+export function slotBudgetFor(
+  row: NumberSafetyRow,
+  newContact: boolean,
+  now: number,
+  config: NumberSafetyConfig,
+  units: BudgetUnits,
+): SlotBudget {
   const budget = effectiveBudget(row, now, config, units);
   const warming = budget.warmup.kind === 'warming';
   return {

@@ -50,7 +50,11 @@ export function createMessageSafety(deps: { config: NumberSafetyConfig; contacts
         typingMs: typingDelay(message.text, config.typing),
         async afterSent(candidate, log) {
           deps.contacts.remember(message.recipient, candidate.instanceId);
-          await withDeadline(deps.fleet.noteSent(candidate.instanceId, { hourMs: units.hourMs, idleMs }), 2_000, 'note send').catch((err: unknown) => {
+          await withDeadline(
+            deps.fleet.noteSent(candidate.instanceId, { hourMs: units.hourMs, idleMs }),
+            2_000,
+            'note send',
+          ).catch((err: unknown) => {
             log.warn({ err }, 'could not note the send for warm-up; going on without it');
           });
         },
