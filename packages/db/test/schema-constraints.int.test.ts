@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { bookings, evolutionApis, notifications, pgErrorCode, tenants, whatsappInstances } from '@bora/db';
+import { bookings, evolutionApis, notifications, pgErrorCode, tenants, whatsappInstances } from '../src/index.ts';
 import { describe, expect } from 'vitest';
-import { test } from '../src/index.ts';
+import { test } from './fixture.ts';
 
-// The guarantees the schema carries, proven against real Postgres (the db package's own tests
-// live here because the harness depends on @bora/db).
+// The guarantees the schema carries, proven against real Postgres.
 
 const at = (iso: string) => new Date(iso);
 
@@ -18,8 +17,10 @@ async function expectCode(promise: Promise<unknown>, code: string) {
 }
 
 describe('schema constraints', () => {
-  test('bookings of one professional cannot overlap; back-to-back and cancelled slots are fine', async ({ env }) => {
-    const { db } = env.db;
+  test('bookings of one professional cannot overlap; back-to-back and cancelled slots are fine', async ({
+    database,
+  }) => {
+    const { db } = database;
     const [tenant] = await db.insert(tenants).values({ slug: 'barbearia-a', name: 'Barbearia A' }).returning();
     const base = {
       tenantId: tenant!.id,
@@ -56,8 +57,8 @@ describe('schema constraints', () => {
       .values({ ...base, startsAt: at('2030-01-10T13:00:00Z'), endsAt: at('2030-01-10T13:30:00Z') });
   });
 
-  test('a booking must end after it starts', async ({ env }) => {
-    const { db } = env.db;
+  test('a booking must end after it starts', async ({ database }) => {
+    const { db } = database;
     const [tenant] = await db.insert(tenants).values({ slug: 'salao-b', name: 'Salão B' }).returning();
     await expectCode(
       db.insert(bookings).values({
@@ -72,8 +73,8 @@ describe('schema constraints', () => {
     );
   });
 
-  test('one notification per (booking, kind)', async ({ env }) => {
-    const { db } = env.db;
+  test('one notification per (booking, kind)', async ({ database }) => {
+    const { db } = database;
     const [tenant] = await db.insert(tenants).values({ slug: 'clinica-c', name: 'Clínica C' }).returning();
     const [booking] = await db
       .insert(bookings)
@@ -98,9 +99,9 @@ describe('schema constraints', () => {
   });
 
   test('servers need capacity > 0 and unique names; instances unique name, phone and one primary per tenant', async ({
-    env,
+    database,
   }) => {
-    const { db } = env.db;
+    const { db } = database;
     const server = { url: 'http://evo', apiKeyEncrypted: 'x', webhookSecretEncrypted: 'y' };
     await expectCode(db.insert(evolutionApis).values({ ...server, name: 'Zero', capacity: 0 }), '23514');
     await expectCode(db.insert(evolutionApis).values({ ...server, name: 'Negative', capacity: -5 }), '23514');
