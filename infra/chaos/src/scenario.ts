@@ -1,7 +1,7 @@
 import { createDb, type DbHandle } from '@bora/db';
 import { createTestEnv, type TestEnv } from '@bora/testing';
 import { diagnose } from './diagnose.ts';
-import type { FleetSpec } from './fleet.ts';
+import type { FleetSpec } from './seed-fleet.ts';
 import { auditLogs, secretsOf, type AuditResult } from './log-audit.ts';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres.ts';
 import { startOwnCluster, type OwnCluster } from './own-cluster.ts';

@@ -5,7 +5,7 @@ import { randomToken } from '@bora/core';
 import { migrateDatabase } from '@bora/db';
 import { freePort } from '@bora/testing';
 import { startNodeService, waitHttpOk, type Child } from './children.ts';
-import { seedFleet, simulatorConfig, type FleetSpec, type SeededServer } from './fleet.ts';
+import { seedFleet, simulatorConfig, type FleetSpec, type SeededServer } from './seed-fleet.ts';
 
 export interface SystemOptions {
   databaseUrl: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { notifyFleetChanged } from '@bora/db';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetSpec } from '../src/fleet.ts';
+import type { FleetSpec } from '../src/seed-fleet.ts';
 import { RESULTS_DIR, recordAudit, recordRow } from '../src/report.ts';
 import { openScenario, type Scenario } from '../src/scenario.ts';
 import { setInstanceFaults } from '../src/sim-control.ts';

@@ -1,6 +1,6 @@
 import { freePort } from '@bora/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetSpec } from '../src/fleet.ts';
+import type { FleetSpec } from '../src/seed-fleet.ts';
 import { recordAudit, recordRow } from '../src/report.ts';
 import { openScenario, type Scenario } from '../src/scenario.ts';
 import { scrapeMetric, setInstanceFaults, setServerFaults, sumWhere, type Sample } from '../src/sim-control.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetSpec } from '../src/fleet.ts';
+import type { FleetSpec } from '../src/seed-fleet.ts';
 import { recordAudit, recordRow } from '../src/report.ts';
 import { openScenario, type Scenario } from '../src/scenario.ts';
 import { scrapeMetric, sumWhere } from '../src/sim-control.ts';

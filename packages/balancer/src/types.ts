@@ -8,7 +8,8 @@ export interface FleetServer {
   readonly isActive: boolean;
 }
 
-export type InstanceStatus = 'connected' | 'connecting' | 'disconnected';
+/** What the server last said about the number's session (the fleet's `whatsapp_instances.status`). */
+export type ConnectionStatus = 'connected' | 'connecting' | 'disconnected';
 
 /**
  * How a number is doing by what became of its sends (delivery receipts), not by what Evolution
@@ -23,7 +24,7 @@ export interface FleetInstance {
   readonly serverId: string;
   readonly instanceName: string;
   readonly tenantId: string | null;
-  readonly status: InstanceStatus;
+  readonly status: ConnectionStatus;
   readonly isPrimary: boolean;
   readonly health?: InstanceHealth;
 }

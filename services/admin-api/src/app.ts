@@ -30,7 +30,7 @@ import { relinkRoutes } from './relink/routes.ts';
 import { createRelinkAlerts } from './relink/alert.ts';
 import { queueBoardRoutes } from './routes/queues-board.ts';
 import { statsRoutes } from './routes/stats.ts';
-import { tenantRoutes } from './routes/tenants.ts';
+import { tenantAdminRoutes } from './routes/tenants.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { whatsappInstanceCreateRoutes } from './routes/whatsapp-instance-create.ts';
 import { whatsappInstanceQrRoutes } from './routes/whatsapp-instance-qr.ts';
@@ -109,7 +109,7 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
     publicUrl: deps.config.publicUrl,
     cookieSecure: deps.config.cookieSecure,
   });
-  await app.register(tenantRoutes(deps));
+  await app.register(tenantAdminRoutes(deps));
   await app.register(catalogueRoutes, { prefix: '/v1/tenants/:slug', db: deps.db.db });
   await app.register(evolutionApiRoutes(deps));
   await app.register(evolutionApiCheckRoutes(deps));

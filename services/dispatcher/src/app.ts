@@ -13,7 +13,7 @@ import { pingRedis, type RedisClient } from '@bora/queue';
 import Fastify, { LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 
-export interface DispatcherDeps {
+export interface DispatcherAppDeps {
   config: DispatcherConfig;
   logger: Logger;
   db: DbHandle;
@@ -22,7 +22,7 @@ export interface DispatcherDeps {
 }
 
 /** The dispatcher's small HTTP face: health, readiness and Prometheus metrics. */
-export async function buildApp(deps: DispatcherDeps): Promise<AnyFastify> {
+export async function buildApp(deps: DispatcherAppDeps): Promise<AnyFastify> {
   const app = Fastify({
     loggerInstance: deps.logger,
     frameworkErrors,

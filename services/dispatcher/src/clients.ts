@@ -1,5 +1,5 @@
 import { createEvolutionClient, type EvolutionClient } from '@bora/evolution-client';
-import type { SenderServer } from './fleet.ts';
+import type { SenderServer } from './fleet-snapshot.ts';
 
 export interface ClientPool {
   /** One keep-alive client per server, rebuilt when the server's URL or key changes. */

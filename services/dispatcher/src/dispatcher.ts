@@ -9,7 +9,7 @@ import { createNotificationQueues, ENQUEUE_LOOKAHEAD_MS, requeueNotification, ty
 import type { Registry } from 'prom-client';
 import { createCircuitBreaker } from './circuit.ts';
 import { createClientPool } from './clients.ts';
-import { createFleet } from './fleet.ts';
+import { createFleet } from './fleet-snapshot.ts';
 import { createMaintenance } from './maintenance/job.ts';
 import { createDispatcherMetrics } from './metrics.ts';
 import { createHealthPass } from './number-health/pass.ts';

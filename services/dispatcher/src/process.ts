@@ -9,7 +9,7 @@ import { attemptRecord, sendFailure, technicalDetail } from './attempt.ts';
 import { backoffDelay } from './backoff.ts';
 import type { ClientPool } from './clients.ts';
 import { judgePass, judgeSend } from './decide.ts';
-import type { Fleet } from './fleet.ts';
+import type { Fleet } from './fleet-snapshot.ts';
 import { jobWithState, readDispatchState, type DispatchState } from './job-state.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 import type { MessageSafetyFactory } from './number-safety/message-safety.ts';

@@ -2,7 +2,7 @@ import type { StoredMessage } from '@bora/evolution-client';
 import type { Ledger, UnconfirmedRow } from '@bora/ledger';
 import { lazyChild, type Logger } from '@bora/logger';
 import type { ClientPool } from './clients.ts';
-import type { Fleet } from './fleet.ts';
+import type { Fleet } from './fleet-snapshot.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 
 export interface ReconcilerDeps {

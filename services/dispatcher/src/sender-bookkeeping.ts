@@ -3,7 +3,7 @@ import { withDeadline } from '@bora/core';
 import type { EvolutionError } from '@bora/evolution-client';
 import type { Logger } from '@bora/logger';
 import type { CircuitBreaker, CircuitState } from './circuit.ts';
-import type { Fleet, SenderServer } from './fleet.ts';
+import type { Fleet, SenderServer } from './fleet-snapshot.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 
 /**

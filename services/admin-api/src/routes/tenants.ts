@@ -51,7 +51,7 @@ function columnsFrom(body: Static<typeof TenantPatch>): Partial<NewTenant> {
 const tenantNotFound = () => notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
 
 /** The seed's "negócios": who books, in which timezone, with which message templates. */
-export function tenantRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+export function tenantAdminRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const { db } = deps.db;
   return async (app) => {
     app.post(

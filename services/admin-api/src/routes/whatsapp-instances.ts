@@ -18,7 +18,7 @@ import { safetyValues } from '../number-safety/instance-safety.ts';
 import { relinkUrl } from '../relink/link.ts';
 import { authErrors, ErrorResponse, IdParams, Uuid } from '../schemas/common.ts';
 import { Slug } from '../schemas/tenant.ts';
-import { InstancePage, InstancePatch, InstanceStatus, InstanceView } from '../schemas/whatsapp-instance.ts';
+import { InstancePage, InstancePatch, InstanceStatusSchema, InstanceView } from '../schemas/whatsapp-instance.ts';
 
 const tags = ['whatsapp-instances'];
 
@@ -40,7 +40,7 @@ export function whatsappInstanceRoutes(deps: AdminApiDeps): FastifyPluginAsyncTy
           description:
             'Paginado por limit/offset: `total` diz quantos há com estes filtros e `nextOffset`, quando não é null, é o offset da próxima página.',
           querystring: Type.Object({
-            status: Type.Optional(InstanceStatus),
+            status: Type.Optional(InstanceStatusSchema),
             evolutionApiId: Type.Optional(Uuid),
             tenantSlug: Type.Optional(Slug),
             limit: Type.Integer({ minimum: 1, maximum: 20_000, default: 1000 }),

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { NullableString, NullableTimestamp, Timestamp, Uuid } from './common.ts';
 import { Slug } from './tenant.ts';
 
-export const InstanceStatus = Type.Enum(INSTANCE_STATUS);
+export const InstanceStatusSchema = Type.Enum(INSTANCE_STATUS);
 const InstanceName = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
   description: 'Nome no servidor Evolution (único)',
@@ -25,7 +25,7 @@ export const InstanceCreate = Type.Object(
       Type.Union([Slug, Type.Null()], { description: 'Omitido/null: remetente compartilhado da plataforma' }),
     ),
     isPrimary: Type.Optional(Type.Boolean({ default: false })),
-    status: Type.Optional(InstanceStatus),
+    status: Type.Optional(InstanceStatusSchema),
     createOnServer: Type.Optional(
       Type.Boolean({
         default: false,
@@ -58,7 +58,7 @@ export const InstancePatch = Type.Object(
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     tenantSlug: Type.Optional(Type.Union([Slug, Type.Null()])),
     isPrimary: Type.Optional(Type.Boolean()),
-    status: Type.Optional(InstanceStatus),
+    status: Type.Optional(InstanceStatusSchema),
     budget: Type.Optional(InstanceBudgetPatch),
     markedWarm: Type.Optional(
       Type.Boolean({
@@ -120,7 +120,7 @@ export const InstanceView = Type.Object({
   displayName: Type.String(),
   tenantSlug: NullableString,
   isPrimary: Type.Boolean(),
-  status: InstanceStatus,
+  status: InstanceStatusSchema,
   statusChangedAt: Timestamp,
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -3,7 +3,7 @@ import type { NumberHealthStats, Sql } from '@bora/db';
 import type { Logger } from '@bora/logger';
 import type { Cluster, Redis } from 'ioredis';
 import type { ClientPool } from '../clients.ts';
-import type { Fleet } from '../fleet.ts';
+import type { Fleet } from '../fleet-snapshot.ts';
 import { budgetUnits, effectiveBudget } from '../number-safety/budget.ts';
 import { readUsage } from '../pacing.ts';
 import { scoreHealth } from './score.ts';

@@ -2,7 +2,7 @@ import type { RouteCandidate } from '@bora/balancer';
 import type { NumberSafetyConfig } from '@bora/config';
 import { withDeadline } from '@bora/core';
 import type { Logger } from '@bora/logger';
-import type { Fleet, FleetView } from '../fleet.ts';
+import type { Fleet, FleetView } from '../fleet-snapshot.ts';
 import type { SlotBudget } from '../pacing.ts';
 import { budgetUnits, slotBudgetFor } from './budget.ts';
 import type { ContactBook } from './contacts.ts';
