@@ -12,3 +12,4 @@ export {
   type RedisTarget,
 } from './redis.ts';
 export { enqueueAfterCommit } from './after-commit.ts';
+export { closeQueue } from './close-queue.ts';

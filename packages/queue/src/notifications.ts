@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions, type JobType } from 'bullmq';
+import { closeQueue } from './close-queue.ts';
 
 /** Queue name; keys are `${shard prefix}:notifications:…` where the prefix carries a `{hash tag}`. */
 export const NOTIFICATIONS_QUEUE = 'notifications';
@@ -102,7 +103,7 @@ export function createNotificationQueues(settings: QueueSettings): NotificationQ
       return sum;
     },
     async close() {
-      await Promise.all(shards.map((q) => q.close()));
+      await Promise.all(shards.map((q) => closeQueue(q)));
     },
   };
 }

@@ -5,7 +5,6 @@ import { serve } from '@bora/http';
 import { createLogger } from '@bora/logger';
 import { createNotificationQueues, createRedis } from '@bora/queue';
 import { buildApp } from './app.ts';
-import { closeQueue } from './close-queue.ts';
 
 const config = loadBookingApiConfig(process.env);
 const logger = createLogger({
@@ -25,7 +24,7 @@ const queues = createNotificationQueues({
 const app = await buildApp({ config, logger, db, redis, queues });
 // Closed after the server stops taking requests (onClose runs once intake has stopped).
 app.addHook('onClose', async () => {
-  await Promise.all(queues.shards.map((queue) => closeQueue(queue)));
+  await queues.close();
   redis.disconnect();
   await db.close();
 });

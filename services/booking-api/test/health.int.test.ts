@@ -6,7 +6,6 @@ import { createNotificationQueues, createRedis } from '@bora/queue';
 import { describe, expect } from 'vitest';
 import { test } from '@bora/testing';
 import { buildApp } from '../src/app.ts';
-import { closeQueue } from '../src/close-queue.ts';
 
 async function appWith(databaseUrl: string, redisUrl: string, queuePrefix: string) {
   const config = loadBookingApiConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix });
@@ -15,7 +14,7 @@ async function appWith(databaseUrl: string, redisUrl: string, queuePrefix: strin
   const queues = createNotificationQueues({ connection: redis, prefix: queuePrefix });
   const app = await buildApp({ config, logger: createLogger({ name: 'test', level: 'silent' }), db, redis, queues });
   app.addHook('onClose', async () => {
-    await Promise.all(queues.shards.map((queue) => closeQueue(queue)));
+    await queues.close();
     redis.disconnect();
     await db.close(1);
   });

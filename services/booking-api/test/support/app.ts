@@ -7,7 +7,6 @@ import { createNotificationQueues, createRedis, NOTIFICATIONS_QUEUE, type Notifi
 import type { TestEnv } from '@bora/testing';
 import { Queue } from 'bullmq';
 import { buildApp } from '../../src/app.ts';
-import { closeQueue } from '../../src/close-queue.ts';
 
 /** The real app over this file's database and queue prefix; closes its own clients. */
 export async function startApp(env: TestEnv, vars: Record<string, string> = {}): Promise<AnyFastify> {
@@ -33,7 +32,7 @@ export async function startApp(env: TestEnv, vars: Record<string, string> = {}):
     queues,
   });
   app.addHook('onClose', async () => {
-    await Promise.all(queues.shards.map((queue) => closeQueue(queue)));
+    await queues.close();
     redis.disconnect();
     await db.close(1);
   });
