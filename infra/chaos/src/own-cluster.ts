@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,20 +28,44 @@ export interface OwnCluster {
 }
 
 async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args]);
+  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 5_000 });
   return stdout;
 }
+
+/** Whether nothing listens on `port` at 127.0.0.1 now (a cluster bus port must be free too). */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Cluster creation attempts: on a loaded machine the nodes' handshake can stall; fresh ports then. */
+const START_ATTEMPTS = 3;
 
 /**
  * A throwaway 6-node Redis Cluster (3 masters, 3 replicas) on free loopback ports, with the
  * machine's redis-server and `redis-cli --cluster create`: a scenario may fail its masters over.
  */
 export async function startOwnCluster(): Promise<OwnCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS) throw error;
+      process.stderr.write(`own Redis Cluster: attempt ${attempt} failed (${String(error)}); trying fresh ports\n`);
+    }
+  }
+}
+
+async function startOnce(): Promise<OwnCluster> {
   const ports: number[] = [];
   // Cluster bus ports are port + 10000: pick ports whose bus port is free too (below 55536).
   while (ports.length < 6) {
     const port = await freePort();
-    if (port < 55_536 && !ports.includes(port)) ports.push(port);
+    if (port < 55_536 && !ports.includes(port) && !ports.includes(port + 10_000) && (await isFree(port + 10_000)))
+      ports.push(port);
   }
   const dir = mkdtempSync(join(tmpdir(), 'bora-chaos-cluster-'));
   const children: Child[] = ports.map((port) =>
@@ -81,14 +106,11 @@ export async function startOwnCluster(): Promise<OwnCluster> {
         intervalMs: 100,
         what: `redis-server on ${port}`,
       });
-    await run('redis-cli', [
-      '--cluster',
-      'create',
-      ...ports.map((p) => `127.0.0.1:${p}`),
-      '--cluster-replicas',
-      '1',
-      '--cluster-yes',
-    ]);
+    await run(
+      'redis-cli',
+      ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'],
+      { timeout: 30_000 },
+    );
     const target: OwnCluster['target'] = {
       kind: 'cluster',
       tls: false,
