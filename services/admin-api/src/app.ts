@@ -109,21 +109,21 @@ export async function buildApp(deps: AdminApiDeps): Promise<AnyFastify> {
     publicUrl: deps.config.publicUrl,
     cookieSecure: deps.config.cookieSecure,
   });
-  await app.register(tenantAdminRoutes(deps));
+  await app.register(tenantAdminRoutes, { deps });
   await app.register(catalogueRoutes, { prefix: '/v1/tenants/:slug', db: deps.db.db });
-  await app.register(evolutionApiRoutes(deps));
-  await app.register(evolutionApiCheckRoutes(deps));
-  await app.register(whatsappInstanceCreateRoutes(deps));
-  await app.register(whatsappInstanceRoutes(deps));
-  await app.register(whatsappInstanceQrRoutes(deps));
-  await app.register(statsRoutes(deps));
-  await app.register(messageRoutes(deps));
-  await app.register(notificationRoutes(deps));
-  await app.register(bookingRoutes(deps));
-  await app.register(inboxRoutes(deps));
-  await app.register(webhookRoutes(deps));
+  await app.register(evolutionApiRoutes, { deps });
+  await app.register(evolutionApiCheckRoutes, { deps });
+  await app.register(whatsappInstanceCreateRoutes, { deps });
+  await app.register(whatsappInstanceRoutes, { deps });
+  await app.register(whatsappInstanceQrRoutes, { deps });
+  await app.register(statsRoutes, { deps });
+  await app.register(messageRoutes, { deps });
+  await app.register(notificationRoutes, { deps });
+  await app.register(bookingRoutes, { deps });
+  await app.register(inboxRoutes, { deps });
+  await app.register(webhookRoutes, { deps });
   await app.register(adminPageRoutes);
-  await app.register(relinkRoutes(deps), { prefix: '/relink' });
-  await app.register(queueBoardRoutes(deps));
+  await app.register(relinkRoutes, { deps, prefix: '/relink' });
+  await app.register(queueBoardRoutes, { deps });
   return app;
 }

@@ -21,7 +21,7 @@ const tags = ['relink'];
  * link the owner got (HMAC with SECRET_KEY, expiring). Read-only for the business's data; its only
  * effects are asking the number's server for a QR code and, for an expired link, a new link.
  */
-export function relinkRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+export const relinkRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const alerts = createRelinkAlerts({
     sql: deps.db.sql,
     config: deps.config,
@@ -63,110 +63,108 @@ export function relinkRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
   const signedUrl = (id: string, path: string, q: { exp: number; sig: string }) =>
     `/relink/${id}${path}?exp=${q.exp}&sig=${encodeURIComponent(q.sig)}`;
 
-  return async (app) => {
-    // The signed link is in the URL: never sent on as a Referer.
-    await app.register(helmet, { global: true, referrerPolicy: { policy: 'no-referrer' } });
-    await app.register(formbody);
-    const assets = Object.fromEntries(
-      await Promise.all(
-        Object.keys(ASSETS).map(
-          async (name) => [name, await readFile(new URL(`../public/${name}`, import.meta.url), 'utf8')] as const,
-        ),
+  // The signed link is in the URL: never sent on as a Referer.
+  await app.register(helmet, { global: true, referrerPolicy: { policy: 'no-referrer' } });
+  await app.register(formbody);
+  const assets = Object.fromEntries(
+    await Promise.all(
+      Object.keys(ASSETS).map(
+        async (name) => [name, await readFile(new URL(`../public/${name}`, import.meta.url), 'utf8')] as const,
       ),
-    );
-    const open = { config: { public: true } };
+    ),
+  );
+  const open = { config: { public: true } };
 
-    app.get(
-      '/:id',
-      {
-        ...open,
-        schema: {
-          tags,
-          summary: 'Página de reconexão do WhatsApp (link assinado enviado ao dono)',
-          security: [],
-          params: RelinkParams,
-          querystring: RelinkQuery,
-          response: { 200: HtmlPage, 403: HtmlPage, 410: HtmlPage },
-        },
+  app.get(
+    '/:id',
+    {
+      ...open,
+      schema: {
+        tags,
+        summary: 'Página de reconexão do WhatsApp (link assinado enviado ao dono)',
+        security: [],
+        params: RelinkParams,
+        querystring: RelinkQuery,
+        response: { 200: HtmlPage, 403: HtmlPage, 410: HtmlPage },
       },
-      async (request, reply) => {
-        let c = await signedCase(request.params, request.query, reply, true);
-        if (!c) return reply;
-        c = await connector.ensureQr(c);
-        const urls = {
-          state: signedUrl(c.id, '/state', request.query),
-          start: signedUrl(c.id, '/start', request.query),
-        };
-        return reply
-          .type('text/html; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .send(relinkPage(c, stateOf(c), urls));
-      },
-    );
+    },
+    async (request, reply) => {
+      let c = await signedCase(request.params, request.query, reply, true);
+      if (!c) return reply;
+      c = await connector.ensureQr(c);
+      const urls = {
+        state: signedUrl(c.id, '/state', request.query),
+        start: signedUrl(c.id, '/start', request.query),
+      };
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(relinkPage(c, stateOf(c), urls));
+    },
+  );
 
-    app.get(
-      '/:id/state',
-      {
-        ...open,
-        schema: {
-          tags,
-          summary: 'Estado da reconexão: QR code atual e código de pareamento',
-          security: [],
-          params: RelinkParams,
-          querystring: RelinkQuery,
-          response: { 200: RelinkStateView, 403: ErrorResponse, 410: ErrorResponse },
-        },
+  app.get(
+    '/:id/state',
+    {
+      ...open,
+      schema: {
+        tags,
+        summary: 'Estado da reconexão: QR code atual e código de pareamento',
+        security: [],
+        params: RelinkParams,
+        querystring: RelinkQuery,
+        response: { 200: RelinkStateView, 403: ErrorResponse, 410: ErrorResponse },
       },
-      async (request, reply) => {
-        const c = await signedCase(request.params, request.query, reply, false);
-        if (!c) return reply;
-        const state = stateOf(c);
-        reply.header('cache-control', 'no-store');
-        return {
-          state,
-          qr:
-            state === 'qr' && c.qr.base64
-              ? { base64: c.qr.base64, pairingCode: c.qr.pairingCode ? formatPairingCode(c.qr.pairingCode) : null }
-              : null,
-          updatedAt: c.qr.updatedAt?.toISOString() ?? null,
-        };
-      },
-    );
+    },
+    async (request, reply) => {
+      const c = await signedCase(request.params, request.query, reply, false);
+      if (!c) return reply;
+      const state = stateOf(c);
+      reply.header('cache-control', 'no-store');
+      return {
+        state,
+        qr:
+          state === 'qr' && c.qr.base64
+            ? { base64: c.qr.base64, pairingCode: c.qr.pairingCode ? formatPairingCode(c.qr.pairingCode) : null }
+            : null,
+        updatedAt: c.qr.updatedAt?.toISOString() ?? null,
+      };
+    },
+  );
 
-    app.post(
-      '/:id/start',
-      {
-        ...open,
-        schema: {
-          tags,
-          summary: 'Gerar um novo QR code (o anterior expirou)',
-          security: [],
-          params: RelinkParams,
-          querystring: RelinkQuery,
-          response: { 303: Type.Null(), 403: HtmlPage, 410: HtmlPage },
-        },
+  app.post(
+    '/:id/start',
+    {
+      ...open,
+      schema: {
+        tags,
+        summary: 'Gerar um novo QR code (o anterior expirou)',
+        security: [],
+        params: RelinkParams,
+        querystring: RelinkQuery,
+        response: { 303: Type.Null(), 403: HtmlPage, 410: HtmlPage },
       },
-      async (request, reply) => {
-        const c = await signedCase(request.params, request.query, reply, true);
-        if (!c) return reply;
-        await connector.ensureQr(c);
-        return reply.redirect(signedUrl(c.id, '', request.query), 303);
-      },
-    );
+    },
+    async (request, reply) => {
+      const c = await signedCase(request.params, request.query, reply, true);
+      if (!c) return reply;
+      await connector.ensureQr(c);
+      return reply.redirect(signedUrl(c.id, '', request.query), 303);
+    },
+  );
 
-    app.get(
-      '/assets/:name',
-      {
-        ...open,
-        schema: {
-          hide: true,
-          params: Type.Object({ name: Type.Enum(Object.keys(ASSETS) as (keyof typeof ASSETS)[]) }),
-        },
+  app.get(
+    '/assets/:name',
+    {
+      ...open,
+      schema: {
+        hide: true,
+        params: Type.Object({ name: Type.Enum(Object.keys(ASSETS) as (keyof typeof ASSETS)[]) }),
       },
-      async (request, reply) => {
-        const name = request.params.name as keyof typeof ASSETS;
-        return reply.type(ASSETS[name]).header('cache-control', 'no-cache').send(assets[name]);
-      },
-    );
-  };
-}
+    },
+    async (request, reply) => {
+      const name = request.params.name as keyof typeof ASSETS;
+      return reply.type(ASSETS[name]).header('cache-control', 'no-cache').send(assets[name]);
+    },
+  );
+};

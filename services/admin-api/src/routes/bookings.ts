@@ -41,29 +41,28 @@ interface BookingRow {
 }
 
 /** The business's agenda as the operator reads it: who is coming, who confirmed, who cancelled. */
-export function bookingRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+export const bookingRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const { sql } = deps.db;
-  return async (app) => {
-    app.get(
-      '/v1/tenants/:slug/bookings',
-      {
-        schema: {
-          tags: ['bookings'],
-          summary: 'Agenda do negócio (a partir de `from`, padrão: agora), com a confirmação de presença',
-          params: Type.Object({ slug: Slug }),
-          querystring: Type.Object({
-            from: Type.Optional(Timestamp),
-            status: Type.Optional(Type.Enum(BOOKING_STATUS)),
-            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-          }),
-          response: { 200: Type.Object({ items: Type.Array(BookingItem) }), 404: ErrorResponse, ...authErrors },
-        },
+  app.get(
+    '/v1/tenants/:slug/bookings',
+    {
+      schema: {
+        tags: ['bookings'],
+        summary: 'Agenda do negócio (a partir de `from`, padrão: agora), com a confirmação de presença',
+        params: Type.Object({ slug: Slug }),
+        querystring: Type.Object({
+          from: Type.Optional(Timestamp),
+          status: Type.Optional(Type.Enum(BOOKING_STATUS)),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(BookingItem) }), 404: ErrorResponse, ...authErrors },
       },
-      async (request) => {
-        const [tenant] = await sql<{ id: string }[]>`select id from tenants where slug = ${request.params.slug}`;
-        if (!tenant) throw notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
-        const from = request.query.from ? new Date(request.query.from) : new Date();
-        const rows = await sql<BookingRow[]>`
+    },
+    async (request) => {
+      const [tenant] = await sql<{ id: string }[]>`select id from tenants where slug = ${request.params.slug}`;
+      if (!tenant) throw notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
+      const from = request.query.from ? new Date(request.query.from) : new Date();
+      const rows = await sql<BookingRow[]>`
           select id, code, customer_name, customer_phone, service, professional, starts_at, ends_at, status, cancel_reason,
                  attendance_confirmed_at, attendance_confirmed_via, cancelled_at
             from bookings
@@ -71,24 +70,23 @@ export function bookingRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
              ${request.query.status ? sql`and status = ${request.query.status}` : sql``}
            order by starts_at
            limit ${request.query.limit}`;
-        return {
-          items: rows.map((r) => ({
-            id: r.id,
-            code: r.code,
-            customerName: r.customer_name,
-            customerPhone: r.customer_phone,
-            service: r.service,
-            professional: r.professional,
-            startsAt: iso(r.starts_at)!,
-            endsAt: iso(r.ends_at)!,
-            status: r.status,
-            cancelReason: r.cancel_reason,
-            attendanceConfirmedAt: iso(r.attendance_confirmed_at),
-            attendanceConfirmedVia: r.attendance_confirmed_via,
-            cancelledAt: iso(r.cancelled_at),
-          })),
-        };
-      },
-    );
-  };
-}
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          code: r.code,
+          customerName: r.customer_name,
+          customerPhone: r.customer_phone,
+          service: r.service,
+          professional: r.professional,
+          startsAt: iso(r.starts_at)!,
+          endsAt: iso(r.ends_at)!,
+          status: r.status,
+          cancelReason: r.cancel_reason,
+          attendanceConfirmedAt: iso(r.attendance_confirmed_at),
+          attendanceConfirmedVia: r.attendance_confirmed_via,
+          cancelledAt: iso(r.cancelled_at),
+        })),
+      };
+    },
+  );
+};

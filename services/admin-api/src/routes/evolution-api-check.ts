@@ -42,93 +42,91 @@ function explain(error: unknown, storedUrl: string): string {
   return base;
 }
 
-export function evolutionApiCheckRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+export const evolutionApiCheckRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const { db } = deps.db;
-  return async (app) => {
-    app.post(
-      '/v1/evolution-apis/:id/check',
-      {
-        schema: {
-          tags,
-          summary: 'Testar URL e chave contra o servidor Evolution (atualiza o estado de saúde)',
-          params: IdParams,
-          response: { 200: CheckResult, 400: ErrorResponse, 404: ErrorResponse, ...authErrors },
-        },
+  app.post(
+    '/v1/evolution-apis/:id/check',
+    {
+      schema: {
+        tags,
+        summary: 'Testar URL e chave contra o servidor Evolution (atualiza o estado de saúde)',
+        params: IdParams,
+        response: { 200: CheckResult, 400: ErrorResponse, 404: ErrorResponse, ...authErrors },
       },
-      async (request) => {
-        const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
-        if (!server) throw evolutionApiNotFound();
-        // A row stored before the address rules existed (or a name whose DNS changed since) is
-        // refused here, before any request leaves.
-        await assertServerUrlAllowed(server.url, deps.lookup);
-        let result: {
-          ok: boolean;
-          health: EvolutionHealth;
-          message: string;
-          code?: string;
-          version?: string | null;
-          instanceCount?: number;
+    },
+    async (request) => {
+      const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
+      if (!server) throw evolutionApiNotFound();
+      // A row stored before the address rules existed (or a name whose DNS changed since) is
+      // refused here, before any request leaves.
+      await assertServerUrlAllowed(server.url, deps.lookup);
+      let result: {
+        ok: boolean;
+        health: EvolutionHealth;
+        message: string;
+        code?: string;
+        version?: string | null;
+        instanceCount?: number;
+      };
+      try {
+        const check = await withServerClient(deps.config, server, (client) => client.checkServer());
+        const reported = versionOf(check.version);
+        const version = reported ? ` ${reported}` : '';
+        result = {
+          ok: true,
+          health: 'online',
+          message: `Conexão OK: Evolution API${version}, chave aceita, ${check.instanceCount} instância(s) no servidor`,
+          version: reported,
+          instanceCount: check.instanceCount,
         };
-        try {
-          const check = await withServerClient(deps.config, server, (client) => client.checkServer());
-          const reported = versionOf(check.version);
-          const version = reported ? ` ${reported}` : '';
-          result = {
-            ok: true,
-            health: 'online',
-            message: `Conexão OK: Evolution API${version}, chave aceita, ${check.instanceCount} instância(s) no servidor`,
-            version: reported,
-            instanceCount: check.instanceCount,
-          };
-        } catch (error) {
-          const code = isEvolutionError(error) ? error.code : 'UNKNOWN';
-          result = {
-            ok: false,
-            health: healthFromError(error) ?? 'incompatible',
-            message: explain(error, server.url),
-            code,
-          };
-          request.log.warn({ evolutionApiId: server.id, ...errorFields(error) }, 'evolution api check failed');
-        }
-        await db.transaction(async (tx) => {
-          await tx
-            .update(evolutionApis)
-            .set({
-              health: result.health,
-              lastCheckedAt: sql`now()`,
-              lastError: result.ok ? null : result.message,
-              updatedAt: sql`now()`,
-            })
-            .where(eq(evolutionApis.id, server.id));
-          await notifyFleetChanged(tx);
-        });
-        return result;
-      },
-    );
+      } catch (error) {
+        const code = isEvolutionError(error) ? error.code : 'UNKNOWN';
+        result = {
+          ok: false,
+          health: healthFromError(error) ?? 'incompatible',
+          message: explain(error, server.url),
+          code,
+        };
+        request.log.warn({ evolutionApiId: server.id, ...errorFields(error) }, 'evolution api check failed');
+      }
+      await db.transaction(async (tx) => {
+        await tx
+          .update(evolutionApis)
+          .set({
+            health: result.health,
+            lastCheckedAt: sql`now()`,
+            lastError: result.ok ? null : result.message,
+            updatedAt: sql`now()`,
+          })
+          .where(eq(evolutionApis.id, server.id));
+        await notifyFleetChanged(tx);
+      });
+      return result;
+    },
+  );
 
-    app.get(
-      '/v1/evolution-apis/:id/webhook',
-      {
-        schema: {
-          tags,
-          summary: 'Configuração de webhook para instâncias criadas fora do painel (URL, cabeçalho e segredo)',
-          params: IdParams,
-          response: { 200: WebhookConfigView, 404: ErrorResponse, ...authErrors },
-        },
+  app.get(
+    '/v1/evolution-apis/:id/webhook',
+    {
+      schema: {
+        tags,
+        summary: 'Configuração de webhook para instâncias criadas fora do painel (URL, cabeçalho e segredo)',
+        params: IdParams,
+        response: { 200: WebhookConfigView, 404: ErrorResponse, ...authErrors },
       },
-      async (request) => {
-        const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
-        if (!server) throw evolutionApiNotFound();
-        const config = webhookConfigFor(deps.config, server);
-        const secret = config.headers[WEBHOOK_SECRET_HEADER]!;
-        return {
-          url: config.url,
-          urlWithSecret: `${config.url}?secret=${encodeURIComponent(secret)}`,
-          header: WEBHOOK_SECRET_HEADER,
-          secret,
-          events: WEBHOOK_EVENTS,
-        };
-      },
-    );
-  };
-}
+    },
+    async (request) => {
+      const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
+      if (!server) throw evolutionApiNotFound();
+      const config = webhookConfigFor(deps.config, server);
+      const secret = config.headers[WEBHOOK_SECRET_HEADER]!;
+      return {
+        url: config.url,
+        urlWithSecret: `${config.url}?secret=${encodeURIComponent(secret)}`,
+        header: WEBHOOK_SECRET_HEADER,
+        secret,
+        events: WEBHOOK_EVENTS,
+      };
+    },
+  );
+};

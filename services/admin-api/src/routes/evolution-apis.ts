@@ -36,156 +36,154 @@ function columnsFrom(
 }
 
 /** The seed's Passo 3: the Evolution servers (name, URL, key, capacity, priority, active). */
-export function evolutionApiRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+export const evolutionApiRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const { db } = deps.db;
   const { secretKey, publicUrl } = deps.config;
   const checkedUrl = (url: string | undefined) => (url === undefined ? undefined : serverUrlFrom(url, deps.lookup));
   const view = (row: typeof evolutionApis.$inferSelect) => evolutionApiView(row, webhookUrl(publicUrl, row.id));
 
-  return async (app) => {
-    app.post(
-      '/v1/evolution-apis',
-      {
-        schema: {
-          tags,
-          summary: 'Cadastrar Evolution API',
-          body: EvolutionApiCreate,
-          response: { 201: EvolutionApiView, 400: ErrorResponse, 409: ErrorResponse, ...authErrors },
-        },
+  app.post(
+    '/v1/evolution-apis',
+    {
+      schema: {
+        tags,
+        summary: 'Cadastrar Evolution API',
+        body: EvolutionApiCreate,
+        response: { 201: EvolutionApiView, 400: ErrorResponse, 409: ErrorResponse, ...authErrors },
       },
-      async (request, reply) => {
-        const values = {
-          ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
-          webhookSecretEncrypted: encryptSecret(randomToken(24), secretKey),
-        } as NewEvolutionApi;
-        const row = await db
-          .transaction(async (tx) => {
-            const [inserted] = await tx.insert(evolutionApis).values(values).returning();
-            await notifyFleetChanged(tx);
-            return inserted!;
-          })
-          .catch(mapDbError);
-        request.log.info({ evolutionApiId: row.id }, 'evolution api created');
-        return reply.status(201).send(view(row));
-      },
-    );
-
-    app.get(
-      '/v1/evolution-apis',
-      {
-        schema: {
-          tags,
-          summary: 'Listar Evolution APIs',
-          response: { 200: Type.Object({ items: Type.Array(EvolutionApiView) }), ...authErrors },
-        },
-      },
-      async () => {
-        const rows = await db
-          .select()
-          .from(evolutionApis)
-          .orderBy(sql`${evolutionApis.priority} desc`, asc(evolutionApis.name));
-        return { items: rows.map(view) };
-      },
-    );
-
-    app.get(
-      '/v1/evolution-apis/:id',
-      {
-        schema: {
-          tags,
-          summary: 'Ver Evolution API',
-          params: IdParams,
-          response: { 200: EvolutionApiView, 404: ErrorResponse, ...authErrors },
-        },
-      },
-      async (request) => {
-        const [row] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
-        if (!row) throw evolutionApiNotFound();
-        return view(row);
-      },
-    );
-
-    app.patch(
-      '/v1/evolution-apis/:id',
-      {
-        schema: {
-          tags,
-          summary: 'Alterar Evolution API (apiKey opcional: substitui a atual)',
-          params: IdParams,
-          body: EvolutionApiPatch,
-          response: {
-            200: EvolutionApiView,
-            400: ErrorResponse,
-            404: ErrorResponse,
-            409: ErrorResponse,
-            ...authErrors,
-          },
-        },
-      },
-      async (request) => {
-        const values = {
-          ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
-          updatedAt: sql`now()`,
-        };
-        const row = await db
-          .transaction(async (tx) => {
-            const [updated] = await tx
-              .update(evolutionApis)
-              .set(values)
-              .where(eq(evolutionApis.id, request.params.id))
-              .returning();
-            if (!updated) throw evolutionApiNotFound();
-            await notifyFleetChanged(tx);
-            return updated;
-          })
-          .catch(mapDbError);
-        return view(row);
-      },
-    );
-
-    app.delete(
-      '/v1/evolution-apis/:id',
-      {
-        schema: {
-          tags,
-          summary: 'Excluir Evolution API (409 se ainda hospeda WhatsApps, a menos que ?force=true)',
-          params: IdParams,
-          querystring: Type.Object({ force: Type.Boolean({ default: false }) }),
-          response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
-        },
-      },
-      async (request, reply) => {
-        await db.transaction(async (tx) => {
-          const [server] = await tx
-            .select({ id: evolutionApis.id })
-            .from(evolutionApis)
-            .where(eq(evolutionApis.id, request.params.id))
-            .for('update');
-          if (!server) throw evolutionApiNotFound();
-          const [hosted] = await tx
-            .select({ n: count() })
-            .from(whatsappInstances)
-            .where(eq(whatsappInstances.evolutionApiId, server.id));
-          const instances = hosted?.n ?? 0;
-          if (instances > 0 && !request.query.force) {
-            // A WhatsApp session lives on its server: there is no "move", only remove and recreate.
-            throw conflict(
-              'EVOLUTION_API_HAS_INSTANCES',
-              `Esta Evolution API ainda hospeda ${instances} WhatsApp(s). Um WhatsApp não pode ser movido entre servidores (a sessão fica neste servidor): ` +
-                'exclua-os e cadastre-os de novo em outra Evolution API (escaneando o QR code outra vez), ' +
-                'ou exclua com ?force=true, que apaga também o cadastro desses WhatsApps.',
-              { instances },
-            );
-          }
-          // Forced: the registrations go with the server (the ledger keeps its history, the
-          // references are set null); nothing is called on the Evolution side, which may be gone.
-          if (instances > 0) await tx.delete(whatsappInstances).where(eq(whatsappInstances.evolutionApiId, server.id));
-          await tx.delete(evolutionApis).where(eq(evolutionApis.id, server.id));
+    },
+    async (request, reply) => {
+      const values = {
+        ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
+        webhookSecretEncrypted: encryptSecret(randomToken(24), secretKey),
+      } as NewEvolutionApi;
+      const row = await db
+        .transaction(async (tx) => {
+          const [inserted] = await tx.insert(evolutionApis).values(values).returning();
           await notifyFleetChanged(tx);
-        });
-        request.log.info({ evolutionApiId: request.params.id, force: request.query.force }, 'evolution api deleted');
-        return reply.status(204).send(null);
+          return inserted!;
+        })
+        .catch(mapDbError);
+      request.log.info({ evolutionApiId: row.id }, 'evolution api created');
+      return reply.status(201).send(view(row));
+    },
+  );
+
+  app.get(
+    '/v1/evolution-apis',
+    {
+      schema: {
+        tags,
+        summary: 'Listar Evolution APIs',
+        response: { 200: Type.Object({ items: Type.Array(EvolutionApiView) }), ...authErrors },
       },
-    );
-  };
-}
+    },
+    async () => {
+      const rows = await db
+        .select()
+        .from(evolutionApis)
+        .orderBy(sql`${evolutionApis.priority} desc`, asc(evolutionApis.name));
+      return { items: rows.map(view) };
+    },
+  );
+
+  app.get(
+    '/v1/evolution-apis/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Ver Evolution API',
+        params: IdParams,
+        response: { 200: EvolutionApiView, 404: ErrorResponse, ...authErrors },
+      },
+    },
+    async (request) => {
+      const [row] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
+      if (!row) throw evolutionApiNotFound();
+      return view(row);
+    },
+  );
+
+  app.patch(
+    '/v1/evolution-apis/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Alterar Evolution API (apiKey opcional: substitui a atual)',
+        params: IdParams,
+        body: EvolutionApiPatch,
+        response: {
+          200: EvolutionApiView,
+          400: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+          ...authErrors,
+        },
+      },
+    },
+    async (request) => {
+      const values = {
+        ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
+        updatedAt: sql`now()`,
+      };
+      const row = await db
+        .transaction(async (tx) => {
+          const [updated] = await tx
+            .update(evolutionApis)
+            .set(values)
+            .where(eq(evolutionApis.id, request.params.id))
+            .returning();
+          if (!updated) throw evolutionApiNotFound();
+          await notifyFleetChanged(tx);
+          return updated;
+        })
+        .catch(mapDbError);
+      return view(row);
+    },
+  );
+
+  app.delete(
+    '/v1/evolution-apis/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Excluir Evolution API (409 se ainda hospeda WhatsApps, a menos que ?force=true)',
+        params: IdParams,
+        querystring: Type.Object({ force: Type.Boolean({ default: false }) }),
+        response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      await db.transaction(async (tx) => {
+        const [server] = await tx
+          .select({ id: evolutionApis.id })
+          .from(evolutionApis)
+          .where(eq(evolutionApis.id, request.params.id))
+          .for('update');
+        if (!server) throw evolutionApiNotFound();
+        const [hosted] = await tx
+          .select({ n: count() })
+          .from(whatsappInstances)
+          .where(eq(whatsappInstances.evolutionApiId, server.id));
+        const instances = hosted?.n ?? 0;
+        if (instances > 0 && !request.query.force) {
+          // A WhatsApp session lives on its server: there is no "move", only remove and recreate.
+          throw conflict(
+            'EVOLUTION_API_HAS_INSTANCES',
+            `Esta Evolution API ainda hospeda ${instances} WhatsApp(s). Um WhatsApp não pode ser movido entre servidores (a sessão fica neste servidor): ` +
+              'exclua-os e cadastre-os de novo em outra Evolution API (escaneando o QR code outra vez), ' +
+              'ou exclua com ?force=true, que apaga também o cadastro desses WhatsApps.',
+            { instances },
+          );
+        }
+        // Forced: the registrations go with the server (the ledger keeps its history, the
+        // references are set null); nothing is called on the Evolution side, which may be gone.
+        if (instances > 0) await tx.delete(whatsappInstances).where(eq(whatsappInstances.evolutionApiId, server.id));
+        await tx.delete(evolutionApis).where(eq(evolutionApis.id, server.id));
+        await notifyFleetChanged(tx);
+      });
+      request.log.info({ evolutionApiId: request.params.id, force: request.query.force }, 'evolution api deleted');
+      return reply.status(204).send(null);
+    },
+  );
+};

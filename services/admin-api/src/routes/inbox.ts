@@ -42,60 +42,58 @@ const OptOut = Type.Object({
  * What customers wrote. The inbox holds what the platform did not act on (questions, unclear
  * answers) until the business marks it handled; `state=all` is the whole conversation log.
  */
-export function inboxRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+export const inboxRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const { sql } = deps.db;
-  return async (app) => {
-    app.get(
-      '/v1/inbox',
-      {
-        schema: {
-          tags,
-          summary: 'Mensagens dos clientes (as que ficaram para o negócio responder, ou todas)',
-          querystring: Type.Object({
-            tenantSlug: Type.Optional(Slug),
-            state: Type.Enum(['open', 'all'], { default: 'open' }),
-            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          }),
-          response: { 200: Type.Object({ items: Type.Array(InboxItem) }), ...authErrors },
-        },
+  app.get(
+    '/v1/inbox',
+    {
+      schema: {
+        tags,
+        summary: 'Mensagens dos clientes (as que ficaram para o negócio responder, ou todas)',
+        querystring: Type.Object({
+          tenantSlug: Type.Optional(Slug),
+          state: Type.Enum(['open', 'all'], { default: 'open' }),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(InboxItem) }), ...authErrors },
       },
-      async (request) => ({
-        items: await findInbox(sql, { ...request.query, state: request.query.state as 'open' | 'all' }),
-      }),
-    );
+    },
+    async (request) => ({
+      items: await findInbox(sql, { ...request.query, state: request.query.state as 'open' | 'all' }),
+    }),
+  );
 
-    app.post(
-      '/v1/inbox/:id/handled',
-      {
-        schema: {
-          tags,
-          summary: 'Marcar uma mensagem do cliente como respondida',
-          params: IdParams,
-          response: { 200: InboxItem, 404: ErrorResponse, ...authErrors },
-        },
+  app.post(
+    '/v1/inbox/:id/handled',
+    {
+      schema: {
+        tags,
+        summary: 'Marcar uma mensagem do cliente como respondida',
+        params: IdParams,
+        response: { 200: InboxItem, 404: ErrorResponse, ...authErrors },
       },
-      async (request) => {
-        const item = await markHandled(sql, request.params.id);
-        if (!item) throw notFound('INBOUND_MESSAGE_NOT_FOUND', 'Mensagem não encontrada');
-        return item;
-      },
-    );
+    },
+    async (request) => {
+      const item = await markHandled(sql, request.params.id);
+      if (!item) throw notFound('INBOUND_MESSAGE_NOT_FOUND', 'Mensagem não encontrada');
+      return item;
+    },
+  );
 
-    app.get(
-      '/v1/tenants/:slug/opt-outs',
-      {
-        schema: {
-          tags,
-          summary: 'Números que pediram para não receber mais mensagens (só o cliente desfaz, enviando VOLTAR)',
-          params: Type.Object({ slug: Slug }),
-          response: { 200: Type.Object({ items: Type.Array(OptOut) }), 404: ErrorResponse, ...authErrors },
-        },
+  app.get(
+    '/v1/tenants/:slug/opt-outs',
+    {
+      schema: {
+        tags,
+        summary: 'Números que pediram para não receber mais mensagens (só o cliente desfaz, enviando VOLTAR)',
+        params: Type.Object({ slug: Slug }),
+        response: { 200: Type.Object({ items: Type.Array(OptOut) }), 404: ErrorResponse, ...authErrors },
       },
-      async (request) => {
-        const [tenant] = await sql<{ id: string }[]>`select id from tenants where slug = ${request.params.slug}`;
-        if (!tenant) throw notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
-        return { items: await findOptOuts(sql, tenant.id) };
-      },
-    );
-  };
-}
+    },
+    async (request) => {
+      const [tenant] = await sql<{ id: string }[]>`select id from tenants where slug = ${request.params.slug}`;
+      if (!tenant) throw notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
+      return { items: await findOptOuts(sql, tenant.id) };
+    },
+  );
+};

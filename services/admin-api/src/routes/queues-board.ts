@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AdminApiDeps } from '../deps.ts';
 import { maskPhones } from '../lib/mask.ts';
 
@@ -14,28 +14,29 @@ export const QUEUES_BASE_PATH = '/admin/queues';
  * `/docs`. Job data is a bare `{notificationId}` pointer; the formatters mask anything
  * phone-like all the same, so a future payload field cannot put a customer's number on screen.
  */
-export function queueBoardRoutes(deps: Pick<AdminApiDeps, 'queues'>): FastifyPluginAsync {
-  return async (app) => {
-    const serverAdapter = new FastifyAdapter();
-    serverAdapter.setBasePath(QUEUES_BASE_PATH);
-    const sharded = deps.queues.shards.length > 1;
-    const adapters = deps.queues.shards.map((shard, i) => {
-      const adapter = new BullMQAdapter(shard, {
-        description: sharded
-          ? `Notificações WhatsApp — fila ${i + 1} de ${deps.queues.shards.length} (${deps.queues.prefixes[i]}); ponteiros para a tabela notifications`
-          : 'Notificações WhatsApp (ponteiros para a tabela notifications)',
-        // bull-board tells queues apart by name; every shard's queue is called `notifications`.
-        ...(sharded ? { prefix: `shard-${i}-`, displayName: `notifications · fila ${i}` } : {}),
-      });
-      adapter.setFormatter('data', (data) => maskPhones(data));
-      adapter.setFormatter('returnValue', (value) => maskPhones(value));
-      return adapter;
+export const queueBoardRoutes: FastifyPluginAsyncTypebox<{ deps: Pick<AdminApiDeps, 'queues'> }> = async (
+  app,
+  { deps },
+) => {
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(QUEUES_BASE_PATH);
+  const sharded = deps.queues.shards.length > 1;
+  const adapters = deps.queues.shards.map((shard, i) => {
+    const adapter = new BullMQAdapter(shard, {
+      description: sharded
+        ? `Notificações WhatsApp — fila ${i + 1} de ${deps.queues.shards.length} (${deps.queues.prefixes[i]}); ponteiros para a tabela notifications`
+        : 'Notificações WhatsApp (ponteiros para a tabela notifications)',
+      // bull-board tells queues apart by name; every shard's queue is called `notifications`.
+      ...(sharded ? { prefix: `shard-${i}-`, displayName: `notifications · fila ${i}` } : {}),
     });
-    createBullBoard({
-      queues: adapters,
-      serverAdapter,
-      options: { uiConfig: { boardTitle: 'Bora Agendar — filas', miscLinks: [{ text: 'Frota', url: '/admin' }] } },
-    });
-    await app.register(serverAdapter.registerPlugin(), { prefix: QUEUES_BASE_PATH });
-  };
-}
+    adapter.setFormatter('data', (data) => maskPhones(data));
+    adapter.setFormatter('returnValue', (value) => maskPhones(value));
+    return adapter;
+  });
+  createBullBoard({
+    queues: adapters,
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Bora Agendar — filas', miscLinks: [{ text: 'Frota', url: '/admin' }] } },
+  });
+  await app.register(serverAdapter.registerPlugin(), { prefix: QUEUES_BASE_PATH });
+};

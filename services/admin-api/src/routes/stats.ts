@@ -30,18 +30,16 @@ const UsageStats = Type.Object({
   instances: Type.Array(ServerUsage),
 });
 
-export function statsRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
-  return async (app) => {
-    app.get(
-      '/v1/stats/usage',
-      {
-        schema: {
-          tags: ['stats'],
-          summary: 'Uso da frota (get_usage_stats do documento original)',
-          response: { 200: UsageStats, ...authErrors },
-        },
+export const statsRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
+  app.get(
+    '/v1/stats/usage',
+    {
+      schema: {
+        tags: ['stats'],
+        summary: 'Uso da frota (get_usage_stats do documento original)',
+        response: { 200: UsageStats, ...authErrors },
       },
-      async () => getUsageStats(deps.db.sql),
-    );
-  };
-}
+    },
+    async () => getUsageStats(deps.db.sql),
+  );
+};

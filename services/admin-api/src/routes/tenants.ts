@@ -51,125 +51,123 @@ function columnsFrom(body: Static<typeof TenantPatch>): Partial<NewTenant> {
 const tenantNotFound = () => notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
 
 /** The seed's "negócios": who books, in which timezone, with which message templates. */
-export function tenantAdminRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+export const tenantAdminRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const { db } = deps.db;
-  return async (app) => {
-    app.post(
-      '/v1/tenants',
-      {
-        schema: {
-          tags,
-          summary: 'Cadastrar negócio',
-          body: TenantCreate,
-          response: { 201: TenantView, 400: ErrorResponse, 409: ErrorResponse, ...authErrors },
-        },
+  app.post(
+    '/v1/tenants',
+    {
+      schema: {
+        tags,
+        summary: 'Cadastrar negócio',
+        body: TenantCreate,
+        response: { 201: TenantView, 400: ErrorResponse, 409: ErrorResponse, ...authErrors },
       },
-      async (request, reply) => {
-        const values = columnsFrom(request.body) as NewTenant;
-        const [row] = await db.insert(tenants).values(values).returning().catch(mapDbError);
-        return reply.status(201).send(tenantView(row!));
-      },
-    );
+    },
+    async (request, reply) => {
+      const values = columnsFrom(request.body) as NewTenant;
+      const [row] = await db.insert(tenants).values(values).returning().catch(mapDbError);
+      return reply.status(201).send(tenantView(row!));
+    },
+  );
 
-    app.get(
-      '/v1/tenants',
-      {
-        schema: {
-          tags,
-          summary: 'Listar negócios',
-          querystring: Type.Object({
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
-          }),
-          response: { 200: Type.Object({ items: Type.Array(TenantView) }), ...authErrors },
-        },
+  app.get(
+    '/v1/tenants',
+    {
+      schema: {
+        tags,
+        summary: 'Listar negócios',
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          offset: Type.Integer({ minimum: 0, default: 0 }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(TenantView) }), ...authErrors },
       },
-      async (request) => {
-        const rows = await db
-          .select()
+    },
+    async (request) => {
+      const rows = await db
+        .select()
+        .from(tenants)
+        .orderBy(asc(tenants.slug))
+        .limit(request.query.limit)
+        .offset(request.query.offset);
+      return { items: rows.map(tenantView) };
+    },
+  );
+
+  app.get(
+    '/v1/tenants/:slug',
+    {
+      schema: {
+        tags,
+        summary: 'Ver negócio',
+        params: SlugParams,
+        response: { 200: TenantView, 404: ErrorResponse, ...authErrors },
+      },
+    },
+    async (request) => {
+      const [row] = await db.select().from(tenants).where(eq(tenants.slug, request.params.slug));
+      if (!row) throw tenantNotFound();
+      return tenantView(row);
+    },
+  );
+
+  app.patch(
+    '/v1/tenants/:slug',
+    {
+      schema: {
+        tags,
+        summary: 'Alterar negócio',
+        params: SlugParams,
+        body: TenantPatch,
+        response: { 200: TenantView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+      },
+    },
+    async (request) => {
+      const values = { ...columnsFrom(request.body), updatedAt: sql`now()` };
+      const [row] = await db
+        .update(tenants)
+        .set(values)
+        .where(eq(tenants.slug, request.params.slug))
+        .returning()
+        .catch(mapDbError);
+      if (!row) throw tenantNotFound();
+      return tenantView(row);
+    },
+  );
+
+  app.delete(
+    '/v1/tenants/:slug',
+    {
+      schema: {
+        tags,
+        summary: 'Excluir negócio (com seus agendamentos e notificações)',
+        params: SlugParams,
+        response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      await db.transaction(async (tx) => {
+        const [tenant] = await tx
+          .select({ id: tenants.id })
           .from(tenants)
-          .orderBy(asc(tenants.slug))
-          .limit(request.query.limit)
-          .offset(request.query.offset);
-        return { items: rows.map(tenantView) };
-      },
-    );
-
-    app.get(
-      '/v1/tenants/:slug',
-      {
-        schema: {
-          tags,
-          summary: 'Ver negócio',
-          params: SlugParams,
-          response: { 200: TenantView, 404: ErrorResponse, ...authErrors },
-        },
-      },
-      async (request) => {
-        const [row] = await db.select().from(tenants).where(eq(tenants.slug, request.params.slug));
-        if (!row) throw tenantNotFound();
-        return tenantView(row);
-      },
-    );
-
-    app.patch(
-      '/v1/tenants/:slug',
-      {
-        schema: {
-          tags,
-          summary: 'Alterar negócio',
-          params: SlugParams,
-          body: TenantPatch,
-          response: { 200: TenantView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
-        },
-      },
-      async (request) => {
-        const values = { ...columnsFrom(request.body), updatedAt: sql`now()` };
-        const [row] = await db
-          .update(tenants)
-          .set(values)
           .where(eq(tenants.slug, request.params.slug))
-          .returning()
-          .catch(mapDbError);
-        if (!row) throw tenantNotFound();
-        return tenantView(row);
-      },
-    );
-
-    app.delete(
-      '/v1/tenants/:slug',
-      {
-        schema: {
-          tags,
-          summary: 'Excluir negócio (com seus agendamentos e notificações)',
-          params: SlugParams,
-          response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
-        },
-      },
-      async (request, reply) => {
-        await db.transaction(async (tx) => {
-          const [tenant] = await tx
-            .select({ id: tenants.id })
-            .from(tenants)
-            .where(eq(tenants.slug, request.params.slug))
-            .for('update');
-          if (!tenant) throw tenantNotFound();
-          // Its numbers would silently become shared senders (tenantId set null) and carry other
-          // businesses' messages: make the operator move or remove them first.
-          const [held] = await tx
-            .select({ n: count() })
-            .from(whatsappInstances)
-            .where(eq(whatsappInstances.tenantId, tenant.id));
-          if ((held?.n ?? 0) > 0) {
-            throw conflict(
-              'TENANT_HAS_INSTANCES',
-              `O negócio ainda tem ${held!.n} WhatsApp(s); remova-os ou mova-os antes de excluir`,
-            );
-          }
-          await tx.delete(tenants).where(eq(tenants.id, tenant.id));
-        });
-        return reply.status(204).send(null);
-      },
-    );
-  };
-}
+          .for('update');
+        if (!tenant) throw tenantNotFound();
+        // Its numbers would silently become shared senders (tenantId set null) and carry other
+        // businesses' messages: make the operator move or remove them first.
+        const [held] = await tx
+          .select({ n: count() })
+          .from(whatsappInstances)
+          .where(eq(whatsappInstances.tenantId, tenant.id));
+        if ((held?.n ?? 0) > 0) {
+          throw conflict(
+            'TENANT_HAS_INSTANCES',
+            `O negócio ainda tem ${held!.n} WhatsApp(s); remova-os ou mova-os antes de excluir`,
+          );
+        }
+        await tx.delete(tenants).where(eq(tenants.id, tenant.id));
+      });
+      return reply.status(204).send(null);
+    },
+  );
+};

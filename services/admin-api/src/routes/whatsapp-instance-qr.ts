@@ -7,7 +7,7 @@ import { findInstanceWithServer } from '../lib/instances.ts';
 import { authErrors, ErrorResponse, IdParams } from '../schemas/common.ts';
 import { QrView } from '../schemas/whatsapp-instance.ts';
 
-export function whatsappInstanceQrRoutes(deps: AdminApiDeps): FastifyPluginAsyncTypebox {
+export const whatsappInstanceQrRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const { db } = deps.db;
 
   /** Asking for a QR tells us the real state too; record it so the page and the router agree. */
@@ -22,36 +22,34 @@ export function whatsappInstanceQrRoutes(deps: AdminApiDeps): FastifyPluginAsync
     });
   }
 
-  return async (app) => {
-    app.get(
-      '/v1/whatsapp-instances/:id/qr',
-      {
-        schema: {
-          tags: ['whatsapp-instances'],
-          summary: 'QR code para escanear no WhatsApp ({base64, code, pairingCode}) ou {state:"open"} se já conectado',
-          params: IdParams,
-          response: { 200: QrView, 404: ErrorResponse, 502: ErrorResponse, ...authErrors },
-        },
+  app.get(
+    '/v1/whatsapp-instances/:id/qr',
+    {
+      schema: {
+        tags: ['whatsapp-instances'],
+        summary: 'QR code para escanear no WhatsApp ({base64, code, pairingCode}) ou {state:"open"} se já conectado',
+        params: IdParams,
+        response: { 200: QrView, 404: ErrorResponse, 502: ErrorResponse, ...authErrors },
       },
-      async (request) => {
-        const { instance, server } = await findInstanceWithServer(db, request.params.id);
-        let result;
-        try {
-          result = await withServerClient(deps.config, server, (client) => client.connect(instance.instanceName));
-        } catch (error) {
-          request.log.warn(
-            { ...errorFields(error), evolutionApiId: server.id, instance: instance.instanceName },
-            'qr request failed',
-          );
-          throw evolutionFailure(error, 'Não foi possível obter o QR code');
-        }
-        if (result.kind === 'qr') {
-          await recordStatus(instance.id, 'connecting');
-          return { base64: result.base64, code: result.code, pairingCode: result.pairingCode };
-        }
-        if (result.state === 'open') await recordStatus(instance.id, 'connected');
-        return { state: result.state ?? 'unknown' };
-      },
-    );
-  };
-}
+    },
+    async (request) => {
+      const { instance, server } = await findInstanceWithServer(db, request.params.id);
+      let result;
+      try {
+        result = await withServerClient(deps.config, server, (client) => client.connect(instance.instanceName));
+      } catch (error) {
+        request.log.warn(
+          { ...errorFields(error), evolutionApiId: server.id, instance: instance.instanceName },
+          'qr request failed',
+        );
+        throw evolutionFailure(error, 'Não foi possível obter o QR code');
+      }
+      if (result.kind === 'qr') {
+        await recordStatus(instance.id, 'connecting');
+        return { base64: result.base64, code: result.code, pairingCode: result.pairingCode };
+      }
+      if (result.state === 'open') await recordStatus(instance.id, 'connected');
+      return { state: result.state ?? 'unknown' };
+    },
+  );
+};
