@@ -6,3 +6,4 @@ export { registerDocs } from './docs.ts';
 export { boundServer, serve, SERVER_TIMEOUTS, type ServeOptions } from './server.ts';
 
 export type { AnyFastify } from './types.ts';
+export { escapeHtml, html, raw, SafeHtml } from './html.ts';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toBookingInput } from '../src/bookings/booking-input.ts';
 import { requestHash } from '../src/bookings/idempotency.ts';
-import { escapeHtml, html } from '../src/site/html.ts';
+import { escapeHtml, html } from '@bora/http';
 
 const NOW = Date.UTC(2030, 0, 1, 12);
 const base = {

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../lib/html.ts';
+import { html, type SafeHtml } from '@bora/http';
 import type { RelinkState } from './connect.ts';
 import type { RelinkCase } from './store.ts';
 
@@ -13,14 +13,14 @@ export function formatPairingCode(code: string): string {
   return code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
 }
 
-function shell(title: string, body: string, extraHead = ''): string {
-  return `<!doctype html>
+function shell(title: string, body: SafeHtml, extraHead: SafeHtml = html``): string {
+  return html`<!doctype html>
 <html lang="pt-BR">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${escapeHtml(title)} — Bora Agendar</title>
+<title>${title} — Bora Agendar</title>
 <link rel="stylesheet" href="/relink/assets/relink.css">
 ${extraHead}
 </head>
@@ -29,7 +29,7 @@ ${extraHead}
 ${body}
 </main>
 </body>
-</html>`;
+</html>`.value;
 }
 
 const hidden = (show: boolean) => (show ? '' : ' hidden');
@@ -48,14 +48,14 @@ export function relinkPage(c: RelinkCase, state: RelinkState, urls: { state: str
     waiting: 'Preparando o QR code… (alguns segundos)',
     expired: 'O QR code expirou sem leitura.',
   }[state];
-  const body = `
+  const body = html`
 <h1>Reconectar o WhatsApp</h1>
-<p class="lead">O WhatsApp <strong>${escapeHtml(c.instance.displayName)}</strong> (final ${escapeHtml(c.instance.phoneNumber.slice(-4))}) de ${escapeHtml(c.tenant.name)} ${WHY[c.reason]}.
+<p class="lead">O WhatsApp <strong>${c.instance.displayName}</strong> (final ${c.instance.phoneNumber.slice(-4)}) de ${c.tenant.name} ${WHY[c.reason]}.
 ${c.tenant.allowSharedSender ? 'Enquanto isso, as mensagens aos seus clientes saem pelo número da plataforma.' : 'Enquanto isso, as mensagens aos seus clientes ficam aguardando.'}</p>
 <p id="status" class="status st-${state}" role="status" aria-live="polite" data-state="${state}">${statusText}</p>
 <section id="qr-box" aria-labelledby="qr-title"${hidden(state === 'qr')}>
   <h2 id="qr-title">Escaneie o QR code</h2>
-  <img id="qr" alt="QR code para conectar o WhatsApp" src="${qr.base64 ? escapeHtml(qr.base64) : ''}" width="264" height="264">
+  <img id="qr" alt="QR code para conectar o WhatsApp" src="${qr.base64 ?? ''}" width="264" height="264">
   <ol>
     <li>No celular do WhatsApp do negócio, abra o WhatsApp.</li>
     <li>Toque em <strong>Mais opções ⋮</strong> (Android) ou <strong>Configurações</strong> (iPhone) › <strong>Aparelhos conectados</strong> › <strong>Conectar um aparelho</strong>.</li>
@@ -66,10 +66,10 @@ ${c.tenant.allowSharedSender ? 'Enquanto isso, as mensagens aos seus clientes sa
 <section id="code-box" aria-labelledby="code-title"${hidden(state === 'qr' && code !== '')}>
   <h2 id="code-title">Ou digite o código de pareamento</h2>
   <p>Em <strong>Conectar um aparelho</strong>, toque em <strong>Conectar com número de telefone</strong> e digite:</p>
-  <p id="pairing-code" class="code">${escapeHtml(code)}</p>
+  <p id="pairing-code" class="code">${code}</p>
 </section>
 <section id="expired-box"${hidden(state === 'expired')}>
-  <form method="post" action="${escapeHtml(urls.start)}"><button type="submit">Gerar novo QR code</button></form>
+  <form method="post" action="${urls.start}"><button type="submit">Gerar novo QR code</button></form>
 </section>
 <section class="passkey" aria-labelledby="passkey-title"${hidden(state !== 'connected')}>
   <h2 id="passkey-title">Se o WhatsApp pedir sua chave de acesso</h2>
@@ -79,9 +79,9 @@ ${c.tenant.allowSharedSender ? 'Enquanto isso, as mensagens aos seus clientes sa
   return shell(
     'Reconectar o WhatsApp',
     body,
-    `<script src="/relink/assets/relink.js" defer></script>
+    html`<script src="/relink/assets/relink.js" defer></script>
 <noscript><meta http-equiv="refresh" content="20"></noscript>
-<meta name="relink-state" content="${escapeHtml(urls.state)}">`,
+<meta name="relink-state" content="${urls.state}">`,
   );
 }
 
@@ -98,5 +98,5 @@ export function relinkProblemPage(kind: 'invalid' | 'expired' | 'resent'): strin
     ],
     resent: ['Link expirado', 'Este link de reconexão expirou. Enviamos um novo link para o seu WhatsApp pessoal.'],
   }[kind];
-  return shell(text[0]!, `<h1>${text[0]}</h1>\n<p class="lead">${text[1]}</p>`);
+  return shell(text[0]!, html`<h1>${text[0]}</h1>\n<p class="lead">${text[1]}</p>`);
 }

@@ -1,6 +1,7 @@
 import { maskPhone, waMeChat } from '@bora/bookings';
 import type { TenantInfo } from '../tenants/tenant-cache.ts';
-import { html, page, type SafeHtml } from '../site/html.ts';
+import { html, type SafeHtml } from '@bora/http';
+import { page } from '../site/page.ts';
 import { formatWhen, safeZone, todayIn } from '../site/local-time.ts';
 import type { ManagedBooking } from './manage-store.ts';
 

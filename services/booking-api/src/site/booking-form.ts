@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { MAX_LENGTH } from '../bookings/booking-input.ts';
 import type { TenantInfo } from '../tenants/tenant-cache.ts';
 import { FORM_FIELDS, type FormErrors, type FormField, type FormValues } from './form-input.ts';
-import { html, page, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '@bora/http';
+import { page } from './page.ts';
 import { todayIn } from './local-time.ts';
 
 interface FieldSpec {

@@ -1,7 +1,7 @@
 import { bookingCode, waMeLink } from '@bora/bookings';
 import type { BookingView } from '../bookings/booking-store.ts';
 import type { TenantInfo } from '../tenants/tenant-cache.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '@bora/http';
 
 /**
  * What the customer can do next: write to the business first (the wa.me link opens their chat

@@ -1,7 +1,8 @@
 import type { BookingView } from '../bookings/booking-store.ts';
 import { formatDuration } from '../bookings/catalogue-booking.ts';
 import type { TenantInfo } from '../tenants/tenant-cache.ts';
-import { html, page, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '@bora/http';
+import { page } from './page.ts';
 import { formatWhen, safeZone } from './local-time.ts';
 import { nextStepsSection } from './next-steps.ts';
 

@@ -3,7 +3,8 @@ import { MAX_LENGTH } from '../bookings/booking-input.ts';
 import { formatDay } from '../slots/zone.ts';
 import type { TenantInfo } from '../tenants/tenant-cache.ts';
 import { formatLongDay, formatPrice, formatShortDay, shortDuration, wallTime } from './format.ts';
-import { html, page, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '@bora/http';
+import { page } from './page.ts';
 import { ANY_PROFESSIONAL, DAYS_PER_PAGE, type StepName, type StepState } from './steps.ts';
 
 const STEPS: [StepName, string][] = [

@@ -1,4 +1,7 @@
-/** Markup that is already safe; only `html` and `raw` make one. */
+/**
+ * Escape-by-default HTML for every service's server-rendered pages (mini-site, manage, login,
+ * re-link). Markup that is already safe; only `html` and `raw` make one.
+ */
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
@@ -44,25 +47,4 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 /** For trusted constant markup only (never for data). */
 export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
-}
-
-/** The page shell: pt-BR, mobile viewport, our own stylesheet and (deferred) script only. */
-export function page(options: { title: string; main: SafeHtml; script?: boolean }): string {
-  return html`<!doctype html>
-<html lang="pt-BR">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/site.css">
-${options.script ? html`<script src="/assets/site.js" defer></script>` : ''}
-</head>
-<body>
-<main id="conteudo" tabindex="-1">
-${options.main}
-</main>
-</body>
-</html>
-`.value;
 }
