@@ -13,7 +13,7 @@ export interface StatsResult {
   selectOneMedianMs: number;
 }
 
-/** admin-api's health-poll lock (services/admin-api/src/plugins/health-poller.ts). */
+/** admin-api's health-poll lock (services/admin-api/src/evolution-apis/health-poller.ts). */
 const HEALTH_POLL_LOCK_ID = 727_100_010;
 
 async function timeGet(url: string, headers: Record<string, string> = {}): Promise<{ ms: number; body: string }> {

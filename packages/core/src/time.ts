@@ -23,3 +23,13 @@ export function withDeadline<T>(work: Promise<T>, ms: number, what = 'operation'
   work.catch(() => {});
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
+
+/** An IANA zone this runtime can render (what a tenant's `timezone` must be). */
+export function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -4,16 +4,18 @@ import type { AnyFastify } from './types.ts';
 import { Type } from 'typebox';
 import { describeValidation, type ValidationItem } from './validation.ts';
 
-export const ErrorBody = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Optional(Type.Unknown()),
-    }),
-  },
-  { $id: 'ErrorBody' },
-);
+/**
+ * The error envelope every JSON route answers with, one schema for every service. It has no `$id`:
+ * routes inline it in their responses, and one `$id` inlined in many routes collides in the
+ * serializer's schema store (that is why admin-api once kept a copy).
+ */
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  }),
+});
 
 const STATUS_CODES: Record<string, { status: number; code: string; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Corpo da requisição grande demais' },

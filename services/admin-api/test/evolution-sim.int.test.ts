@@ -2,7 +2,7 @@ import { FAST_TIMING, startSimulator, type RunningSimulator } from '@bora/evolut
 import { createLogger } from '@bora/logger';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { freePort, test, waitFor } from '@bora/testing';
-import { pollFleetHealth } from '../src/lib/health-poll.ts';
+import { pollFleetHealth } from '../src/evolution-apis/health-poll.ts';
 import { auth, resetData, startAdminApi, type TestApp } from './helpers.ts';
 
 const SIM_KEY = 'sim-global-key-7Hq2-DO-NOT-LEAK';

@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { test } from '@bora/testing';
-import { getUsageStats } from '../src/lib/usage-stats.ts';
+import { getUsageStats } from '../src/stats/store.ts';
 import { auth, resetData, startAdminApi } from './helpers.ts';
 
 /** Server k (1..1000) hosts instances g = k + 1000·j (j = 0..19); g % 3 = 0 are connected. */

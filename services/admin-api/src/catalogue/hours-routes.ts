@@ -1,5 +1,6 @@
+import { ErrorBody } from '@bora/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authErrors, ErrorResponse } from '../schemas/common.ts';
+import { authErrors } from '../common-schemas.ts';
 import { toOpeningHours } from './hours.ts';
 import {
   BookingSettingsPatch,
@@ -21,7 +22,7 @@ export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> =
         tags,
         summary: 'Horário de atendimento',
         params: TenantScope,
-        response: { 200: OpeningHoursView, 404: ErrorResponse, ...authErrors },
+        response: { 200: OpeningHoursView, 404: ErrorBody, ...authErrors },
       },
     },
     async (request) => store.getOpeningHours(request.params.slug),
@@ -38,7 +39,7 @@ export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> =
           'Exceções datadas substituem o dia da semana: ranges vazio = fechado (feriado), ou um horário especial.',
         params: TenantScope,
         body: OpeningHoursBody,
-        response: { 200: OpeningHoursView, 400: ErrorResponse, 404: ErrorResponse, ...authErrors },
+        response: { 200: OpeningHoursView, 400: ErrorBody, 404: ErrorBody, ...authErrors },
       },
     },
     async (request) => {
@@ -54,7 +55,7 @@ export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> =
         tags,
         summary: 'Regras de agendamento',
         params: TenantScope,
-        response: { 200: BookingSettingsView, 404: ErrorResponse, ...authErrors },
+        response: { 200: BookingSettingsView, 404: ErrorBody, ...authErrors },
       },
     },
     async (request) => store.getSettings(request.params.slug),
@@ -70,7 +71,7 @@ export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> =
           'Intervalo entre horários, antecedência mínima, dias à frente e os limites por WhatsApp e por minuto.',
         params: TenantScope,
         body: BookingSettingsPatch,
-        response: { 200: BookingSettingsView, 400: ErrorResponse, 404: ErrorResponse, ...authErrors },
+        response: { 200: BookingSettingsView, 400: ErrorBody, 404: ErrorBody, ...authErrors },
       },
     },
     async (request) => store.patchSettings(request.params.slug, request.body),

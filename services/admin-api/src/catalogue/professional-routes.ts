@@ -1,6 +1,7 @@
+import { ErrorBody } from '@bora/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authErrors, ErrorResponse } from '../schemas/common.ts';
+import { authErrors } from '../common-schemas.ts';
 import { EntryParams, ProfessionalBody, ProfessionalPatch, ProfessionalView, TenantScope } from './schemas.ts';
 import type { CatalogueStore } from './store.ts';
 
@@ -15,7 +16,7 @@ export const professionalRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueSto
         tags,
         summary: 'Listar profissionais do negócio',
         params: TenantScope,
-        response: { 200: Type.Object({ items: Type.Array(ProfessionalView) }), 404: ErrorResponse, ...authErrors },
+        response: { 200: Type.Object({ items: Type.Array(ProfessionalView) }), 404: ErrorBody, ...authErrors },
       },
     },
     async (request) => ({ items: await store.listProfessionals(request.params.slug) }),
@@ -30,7 +31,7 @@ export const professionalRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueSto
         description: 'O nome é único no negócio (as mensagens e a agenda o mostram).',
         params: TenantScope,
         body: ProfessionalBody,
-        response: { 201: ProfessionalView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+        response: { 201: ProfessionalView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...authErrors },
       },
     },
     async (request, reply) =>
@@ -44,7 +45,7 @@ export const professionalRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueSto
         tags,
         summary: 'Ver profissional',
         params: EntryParams,
-        response: { 200: ProfessionalView, 404: ErrorResponse, ...authErrors },
+        response: { 200: ProfessionalView, 404: ErrorBody, ...authErrors },
       },
     },
     async (request) => store.getProfessional(request.params.slug, request.params.id),
@@ -59,7 +60,7 @@ export const professionalRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueSto
         description: 'serviceIds, quando enviado, substitui a lista inteira.',
         params: EntryParams,
         body: ProfessionalPatch,
-        response: { 200: ProfessionalView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+        response: { 200: ProfessionalView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...authErrors },
       },
     },
     async (request) => store.saveProfessional(request.params.slug, request.params.id, request.body),
@@ -73,7 +74,7 @@ export const professionalRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueSto
         summary: 'Excluir profissional',
         description: 'Um profissional com agendamentos não pode ser excluído (409 PROFESSIONAL_IN_USE): desative-o.',
         params: EntryParams,
-        response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+        response: { 204: Type.Null(), 404: ErrorBody, 409: ErrorBody, ...authErrors },
       },
     },
     async (request, reply) => {

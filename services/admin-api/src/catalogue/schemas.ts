@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { Slug } from '../schemas/tenant.ts';
-import { NullableString, Timestamp, Uuid } from '../schemas/common.ts';
+import { Slug } from '../tenants/schemas.ts';
+import { NullableString, Timestamp, Uuid } from '../common-schemas.ts';
 
 export const TenantScope = Type.Object({ slug: Slug });
 export const EntryParams = Type.Object({ slug: Slug, id: Uuid });

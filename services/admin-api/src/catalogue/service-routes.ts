@@ -1,6 +1,7 @@
+import { ErrorBody } from '@bora/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authErrors, ErrorResponse } from '../schemas/common.ts';
+import { authErrors } from '../common-schemas.ts';
 import { EntryParams, ServiceBody, ServicePatch, ServiceView, TenantScope } from './schemas.ts';
 import { toCents, type CatalogueStore } from './store.ts';
 
@@ -15,7 +16,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }>
         tags,
         summary: 'Listar serviços do negócio',
         params: TenantScope,
-        response: { 200: Type.Object({ items: Type.Array(ServiceView) }), 404: ErrorResponse, ...authErrors },
+        response: { 200: Type.Object({ items: Type.Array(ServiceView) }), 404: ErrorBody, ...authErrors },
       },
     },
     async (request) => ({ items: await store.listServices(request.params.slug) }),
@@ -31,7 +32,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }>
           'O primeiro serviço liga o catálogo: a partir dele o mini-site e a API pedem serviceId (os campos de texto livre deixam de valer).',
         params: TenantScope,
         body: ServiceBody,
-        response: { 201: ServiceView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+        response: { 201: ServiceView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...authErrors },
       },
     },
     async (request, reply) => {
@@ -48,7 +49,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }>
         tags,
         summary: 'Ver serviço',
         params: EntryParams,
-        response: { 200: ServiceView, 404: ErrorResponse, ...authErrors },
+        response: { 200: ServiceView, 404: ErrorBody, ...authErrors },
       },
     },
     async (request) => store.getService(request.params.slug, request.params.id),
@@ -62,7 +63,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }>
         summary: 'Alterar serviço',
         params: EntryParams,
         body: ServicePatch,
-        response: { 200: ServiceView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+        response: { 200: ServiceView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, ...authErrors },
       },
     },
     async (request) => {
@@ -83,7 +84,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }>
         summary: 'Excluir serviço',
         description: 'Um serviço com agendamentos não pode ser excluído (409 SERVICE_IN_USE): desative-o.',
         params: EntryParams,
-        response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse, ...authErrors },
+        response: { 204: Type.Null(), 404: ErrorBody, 409: ErrorBody, ...authErrors },
       },
     },
     async (request, reply) => {

@@ -17,7 +17,7 @@ import {
 } from '@bora/db';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Static } from 'typebox';
-import { iso } from '../schemas/common.ts';
+import { iso } from '../common-schemas.ts';
 import { rangeView, type OpeningHours } from './hours.ts';
 import {
   WEEKDAYS,

@@ -1,6 +1,6 @@
 import type { Sql } from '@bora/db';
 import type { AdminApiDeps } from '../deps.ts';
-import { withServerClient } from '../lib/evolution.ts';
+import { withServerClient } from '../evolution-apis/server-client.ts';
 import { receiveMessages } from './receive.ts';
 
 /** An instance that sent something lately and heard nothing back for this long is checked by polling. */

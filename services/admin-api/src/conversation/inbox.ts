@@ -1,5 +1,5 @@
 import type { InboundAction, InboundIntent, Sql } from '@bora/db';
-import { iso } from '../schemas/common.ts';
+import { iso } from '../common-schemas.ts';
 
 interface InboxRow {
   id: string;

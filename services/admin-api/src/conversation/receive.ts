@@ -1,6 +1,6 @@
 import { removeNotificationJob } from '@bora/queue';
 import type { AdminApiDeps } from '../deps.ts';
-import { enqueueCommitted } from '../lib/enqueue.ts';
+import { enqueueCommitted } from '../notifications/enqueue.ts';
 import { handleInbound, type InboundOutcome } from './handle.ts';
 import { parseInbound } from './inbound.ts';
 

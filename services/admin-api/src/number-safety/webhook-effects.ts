@@ -3,7 +3,7 @@ import { contactHistory, type Sql } from '@bora/db';
 import { createLedger } from '@bora/ledger';
 import type { Logger } from '@bora/logger';
 import { requeueNotification, type NotificationQueues } from '@bora/queue';
-import type { StatusChange, WebhookEffects } from '../lib/webhook-events.ts';
+import type { StatusChange, WebhookEffects } from '../webhooks/events.ts';
 import { createRelinkAlerts } from '../relink/alert.ts';
 import { createNumberSafetyStore } from './store.ts';
 

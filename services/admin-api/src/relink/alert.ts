@@ -3,7 +3,7 @@ import type { RelinkReason, Sql } from '@bora/db';
 import { createLedger } from '@bora/ledger';
 import type { Logger } from '@bora/logger';
 import type { NotificationQueues } from '@bora/queue';
-import { enqueueCommitted } from '../lib/enqueue.ts';
+import { enqueueCommitted } from '../notifications/enqueue.ts';
 import { relinkUrl } from './link.ts';
 import { createRelinkStore, type RelinkCase } from './store.ts';
 

@@ -2,7 +2,7 @@ import type { AdminApiConfig } from '@bora/config';
 import { type DbHandle, evolutionApis, notifyFleetChanged } from '@bora/db';
 import { eq } from 'drizzle-orm';
 import type { Logger } from '@bora/logger';
-import { errorFields, withServerClient } from '../lib/evolution.ts';
+import { errorFields, withServerClient } from '../evolution-apis/server-client.ts';
 import { createRelinkStore, type RelinkCase } from './store.ts';
 
 /** A QR younger than this is still on screen (Evolution rotates them every ~45 s). */

@@ -1,3 +1,4 @@
+import { ErrorBody } from '@bora/http';
 import { readFile } from 'node:fs/promises';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -5,7 +6,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
-import { ErrorResponse } from '../schemas/common.ts';
 import { createRelinkAlerts } from './alert.ts';
 import { createRelinkConnector, stateOf } from './connect.ts';
 import { verifyRelink } from './link.ts';
@@ -113,7 +113,7 @@ export const relinkRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = a
         security: [],
         params: RelinkParams,
         querystring: RelinkQuery,
-        response: { 200: RelinkStateView, 403: ErrorResponse, 410: ErrorResponse },
+        response: { 200: RelinkStateView, 403: ErrorBody, 410: ErrorBody },
       },
     },
     async (request, reply) => {

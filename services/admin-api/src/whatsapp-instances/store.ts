@@ -1,0 +1,105 @@
+import { notFound } from '@bora/core';
+import { evolutionApis, tenants, whatsappInstances, type Db, type InstanceStatus, type Sql } from '@bora/db';
+import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import { instanceSafety } from '../number-safety/instance-safety.ts';
+import { iso } from '../common-schemas.ts';
+
+export interface InstanceFilter {
+  id?: string;
+  status?: InstanceStatus;
+  evolutionApiId?: string;
+  tenantSlug?: string;
+  limit?: number;
+  offset?: number;
+}
+
+function whereOf(filter: InstanceFilter): SQL | undefined {
+  const where: SQL[] = [];
+  if (filter.id) where.push(eq(whatsappInstances.id, filter.id));
+  if (filter.status) where.push(eq(whatsappInstances.status, filter.status));
+  if (filter.evolutionApiId) where.push(eq(whatsappInstances.evolutionApiId, filter.evolutionApiId));
+  if (filter.tenantSlug) where.push(eq(tenants.slug, filter.tenantSlug));
+  return and(...where);
+}
+
+/**
+ * Instances with their server's name and tenant's slug, as every instance route answers them, and
+ * their number safety (age, warm-up, budgets, health, lock, re-link) when `safety` is given.
+ */
+export async function findInstances(
+  db: Db,
+  filter: InstanceFilter,
+  safety?: { sql: Sql; relinkLink(relinkId: string): string },
+) {
+  const rows = await db
+    .select({ instance: whatsappInstances, evolutionApiName: evolutionApis.name, tenantSlug: tenants.slug })
+    .from(whatsappInstances)
+    .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
+    .leftJoin(tenants, eq(tenants.id, whatsappInstances.tenantId))
+    .where(whereOf(filter))
+    // instanceName is unique, so the order is total and offset pages neither repeat nor skip.
+    .orderBy(
+      desc(evolutionApis.priority),
+      asc(evolutionApis.name),
+      desc(whatsappInstances.isPrimary),
+      asc(whatsappInstances.instanceName),
+    )
+    .limit(filter.limit ?? 1000)
+    .offset(filter.offset ?? 0);
+  const safe = safety
+    ? await instanceSafety(
+        safety.sql,
+        rows.map((r) => r.instance.id),
+        safety.relinkLink,
+      )
+    : undefined;
+  return rows.map(({ instance, evolutionApiName, tenantSlug }) => ({
+    id: instance.id,
+    evolutionApiId: instance.evolutionApiId,
+    evolutionApiName,
+    instanceName: instance.instanceName,
+    phoneNumber: instance.phoneNumber,
+    displayName: instance.displayName,
+    tenantSlug,
+    isPrimary: instance.isPrimary,
+    status: instance.status,
+    statusChangedAt: iso(instance.statusChangedAt)!,
+    createdAt: iso(instance.createdAt)!,
+    updatedAt: iso(instance.updatedAt)!,
+    ...(safe?.get(instance.id) ? { safety: safe.get(instance.id)! } : {}),
+  }));
+}
+
+export type InstanceView = Awaited<ReturnType<typeof findInstances>>[number];
+
+/** How many instances match the filter, ignoring limit and offset (for paging). */
+export async function countInstances(db: Db, filter: InstanceFilter): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(whatsappInstances)
+    .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
+    .leftJoin(tenants, eq(tenants.id, whatsappInstances.tenantId))
+    .where(whereOf(filter));
+  return row?.n ?? 0;
+}
+
+/** `undefined`/`null` slug = a shared platform sender (no tenant). */
+export async function tenantIdOf(db: Db, slug: string | null | undefined): Promise<string | null> {
+  if (slug === undefined || slug === null) return null;
+  const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
+  if (!tenant) throw notFound('TENANT_NOT_FOUND', `Negócio "${slug}" não encontrado`);
+  return tenant.id;
+}
+
+/** One instance with the server that hosts it (for calls to that server); 404 when unknown. */
+export async function findInstanceWithServer(db: Db, id: string) {
+  const [row] = await db
+    .select({ instance: whatsappInstances, server: evolutionApis })
+    .from(whatsappInstances)
+    .innerJoin(evolutionApis, eq(evolutionApis.id, whatsappInstances.evolutionApiId))
+    .where(eq(whatsappInstances.id, id));
+  if (!row) throw instanceNotFound();
+  return row;
+}
+
+export const instanceNotFound = () => notFound('WHATSAPP_INSTANCE_NOT_FOUND', 'WhatsApp não encontrado');
