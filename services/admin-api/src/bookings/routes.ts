@@ -1,9 +1,10 @@
 import { ErrorBody } from '@bora/http';
-import { notFound } from '@bora/core';
 import { BOOKING_STATUS } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
+import { tenantIdBySlug } from '../tenants/store.ts';
+import { findAgenda } from './store.ts';
 import { authErrors, iso, NullableString, NullableTimestamp, Timestamp } from '../common-schemas.ts';
 import { Slug } from '../tenants/schemas.ts';
 
@@ -25,22 +26,6 @@ const BookingItem = Type.Object({
   cancelledAt: NullableTimestamp,
 });
 
-interface BookingRow {
-  id: string;
-  code: string;
-  customer_name: string;
-  customer_phone: string;
-  service: string;
-  professional: string;
-  starts_at: Date;
-  ends_at: Date;
-  status: (typeof BOOKING_STATUS)[number];
-  cancel_reason: string | null;
-  attendance_confirmed_at: Date | null;
-  attendance_confirmed_via: string | null;
-  cancelled_at: Date | null;
-}
-
 /** The business's agenda as the operator reads it: who is coming, who confirmed, who cancelled. */
 export const bookingRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const { sql } = deps.db;
@@ -60,17 +45,9 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = 
       },
     },
     async (request) => {
-      const [tenant] = await sql<{ id: string }[]>`select id from tenants where slug = ${request.params.slug}`;
-      if (!tenant) throw notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
+      const tenantId = await tenantIdBySlug(deps.db.db, request.params.slug);
       const from = request.query.from ? new Date(request.query.from) : new Date();
-      const rows = await sql<BookingRow[]>`
-          select id, code, customer_name, customer_phone, service, professional, starts_at, ends_at, status, cancel_reason,
-                 attendance_confirmed_at, attendance_confirmed_via, cancelled_at
-            from bookings
-           where tenant_id = ${tenant.id} and ends_at > ${from.toISOString()}
-             ${request.query.status ? sql`and status = ${request.query.status}` : sql``}
-           order by starts_at
-           limit ${request.query.limit}`;
+      const rows = await findAgenda(sql, tenantId, { from, status: request.query.status, limit: request.query.limit });
       return {
         items: rows.map((r) => ({
           id: r.id,

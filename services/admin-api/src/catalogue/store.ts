@@ -18,6 +18,7 @@ import {
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Static } from 'typebox';
 import { iso } from '../common-schemas.ts';
+import { tenantNotFound } from '../tenants/store.ts';
 import { rangeView, type OpeningHours } from './hours.ts';
 import {
   WEEKDAYS,
@@ -56,7 +57,6 @@ function mapError(error: unknown): never {
   throw error;
 }
 
-export const tenantNotFound = () => notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
 const serviceNotFound = () => notFound('SERVICE_NOT_FOUND', 'Serviço não encontrado neste negócio');
 const professionalNotFound = () => notFound('PROFESSIONAL_NOT_FOUND', 'Profissional não encontrado neste negócio');
 

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findInbox, findOptOuts, markHandled } from './inbox.ts';
 import type { AdminApiDeps } from '../deps.ts';
+import { tenantIdBySlug } from '../tenants/store.ts';
 import { authErrors, IdParams, NullableString, NullableTimestamp, Timestamp } from '../common-schemas.ts';
 import { Slug } from '../tenants/schemas.ts';
 
@@ -85,9 +86,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = as
       },
     },
     async (request) => {
-      const [tenant] = await sql<{ id: string }[]>`select id from tenants where slug = ${request.params.slug}`;
-      if (!tenant) throw notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
-      return { items: await findOptOuts(sql, tenant.id) };
+      const tenantId = await tenantIdBySlug(deps.db.db, request.params.slug);
+      return { items: await findOptOuts(sql, tenantId) };
     },
   );
 };

@@ -1,8 +1,7 @@
 import { ErrorBody } from '@bora/http';
-import { evolutionApis, type EvolutionHealth, notifyFleetChanged } from '@bora/db';
+import type { EvolutionHealth } from '@bora/db';
 import { isEvolutionError } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { eq, sql } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
 import {
   errorFields,
@@ -16,7 +15,7 @@ import { operatorMessage, versionOf } from './operator-messages.ts';
 import { assertServerUrlAllowed, hideCredentials } from './server-url.ts';
 import { authErrors, IdParams } from '../common-schemas.ts';
 import { CheckResult, WebhookConfigView } from './schemas.ts';
-import { evolutionApiNotFound } from './routes.ts';
+import { createEvolutionApiStore } from './store.ts';
 
 const tags = ['evolution-apis'];
 
@@ -44,7 +43,7 @@ function explain(error: unknown, storedUrl: string): string {
 }
 
 export const evolutionApiCheckRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
-  const { db } = deps.db;
+  const store = createEvolutionApiStore(deps.db.db);
   app.post(
     '/v1/evolution-apis/:id/check',
     {
@@ -56,8 +55,7 @@ export const evolutionApiCheckRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApi
       },
     },
     async (request) => {
-      const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
-      if (!server) throw evolutionApiNotFound();
+      const server = await store.get(request.params.id);
       // A row stored before the address rules existed (or a name whose DNS changed since) is
       // refused here, before any request leaves.
       await assertServerUrlAllowed(server.url, deps.lookup);
@@ -90,18 +88,7 @@ export const evolutionApiCheckRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApi
         };
         request.log.warn({ evolutionApiId: server.id, ...errorFields(error) }, 'evolution api check failed');
       }
-      await db.transaction(async (tx) => {
-        await tx
-          .update(evolutionApis)
-          .set({
-            health: result.health,
-            lastCheckedAt: sql`now()`,
-            lastError: result.ok ? null : result.message,
-            updatedAt: sql`now()`,
-          })
-          .where(eq(evolutionApis.id, server.id));
-        await notifyFleetChanged(tx);
-      });
+      await store.recordHealth(server.id, result.health, result.ok ? null : result.message);
       return result;
     },
   );
@@ -117,8 +104,7 @@ export const evolutionApiCheckRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApi
       },
     },
     async (request) => {
-      const [server] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
-      if (!server) throw evolutionApiNotFound();
+      const server = await store.get(request.params.id);
       const config = webhookConfigFor(deps.config, server);
       const secret = config.headers[WEBHOOK_SECRET_HEADER]!;
       return {

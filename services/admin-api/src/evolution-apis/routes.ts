@@ -1,19 +1,16 @@
 import { ErrorBody } from '@bora/http';
-import { conflict, encryptSecret, notFound, randomToken } from '@bora/core';
-import { evolutionApis, type NewEvolutionApi, notifyFleetChanged, whatsappInstances } from '@bora/db';
+import { encryptSecret, randomToken } from '@bora/core';
+import type { EvolutionApi, NewEvolutionApi } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { asc, count, eq, sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
-import { mapDbError } from '../db-errors.ts';
 import { webhookUrl } from './server-client.ts';
 import { serverUrlFrom } from './server-url.ts';
 import { authErrors, IdParams } from '../common-schemas.ts';
+import { createEvolutionApiStore } from './store.ts';
 import { EvolutionApiCreate, EvolutionApiPatch, EvolutionApiView, evolutionApiView } from './schemas.ts';
 
 const tags = ['evolution-apis'];
-
-export const evolutionApiNotFound = () => notFound('EVOLUTION_API_NOT_FOUND', 'Evolution API não encontrada');
 
 /** `url` is the body's URL already checked by `serverUrlFrom`. */
 function columnsFrom(
@@ -38,10 +35,10 @@ function columnsFrom(
 
 /** The seed's Passo 3: the Evolution servers (name, URL, key, capacity, priority, active). */
 export const evolutionApiRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
-  const { db } = deps.db;
+  const store = createEvolutionApiStore(deps.db.db);
   const { secretKey, publicUrl } = deps.config;
   const checkedUrl = (url: string | undefined) => (url === undefined ? undefined : serverUrlFrom(url, deps.lookup));
-  const view = (row: typeof evolutionApis.$inferSelect) => evolutionApiView(row, webhookUrl(publicUrl, row.id));
+  const view = (row: EvolutionApi) => evolutionApiView(row, webhookUrl(publicUrl, row.id));
 
   app.post(
     '/v1/evolution-apis',
@@ -58,13 +55,7 @@ export const evolutionApiRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps 
         ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
         webhookSecretEncrypted: encryptSecret(randomToken(24), secretKey),
       } as NewEvolutionApi;
-      const row = await db
-        .transaction(async (tx) => {
-          const [inserted] = await tx.insert(evolutionApis).values(values).returning();
-          await notifyFleetChanged(tx);
-          return inserted!;
-        })
-        .catch(mapDbError);
+      const row = await store.create(values);
       request.log.info({ evolutionApiId: row.id }, 'evolution api created');
       return reply.status(201).send(view(row));
     },
@@ -80,11 +71,7 @@ export const evolutionApiRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps 
       },
     },
     async () => {
-      const rows = await db
-        .select()
-        .from(evolutionApis)
-        .orderBy(sql`${evolutionApis.priority} desc`, asc(evolutionApis.name));
-      return { items: rows.map(view) };
+      return { items: (await store.list()).map(view) };
     },
   );
 
@@ -99,9 +86,7 @@ export const evolutionApiRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps 
       },
     },
     async (request) => {
-      const [row] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, request.params.id));
-      if (!row) throw evolutionApiNotFound();
-      return view(row);
+      return view(await store.get(request.params.id));
     },
   );
 
@@ -123,23 +108,8 @@ export const evolutionApiRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps 
       },
     },
     async (request) => {
-      const values = {
-        ...columnsFrom(request.body, await checkedUrl(request.body.url), secretKey),
-        updatedAt: sql`now()`,
-      };
-      const row = await db
-        .transaction(async (tx) => {
-          const [updated] = await tx
-            .update(evolutionApis)
-            .set(values)
-            .where(eq(evolutionApis.id, request.params.id))
-            .returning();
-          if (!updated) throw evolutionApiNotFound();
-          await notifyFleetChanged(tx);
-          return updated;
-        })
-        .catch(mapDbError);
-      return view(row);
+      const values = columnsFrom(request.body, await checkedUrl(request.body.url), secretKey);
+      return view(await store.update(request.params.id, values));
     },
   );
 
@@ -155,34 +125,7 @@ export const evolutionApiRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps 
       },
     },
     async (request, reply) => {
-      await db.transaction(async (tx) => {
-        const [server] = await tx
-          .select({ id: evolutionApis.id })
-          .from(evolutionApis)
-          .where(eq(evolutionApis.id, request.params.id))
-          .for('update');
-        if (!server) throw evolutionApiNotFound();
-        const [hosted] = await tx
-          .select({ n: count() })
-          .from(whatsappInstances)
-          .where(eq(whatsappInstances.evolutionApiId, server.id));
-        const instances = hosted?.n ?? 0;
-        if (instances > 0 && !request.query.force) {
-          // A WhatsApp session lives on its server: there is no "move", only remove and recreate.
-          throw conflict(
-            'EVOLUTION_API_HAS_INSTANCES',
-            `Esta Evolution API ainda hospeda ${instances} WhatsApp(s). Um WhatsApp não pode ser movido entre servidores (a sessão fica neste servidor): ` +
-              'exclua-os e cadastre-os de novo em outra Evolution API (escaneando o QR code outra vez), ' +
-              'ou exclua com ?force=true, que apaga também o cadastro desses WhatsApps.',
-            { instances },
-          );
-        }
-        // Forced: the registrations go with the server (the ledger keeps its history, the
-        // references are set null); nothing is called on the Evolution side, which may be gone.
-        if (instances > 0) await tx.delete(whatsappInstances).where(eq(whatsappInstances.evolutionApiId, server.id));
-        await tx.delete(evolutionApis).where(eq(evolutionApis.id, server.id));
-        await notifyFleetChanged(tx);
-      });
+      await store.remove(request.params.id, request.query.force);
       request.log.info({ evolutionApiId: request.params.id, force: request.query.force }, 'evolution api deleted');
       return reply.status(204).send(null);
     },

@@ -1,11 +1,11 @@
 import { ErrorBody } from '@bora/http';
 import { normalizeMobilePhone, notFound, validationFailed } from '@bora/core';
-import { evolutionApis, tenants } from '@bora/db';
 import { createLedger } from '@bora/ledger';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
+import { tenantIdBySlug } from '../tenants/store.ts';
+import { createEvolutionApiStore } from '../evolution-apis/store.ts';
 import { enqueueCommitted } from './enqueue.ts';
 import { findAttempts, findNotifications } from './store.ts';
 import { authErrors, IdParams, Uuid } from '../common-schemas.ts';
@@ -30,7 +30,7 @@ const SendMessage = Type.Object(
 
 /** The seed's `send_message_auto`: a manual message goes through the same ledger, queue and router as bookings. */
 export const messageRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
-  const { db } = deps.db;
+  const evolutionApis = createEvolutionApiStore(deps.db.db);
   const ledger = createLedger(deps.db);
   app.post(
     '/v1/messages',
@@ -46,22 +46,15 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = 
       const body = request.body;
       const phone = normalizeMobilePhone(body.to);
       if (!phone.ok) throw validationFailed([{ field: 'to', message: phone.reason }]);
-      const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, body.tenantSlug));
-      if (!tenant) throw notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
-      if (body.evolutionApiId) {
-        const [server] = await db
-          .select({ id: evolutionApis.id })
-          .from(evolutionApis)
-          .where(eq(evolutionApis.id, body.evolutionApiId));
-        if (!server) throw notFound('EVOLUTION_API_NOT_FOUND', 'Evolution API não encontrada');
-      }
+      const tenantId = await tenantIdBySlug(deps.db.db, body.tenantSlug);
+      if (body.evolutionApiId) await evolutionApis.get(body.evolutionApiId);
       const row = await ledger.owed.createManual({
-        tenantId: tenant.id,
+        tenantId,
         recipient: phone.digits,
         text: body.text,
         forcedEvolutionApiId: body.evolutionApiId ?? null,
       });
-      const status = await enqueueCommitted(deps, { ...row, tenantId: tenant.id }, 'new');
+      const status = await enqueueCommitted(deps, { ...row, tenantId }, 'new');
       request.log.info({ notificationId: row.id, forced: Boolean(body.evolutionApiId) }, 'manual message accepted');
       return reply.status(202).send({ id: row.id, status });
     },

@@ -1,18 +1,10 @@
 import { ErrorBody } from '@bora/http';
-import {
-  conflict,
-  isValidTimezone,
-  normalizeMobilePhone,
-  notFound,
-  validationFailed,
-  type FieldProblem,
-} from '@bora/core';
-import { tenants, whatsappInstances, type NewTenant } from '@bora/db';
+import { isValidTimezone, normalizeMobilePhone, validationFailed, type FieldProblem } from '@bora/core';
+import type { NewTenant } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { asc, count, eq, sql } from 'drizzle-orm';
 import { Type, type Static } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
-import { mapDbError } from '../db-errors.ts';
+import { createTenantStore } from './store.ts';
 import { isReservedSlug, RESERVED_SLUG_MESSAGE } from './reserved-slugs.ts';
 import { authErrors } from '../common-schemas.ts';
 import { Slug, TenantCreate, TenantPatch, TenantView, tenantView } from './schemas.ts';
@@ -56,11 +48,9 @@ function columnsFrom(body: Static<typeof TenantPatch>): Partial<NewTenant> {
   return values;
 }
 
-const tenantNotFound = () => notFound('TENANT_NOT_FOUND', 'Negócio não encontrado');
-
 /** The seed's "negócios": who books, in which timezone, with which message templates. */
 export const tenantAdminRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
-  const { db } = deps.db;
+  const store = createTenantStore(deps.db.db);
   app.post(
     '/v1/tenants',
     {
@@ -73,8 +63,7 @@ export const tenantAdminRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }
     },
     async (request, reply) => {
       const values = columnsFrom(request.body) as NewTenant;
-      const [row] = await db.insert(tenants).values(values).returning().catch(mapDbError);
-      return reply.status(201).send(tenantView(row!));
+      return reply.status(201).send(tenantView(await store.create(values)));
     },
   );
 
@@ -92,13 +81,7 @@ export const tenantAdminRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }
       },
     },
     async (request) => {
-      const rows = await db
-        .select()
-        .from(tenants)
-        .orderBy(asc(tenants.slug))
-        .limit(request.query.limit)
-        .offset(request.query.offset);
-      return { items: rows.map(tenantView) };
+      return { items: (await store.list(request.query)).map(tenantView) };
     },
   );
 
@@ -113,9 +96,7 @@ export const tenantAdminRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }
       },
     },
     async (request) => {
-      const [row] = await db.select().from(tenants).where(eq(tenants.slug, request.params.slug));
-      if (!row) throw tenantNotFound();
-      return tenantView(row);
+      return tenantView(await store.get(request.params.slug));
     },
   );
 
@@ -131,15 +112,7 @@ export const tenantAdminRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }
       },
     },
     async (request) => {
-      const values = { ...columnsFrom(request.body), updatedAt: sql`now()` };
-      const [row] = await db
-        .update(tenants)
-        .set(values)
-        .where(eq(tenants.slug, request.params.slug))
-        .returning()
-        .catch(mapDbError);
-      if (!row) throw tenantNotFound();
-      return tenantView(row);
+      return tenantView(await store.update(request.params.slug, columnsFrom(request.body)));
     },
   );
 
@@ -154,27 +127,7 @@ export const tenantAdminRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }
       },
     },
     async (request, reply) => {
-      await db.transaction(async (tx) => {
-        const [tenant] = await tx
-          .select({ id: tenants.id })
-          .from(tenants)
-          .where(eq(tenants.slug, request.params.slug))
-          .for('update');
-        if (!tenant) throw tenantNotFound();
-        // Its numbers would silently become shared senders (tenantId set null) and carry other
-        // businesses' messages: make the operator move or remove them first.
-        const [held] = await tx
-          .select({ n: count() })
-          .from(whatsappInstances)
-          .where(eq(whatsappInstances.tenantId, tenant.id));
-        if ((held?.n ?? 0) > 0) {
-          throw conflict(
-            'TENANT_HAS_INSTANCES',
-            `O negócio ainda tem ${held!.n} WhatsApp(s); remova-os ou mova-os antes de excluir`,
-          );
-        }
-        await tx.delete(tenants).where(eq(tenants.id, tenant.id));
-      });
+      await store.remove(request.params.slug);
       return reply.status(204).send(null);
     },
   );

@@ -1,12 +1,9 @@
 import { ErrorBody } from '@bora/http';
 import { maskPhone, normalizeMobilePhone, randomToken, validationFailed } from '@bora/core';
-import { notifyFleetChanged, whatsappInstances } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
-import { mapDbError } from '../db-errors.ts';
 import { errorFields, evolutionFailure, webhookConfigFor, withServerClient } from '../evolution-apis/server-client.ts';
-import { findInstances, tenantIdOf } from './store.ts';
+import { deleteInstance, findInstances, tenantIdOf } from './store.ts';
 import { placeAndInsert } from './placement.ts';
 import { authErrors } from '../common-schemas.ts';
 import { InstanceCreate, InstanceCreated } from './schemas.ts';
@@ -61,7 +58,7 @@ export const whatsappInstanceCreateRoutes: FastifyPluginAsyncTypebox<{ deps: Adm
           isPrimary: body.isPrimary ?? false,
           status: body.status ?? (createOnServer ? 'connecting' : 'disconnected'),
         },
-      }).catch(mapDbError);
+      });
       const log = request.log.child({ evolutionApiId: placed.server.id, instance: placed.instance.instanceName });
       log.info({ chosenBy: placed.chosenBy, phone: maskPhone(phone.digits) }, 'whatsapp instance registered');
 
@@ -81,10 +78,7 @@ export const whatsappInstanceCreateRoutes: FastifyPluginAsyncTypebox<{ deps: Adm
         } catch (error) {
           // The registration without its Evolution instance would be a number nobody can send
           // from: undo it so the operator can simply try again.
-          await db.transaction(async (tx) => {
-            await tx.delete(whatsappInstances).where(eq(whatsappInstances.id, placed.instance.id));
-            await notifyFleetChanged(tx);
-          });
+          await deleteInstance(db, placed.instance.id);
           log.warn(errorFields(error), 'creating the instance on evolution failed; registration undone');
           throw evolutionFailure(error, 'Não foi possível criar a instância no servidor Evolution');
         }

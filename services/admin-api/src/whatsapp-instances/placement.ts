@@ -1,3 +1,4 @@
+import { mapDbError } from '../db-errors.ts';
 import { NO_EVOLUTION_API_AVAILABLE, placeInstance, type PlacementServer } from '@bora/balancer';
 import { AppError, conflict, notFound } from '@bora/core';
 import {
@@ -64,7 +65,7 @@ export async function placeAndInsert(
   db: Db,
   input: { evolutionApiId?: string | null; values: Omit<NewWhatsappInstance, 'evolutionApiId'> },
 ): Promise<PlacedInstance> {
-  return db.transaction(async (tx) => {
+  const placed: Promise<PlacedInstance> = db.transaction(async (tx) => {
     for (let round = 0; round < MAX_PLACEMENT_ROUNDS; round++) {
       let serverId = input.evolutionApiId ?? undefined;
       let reason = 'escolhido pelo operador';
@@ -105,4 +106,6 @@ export async function placeAndInsert(
     }
     throw new AppError(NO_EVOLUTION_API_AVAILABLE, 'Nenhuma Evolution API disponível', { statusCode: 409 });
   });
+  // A taken name or phone, or a second primary, is a 409 the operator can act on.
+  return placed.catch(mapDbError);
 }

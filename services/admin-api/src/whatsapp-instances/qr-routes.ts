@@ -1,27 +1,16 @@
 import { ErrorBody } from '@bora/http';
-import { type InstanceStatus, notifyFleetChanged, whatsappInstances } from '@bora/db';
+import type { InstanceStatus } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, eq, ne } from 'drizzle-orm';
 import type { AdminApiDeps } from '../deps.ts';
 import { errorFields, evolutionFailure, withServerClient } from '../evolution-apis/server-client.ts';
-import { findInstanceWithServer } from './store.ts';
+import { findInstanceWithServer, recordInstanceStatus } from './store.ts';
 import { authErrors, IdParams } from '../common-schemas.ts';
 import { QrView } from './schemas.ts';
 
 export const whatsappInstanceQrRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
   const { db } = deps.db;
 
-  /** Asking for a QR tells us the real state too; record it so the page and the router agree. */
-  async function recordStatus(id: string, status: InstanceStatus): Promise<void> {
-    await db.transaction(async (tx) => {
-      const changed = await tx
-        .update(whatsappInstances)
-        .set({ status, statusChangedAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(whatsappInstances.id, id), ne(whatsappInstances.status, status)))
-        .returning({ id: whatsappInstances.id });
-      if (changed.length > 0) await notifyFleetChanged(tx);
-    });
-  }
+  const recordStatus = (id: string, status: InstanceStatus) => recordInstanceStatus(db, id, status);
 
   app.get(
     '/v1/whatsapp-instances/:id/qr',

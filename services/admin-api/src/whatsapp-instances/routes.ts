@@ -1,14 +1,17 @@
 import { ErrorBody } from '@bora/http';
-import { type NewWhatsappInstance, notifyFleetChanged, whatsappInstances } from '@bora/db';
 import { isEvolutionError } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
-import { mapDbError } from '../db-errors.ts';
 import { errorFields, evolutionFailure, withServerClient } from '../evolution-apis/server-client.ts';
-import { countInstances, findInstances, findInstanceWithServer, instanceNotFound, tenantIdOf } from './store.ts';
-import { demoteOtherPrimary } from './placement.ts';
+import {
+  countInstances,
+  deleteInstance,
+  findInstances,
+  findInstanceWithServer,
+  instanceNotFound,
+  updateInstance,
+} from './store.ts';
 import { safetyValues } from '../number-safety/instance-safety.ts';
 import { relinkUrl } from '../relink/link.ts';
 import { authErrors, IdParams, Uuid } from '../common-schemas.ts';
@@ -82,30 +85,14 @@ export const whatsappInstanceRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiD
       },
     },
     async (request) => {
-      const body = request.body;
-      await db
-        .transaction(async (tx) => {
-          const [current] = await tx
-            .select()
-            .from(whatsappInstances)
-            .where(eq(whatsappInstances.id, request.params.id))
-            .for('update');
-          if (!current) throw instanceNotFound();
-          const values: Partial<NewWhatsappInstance> = { updatedAt: new Date() };
-          if (body.displayName !== undefined) values.displayName = body.displayName;
-          if (body.tenantSlug !== undefined) values.tenantId = await tenantIdOf(db, body.tenantSlug);
-          if (body.isPrimary !== undefined) values.isPrimary = body.isPrimary;
-          Object.assign(values, safetyValues(body));
-          if (body.status !== undefined && body.status !== current.status) {
-            values.status = body.status;
-            values.statusChangedAt = new Date();
-          }
-          const owner = values.tenantId === undefined ? current.tenantId : values.tenantId;
-          if (body.isPrimary) await demoteOtherPrimary(tx, owner);
-          await tx.update(whatsappInstances).set(values).where(eq(whatsappInstances.id, current.id));
-          await notifyFleetChanged(tx);
-        })
-        .catch(mapDbError);
+      const { displayName, tenantSlug, isPrimary, status } = request.body;
+      await updateInstance(db, request.params.id, {
+        displayName,
+        tenantSlug,
+        isPrimary,
+        status,
+        safety: safetyValues(request.body),
+      });
       const [instance] = await findInstances(db, { id: request.params.id }, safety);
       return instance!;
     },
@@ -138,10 +125,7 @@ export const whatsappInstanceRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiD
           }
         }
       }
-      await db.transaction(async (tx) => {
-        await tx.delete(whatsappInstances).where(eq(whatsappInstances.id, row.instance.id));
-        await notifyFleetChanged(tx);
-      });
+      await deleteInstance(db, row.instance.id);
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,17 @@
 import { notFound } from '@bora/core';
-import { evolutionApis, tenants, whatsappInstances, type Db, type InstanceStatus, type Sql } from '@bora/db';
-import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import {
+  evolutionApis,
+  type NewWhatsappInstance,
+  notifyFleetChanged,
+  tenants,
+  whatsappInstances,
+  type Db,
+  type InstanceStatus,
+  type Sql,
+} from '@bora/db';
+import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
+import { mapDbError } from '../db-errors.ts';
+import { demoteOtherPrimary } from './placement.ts';
 import { instanceSafety } from '../number-safety/instance-safety.ts';
 import { iso } from '../common-schemas.ts';
 
@@ -103,3 +114,56 @@ export async function findInstanceWithServer(db: Db, id: string) {
 }
 
 export const instanceNotFound = () => notFound('WHATSAPP_INSTANCE_NOT_FOUND', 'WhatsApp não encontrado');
+
+/** What `PATCH /v1/whatsapp-instances/:id` may change (number-safety columns already mapped). */
+export interface InstanceChange {
+  displayName?: string;
+  tenantSlug?: string | null;
+  isPrimary?: boolean;
+  status?: InstanceStatus;
+  safety: Partial<NewWhatsappInstance>;
+}
+
+/**
+ * Applies an operator's change under the row's lock: a new primary demotes the tenant's other one
+ * in the same transaction, a status change stamps `status_changed_at`, and the dispatchers hear of it.
+ */
+export async function updateInstance(db: Db, id: string, change: InstanceChange): Promise<void> {
+  await db
+    .transaction(async (tx) => {
+      const [current] = await tx.select().from(whatsappInstances).where(eq(whatsappInstances.id, id)).for('update');
+      if (!current) throw instanceNotFound();
+      const values: Partial<NewWhatsappInstance> = { updatedAt: new Date(), ...change.safety };
+      if (change.displayName !== undefined) values.displayName = change.displayName;
+      if (change.tenantSlug !== undefined) values.tenantId = await tenantIdOf(db, change.tenantSlug);
+      if (change.isPrimary !== undefined) values.isPrimary = change.isPrimary;
+      if (change.status !== undefined && change.status !== current.status) {
+        values.status = change.status;
+        values.statusChangedAt = new Date();
+      }
+      const owner = values.tenantId === undefined ? current.tenantId : values.tenantId;
+      if (change.isPrimary) await demoteOtherPrimary(tx, owner);
+      await tx.update(whatsappInstances).set(values).where(eq(whatsappInstances.id, current.id));
+      await notifyFleetChanged(tx);
+    })
+    .catch(mapDbError);
+}
+
+/** Asking the server tells us the real state too; record it so the page and the router agree. */
+export async function recordInstanceStatus(db: Db, id: string, status: InstanceStatus): Promise<void> {
+  await db.transaction(async (tx) => {
+    const changed = await tx
+      .update(whatsappInstances)
+      .set({ status, statusChangedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(whatsappInstances.id, id), ne(whatsappInstances.status, status)))
+      .returning({ id: whatsappInstances.id });
+    if (changed.length > 0) await notifyFleetChanged(tx);
+  });
+}
+
+export async function deleteInstance(db: Db, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(whatsappInstances).where(eq(whatsappInstances.id, id));
+    await notifyFleetChanged(tx);
+  });
+}
