@@ -68,6 +68,10 @@ export async function seedFleet(
     .values({
       slug: `barbearia-${Math.random().toString(36).slice(2, 8)}`,
       name: 'Barbearia do Zé',
+      // No quiet hours: these tests send reminders at whatever hour they run (21:00–08:00 in
+      // São Paulo would defer them); a test of quiet hours sets its own.
+      quietHoursStart: '00:00',
+      quietHoursEnd: '00:00',
       ...tenantOverrides,
     })
     .returning();
