@@ -6,3 +6,4 @@ export * from './network.ts';
 export * from './evolution-host.ts';
 export * from './text.ts';
 export * from './batcher.ts';
+export * from './repeat.ts';

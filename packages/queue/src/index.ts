@@ -13,3 +13,4 @@ export {
 } from './redis.ts';
 export { enqueueAfterCommit } from './after-commit.ts';
 export { closeQueue } from './close-queue.ts';
+export { createLeaderLease, type LeaderLease } from './leader-lease.ts';

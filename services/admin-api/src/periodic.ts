@@ -1,3 +1,4 @@
+import { repeatEvery } from '@bora/core';
 import type { Sql } from '@bora/db';
 import type { FastifyInstance } from 'fastify';
 
@@ -17,9 +18,6 @@ export interface PeriodicTask {
  * round at the same time.
  */
 export function runPeriodically(app: FastifyInstance, task: PeriodicTask): void {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-
   async function locked(): Promise<void> {
     const connection = await task.sql.reserve();
     try {
@@ -35,22 +33,7 @@ export function runPeriodically(app: FastifyInstance, task: PeriodicTask): void 
     }
   }
 
-  const tick = () => {
-    if (running) return;
-    running = locked()
-      .catch((err: unknown) => app.log.warn({ err }, `${task.name} round failed`))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  app.addHook('onReady', async () => {
-    timer = setInterval(tick, task.intervalMs);
-    timer.unref();
-    tick();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
-  });
+  const repeater = repeatEvery(task.intervalMs, locked, (err) => app.log.warn({ err }, `${task.name} round failed`));
+  app.addHook('onReady', async () => repeater.start());
+  app.addHook('onClose', async () => repeater.stop());
 }

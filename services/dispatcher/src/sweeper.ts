@@ -1,6 +1,8 @@
+import { repeatEvery } from '@bora/core';
 import type { Cursor, DueRow, Ledger } from '@bora/ledger';
 import type { Logger } from '@bora/logger';
 import {
+  createLeaderLease,
   enqueueNotifications,
   NOTIFICATIONS_QUEUE,
   requeueNotification,
@@ -42,14 +44,6 @@ export interface SweeperDeps {
 /** Job sets (sorted by score) whose members are certainly still to run. */
 const LIVE_SETS = ['delayed', 'prioritized'] as const;
 
-// Renews the leadership only if we still hold it (compare-and-set).
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-`;
-
 /**
  * The outbox relay. One leader at a time (a Redis lease) periodically:
  * 1. returns rows stuck in `sending` past their lease to the queue (a dispatcher died mid-send —
@@ -62,22 +56,17 @@ return 0
  */
 export function createSweeper(deps: SweeperDeps) {
   const { relay } = deps.ledger;
-  const leaderKey = `${deps.prefix}:sweeper:leader`;
   const batch = deps.batchSize ?? 1000;
   const maxPages = deps.maxPagesPerSweep ?? 10;
   const queueKey = (shard: number) => `${deps.queues.prefixes[shard]}:${NOTIFICATIONS_QUEUE}`;
   // Where the last sweep stopped paging; undefined = start from the most overdue row. Kept in
   // memory: a new leader starting over only repeats work, it never skips rows.
   let cursor: Cursor | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-
-  async function isLeader(): Promise<boolean> {
-    const ttl = deps.intervalMs * 3;
-    if ((await deps.redis.set(leaderKey, deps.owner, 'PX', ttl, 'NX')) === 'OK') return true;
-    return Number(await deps.redis.eval(RENEW, 1, leaderKey, deps.owner, ttl)) === 1;
-  }
+  const lease = createLeaderLease(deps.redis, {
+    key: `${deps.prefix}:sweeper:leader`,
+    owner: deps.owner,
+    ttlMs: deps.intervalMs * 3,
+  });
 
   async function recoverLeases(): Promise<number> {
     const rows = await relay.recoverLeases(batch);
@@ -159,7 +148,7 @@ export function createSweeper(deps: SweeperDeps) {
   }
 
   async function sweepOnce(): Promise<{ leader: boolean; recovered: number; enqueued: number; revived: number }> {
-    if (!(await isLeader())) return { leader: false, recovered: 0, enqueued: 0, revived: 0 };
+    if (!(await lease.hold())) return { leader: false, recovered: 0, enqueued: 0, revived: 0 };
     const recovered = await recoverLeases();
     const enqueued = await enqueueMissing();
     const revived = await revive();
@@ -170,35 +159,16 @@ export function createSweeper(deps: SweeperDeps) {
     return { leader: true, recovered, enqueued, revived };
   }
 
-  function loop(): void {
-    if (stopped) return;
-    running = sweepOnce()
-      .then(() => undefined)
-      .catch((err: unknown) => deps.logger.warn({ err }, 'sweep failed; will retry'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, deps.intervalMs);
-      });
-  }
+  const repeater = repeatEvery(deps.intervalMs, sweepOnce, (err) =>
+    deps.logger.warn({ err }, 'sweep failed; will retry'),
+  );
 
   return {
     sweepOnce,
-    start() {
-      stopped = false;
-      loop();
-    },
+    start: () => repeater.start(),
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      // Step down so another replica takes over at once instead of after the lease.
-      await deps.redis
-        .eval(
-          `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
-          1,
-          leaderKey,
-          deps.owner,
-        )
-        .catch(() => {});
+      await repeater.stop();
+      await lease.release();
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { Sql } from '@bora/db';
 import type { Ledger } from '@bora/ledger';
 import type { Logger } from '@bora/logger';
-import type { RedisClient } from '@bora/queue';
+import { repeatEvery } from '@bora/core';
+import { createLeaderLease, type RedisClient } from '@bora/queue';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import {
   dropExpiredPartitions,
@@ -12,15 +13,6 @@ import {
   type PartitionedTable,
 } from './partitions.ts';
 import { retentionRules, type RetentionDays, type RetentionRule } from './retention.ts';
-
-// Renews the lease only if we still hold it (compare-and-set); one key, so one slot on a cluster.
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export interface MaintenanceDeps {
   sql: Sql;
@@ -60,7 +52,6 @@ export interface MaintenanceReport {
  * everything in a run is best effort (a failure is logged and retried on the next run).
  */
 export function createMaintenance(deps: MaintenanceDeps) {
-  const leaderKey = `${deps.prefix}:maintenance:leader`;
   const tables = deps.tables ?? PARTITIONED_TABLES;
   const rules = deps.rules ?? retentionRules({ sql: deps.sql, ledger: deps.ledger });
   const maxBatches = deps.maxBatchesPerRule ?? 200;
@@ -77,19 +68,20 @@ export function createMaintenance(deps: MaintenanceDeps) {
     labelNames: ['table'],
     registers: [deps.registry],
   });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
-
-  async function isLeader(): Promise<boolean> {
-    const ttl = deps.intervalMs * 3;
-    if ((await deps.redis.set(leaderKey, deps.owner, 'PX', ttl, 'NX')) === 'OK') return true;
-    return Number(await deps.redis.eval(RENEW, 1, leaderKey, deps.owner, ttl)) === 1;
-  }
+  const lease = createLeaderLease(deps.redis, {
+    key: `${deps.prefix}:maintenance:leader`,
+    owner: deps.owner,
+    ttlMs: deps.intervalMs * 3,
+  });
+  const repeater = repeatEvery(
+    deps.intervalMs,
+    () => runOnce(),
+    (err) => deps.logger.warn({ err }, 'maintenance run failed; will retry'),
+  );
 
   async function runOnce(now = new Date()): Promise<MaintenanceReport> {
     const report: MaintenanceReport = { leader: false, created: [], dropped: [], purged: {} };
-    if (!(await isLeader())) return report;
+    if (!(await lease.hold())) return report;
     report.leader = true;
     for (const spec of tables) {
       await step(`partitions of ${spec.table}`, async () => {
@@ -103,7 +95,7 @@ export function createMaintenance(deps: MaintenanceDeps) {
       if (days <= 0) continue;
       await step(`retention ${rule.name}`, async () => {
         let total = 0;
-        for (let i = 0; i < maxBatches && !stopped; i++) {
+        for (let i = 0; i < maxBatches && !repeater.stopped; i++) {
           const n = await rule.batch(days, deps.batchSize);
           total += n;
           // Counted per batch: a long drain shows on /metrics while it runs.
@@ -131,26 +123,12 @@ export function createMaintenance(deps: MaintenanceDeps) {
     }
   }
 
-  function loop(): void {
-    if (stopped) return;
-    running = runOnce()
-      .catch((err: unknown) => deps.logger.warn({ err }, 'maintenance run failed; will retry'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, deps.intervalMs);
-      });
-  }
-
   return {
     runOnce,
-    start() {
-      stopped = false;
-      loop();
-    },
+    start: () => repeater.start(),
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      await deps.redis.eval(RELEASE, 1, leaderKey, deps.owner).catch(() => {});
+      await repeater.stop();
+      await lease.release();
     },
   };
 }
