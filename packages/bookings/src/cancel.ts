@@ -56,7 +56,7 @@ export async function cancelBooking(sql: Sql, request: CancelRequest): Promise<C
 
 /** The customer said they will come: recorded once (the first way they said it is kept). */
 export async function confirmAttendance(sql: Sql, tenantId: string, bookingId: string, via: string): Promise<boolean> {
-  const rows = await sql`
+  const rows = await sql<{ id: string }[]>`
     update bookings set attendance_confirmed_at = now(), attendance_confirmed_via = ${via}, updated_at = now()
      where id = ${bookingId}::uuid and tenant_id = ${tenantId}::uuid and status = 'confirmed' and attendance_confirmed_at is null
     returning id`;

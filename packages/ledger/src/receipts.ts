@@ -78,13 +78,16 @@ export function createReceipts(sql: Sql) {
    */
   async function inFlightTo(numbers: string[]): Promise<boolean> {
     if (numbers.length === 0) return false;
-    const [row] =
-      await sql`select 1 from notifications where status = 'sending' and recipient = any(${numbers}::text[]) limit 1`;
+    const [row] = await sql<
+      { found: number }[]
+    >`select 1 as found from notifications where status = 'sending' and recipient = any(${numbers}::text[]) limit 1`;
     return row !== undefined;
   }
 
   async function known(serverId: string, keyId: string): Promise<boolean> {
-    const [row] = await sql`select 1 from notifications where message_id = ${keyId} and evolution_api_id = ${serverId}`;
+    const [row] = await sql<
+      { found: number }[]
+    >`select 1 as found from notifications where message_id = ${keyId} and evolution_api_id = ${serverId}`;
     return row !== undefined;
   }
 
@@ -97,7 +100,7 @@ export function createReceipts(sql: Sql) {
      */
     async applyReceipt(serverId: string, receipt: Receipt): Promise<EvidenceResult> {
       const event = receipt.status;
-      const moved = await sql`
+      const moved = await sql<{ id: string }[]>`
         update notifications
            set status = ${event}, delivered_at = coalesce(delivered_at, now()),
                read_at = case when ${event} = 'read' then coalesce(read_at, now()) else read_at end,
@@ -110,7 +113,7 @@ export function createReceipts(sql: Sql) {
       if (numbers.length > 0) {
         const candidates = await unconfirmedTo(serverId, receipt.instanceName, numbers);
         if (candidates.length === 1) {
-          const settled = await sql`
+          const settled = await sql<{ id: string }[]>`
             update notifications
                set status = ${event}, message_id = ${receipt.keyId}, remote_jid = ${receipt.remoteJid ?? null},
                    sent_at = coalesce(sent_at, now()), delivered_at = coalesce(delivered_at, now()),
@@ -162,7 +165,7 @@ export function createReceipts(sql: Sql) {
       if (numbers.length === 0) return 'unmatched';
       const candidates = await unconfirmedTo(serverId, evidence.instanceName, numbers, evidence.text);
       if (candidates.length === 1) {
-        const settled = await sql`
+        const settled = await sql<{ id: string }[]>`
           update notifications
              set status = 'sent', message_id = ${evidence.keyId}, remote_jid = ${evidence.remoteJid ?? null}, sent_at = now(),
                  reconcile_at = null, last_error_code = null, last_error_message = null, last_error_scope = null, updated_at = now()

@@ -55,7 +55,7 @@ export function createReconcile(sql: Sql) {
 
     /** The server has the message: it was sent (with the key it got). */
     async settleSent(id: string, found: { keyId: string; remoteJid: string | null }): Promise<boolean> {
-      const rows = await sql`
+      const rows = await sql<{ id: string }[]>`
         update notifications
            set status = 'sent', message_id = ${found.keyId}, remote_jid = ${found.remoteJid}, sent_at = now(), reconcile_at = null,
                last_error_code = null, last_error_message = null, last_error_scope = null, updated_at = now()

@@ -31,7 +31,7 @@ export function createRetention(sql: Sql) {
   return {
     /** Drops the message text (and error text, which may quote it) of settled rows `days` after their appointment. */
     async clearMessageText(days: number, limit: number): Promise<number> {
-      const rows = await sql`
+      const rows = await sql<{ id: string }[]>`
         update notifications n set text = null, last_error_message = null
          where n.id in (${candidates(days, limit, sql`(f.text is not null or f.last_error_message is not null)`)})
         returning n.id`;
@@ -44,7 +44,7 @@ export function createRetention(sql: Sql) {
      * numbers used and message keys stay (the usage statistics and the audit trail need them).
      */
     async anonymiseRecipients(days: number, limit: number): Promise<number> {
-      const rows = await sql`
+      const rows = await sql<{ id: string }[]>`
         update notifications n set recipient = '', remote_jid = null, text = null, last_error_message = null
          where n.id in (${candidates(days, limit, sql`f.recipient <> ''`)})
         returning n.id`;

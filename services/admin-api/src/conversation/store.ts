@@ -119,14 +119,15 @@ export function conversationStore(sql: Sql) {
     },
 
     async isOptedOut(tenantId: string, phone: string): Promise<boolean> {
-      const [row] =
-        await sql`select 1 from contact_preferences where tenant_id = ${tenantId} and phone = ${phone} and opted_out_at is not null`;
+      const [row] = await sql<
+        { found: number }[]
+      >`select 1 as found from contact_preferences where tenant_id = ${tenantId} and phone = ${phone} and opted_out_at is not null`;
       return row !== undefined;
     },
 
     /** Records the customer's choice and its audit row; false when it was already so. */
     async setOptOut(tenantId: string, phone: string, optedOut: boolean, inboundId: string): Promise<boolean> {
-      const changed = await sql`
+      const changed = await sql<{ tenant_id: string }[]>`
         insert into contact_preferences (tenant_id, phone, opted_out_at, updated_at)
         values (${tenantId}, ${phone}, ${optedOut ? sql`now()` : null}, now())
         on conflict (tenant_id, phone) do update set opted_out_at = excluded.opted_out_at, updated_at = now()

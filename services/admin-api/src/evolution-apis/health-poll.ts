@@ -111,7 +111,7 @@ export async function pollFleetHealth(deps: PollDeps): Promise<PollReport> {
   const changes = results.flatMap((r) => Object.entries(r.statuses).map(([id, status]) => ({ id, status })));
   let instancesChanged = 0;
   if (changes.length > 0) {
-    const updated = await sql`
+    const updated = await sql<{ id: string }[]>`
       update whatsapp_instances w
          set status = v.status, status_changed_at = now(), updated_at = now()
         from (select * from json_to_recordset(${JSON.stringify(changes)}::json) as x(id uuid, status text)) v

@@ -90,28 +90,46 @@ export async function findNotifications(sql: Sql, filter: NotificationFilter) {
   return rows.map(view);
 }
 
+interface AttemptRow {
+  attempt: number;
+  outcome: string;
+  possible_duplicate: boolean;
+  evolution_api_id: string | null;
+  evolution_api_name: string | null;
+  whatsapp_instance_id: string | null;
+  instance_name: string | null;
+  error_code: string | null;
+  error_scope: string | null;
+  error_message: string | null;
+  http_status: number | null;
+  latency_ms: number;
+  created_at: Date;
+}
+
 /** The audit trail of one notification: every HTTP send, in order. */
 export async function findAttempts(sql: Sql, notificationId: string) {
-  const rows = await sql`
-    select a.*, e.name as evolution_api_name, w.instance_name
+  const rows = await sql<AttemptRow[]>`
+    select a.attempt, a.outcome, a.possible_duplicate, a.evolution_api_id, e.name as evolution_api_name,
+           a.whatsapp_instance_id, w.instance_name, a.error_code, a.error_scope, a.error_message, a.http_status,
+           a.latency_ms, a.created_at
     from delivery_attempts a
     left join evolution_apis e on e.id = a.evolution_api_id
     left join whatsapp_instances w on w.id = a.whatsapp_instance_id
     where a.notification_id = ${notificationId}
     order by a.id`;
   return rows.map((a) => ({
-    attempt: a.attempt as number,
-    outcome: a.outcome as string,
-    possibleDuplicate: a.possible_duplicate as boolean,
-    evolutionApiId: a.evolution_api_id as string | null,
-    evolutionApiName: a.evolution_api_name as string | null,
-    whatsappInstanceId: a.whatsapp_instance_id as string | null,
-    instanceName: a.instance_name as string | null,
-    errorCode: a.error_code as string | null,
-    errorScope: a.error_scope as string | null,
-    errorMessage: a.error_message as string | null,
-    httpStatus: a.http_status as number | null,
-    latencyMs: a.latency_ms as number,
-    createdAt: iso(a.created_at as Date)!,
+    attempt: a.attempt,
+    outcome: a.outcome,
+    possibleDuplicate: a.possible_duplicate,
+    evolutionApiId: a.evolution_api_id,
+    evolutionApiName: a.evolution_api_name,
+    whatsappInstanceId: a.whatsapp_instance_id,
+    instanceName: a.instance_name,
+    errorCode: a.error_code,
+    errorScope: a.error_scope,
+    errorMessage: a.error_message,
+    httpStatus: a.http_status,
+    latencyMs: a.latency_ms,
+    createdAt: iso(a.created_at)!,
   }));
 }

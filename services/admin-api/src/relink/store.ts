@@ -102,7 +102,7 @@ export function createRelinkStore(sql: Sql) {
 
     /** The number is connected again: its open case is closed (idempotent). */
     async resolve(instanceId: string): Promise<boolean> {
-      const rows = await sql`
+      const rows = await sql<{ id: string }[]>`
         update relink_requests set resolved_at = now(), qr_base64 = null, qr_code = null, pairing_code = null
          where whatsapp_instance_id = ${instanceId} and resolved_at is null returning id`;
       return rows.length > 0;
@@ -114,7 +114,7 @@ export function createRelinkStore(sql: Sql) {
       instanceName: string,
       qr: { base64?: string; code?: string; pairingCode?: string } | null,
     ): Promise<boolean> {
-      const rows = await sql`
+      const rows = await sql<{ id: string }[]>`
         update relink_requests r
            set qr_base64 = ${qr?.base64 ?? null}, qr_code = ${qr?.code ?? null},
                pairing_code = ${qr?.pairingCode ?? null}, qr_updated_at = now()
@@ -138,7 +138,7 @@ export function createRelinkStore(sql: Sql) {
 
     /** Open cases whose number is connected again (the poll saw it, or a webhook was lost). */
     async resolveConnected(): Promise<number> {
-      const rows = await sql`
+      const rows = await sql<{ id: string }[]>`
         update relink_requests r set resolved_at = now(), qr_base64 = null, qr_code = null, pairing_code = null
           from whatsapp_instances w
          where w.id = r.whatsapp_instance_id and w.status = 'connected' and r.resolved_at is null

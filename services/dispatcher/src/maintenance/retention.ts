@@ -45,7 +45,7 @@ export function retentionRules(deps: { sql: Sql; ledger: Ledger }): RetentionRul
       name: 'bookings.customer',
       setting: 'customerData',
       async batch(days, limit) {
-        const rows = await sql`
+        const rows = await sql<{ id: string }[]>`
           update bookings set customer_name = ${ANONYMOUS_NAME}, customer_phone = ${ANONYMOUS_PHONE}, notes = null, cancel_reason = null
            where id in (
              select id from bookings
@@ -61,7 +61,7 @@ export function retentionRules(deps: { sql: Sql; ledger: Ledger }): RetentionRul
       name: 'inbound_messages.text',
       setting: 'messageText',
       async batch(days, limit) {
-        const rows = await sql`
+        const rows = await sql<{ id: string }[]>`
           update inbound_messages set text = '' where id in (
             select id from inbound_messages where received_at < now() - ${days} * interval '1 day' and text <> ''
              limit ${limit} for update skip locked)
@@ -73,7 +73,7 @@ export function retentionRules(deps: { sql: Sql; ledger: Ledger }): RetentionRul
       name: 'inbound_messages.customer',
       setting: 'customerData',
       async batch(days, limit) {
-        const rows = await sql`
+        const rows = await sql<{ id: string }[]>`
           update inbound_messages set customer_phone = null, remote_jid = null, push_name = null, text = '' where id in (
             select id from inbound_messages where received_at < now() - ${days} * interval '1 day' and customer_phone is not null
              limit ${limit} for update skip locked)
