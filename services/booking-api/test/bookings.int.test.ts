@@ -1,19 +1,11 @@
 import { bookings, notifications } from '@bora/db';
-import { test } from '@bora/testing';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect } from 'vitest';
-import type { AnyFastify } from '@bora/http';
-import { bookingBody, createTenant, dayAt, inHours, inspectQueue, startApp } from './support/app.ts';
-
-let app: AnyFastify;
+import { describe, expect } from 'vitest';
+import { bookingBody, createTenant, dayAt, inHours, inspectQueue } from './support/app.ts';
+import { test } from './support/fixtures.ts';
 
 describe('POST /v1/tenants/:slug/bookings', () => {
-  afterAll(async () => {
-    await app?.close();
-  });
-
-  test('answers 201 with the booking and writes it with its notification rows and jobs', async ({ env }) => {
-    app = await startApp(env);
+  test('answers 201 with the booking and writes it with its notification rows and jobs', async ({ env, app }) => {
     const tenant = await createTenant(env, { reminderOffsetsMinutes: [120] });
     const startsAt = inHours(48);
     const res = await app.inject({
@@ -70,7 +62,7 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     await queue.close();
   });
 
-  test('skips the reminder when its time has already passed', async ({ env }) => {
+  test('skips the reminder when its time has already passed', async ({ env, app }) => {
     const tenant = await createTenant(env, { reminderOffsetsMinutes: [1440] });
     const res = await app.inject({
       method: 'POST',
@@ -81,7 +73,7 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     expect(res.json().notifications.map((n: { kind: string }) => n.kind)).toEqual(['confirmation']);
   });
 
-  test('accepts endsAt instead of durationMinutes', async ({ env }) => {
+  test('accepts endsAt instead of durationMinutes', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const res = await app.inject({
       method: 'POST',
@@ -100,7 +92,7 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     ['011 98765-4321', '5511987654321'],
     ['11987654321', '5511987654321'],
     ['(21) 99876-5432', '5521998765432'],
-  ])('stores %s as E.164 digits', async ([written, digits], { env }) => {
+  ])('stores %s as E.164 digits', async ([written, digits], { env, app }) => {
     const tenant = await createTenant(env);
     const res = await app.inject({
       method: 'POST',
@@ -111,7 +103,7 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     expect(res.json().customerPhone).toBe(digits);
   });
 
-  test('GET answers the booking with its notifications, and clean 404/400s', async ({ env }) => {
+  test('GET answers the booking with its notifications, and clean 404/400s', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const created = (
       await app.inject({ method: 'POST', url: `/v1/tenants/${tenant.slug}/bookings`, payload: bookingBody() })
@@ -135,7 +127,7 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     expect(malformed.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id' }] });
   });
 
-  test('GET /v1/tenants/:slug answers the public tenant data', async ({ env }) => {
+  test('GET /v1/tenants/:slug answers the public tenant data', async ({ env, app }) => {
     const tenant = await createTenant(env, { name: 'Salão da Ana', timezone: 'America/Manaus' });
     const res = await app.inject(`/v1/tenants/${tenant.slug}`);
     expect(res.statusCode).toBe(200);
@@ -152,7 +144,7 @@ describe('POST /v1/tenants/:slug/bookings', () => {
     expect(unknown.json().error.code).toBe('TENANT_NOT_FOUND');
   });
 
-  test('the routes are in the OpenAPI document', async () => {
+  test('the routes are in the OpenAPI document', async ({ app }) => {
     const doc = (await app.inject('/openapi.json')).json();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([

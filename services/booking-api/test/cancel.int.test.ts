@@ -1,17 +1,11 @@
 import { bookings, notifications } from '@bora/db';
 import type { AnyFastify } from '@bora/http';
-import { test } from '@bora/testing';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect } from 'vitest';
-import { bookingBody, createTenant, inHours, inspectQueue, startApp } from './support/app.ts';
+import { describe, expect } from 'vitest';
+import { bookingBody, createTenant, inHours, inspectQueue } from './support/app.ts';
+import { test } from './support/fixtures.ts';
 
-let app: AnyFastify;
-
-afterAll(async () => {
-  await app?.close();
-});
-
-async function book(slug: string, overrides: Record<string, unknown> = {}) {
+async function book(app: AnyFastify, slug: string, overrides: Record<string, unknown> = {}) {
   const res = await app.inject({
     method: 'POST',
     url: `/v1/tenants/${slug}/bookings`,
@@ -21,7 +15,7 @@ async function book(slug: string, overrides: Record<string, unknown> = {}) {
   return res.json();
 }
 
-function cancel(slug: string, id: string, payload?: object) {
+function cancel(app: AnyFastify, slug: string, id: string, payload?: object) {
   return app.inject({
     method: 'POST',
     url: `/v1/tenants/${slug}/bookings/${id}/cancel`,
@@ -32,17 +26,17 @@ function cancel(slug: string, id: string, payload?: object) {
 describe('POST /v1/tenants/:slug/bookings/:id/cancel', () => {
   test('cancels the booking, its reminder and its confirmation not yet sent (rows and jobs), and sends a cancellation', async ({
     env,
+    app,
   }) => {
-    app = await startApp(env);
     const tenant = await createTenant(env);
     const startsAt = inHours(50);
-    const created = await book(tenant.slug, { startsAt, professional: 'Zé' });
+    const created = await book(app, tenant.slug, { startsAt, professional: 'Zé' });
     const reminderId = created.notifications.find((n: { kind: string }) => n.kind === 'reminder').id;
     const confirmationId = created.notifications.find((n: { kind: string }) => n.kind === 'confirmation').id;
     const queue = inspectQueue(env);
     expect(await (await queue.getJob(confirmationId))?.getState()).toBe('waiting');
 
-    const res = await cancel(tenant.slug, created.id, { reason: 'Imprevisto' });
+    const res = await cancel(app, tenant.slug, created.id, { reason: 'Imprevisto' });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ id: created.id, status: 'cancelled' });
@@ -65,15 +59,15 @@ describe('POST /v1/tenants/:slug/bookings/:id/cancel', () => {
     expect(await (await queue.getJob(cancellation.id))?.getState()).toBe('waiting');
 
     // The slot is free again for the same professional.
-    await book(tenant.slug, { startsAt, professional: 'Zé' });
+    await book(app, tenant.slug, { startsAt, professional: 'Zé' });
     await queue.close();
   });
 
-  test('cancelling twice is harmless: 200, same state, no second cancellation', async ({ env }) => {
+  test('cancelling twice is harmless: 200, same state, no second cancellation', async ({ env, app }) => {
     const tenant = await createTenant(env);
-    const created = await book(tenant.slug, { startsAt: inHours(60) });
-    const first = await cancel(tenant.slug, created.id);
-    const second = await cancel(tenant.slug, created.id, { reason: 'de novo' });
+    const created = await book(app, tenant.slug, { startsAt: inHours(60) });
+    const first = await cancel(app, tenant.slug, created.id);
+    const second = await cancel(app, tenant.slug, created.id, { reason: 'de novo' });
     expect(first.statusCode).toBe(200);
     expect(second.statusCode).toBe(200);
     expect(second.json()).toEqual(first.json());
@@ -83,29 +77,29 @@ describe('POST /v1/tenants/:slug/bookings/:id/cancel', () => {
     expect(row?.cancelReason).toBeNull();
   });
 
-  test('concurrent cancels create one cancellation', async ({ env }) => {
+  test('concurrent cancels create one cancellation', async ({ env, app }) => {
     const tenant = await createTenant(env);
-    const created = await book(tenant.slug, { startsAt: inHours(70) });
-    const results = await Promise.all(Array.from({ length: 10 }, () => cancel(tenant.slug, created.id)));
+    const created = await book(app, tenant.slug, { startsAt: inHours(70) });
+    const results = await Promise.all(Array.from({ length: 10 }, () => cancel(app, tenant.slug, created.id)));
     expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
     const rows = await env.db.db.select().from(notifications).where(eq(notifications.bookingId, created.id));
     expect(rows.filter((r) => r.kind === 'cancellation')).toHaveLength(1);
   });
 
-  test('a reminder already sent stays sent', async ({ env }) => {
+  test('a reminder already sent stays sent', async ({ env, app }) => {
     const tenant = await createTenant(env);
-    const created = await book(tenant.slug, { startsAt: inHours(80) });
+    const created = await book(app, tenant.slug, { startsAt: inHours(80) });
     await env.db.sql`update notifications set status = 'sent' where booking_id = ${created.id} and kind = 'reminder'`;
-    const res = await cancel(tenant.slug, created.id);
+    const res = await cancel(app, tenant.slug, created.id);
     expect(res.json().notifications.find((n: { kind: string }) => n.kind === 'reminder').status).toBe('sent');
   });
 
-  test('unknown booking or tenant → 404', async ({ env }) => {
+  test('unknown booking or tenant → 404', async ({ env, app }) => {
     const tenant = await createTenant(env);
-    const missing = await cancel(tenant.slug, '00000000-0000-4000-8000-000000000000');
+    const missing = await cancel(app, tenant.slug, '00000000-0000-4000-8000-000000000000');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('BOOKING_NOT_FOUND');
-    const noTenant = await cancel('nao-existe', '00000000-0000-4000-8000-000000000000');
+    const noTenant = await cancel(app, 'nao-existe', '00000000-0000-4000-8000-000000000000');
     expect(noTenant.json().error.code).toBe('TENANT_NOT_FOUND');
   });
 });

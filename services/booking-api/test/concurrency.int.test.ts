@@ -1,33 +1,27 @@
 import { bookings, idempotencyKeys, notifications } from '@bora/db';
 import type { AnyFastify } from '@bora/http';
-import { test } from '@bora/testing';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { waitFor } from '@bora/testing';
 import Fastify from 'fastify';
 import { requestHash } from '../src/bookings/idempotency.ts';
 import { registerIdempotencyJanitor } from '../src/plugins/idempotency-janitor.ts';
-import { bookingBody, createTenant, dayAt, inHours, startApp } from './support/app.ts';
+import { bookingBody, createTenant, dayAt, inHours } from './support/app.ts';
+import { test } from './support/fixtures.ts';
 
-let app: AnyFastify;
-
-function post(slug: string, payload: object, headers: Record<string, string> = {}) {
+function post(app: AnyFastify, slug: string, payload: object, headers: Record<string, string> = {}) {
   return app.inject({ method: 'POST', url: `/v1/tenants/${slug}/bookings`, payload, headers });
 }
 
-afterAll(async () => {
-  await app?.close();
-});
-
 describe('concurrent intake', () => {
-  test('50 overlapping requests for one professional: exactly one 201, 49 × 409', async ({ env }) => {
-    app = await startApp(env);
+  test('50 overlapping requests for one professional: exactly one 201, 49 × 409', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const base = new Date(inHours(30)).getTime();
     // Every request overlaps every other: starts within 20 minutes of each other, 60 minutes long.
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         post(
+          app,
           tenant.slug,
           bookingBody({
             startsAt: new Date(base + (i % 20) * 60_000).toISOString(),
@@ -49,12 +43,12 @@ describe('concurrent intake', () => {
     expect(await env.db.db.select().from(notifications).where(eq(notifications.tenantId, tenant.id))).toHaveLength(2);
   });
 
-  test('50 simultaneous requests for 50 different professionals: 50 × 201', async ({ env }) => {
+  test('50 simultaneous requests for 50 different professionals: 50 × 201', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const startsAt = inHours(30);
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        post(tenant.slug, bookingBody({ startsAt, professional: `Profissional ${i}` })),
+        post(app, tenant.slug, bookingBody({ startsAt, professional: `Profissional ${i}` })),
       ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(50).fill(201));
@@ -63,21 +57,22 @@ describe('concurrent intake', () => {
 
   test('back-to-back bookings do not overlap; one without professional still conflicts with itself', async ({
     env,
+    app,
   }) => {
     const tenant = await createTenant(env);
     const start = dayAt(10, '10:00');
-    expect((await post(tenant.slug, bookingBody({ startsAt: start }))).statusCode).toBe(201);
-    expect((await post(tenant.slug, bookingBody({ startsAt: dayAt(10, '10:30') }))).statusCode).toBe(201);
-    expect((await post(tenant.slug, bookingBody({ startsAt: dayAt(10, '10:15') }))).statusCode).toBe(409);
+    expect((await post(app, tenant.slug, bookingBody({ startsAt: start }))).statusCode).toBe(201);
+    expect((await post(app, tenant.slug, bookingBody({ startsAt: dayAt(10, '10:30') }))).statusCode).toBe(201);
+    expect((await post(app, tenant.slug, bookingBody({ startsAt: dayAt(10, '10:15') }))).statusCode).toBe(409);
   });
 });
 
 describe('Idempotency-Key', () => {
-  test('concurrent retries with one key create one booking and all get the same body', async ({ env }) => {
+  test('concurrent retries with one key create one booking and all get the same body', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const body = bookingBody({ startsAt: inHours(72) });
     const responses = await Promise.all(
-      Array.from({ length: 25 }, () => post(tenant.slug, body, { 'idempotency-key': 'retry-123' })),
+      Array.from({ length: 25 }, () => post(app, tenant.slug, body, { 'idempotency-key': 'retry-123' })),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(25).fill(201));
     const bodies = new Set(responses.map((r) => r.body));
@@ -89,7 +84,7 @@ describe('Idempotency-Key', () => {
 
     // A later retry, with the keys of the body in another order, still replays it.
     const reordered = Object.fromEntries(Object.entries(body).reverse());
-    const later = await post(tenant.slug, reordered, { 'idempotency-key': 'retry-123' });
+    const later = await post(app, tenant.slug, reordered, { 'idempotency-key': 'retry-123' });
     expect(later.statusCode).toBe(201);
     expect(later.body).toBe(responses[0]!.body);
 
@@ -102,49 +97,53 @@ describe('Idempotency-Key', () => {
     expect(ttlHours).toBeCloseTo(24, 1);
   });
 
-  test('a retry after the start time has passed still replays its booking', async ({ env }) => {
+  test('a retry after the start time has passed still replays its booking', async ({ env, app }) => {
     const tenant = await createTenant(env);
-    const first = await post(tenant.slug, bookingBody({ startsAt: inHours(140) }), { 'idempotency-key': 'late-retry' });
+    const first = await post(app, tenant.slug, bookingBody({ startsAt: inHours(140) }), {
+      'idempotency-key': 'late-retry',
+    });
     expect(first.statusCode).toBe(201);
     // As if that request had been for a slot that is over by the time the retry arrives.
     const pastBody = bookingBody({ startsAt: inHours(-2) });
     await env.db.sql`update idempotency_keys set request_hash = ${requestHash(pastBody)} where key = 'late-retry'`;
-    const late = await post(tenant.slug, pastBody, { 'idempotency-key': 'late-retry' });
+    const late = await post(app, tenant.slug, pastBody, { 'idempotency-key': 'late-retry' });
     expect(late.statusCode).toBe(201);
     expect(late.body).toBe(first.body);
   });
 
-  test('the same key with another body → 422 IDEMPOTENCY_KEY_REUSED', async ({ env }) => {
+  test('the same key with another body → 422 IDEMPOTENCY_KEY_REUSED', async ({ env, app }) => {
     const tenant = await createTenant(env);
-    const first = await post(tenant.slug, bookingBody({ startsAt: inHours(80) }), { 'idempotency-key': 'k-1' });
+    const first = await post(app, tenant.slug, bookingBody({ startsAt: inHours(80) }), { 'idempotency-key': 'k-1' });
     expect(first.statusCode).toBe(201);
-    const reused = await post(tenant.slug, bookingBody({ startsAt: inHours(90) }), { 'idempotency-key': 'k-1' });
+    const reused = await post(app, tenant.slug, bookingBody({ startsAt: inHours(90) }), { 'idempotency-key': 'k-1' });
     expect(reused.statusCode).toBe(422);
     expect(reused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
-  test('keys are scoped per tenant, and an expired key books again', async ({ env }) => {
+  test('keys are scoped per tenant, and an expired key books again', async ({ env, app }) => {
     const a = await createTenant(env);
     const b = await createTenant(env);
     const body = bookingBody({ startsAt: inHours(100) });
-    const onA = await post(a.slug, body, { 'idempotency-key': 'shared' });
-    const onB = await post(b.slug, body, { 'idempotency-key': 'shared' });
+    const onA = await post(app, a.slug, body, { 'idempotency-key': 'shared' });
+    const onB = await post(app, b.slug, body, { 'idempotency-key': 'shared' });
     expect([onA.statusCode, onB.statusCode]).toEqual([201, 201]);
     expect(onA.json().id).not.toBe(onB.json().id);
 
     await env.db.sql`update idempotency_keys set expires_at = now() - interval '1 second' where tenant_id = ${a.id}`;
-    const again = await post(a.slug, bookingBody({ startsAt: inHours(110) }), { 'idempotency-key': 'shared' });
+    const again = await post(app, a.slug, bookingBody({ startsAt: inHours(110) }), { 'idempotency-key': 'shared' });
     expect(again.statusCode).toBe(201);
     expect(again.json().id).not.toBe(onA.json().id);
   });
 
-  test('a failed attempt stores nothing: the same key can then succeed', async ({ env }) => {
+  test('a failed attempt stores nothing: the same key can then succeed', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const startsAt = inHours(120);
-    expect((await post(tenant.slug, bookingBody({ startsAt }))).statusCode).toBe(201);
-    const taken = await post(tenant.slug, bookingBody({ startsAt }), { 'idempotency-key': 'after-409' });
+    expect((await post(app, tenant.slug, bookingBody({ startsAt }))).statusCode).toBe(201);
+    const taken = await post(app, tenant.slug, bookingBody({ startsAt }), { 'idempotency-key': 'after-409' });
     expect(taken.statusCode).toBe(409);
-    const moved = await post(tenant.slug, bookingBody({ startsAt: inHours(121) }), { 'idempotency-key': 'after-409' });
+    const moved = await post(app, tenant.slug, bookingBody({ startsAt: inHours(121) }), {
+      'idempotency-key': 'after-409',
+    });
     expect(moved.statusCode).toBe(201);
   });
 

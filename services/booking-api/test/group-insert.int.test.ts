@@ -1,17 +1,13 @@
 import type { AnyFastify } from '@bora/http';
-import { freePort, test, type TestEnv } from '@bora/testing';
-import { afterAll, describe, expect } from 'vitest';
+import { freePort, type TestEnv } from '@bora/testing';
+import { describe, expect } from 'vitest';
 import { bookingBody, createTenant, inHours, startApp } from './support/app.ts';
+import { test } from './support/fixtures.ts';
 
 // Concurrent creates are group-committed: one statement writes many bookings. These tests burst
 // requests at once (so groups form) and check each request still gets exactly its own answer.
-let app: AnyFastify;
 
-afterAll(async () => {
-  await app?.close();
-});
-
-function post(slug: string, payload: object) {
+function post(app: AnyFastify, slug: string, payload: object) {
   return app.inject({ method: 'POST', url: `/v1/tenants/${slug}/bookings`, payload });
 }
 
@@ -35,13 +31,14 @@ const hourly = (i: number) => new Date(new Date(inHours(30)).getTime() + i * 3_6
 describe('group commit of concurrent bookings', () => {
   test('many concurrent distinct bookings: all 201, own ids, two rows each, written in shared statements', async ({
     env,
+    app,
   }) => {
-    app = await startApp(env);
     const tenant = await createTenant(env);
     const n = 120;
     const responses = await Promise.all(
       Array.from({ length: n }, (_, i) =>
         post(
+          app,
           tenant.slug,
           bookingBody({
             startsAt: hourly(i),
@@ -86,13 +83,16 @@ describe('group commit of concurrent bookings', () => {
     }
   });
 
-  test('a group with one booking that conflicts with an earlier one: that one 409, the others 201', async ({ env }) => {
+  test('a group with one booking that conflicts with an earlier one: that one 409, the others 201', async ({
+    env,
+    app,
+  }) => {
     const tenant = await createTenant(env);
     const taken = hourly(200);
-    expect((await post(tenant.slug, bookingBody({ startsAt: taken, professional: 'Zé' }))).statusCode).toBe(201);
+    expect((await post(app, tenant.slug, bookingBody({ startsAt: taken, professional: 'Zé' }))).statusCode).toBe(201);
     const specs = Array.from({ length: 30 }, (_, i) => bookingBody({ startsAt: hourly(i), professional: 'Zé' }));
     specs.splice(17, 0, bookingBody({ startsAt: taken, professional: 'Zé' }));
-    const responses = await Promise.all(specs.map((s) => post(tenant.slug, s)));
+    const responses = await Promise.all(specs.map((s) => post(app, tenant.slug, s)));
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 201)).toHaveLength(30);
     expect(statuses[17]).toBe(409);
@@ -103,7 +103,7 @@ describe('group commit of concurrent bookings', () => {
     expect((await env.db.sql`select 1 from notifications where tenant_id = ${tenant.id}`).length).toBe(62);
   });
 
-  test('two overlapping bookings inside one burst: exactly one 201, one 409; the rest 201', async ({ env }) => {
+  test('two overlapping bookings inside one burst: exactly one 201, one 409; the rest 201', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const specs = Array.from({ length: 40 }, (_, i) => bookingBody({ startsAt: hourly(i), professional: `P${i}` }));
     // Two of the burst want overlapping slots of one professional, neither booked before.
@@ -112,7 +112,7 @@ describe('group commit of concurrent bookings', () => {
       startsAt: new Date(new Date(hourly(300)).getTime() + 30 * 60_000).toISOString(),
       professional: 'Ana',
     });
-    const responses = await Promise.all(specs.map((s) => post(tenant.slug, s)));
+    const responses = await Promise.all(specs.map((s) => post(app, tenant.slug, s)));
     expect([responses[10]!.statusCode, responses[25]!.statusCode].sort()).toEqual([201, 409]);
     expect(responses.filter((_, i) => i !== 10 && i !== 25).map((r) => r.statusCode)).toEqual(Array(38).fill(201));
     const perBooking = await notificationsPerBooking(env, tenant.id);
@@ -120,7 +120,7 @@ describe('group commit of concurrent bookings', () => {
     expect((await env.db.sql`select 1 from notifications where tenant_id = ${tenant.id}`).length).toBe(78);
   });
 
-  test('many overlapping and many free slots at once: one winner per slot, no orphan rows', async ({ env }) => {
+  test('many overlapping and many free slots at once: one winner per slot, no orphan rows', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const contested = Array.from({ length: 25 }, (_, i) =>
       bookingBody({
@@ -131,7 +131,7 @@ describe('group commit of concurrent bookings', () => {
     );
     const free = Array.from({ length: 25 }, (_, i) => bookingBody({ startsAt: hourly(i), professional: 'Bia' }));
     const specs = contested.flatMap((c, i) => [c, free[i]!]);
-    const responses = await Promise.all(specs.map((s) => post(tenant.slug, s)));
+    const responses = await Promise.all(specs.map((s) => post(app, tenant.slug, s)));
     const contestedStatuses = responses.filter((_, i) => i % 2 === 0).map((r) => r.statusCode);
     expect(contestedStatuses.filter((s) => s === 201)).toHaveLength(1);
     expect(contestedStatuses.filter((s) => s === 409)).toHaveLength(24);
@@ -142,11 +142,12 @@ describe('group commit of concurrent bookings', () => {
 
   test('a value Postgres refuses sinks only its own request (400), the rest of the group is written', async ({
     env,
+    app,
   }) => {
     const tenant = await createTenant(env);
     const specs = Array.from({ length: 20 }, (_, i) => bookingBody({ startsAt: hourly(i), professional: 'Caio' }));
     specs[7] = bookingBody({ startsAt: hourly(7), professional: 'Caio', notes: 'nul \u0000 byte' });
-    const responses = await Promise.all(specs.map((s) => post(tenant.slug, s)));
+    const responses = await Promise.all(specs.map((s) => post(app, tenant.slug, s)));
     expect(responses[7]!.statusCode).toBe(400);
     expect(responses[7]!.json().error.code).toBe('VALIDATION_FAILED');
     expect(responses.filter((_, i) => i !== 7).map((r) => r.statusCode)).toEqual(Array(19).fill(201));

@@ -3,39 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manageLinkExpiry, signManageToken } from '@bora/bookings';
 import type { AnyFastify } from '@bora/http';
-import { freePort, launchChromium, test, type TestEnv } from '@bora/testing';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { bookingBody, createTenant, inHours, startApp } from './support/app.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect } from 'vitest';
+import { bookingBody, createTenant, inHours } from './support/app.ts';
+import { appTest } from './support/fixtures.ts';
 import { nextWeekday, seedCatalogue } from './support/catalogue.ts';
 
 const SECRET_KEY = 'manage-page-test-secret-0123456789abcdef';
 /** Screenshots land here for a person to look at (see the README's "Looking at the pages"). */
 const SHOTS = join(tmpdir(), 'bora-screenshots');
 
-let browser: Browser;
-let app: AnyFastify;
-let baseUrl: string;
+const test = appTest({ SECRET_KEY });
 
-beforeAll(async () => {
+beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-async function serve(env: TestEnv) {
-  if (app) return;
-  app = await startApp(env, { SECRET_KEY });
-  const port = await freePort();
-  await app.listen({ port, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${port}`;
-}
-
-async function book(slug: string, hours: number, phone = '(11) 98765-4321') {
+async function book(app: AnyFastify, baseUrl: string, slug: string, hours: number, phone = '(11) 98765-4321') {
   const res = await app.inject({
     method: 'POST',
     url: `/v1/tenants/${slug}/bookings`,
@@ -67,11 +51,13 @@ for (const javaScriptEnabled of [false, true]) {
   describe(`the manage page ${mode}`, () => {
     test('confirm attendance, a taken time refused next to the form, reschedule to a free one, then cancel', async ({
       env,
+      app,
+      baseUrl,
+      browser,
     }) => {
-      await serve(env);
       const tenant = await createTenant(env, { name: 'Salão Beleza Pura', reminderOffsetsMinutes: [1440, 120] });
-      const first = await book(tenant.slug, 50);
-      await book(tenant.slug, 74, '(21) 99876-5432');
+      const first = await book(app, baseUrl, tenant.slug, 50);
+      await book(app, baseUrl, tenant.slug, 74, '(21) 99876-5432');
       const context = await browser.newContext({
         javaScriptEnabled,
         locale: 'pt-BR',
@@ -151,10 +137,13 @@ for (const javaScriptEnabled of [false, true]) {
 }
 
 describe('manage links', () => {
-  test('a tampered token is not found, an expired one says so; neither touches the booking', async ({ env }) => {
-    await serve(env);
+  test('a tampered token is not found, an expired one says so; neither touches the booking', async ({
+    env,
+    app,
+    baseUrl,
+  }) => {
     const tenant = await createTenant(env);
-    const { id, url } = await book(tenant.slug, 30);
+    const { id, url } = await book(app, baseUrl, tenant.slug, 30);
     const path = new URL(url).pathname;
     const tampered = path.slice(0, -2) + (path.endsWith('AA') ? 'BB' : 'AA');
     expect((await app.inject({ url: tampered })).statusCode).toBe(404);
@@ -178,8 +167,8 @@ describe('manage links', () => {
 describe('moving a catalogue booking', () => {
   test('is checked like a new one: a closed day and an off-grid time are refused with the reason; a free slot moves it, same service and professional', async ({
     env,
+    app,
   }) => {
-    await serve(env);
     const tenant = await createTenant(env, { name: 'Barbearia Catálogo' });
     const seeded = await seedCatalogue(env, tenant.id, {
       services: [{ name: 'Corte', durationMinutes: 30 }],

@@ -1,23 +1,9 @@
 import { bookings } from '@bora/db';
-import type { AnyFastify } from '@bora/http';
-import { freePort, launchChromium, test } from '@bora/testing';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { createTenant, startApp } from './support/app.ts';
-
-let browser: Browser;
-let app: AnyFastify;
-let baseUrl: string;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import { createTenant } from './support/app.ts';
+import { test } from './support/fixtures.ts';
 
 function localDate(days: number): string {
   return new Date(Date.now() - 3 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
@@ -50,11 +36,9 @@ async function fillForm(page: Page, phone: string, time: string) {
 describe('mini-site in a real browser', () => {
   test('with JavaScript: a bad phone shows its error next to the field, then the booking confirms without a reload', async ({
     env,
+    baseUrl,
+    browser,
   }) => {
-    app = await startApp(env);
-    const port = await freePort();
-    await app.listen({ port, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${port}`;
     const tenant = await createTenant(env, { name: 'Salão Beleza Pura' });
 
     const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 390, height: 844 } });
@@ -92,6 +76,8 @@ describe('mini-site in a real browser', () => {
 
   test('without JavaScript: the form posts, errors come back next to the field, then the confirmation page', async ({
     env,
+    baseUrl,
+    browser,
   }) => {
     const tenant = await createTenant(env, { name: 'Barbearia Sem JS' });
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'pt-BR' });

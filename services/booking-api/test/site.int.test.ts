@@ -1,22 +1,16 @@
 import { bookings } from '@bora/db';
 import type { AnyFastify } from '@bora/http';
-import { test } from '@bora/testing';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect } from 'vitest';
-import { createTenant, startApp } from './support/app.ts';
-
-let app: AnyFastify;
-
-afterAll(async () => {
-  await app?.close();
-});
+import { describe, expect } from 'vitest';
+import { createTenant } from './support/app.ts';
+import { test } from './support/fixtures.ts';
 
 /** A date `days` from now in São Paulo, as the date input sends it. */
 function localDate(days: number): string {
   return new Date(Date.now() - 3 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-function submit(slug: string, fields: Record<string, string>) {
+function submit(app: AnyFastify, slug: string, fields: Record<string, string>) {
   return app.inject({
     method: 'POST',
     url: `/${slug}`,
@@ -35,8 +29,7 @@ const valid = (overrides: Record<string, string> = {}) => ({
 });
 
 describe('mini-site', () => {
-  test('GET /:slug is an accessible pt-BR page with the form, escaped, under a strict CSP', async ({ env }) => {
-    app = await startApp(env);
+  test('GET /:slug is an accessible pt-BR page with the form, escaped, under a strict CSP', async ({ env, app }) => {
     const tenant = await createTenant(env, { name: `<script>alert("x")</script> & Zé's` });
     const res = await app.inject(`/${tenant.slug}`);
     expect(res.statusCode).toBe(200);
@@ -58,7 +51,7 @@ describe('mini-site', () => {
     expect(html).toMatch(/name="idempotencyKey" value="[0-9a-f-]{36}"/);
   });
 
-  test('unknown slug → a pt-BR 404 page', async () => {
+  test('unknown slug → a pt-BR 404 page', async ({ app }) => {
     const res = await app.inject('/nao-existe');
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -67,9 +60,10 @@ describe('mini-site', () => {
 
   test('the form posts without JavaScript: 303 to a confirmation page, time taken in the tenant zone', async ({
     env,
+    app,
   }) => {
     const tenant = await createTenant(env, { timezone: 'America/Manaus' });
-    const res = await submit(tenant.slug, valid({ professional: 'Ana' }));
+    const res = await submit(app, tenant.slug, valid({ professional: 'Ana' }));
     expect(res.statusCode).toBe(303);
     const location = res.headers.location as string;
     expect(location).toMatch(new RegExp(`^/${tenant.slug}/agendamentos/[0-9a-f-]{36}$`));
@@ -87,9 +81,10 @@ describe('mini-site', () => {
     expect(page.body).not.toContain('98765-4321');
   });
 
-  test('a bad phone re-shows the form with the error tied to the field and the values kept', async ({ env }) => {
+  test('a bad phone re-shows the form with the error tied to the field and the values kept', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const res = await submit(
+      app,
       tenant.slug,
       valid({ customerPhone: '(11) 3456-7890', customerName: '"><img src=x onerror=alert(1)>' }),
     );
@@ -109,6 +104,7 @@ describe('mini-site', () => {
 
   test('a NUL byte or another control character in a field re-shows the form (400) with a pt-BR error on that field, nothing written', async ({
     env,
+    app,
   }) => {
     const tenant = await createTenant(env);
     const cases: Array<[string, string]> = [
@@ -119,7 +115,7 @@ describe('mini-site', () => {
       ['date', `${localDate(3)}\u0000`],
     ];
     for (const [field, value] of cases) {
-      const res = await submit(tenant.slug, valid({ [field]: value, idempotencyKey: crypto.randomUUID() }));
+      const res = await submit(app, tenant.slug, valid({ [field]: value, idempotencyKey: crypto.randomUUID() }));
       expect(res.statusCode, field).toBe(400);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.body, field).toMatch(
@@ -131,9 +127,9 @@ describe('mini-site', () => {
     expect(await env.db.db.select().from(bookings).where(eq(bookings.tenantId, tenant.id))).toHaveLength(0);
   });
 
-  test('every missing field is flagged at once', async ({ env }) => {
+  test('every missing field is flagged at once', async ({ env, app }) => {
     const tenant = await createTenant(env);
-    const res = await submit(tenant.slug, {});
+    const res = await submit(app, tenant.slug, {});
     expect(res.statusCode).toBe(400);
     for (const name of ['customerName', 'customerPhone', 'service', 'date', 'time']) {
       expect(res.body).toContain(`id="${name}-error"`);
@@ -141,34 +137,34 @@ describe('mini-site', () => {
     expect(res.body).not.toContain('id="professional-error"');
   });
 
-  test('a past time and a taken slot are shown on the time field', async ({ env }) => {
+  test('a past time and a taken slot are shown on the time field', async ({ env, app }) => {
     const tenant = await createTenant(env);
-    const past = await submit(tenant.slug, valid({ date: localDate(-1) }));
+    const past = await submit(app, tenant.slug, valid({ date: localDate(-1) }));
     expect(past.statusCode).toBe(400);
     expect(past.body).toMatch(/id="time-error">Escolha um dia e horário que ainda não passaram\./);
 
-    expect((await submit(tenant.slug, valid())).statusCode).toBe(303);
-    const taken = await submit(tenant.slug, valid({ customerName: 'Outra pessoa' }));
+    expect((await submit(app, tenant.slug, valid())).statusCode).toBe(303);
+    const taken = await submit(app, tenant.slug, valid({ customerName: 'Outra pessoa' }));
     expect(taken.statusCode).toBe(409);
     expect(taken.body).toMatch(/id="time-error">Esse horário acabou de ser reservado/);
   });
 
-  test('a double-submitted form (same hidden key) books once', async ({ env }) => {
+  test('a double-submitted form (same hidden key) books once', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const key = crypto.randomUUID();
     const fields = valid({ idempotencyKey: key });
-    const [a, b] = await Promise.all([submit(tenant.slug, fields), submit(tenant.slug, fields)]);
+    const [a, b] = await Promise.all([submit(app, tenant.slug, fields), submit(app, tenant.slug, fields)]);
     expect([a.statusCode, b.statusCode]).toEqual([303, 303]);
     expect(a.headers.location).toBe(b.headers.location);
     expect(await env.db.db.select().from(bookings).where(eq(bookings.tenantId, tenant.id))).toHaveLength(1);
     // The same form edited afterwards (e.g. after "back") gets a fresh form, not a dead end.
-    const edited = await submit(tenant.slug, { ...fields, time: '16:00' });
+    const edited = await submit(app, tenant.slug, { ...fields, time: '16:00' });
     expect(edited.statusCode).toBe(409);
     expect(edited.body).toContain('Este formulário já tinha sido enviado');
     expect(edited.body).not.toContain(key);
   });
 
-  test('assets are served with their types; a malformed confirmation link is a 404 page', async ({ env }) => {
+  test('assets are served with their types; a malformed confirmation link is a 404 page', async ({ env, app }) => {
     const tenant = await createTenant(env);
     const js = await app.inject('/assets/site.js');
     expect(js.headers['content-type']).toMatch(/^text\/javascript/);

@@ -2,44 +2,23 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { bookings } from '@bora/db';
-import type { AnyFastify } from '@bora/http';
-import { freePort, test, type TestEnv } from '@bora/testing';
+import type { TestEnv } from '@bora/testing';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { createTenant, startApp } from './support/app.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect } from 'vitest';
+import { createTenant } from './support/app.ts';
+import { appTest } from './support/fixtures.ts';
 import { nextWeekday, seedCatalogue } from './support/catalogue.ts';
 
 // The catalogue mini-site in real Chromium, with and without JavaScript: service → professional
 // (or "qualquer um") → day → free time → name and WhatsApp → confirmation with its .ics.
 // Screenshots of every step land in SCREENSHOTS (a temp folder unless set), for a person to look at.
 const SCREENSHOTS = process.env.SCREENSHOTS ?? join(tmpdir(), 'bora-steps-screenshots');
-let browser: Browser;
-let app: AnyFastify | undefined;
-let baseUrl: string;
+const test = appTest({ TENANT_CACHE_TTL_MS: '0' });
 
-beforeAll(async () => {
+beforeAll(() => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-async function listening(env: TestEnv): Promise<string> {
-  if (!app) {
-    app = await startApp(env, { TENANT_CACHE_TTL_MS: '0' });
-    const port = await freePort();
-    await app.listen({ port, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${port}`;
-  }
-  return baseUrl;
-}
 
 /** A barbershop like the demo one: two services, two professionals, Mon–Sat hours, Sunday closed. */
 async function barbershop(env: TestEnv) {
@@ -92,8 +71,9 @@ const mondayLabel = new Intl.DateTimeFormat('pt-BR', {
 describe('catalogue mini-site in a real browser', () => {
   test('with JavaScript: a tap on each choice moves on without a reload; back works; the booking confirms with an .ics', async ({
     env,
+    baseUrl: base,
+    browser,
   }) => {
-    const base = await listening(env);
     const { tenant, professionals } = await barbershop(env);
     const context = await browser.newContext({
       locale: 'pt-BR',
@@ -176,8 +156,10 @@ describe('catalogue mini-site in a real browser', () => {
 
   test('without JavaScript: each step is a page; a taken time sends you back to the times; the booking confirms', async ({
     env,
+    app,
+    baseUrl: base,
+    browser,
   }) => {
-    const base = await listening(env);
     const { tenant, services, professionals } = await barbershop(env);
     const context = await browser.newContext({
       javaScriptEnabled: false,
@@ -206,7 +188,7 @@ describe('catalogue mini-site in a real browser', () => {
     await shot(page, 'nojs-5-details');
 
     // Meanwhile someone else takes 14:30 with Bia.
-    const taken = await app!.inject({
+    const taken = await app.inject({
       method: 'POST',
       url: `/v1/tenants/${tenant.slug}/bookings`,
       payload: {

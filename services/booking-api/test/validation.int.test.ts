@@ -1,24 +1,25 @@
 import type { AnyFastify } from '@bora/http';
-import { test } from '@bora/testing';
-import { afterAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { bookingBody, createTenant, dayAt, inHours, startApp } from './support/app.ts';
+import { test as appTest } from './support/fixtures.ts';
 
-let app: AnyFastify;
-let slug: string;
+/** One tenant for the file: every case below changes one field of a booking with it. */
+const test = appTest.extend<{ slug: string }>({
+  slug: [
+    async ({ env }, use) => {
+      await use((await createTenant(env)).slug);
+    },
+    { scope: 'file' },
+  ],
+});
 
-async function post(payload: unknown, headers: Record<string, string> = {}) {
+async function post(app: AnyFastify, slug: string, payload: unknown, headers: Record<string, string> = {}) {
   return app.inject({ method: 'POST', url: `/v1/tenants/${slug}/bookings`, payload: payload as object, headers });
 }
 
 describe('booking validation', () => {
-  afterAll(async () => {
-    await app?.close();
-  });
-
-  test('setup', async ({ env }) => {
-    app = await startApp(env);
-    slug = (await createTenant(env)).slug;
-    expect((await post(bookingBody())).statusCode).toBe(201);
+  test('a valid booking is accepted (the baseline each case below changes one field of)', async ({ app, slug }) => {
+    expect((await post(app, slug, bookingBody())).statusCode).toBe(201);
   });
 
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
@@ -51,9 +52,9 @@ describe('booking validation', () => {
     ['unknown field', { startAt: inHours(5) }, 'startAt', /não permitido/],
   ];
 
-  test.for(cases)('%s → 400 naming the field', async ([, overrides, field, reason]) => {
+  test.for(cases)('%s → 400 naming the field', async ([, overrides, field, reason], { app, slug }) => {
     const body = bookingBody(overrides);
-    const res = await post(JSON.parse(JSON.stringify(body)));
+    const res = await post(app, slug, JSON.parse(JSON.stringify(body)));
     expect(res.statusCode).toBe(400);
     const { error } = res.json();
     expect(error.code).toBe('VALIDATION_FAILED');
@@ -62,8 +63,8 @@ describe('booking validation', () => {
     expect(problem.message).toMatch(reason);
   });
 
-  test('several bad fields are reported together', async () => {
-    const res = await post(bookingBody({ customerPhone: '123', startsAt: inHours(-2), customerName: ' ' }));
+  test('several bad fields are reported together', async ({ app, slug }) => {
+    const res = await post(app, slug, bookingBody({ customerPhone: '123', startsAt: inHours(-2), customerName: ' ' }));
     expect(res.statusCode).toBe(400);
     expect(
       res
@@ -73,8 +74,8 @@ describe('booking validation', () => {
     ).toEqual(['customerName', 'customerPhone', 'startsAt']);
   });
 
-  test('the reasons a customer reads are Portuguese, never the validator’s English', async () => {
-    const res = await post({
+  test('the reasons a customer reads are Portuguese, never the validator’s English', async ({ app, slug }) => {
+    const res = await post(app, slug, {
       customerName: 'x'.repeat(500),
       customerPhone: ['11', '98765'],
       service: { name: 'Corte' },
@@ -93,7 +94,7 @@ describe('booking validation', () => {
     expect(error.message.replace(/\b[a-z]+(\.[a-z]+)*:/gi, '')).not.toMatch(english);
   });
 
-  test('malformed JSON → 400 INVALID_JSON', async () => {
+  test('malformed JSON → 400 INVALID_JSON', async ({ app, slug }) => {
     const res = await app.inject({
       method: 'POST',
       url: `/v1/tenants/${slug}/bookings`,
@@ -104,13 +105,13 @@ describe('booking validation', () => {
     expect(res.json().error.code).toBe('INVALID_JSON');
   });
 
-  test('oversized body → 413', async () => {
-    const res = await post(bookingBody({ notes: 'x'.repeat(20_000) }));
+  test('oversized body → 413', async ({ app, slug }) => {
+    const res = await post(app, slug, bookingBody({ notes: 'x'.repeat(20_000) }));
     expect(res.statusCode).toBe(413);
     expect(res.json().error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  test('unknown tenant → 404 TENANT_NOT_FOUND (valid and impossible slugs alike)', async () => {
+  test('unknown tenant → 404 TENANT_NOT_FOUND (valid and impossible slugs alike)', async ({ app }) => {
     for (const url of ['/v1/tenants/nao-existe/bookings', '/v1/tenants/Não Existe!/bookings']) {
       const res = await app.inject({ method: 'POST', url: encodeURI(url), payload: bookingBody() });
       expect(res.statusCode).toBe(404);
@@ -118,8 +119,8 @@ describe('booking validation', () => {
     }
   });
 
-  test('a malformed Idempotency-Key → 400 naming the header', async () => {
-    const res = await post(bookingBody(), { 'idempotency-key': 'x'.repeat(256) });
+  test('a malformed Idempotency-Key → 400 naming the header', async ({ app, slug }) => {
+    const res = await post(app, slug, bookingBody(), { 'idempotency-key': 'x'.repeat(256) });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0]).toEqual({
       field: 'idempotency-key',
