@@ -1,7 +1,7 @@
 import { verifyManageToken } from '@bora/bookings';
 import { waitFor, test } from '@bora/testing';
 import { describe, expect } from 'vitest';
-import { book, seedFleet, startDispatcher, statusOf, testConfig } from './support.ts';
+import { book, queueSettled, seedFleet, startDispatcher, statusOf, testConfig } from './support.ts';
 
 describe('dispatcher: the happy path and failover', () => {
   test("a booking leads to exactly one pt-BR sendText from the tenant's own instance", async ({ env }) => {
@@ -26,7 +26,7 @@ describe('dispatcher: the happy path and failover', () => {
         },
         { what: 'notification sent' },
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await queueSettled(env);
       const messages = sim.control.messages();
       expect(messages).toHaveLength(1);
       expect(messages[0]).toMatchObject({ server: 'evo1', instance: 'zé-01', number: '5511987654321' });

@@ -1,6 +1,6 @@
 import { test, waitFor } from '@bora/testing';
 import { describe, expect } from 'vitest';
-import { book, seedFleet, startDispatcher, statusOf, testConfig } from './support.ts';
+import { book, queueSettled, seedFleet, startDispatcher, statusOf, testConfig } from './support.ts';
 
 // DESIGN.md: a failed notification is retryable from bull-board, whose "retry" is BullMQ's
 // `job.retry('failed')` — the same job runs again, with the row still `failed`.
@@ -36,7 +36,7 @@ describe('dispatcher: an operator retrying a failed job from bull-board', () => 
         { what: 'notification sent after the retry' },
       );
       await waitFor(async () => (await job.getState()) === 'completed', { what: 'job completed' });
-      await new Promise((r) => setTimeout(r, 300));
+      await queueSettled(env);
       expect(sim.control.messages()).toHaveLength(1);
       expect(row.attempts).toBe(1);
       expect(row.failed_at).toBeNull();
@@ -69,7 +69,7 @@ describe('dispatcher: an operator retrying a failed job from bull-board', () => 
         expect(row.status).toBe(status);
         expect(row.attempts).toBe(1);
       }
-      await new Promise((r) => setTimeout(r, 300));
+      await queueSettled(env);
       expect(sim.control.messages()).toHaveLength(0);
     } finally {
       await dispatcher.close();

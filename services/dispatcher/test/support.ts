@@ -4,7 +4,7 @@ import { bookings, evolutionApis, notifications, tenants, whatsappInstances } fr
 import { startSimulator, type SimInstanceOptions, type SimServerOptions } from '@bora/evolution-sim';
 import { createLogger } from '@bora/logger';
 import { createNotificationQueues, enqueueNotifications } from '@bora/queue';
-import type { TestEnv } from '@bora/testing';
+import { type TestEnv, waitFor } from '@bora/testing';
 import { createDispatcher } from '../src/dispatcher.ts';
 
 export const SECRET = 'test-secret-key-0123456789abcdef';
@@ -163,6 +163,25 @@ export async function startDispatcher(env: TestEnv, config: DispatcherConfig) {
   });
   await dispatcher.start();
   return dispatcher;
+}
+
+/**
+ * Waits until the file's notification queue holds no job that could still send (none waiting,
+ * active, delayed or prioritized): the definite moment after which a count of sends is final.
+ */
+export async function queueSettled(env: TestEnv): Promise<void> {
+  const queues = createNotificationQueues({ connection: env.redis, prefix: env.queuePrefix });
+  try {
+    await waitFor(
+      async () => {
+        const counts = await queues.shards[0]!.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        return Object.values(counts).every((n) => n === 0);
+      },
+      { what: 'the queue to hold no job that could still send' },
+    );
+  } finally {
+    await queues.close();
+  }
 }
 
 export async function statusOf(env: TestEnv, id: string) {
