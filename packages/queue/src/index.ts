@@ -9,8 +9,9 @@ export {
   redisRoleOptions,
   type RedisClient,
   type RedisRole,
-  type RedisTarget,
 } from './redis.ts';
 export { enqueueAfterCommit } from './after-commit.ts';
 export { closeQueue } from './close-queue.ts';
 export { createLeaderLease, type LeaderLease } from './leader-lease.ts';
+/** Where Redis is (defined by @bora/config, which parses it): what `createRedis` opens. */
+export type { RedisTarget } from '@bora/config';

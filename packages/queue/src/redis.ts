@@ -1,3 +1,4 @@
+import type { RedisTarget } from '@bora/config';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 
 /**
@@ -11,21 +12,6 @@ export type RedisRole = 'producer' | 'commands' | 'worker';
 
 /** A single node or a Redis Cluster: every command the services use exists on both. */
 export type RedisClient = Redis | Cluster;
-
-/**
- * Where Redis is (the shape `@bora/config` produces as `config.redis`): one node by URL, or a
- * cluster by seed nodes, with the options a cluster behind NAT, TLS or a password needs.
- */
-export type RedisTarget =
-  | { kind: 'single'; url: string }
-  | {
-      kind: 'cluster';
-      nodes: { host: string; port: number }[];
-      natMap?: Record<string, { host: string; port: number }>;
-      username?: string;
-      password?: string;
-      tls: boolean;
-    };
 
 // Every key set for every role, so a `duplicate(redisRoleOptions(x))` of another role's client
 // takes nothing of that role with it.
