@@ -13,8 +13,8 @@ export interface NumberHealthReason {
   penalty: number;
 }
 
-/** What the score was computed from, and the number's budget and use (the fleet page shows both). */
-export interface NumberHealthStats {
+/** The counts a number's health score is computed from (the dispatcher's health pass gathers them). */
+export interface NumberHealthCounts {
   /** Sends old enough to judge (older than the receipt window), since the last restart. */
   judgedSends: number;
   /** …of which a delivery receipt came within the window. */
@@ -30,6 +30,10 @@ export interface NumberHealthStats {
   sendRefusals: number;
   /** Whether the number's server delivers receipts at all (else missing ones prove nothing). */
   serverReceipts: boolean;
+}
+
+/** What the score was computed from, and the number's budget and use (the fleet page shows both). */
+export interface NumberHealthStats extends NumberHealthCounts {
   usage: { sentLast24h: number; newContactsLast24h: number };
   budget: {
     perMinute: number;

@@ -1,15 +1,8 @@
 import type { InstanceHealth } from '@bora/balancer';
+import type { NumberHealthCounts } from '@bora/db';
 
 /** What a number's recent life says, as the health pass gathers it. */
-export interface HealthInputs {
-  judgedSends: number;
-  receipted: number;
-  stuckPending: number;
-  disconnectsLastHour: number;
-  sessionRefusals: number;
-  reachoutRefusals: number;
-  sendRefusals: number;
-  serverReceipts: boolean;
+export interface HealthInputs extends NumberHealthCounts {
   restartedRecently: boolean;
 }
 

@@ -1,22 +1,14 @@
-import type { NumberHealthStats, Sql } from '@bora/db';
+import type { NumberHealthCounts, NumberHealthStats, Sql } from '@bora/db';
 import { notifyFleetChanged } from '@bora/db';
 import type { HealthReason } from './score.ts';
 
 /** One number's facts for the health pass, as Postgres knows them. */
-export interface NumberFacts {
+export interface NumberFacts extends NumberHealthCounts {
   id: string;
   serverId: string;
   instanceName: string;
   status: string;
-  judgedSends: number;
-  receipted: number;
-  stuckPending: number;
-  disconnectsLastHour: number;
-  sessionRefusals: number;
-  reachoutRefusals: number;
-  sendRefusals: number;
   restartsLastDay: number;
-  serverReceipts: boolean;
   lastRestartAt: Date | null;
   previousState: string | null;
 }
