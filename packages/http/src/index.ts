@@ -7,3 +7,4 @@ export { boundServer, serve, SERVER_TIMEOUTS, type ServeOptions } from './server
 
 export type { AnyFastify } from './types.ts';
 export { escapeHtml, html, raw, SafeHtml } from './html.ts';
+export { assetRoutes, type AssetOptions } from './assets.ts';

@@ -1,3 +1,4 @@
+import { assetRoutes } from '@bora/http';
 import { readFile } from 'node:fs/promises';
 import helmet from '@fastify/helmet';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -22,9 +23,6 @@ async function load(name: string): Promise<string> {
 export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(helmet, { global: true });
   const page = await load('admin.html');
-  const assets = Object.fromEntries(
-    await Promise.all(Object.keys(ASSETS).map(async (name) => [name, await load(name)] as const)),
-  );
 
   app.get(
     '/admin',
@@ -38,17 +36,10 @@ export const adminPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page),
   );
 
-  app.get(
-    '/admin/assets/:name',
-    {
-      schema: {
-        hide: true,
-        params: Type.Object({ name: Type.Enum(Object.keys(ASSETS) as (keyof typeof ASSETS)[]) }),
-      },
-    },
-    async (request, reply) => {
-      const name = request.params.name as keyof typeof ASSETS;
-      return reply.type(ASSETS[name]).header('cache-control', 'no-cache').send(assets[name]);
-    },
-  );
+  await app.register(assetRoutes, {
+    prefix: '/admin/assets',
+    dir: new URL('../public/', import.meta.url),
+    files: ASSETS,
+    cacheControl: 'no-cache',
+  });
 };

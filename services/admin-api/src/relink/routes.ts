@@ -1,5 +1,4 @@
-import { ErrorBody } from '@bora/http';
-import { readFile } from 'node:fs/promises';
+import { assetRoutes, ErrorBody } from '@bora/http';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -66,13 +65,6 @@ export const relinkRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = a
   // The signed link is in the URL: never sent on as a Referer.
   await app.register(helmet, { global: true, referrerPolicy: { policy: 'no-referrer' } });
   await app.register(formbody);
-  const assets = Object.fromEntries(
-    await Promise.all(
-      Object.keys(ASSETS).map(
-        async (name) => [name, await readFile(new URL(`../public/${name}`, import.meta.url), 'utf8')] as const,
-      ),
-    ),
-  );
   const open = { config: { public: true } };
 
   app.get(
@@ -153,18 +145,11 @@ export const relinkRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = a
     },
   );
 
-  app.get(
-    '/assets/:name',
-    {
-      ...open,
-      schema: {
-        hide: true,
-        params: Type.Object({ name: Type.Enum(Object.keys(ASSETS) as (keyof typeof ASSETS)[]) }),
-      },
-    },
-    async (request, reply) => {
-      const name = request.params.name as keyof typeof ASSETS;
-      return reply.type(ASSETS[name]).header('cache-control', 'no-cache').send(assets[name]);
-    },
-  );
+  await app.register(assetRoutes, {
+    prefix: '/assets',
+    dir: new URL('../public/', import.meta.url),
+    files: ASSETS,
+    cacheControl: 'no-cache',
+    routeOptions: open,
+  });
 };

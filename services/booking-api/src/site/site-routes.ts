@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { manageLinkExpiry, signManageToken } from '@bora/bookings';
 import { isAppError } from '@bora/core';
+import { assetRoutes } from '@bora/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -61,26 +61,16 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: BookingDeps; secretKe
   app,
   { deps, secretKey },
 ) => {
-  const assets = {
-    js: readFileSync(new URL('../../public/site.js', import.meta.url), 'utf8'),
-    css: readFileSync(new URL('../../public/site.css', import.meta.url), 'utf8'),
-  };
   app.setErrorHandler(siteErrorHandler);
 
   // Assets stay outside the rate limit: a page view costs one request, not three.
-  const assetRoute = { ...page, config: { rateLimit: false as const } };
-  app.get(
-    '/assets/site.js',
-    { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } },
-    async (_req, reply) =>
-      reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.js),
-  );
-  app.get(
-    '/assets/site.css',
-    { ...assetRoute, schema: { hide: true, response: { 200: Type.String() } } },
-    async (_req, reply) =>
-      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(assets.css),
-  );
+  await app.register(assetRoutes, {
+    prefix: '/assets',
+    dir: new URL('../../public/', import.meta.url),
+    files: { 'site.js': 'text/javascript; charset=utf-8', 'site.css': 'text/css; charset=utf-8' },
+    cacheControl: 'public, max-age=300',
+    routeOptions: { ...page, config: { rateLimit: false } },
+  });
 
   app.get(
     '/:slug',
