@@ -1,4 +1,5 @@
 import type { NotificationJob } from '@bora/queue';
+import { DelayedError, type Job } from 'bullmq';
 
 /**
  * The dispatcher's own bookkeeping inside a job (opaque to everyone else): the pacing slot it
@@ -32,4 +33,13 @@ export function readDispatchState(data: NotificationJob): DispatchState {
 
 export function jobWithState(notificationId: string, state: DispatchState): NotificationJob {
   return { notificationId, dispatch: { ...(state.paced ? { paced: state.paced } : {}), waits: state.waits } };
+}
+
+/** What processing a job came to, when it ends without delaying or failing the job. */
+export type ProcessOutcome = { sent: true; messageId: string | null } | { unconfirmed: true } | { skipped: string };
+
+/** Puts the job back, delayed to `until` (BullMQ's manual delay: the processor must throw DelayedError). */
+export async function delayJob(job: Job, token: string | undefined, until: number): Promise<never> {
+  await job.moveToDelayed(until, token);
+  throw new DelayedError();
 }

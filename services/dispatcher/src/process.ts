@@ -1,24 +1,20 @@
 import { routeMessage, type RouteCandidate } from '@bora/balancer';
 import { isDeterministicPgError } from '@bora/db';
-import { isEvolutionError, type EvolutionError, type SendTextResult } from '@bora/evolution-client';
-import type { AttemptRecord, ClaimedNotification, Failure, Ledger } from '@bora/ledger';
+import type { AttemptRecord, Failure, Ledger } from '@bora/ledger';
 import { lazyChild, type Logger } from '@bora/logger';
 import { parseNotificationJob, type NotificationJob } from '@bora/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { attemptRecord, sendFailure, technicalDetail } from './attempt.ts';
-import { backoffDelay } from './backoff.ts';
+import { afterPass, type AfterPassDeps } from './after-pass.ts';
 import type { ClientPool } from './clients.ts';
-import { judgePass, judgeSend } from './decide.ts';
 import type { Fleet } from './fleet-snapshot.ts';
-import { jobWithState, readDispatchState, type DispatchState } from './job-state.ts';
+import { delayJob, jobWithState, readDispatchState, type ProcessOutcome } from './job-state.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 import type { MessageSafetyFactory } from './number-safety/message-safety.ts';
 import type { Pacer } from './pacing.ts';
-import { renderFor } from './render.ts';
-import { reminderTiming } from './timing-rules.ts';
-import { retryWrite } from './retry-write.ts';
 import type { CircuitBreaker } from './circuit.ts';
 import { createSenderBookkeeping } from './sender-bookkeeping.ts';
+import { prepareMessage } from './prepare.ts';
+import { attemptCandidate, type SendAttemptDeps } from './send-attempt.ts';
 import { createSenderChoice, type Usable } from './sender-choice.ts';
 
 export interface ProcessorDeps {
@@ -68,8 +64,6 @@ function createInFlight() {
 /** HTTP sends one pass may make before it backs off (the route's candidate list is longer under budgets). */
 const MAX_SENDS_PER_PASS = 5;
 
-export type ProcessOutcome = { sent: true; messageId: string | null } | { unconfirmed: true } | { skipped: string };
-
 /** Errors that will happen again on the same input (a bug, a bad time zone, a value Postgres refuses). */
 function deterministic(error: unknown): boolean {
   return (
@@ -78,11 +72,6 @@ function deterministic(error: unknown): boolean {
     error instanceof RangeError ||
     error instanceof SyntaxError
   );
-}
-
-async function delayJob(job: Job, token: string | undefined, until: number): Promise<never> {
-  await job.moveToDelayed(until, token);
-  throw new DelayedError();
 }
 
 /**
@@ -101,6 +90,15 @@ export function createProcessor(deps: ProcessorDeps) {
     reserveHorizonMs: deps.reserveHorizonMs,
   });
   const inFlight = createInFlight();
+  const attemptDeps: SendAttemptDeps = {
+    ledger: deps.ledger,
+    clients: deps.clients,
+    metrics: deps.metrics,
+    bookkeeping,
+    inFlight,
+    reconcileAfterMs: deps.reconcileAfterMs,
+  };
+  const afterPassDeps: AfterPassDeps = { ...deps, random };
   let rotation = 0;
 
   return async function processNotification(job: Job<NotificationJob>, token?: string): Promise<ProcessOutcome> {
@@ -142,51 +140,9 @@ export function createProcessor(deps: ProcessorDeps) {
     const state = readDispatchState(job.data);
     const log = lazyChild(deps.logger, { notificationId: id });
 
-    // A finished job runs again only through `job.retry` — bull-board's retry button: the ledger
-    // reopens a failed row by the same rule as admin-api's retry.
-    const reopenFailed = job.attemptsMade > 0;
-    const claimed = await deps.ledger.claim(id, { reopenFailed });
-    const leaseEnds = Date.now() + deps.leaseMs;
-    if ('reason' in claimed) {
-      if (claimed.reason === 'not-due') await delayJob(job, token, claimed.dueAt.getTime());
-      if (claimed.reason === 'expired' || claimed.reason === 'cancelled')
-        deps.metrics.retired.inc({ reason: claimed.reason });
-      if (claimed.reason === 'exhausted')
-        log.warn('attempts already spent at claim: dead-lettered instead of sent again');
-      return { skipped: claimed.reason };
-    }
-    const timing = reminderTiming(claimed, new Date());
-    if (timing.kind !== 'send') {
-      if (timing.kind === 'defer') await deps.ledger.defer(id, timing.until, timing.failure);
-      else await deps.ledger.retire(id, timing.kind === 'skip' ? 'cancelled' : 'expired', timing.failure);
-      log.info({ code: timing.failure.code }, 'reminder not sent now: ' + timing.kind);
-      if (timing.kind === 'defer') return delayJob(job, token, timing.until.getTime());
-      return { skipped: timing.failure.code };
-    }
-    let text: string | null;
-    try {
-      text = renderFor(claimed, claimed.booking ? deps.manageLink(claimed.tenantSlug, claimed.booking) : undefined);
-    } catch (error) {
-      log.error({ err: error }, 'cannot render the message (bad template or time zone); dead-lettered');
-      await deps.ledger.recordFailed(
-        id,
-        {
-          code: 'RENDER_FAILED',
-          message: 'Não foi possível montar o texto da mensagem (modelo ou fuso horário do negócio inválido)',
-          scope: 'request',
-        },
-        [],
-      );
-      throw new UnrecoverableError('render failed');
-    }
-    if (!text) {
-      await deps.ledger.recordFailed(
-        id,
-        { code: 'NO_TEXT', message: 'Mensagem sem texto para enviar', scope: 'request' },
-        [],
-      );
-      throw new UnrecoverableError('notification has no text');
-    }
+    const prepared = await prepareMessage(deps, id, job, token, log);
+    if ('outcome' in prepared) return prepared.outcome;
+    const { claimed, text, leaseEnds } = prepared;
 
     const view = deps.fleet.view();
     const circuits = await bookkeeping.circuits(log);
@@ -258,137 +214,22 @@ export function createProcessor(deps: ProcessorDeps) {
       }
       const candidate = choice.candidate;
       remaining = remaining.filter((c) => c !== candidate);
-      const server = view.servers.get(candidate.serverId)!;
-
-      const started = performance.now();
-      let result: SendTextResult | undefined;
-      let error: EvolutionError | undefined;
-      let unexpected: unknown;
-      inFlight.add(server.id);
-      try {
-        result = await deps.clients
-          .get(server)
-          .sendText({ instance: candidate.instanceName, number: claimed.recipient, text, delay: safety.typingMs });
-      } catch (caught) {
-        if (isEvolutionError(caught)) error = caught;
-        else unexpected = caught;
-      } finally {
-        inFlight.remove(server.id);
-      }
-      const latencyMs = Math.round(performance.now() - started);
-      const verdict = judgeSend(error, unexpected !== undefined);
-      attempts.push(attemptRecord(claimed, candidate, latencyMs, verdict, error));
-      const sendLog = log.child({ evolutionApiId: server.id, instance: candidate.instanceName });
-
-      if (verdict === 'sent') {
-        // The message is out. The ledger write comes first and must land before the lease runs
-        // out (or the sweeper would send it again): retried through a Postgres restart.
-        const sent = {
-          text,
-          serverId: server.id,
-          instanceId: candidate.instanceId,
-          keyId: result?.keyId ?? null,
-          remoteJid: result?.remoteJid ?? null,
-        };
-        await retryWrite(
-          (again) => deps.ledger.recordSent(id, sent, attempts, again),
-          leaseEnds - 1_000,
-          (err) => sendLog.warn({ err }, 'message sent but not yet recorded; retrying the ledger write'),
-        );
-        deps.metrics.sent.inc({ server: server.name });
-        deps.metrics.sendLatency.observe({ server: server.name }, latencyMs / 1000);
-        sendLog.info({ messageId: sent.keyId, latencyMs }, 'message sent');
-        await bookkeeping.succeeded(server, sendLog);
-        await safety.afterSent(candidate, sendLog);
-        return { sent: true, messageId: sent.keyId };
-      }
-
-      failure = sendFailure(error);
-      deps.metrics.sendErrors.inc({ server: server.name, code: failure.code });
-      const failLog = sendLog.child({ code: failure.code, detail: technicalDetail(error, unexpected) });
-      if (unexpected !== undefined) failLog.error({ err: unexpected }, 'send failed with an unexpected error');
-
-      if (verdict === 'unknown') {
-        // It may be on its way: never retried or failed over blindly. Reconciliation settles it.
-        const unconfirmed = {
-          text,
-          serverId: server.id,
-          instanceId: candidate.instanceId,
-          failure,
-          reconcileAfterMs: deps.reconcileAfterMs,
-        };
-        await retryWrite(
-          (again) => deps.ledger.recordUnconfirmed(id, unconfirmed, attempts, again),
-          leaseEnds - 1_000,
-          (err) => failLog.warn({ err }, 'unconfirmed send not yet recorded; retrying the ledger write'),
-        );
-        deps.metrics.unconfirmed.inc({ server: server.name, code: failure.code });
-        failLog.warn('send outcome unknown (request written, no readable answer): waiting for reconciliation');
-        await bookkeeping.failed('server', server, candidate, error, failLog);
-        return { unconfirmed: true };
-      }
-      if (verdict === 'final') {
-        await deps.ledger.recordFailed(id, failure, attempts, text);
-        deps.metrics.failed.inc({ server: server.name, code: failure.code });
-        failLog.warn('message failed for good: the recipient or the request is at fault');
-        // The server answered, and sensibly: as good as a success for its circuit.
-        await bookkeeping.succeeded(server, failLog);
-        throw new UnrecoverableError(failure.message);
-      }
-      await bookkeeping.failed(error?.scope ?? 'server', server, candidate, error, failLog);
-      if (error?.scope === 'instance') await bookkeeping.succeeded(server, failLog);
+      const outcome = await attemptCandidate(attemptDeps, {
+        claimed,
+        text,
+        candidate,
+        server: view.servers.get(candidate.serverId)!,
+        safety,
+        attempts,
+        leaseEnds,
+        log,
+      });
+      if (outcome.kind === 'sent') return { sent: true, messageId: outcome.messageId };
+      if (outcome.kind === 'unconfirmed') return { unconfirmed: true };
+      if (outcome.kind === 'final') throw new UnrecoverableError(outcome.failure.message);
+      failure = outcome.failure;
     }
 
-    return afterPass(job, token, claimed, state, attempts, failure, log);
-  }
-
-  async function afterPass(
-    job: Job<NotificationJob>,
-    token: string | undefined,
-    claimed: ClaimedNotification,
-    state: DispatchState,
-    attempts: AttemptRecord[],
-    failure: Failure,
-    log: Logger,
-  ): Promise<never> {
-    const id = claimed.id;
-    const lastServer = attempts.at(-1)?.evolutionApiId ?? null;
-    const serverLabel = (lastServer && deps.fleet.view().servers.get(lastServer)?.name) || 'none';
-    const verdict = judgePass({
-      httpSends: attempts.length,
-      attempts: claimed.attempts,
-      maxAttempts: deps.retry.maxAttempts,
-    });
-    if (verdict === 'wait') {
-      // Nobody could even try: this costs no attempt, and the claim re-checks the appointment each time.
-      await deps.ledger.release(id, failure);
-      const waits = state.waits + 1;
-      const delay = Math.min(
-        deps.senderWaitMaxMs,
-        backoffDelay(waits, deps.retry.backoffBaseMs, deps.retry.backoffMaxMs, random),
-      );
-      deps.metrics.senderWaits.inc();
-      log.info(
-        { code: failure.code, waits, retryInMs: delay },
-        'no sender can take the message now; waiting (no attempt spent)',
-      );
-      await job.updateData(jobWithState(id, { waits }));
-      return delayJob(job, token, Date.now() + delay);
-    }
-    if (verdict === 'final') {
-      await deps.ledger.recordFailed(id, failure, attempts);
-      deps.metrics.failed.inc({ server: serverLabel, code: failure.code });
-      log.warn({ code: failure.code, attempts: claimed.attempts }, 'message failed after the last attempt');
-      throw new UnrecoverableError(failure.message);
-    }
-    await deps.ledger.recordRetry(id, failure, attempts);
-    deps.metrics.retried.inc({ server: serverLabel });
-    const delay = backoffDelay(claimed.attempts, deps.retry.backoffBaseMs, deps.retry.backoffMaxMs, random);
-    log.info(
-      { code: failure.code, attempt: claimed.attempts, retryInMs: delay },
-      'no sender succeeded; retrying later',
-    );
-    await job.updateData(jobWithState(id, { waits: 0 }));
-    return delayJob(job, token, Date.now() + delay);
+    return afterPass(afterPassDeps, job, token, claimed, state, attempts, failure, log);
   }
 }

@@ -109,3 +109,5 @@ export function createSenderBookkeeping(deps: { circuit: CircuitBreaker; fleet: 
     },
   };
 }
+
+export type SenderBookkeeping = ReturnType<typeof createSenderBookkeeping>;
