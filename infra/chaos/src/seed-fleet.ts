@@ -1,5 +1,6 @@
 import { encryptSecret, randomToken } from '@bora/core';
 import { createDb, notifyFleetChanged } from '@bora/db';
+import { webhookFor } from '@bora/evolution-client';
 
 /**
  * What a scenario runs against: tenants, Evolution servers (virtual servers of the simulator, or
@@ -103,19 +104,7 @@ export function simulatorConfig(servers: SeededServer[], adminUrl: string, webho
           state: i.state ?? 'open',
           ownerNumber: i.phone,
           ...i.sim,
-          webhook: {
-            url: `${adminUrl}/webhooks/evolution/${s.id}`,
-            headers: { 'x-bora-webhook-secret': s.webhookSecret },
-            events: [
-              'SEND_MESSAGE',
-              'MESSAGES_UPDATE',
-              'MESSAGES_UPSERT',
-              'CONNECTION_UPDATE',
-              'LOGOUT_INSTANCE',
-              'STATUS_INSTANCE',
-              'QRCODE_UPDATED',
-            ],
-          },
+          webhook: webhookFor(adminUrl, s.id, s.webhookSecret),
         })),
       })),
     webhook,

@@ -8,6 +8,7 @@ import {
   tenants,
   whatsappInstances,
 } from '@bora/db';
+import { webhookFor } from '@bora/evolution-client';
 import { eq } from 'drizzle-orm';
 import { DEMO_SERVERS, DEMO_TENANT, type DemoInstance, type DemoServer } from './demo-fleet.ts';
 import { seedDemoCatalogue } from './seed-catalogue.ts';
@@ -121,19 +122,7 @@ export function simulatorConfig(servers: SeededServer[], adminUrl: string) {
         state: i.state,
         ownerNumber: i.phone,
         profileName: i.displayName,
-        webhook: {
-          url: `${adminUrl}/webhooks/evolution/${s.id}`,
-          headers: { 'x-bora-webhook-secret': s.webhookSecret },
-          events: [
-            'SEND_MESSAGE',
-            'MESSAGES_UPDATE',
-            'MESSAGES_UPSERT',
-            'CONNECTION_UPDATE',
-            'LOGOUT_INSTANCE',
-            'STATUS_INSTANCE',
-            'QRCODE_UPDATED',
-          ],
-        },
+        webhook: webhookFor(adminUrl, s.id, s.webhookSecret),
       })),
     })),
     webhook: { ackDelaysMs: [300, 1500, 4000] },

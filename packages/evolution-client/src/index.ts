@@ -13,3 +13,4 @@ export {
   type SendOutcome,
 } from './errors.ts';
 export type * from './types.ts';
+export { WEBHOOK_EVENTS, WEBHOOK_SECRET_HEADER, webhookFor, webhookUrl } from './webhooks.ts';

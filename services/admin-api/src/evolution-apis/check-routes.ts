@@ -1,16 +1,9 @@
 import { ErrorBody } from '@bora/http';
 import type { EvolutionHealth } from '@bora/db';
-import { isEvolutionError } from '@bora/evolution-client';
+import { isEvolutionError, WEBHOOK_EVENTS, WEBHOOK_SECRET_HEADER } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AdminApiDeps } from '../deps.ts';
-import {
-  errorFields,
-  healthFromError,
-  WEBHOOK_EVENTS,
-  WEBHOOK_SECRET_HEADER,
-  webhookConfigFor,
-  withServerClient,
-} from './server-client.ts';
+import { errorFields, healthFromError, webhookConfigFor, withServerClient } from './server-client.ts';
 import { operatorMessage, versionOf } from './operator-messages.ts';
 import { assertServerUrlAllowed, hideCredentials } from './server-url.ts';
 import { authErrors, IdParams } from '../common-schemas.ts';

@@ -4,7 +4,7 @@ import type { EvolutionApi, NewEvolutionApi } from '@bora/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
-import { webhookUrl } from './server-client.ts';
+import { webhookUrl } from '@bora/evolution-client';
 import { serverUrlFrom } from './server-url.ts';
 import { authErrors, IdParams } from '../common-schemas.ts';
 import { createEvolutionApiStore } from './store.ts';

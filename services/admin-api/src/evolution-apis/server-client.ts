@@ -1,25 +1,7 @@
 import type { AdminApiConfig } from '@bora/config';
 import { AppError, decryptSecret } from '@bora/core';
 import type { EvolutionHealth } from '@bora/db';
-import { createEvolutionClient, isEvolutionError, type EvolutionClient } from '@bora/evolution-client';
-
-/** Header Evolution sends back on every webhook POST (pre-configured when we create instances). */
-export const WEBHOOK_SECRET_HEADER = 'x-bora-webhook-secret';
-
-/** What we subscribe to: status of numbers, of the messages we sent, customers' messages, and QR codes (the re-link page). */
-export const WEBHOOK_EVENTS = [
-  'CONNECTION_UPDATE',
-  'MESSAGES_UPDATE',
-  'MESSAGES_UPSERT',
-  'LOGOUT_INSTANCE',
-  'STATUS_INSTANCE',
-  'SEND_MESSAGE',
-  'QRCODE_UPDATED',
-];
-
-export function webhookUrl(publicUrl: string, evolutionApiId: string): string {
-  return `${publicUrl}/webhooks/evolution/${evolutionApiId}`;
-}
+import { createEvolutionClient, isEvolutionError, webhookFor, type EvolutionClient } from '@bora/evolution-client';
 
 export interface StoredServer {
   id: string;
@@ -51,11 +33,7 @@ export async function withServerClient<T>(
 
 /** The webhook config Evolution must use to reach us for this server. */
 export function webhookConfigFor(config: Pick<AdminApiConfig, 'secretKey' | 'publicUrl'>, server: StoredServer) {
-  return {
-    url: webhookUrl(config.publicUrl, server.id),
-    events: WEBHOOK_EVENTS,
-    headers: { [WEBHOOK_SECRET_HEADER]: decryptSecret(server.webhookSecretEncrypted, config.secretKey) },
-  };
+  return webhookFor(config.publicUrl, server.id, decryptSecret(server.webhookSecretEncrypted, config.secretKey));
 }
 
 /** A server-level failure says something about the server's health; an instance-level one does not. */

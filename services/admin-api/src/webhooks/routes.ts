@@ -1,11 +1,11 @@
 import { ErrorBody } from '@bora/http';
 import { decryptSecret, safeEqual } from '@bora/core';
 import { evolutionApis } from '@bora/db';
+import { WEBHOOK_SECRET_HEADER } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
-import { WEBHOOK_SECRET_HEADER } from '../evolution-apis/server-client.ts';
 import { receiveMessages } from '../conversation/receive.ts';
 import { applyWebhookEvent, normalizeEventName } from './events.ts';
 import { createWebhookEffects } from '../number-safety/webhook-effects.ts';
