@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnChild } from '@bora/processes';
 import { createRetention } from '@bora/ledger';
 import { createNotificationQueues, enqueueNotifications } from '@bora/queue';
 import { Redis } from 'ioredis';
@@ -49,12 +49,15 @@ const PREFIX = '{bench-large}';
 const HISTORY_TENANTS = 200;
 
 function startOwnRedis(port: number) {
-  const child = spawn(
+  return spawnChild(
+    'redis',
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
+    {
+      env: process.env,
+      maxLines: 0,
+    },
   );
-  return child;
 }
 
 async function commandStats(redis: Redis): Promise<{ total: number; byCommand: Record<string, number> }> {
@@ -296,7 +299,7 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
   const redisPort = await freePort();
   const redisChild = startOwnRedis(redisPort);
   // A harness stopped by a signal or its deadline exits without running `finally`.
-  const killRedis = () => redisChild.kill('SIGKILL');
+  const killRedis = () => void redisChild.kill9();
   process.once('exit', killRedis);
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const own = { ...ctx, redisUrl };
@@ -333,7 +336,7 @@ export async function runLargeLedger(ctx: BenchContext, rows: number): Promise<L
       dispatchRound(ctx, label, {
         sim,
         redis,
-        redisPid: redisChild.pid ?? 0,
+        redisPid: redisChild.pid,
         dispatcher,
         tenantId,
         n,

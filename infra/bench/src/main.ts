@@ -54,7 +54,6 @@ rmSync(workDir, { recursive: true, force: true });
 mkdirSync(join(workDir, 'profiles'), { recursive: true });
 
 const children = createChildRegistry({
-  repoRoot,
   logDir: join(workDir, 'logs'),
   pidFile,
   // `--profile`: every service writes V8 CPU profiles on its (graceful) exit, one per thread, into a

@@ -1,4 +1,4 @@
-import type { Child } from './children.ts';
+import type { Child } from '@bora/processes';
 
 const TAIL = 12;
 const MAX_PROBLEMS = 15;

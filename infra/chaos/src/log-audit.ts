@@ -1,4 +1,4 @@
-import type { Child } from './children.ts';
+import type { Child } from '@bora/processes';
 import type { System } from './system.ts';
 
 export interface LogFinding {

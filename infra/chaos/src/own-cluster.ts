@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { redisAnswers, type RedisTarget } from '@bora/queue';
 import { freePort, waitFor } from '@bora/testing';
 import { Redis } from 'ioredis';
-import { spawnChild, type Child } from './children.ts';
+import { spawnChild, type Child } from '@bora/processes';
 
 const run = promisify(execFile);
 
@@ -92,7 +92,7 @@ async function startOnce(): Promise<OwnCluster> {
         '--dir',
         dir,
       ],
-      process.env,
+      { env: process.env },
     ),
   );
   const stop = async () => {

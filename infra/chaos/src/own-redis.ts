@@ -1,6 +1,6 @@
 import { redisAnswers } from '@bora/queue';
 import { freePort, waitFor } from '@bora/testing';
-import { spawnChild, type Child } from './children.ts';
+import { spawnChild, type Child } from '@bora/processes';
 
 export interface OwnRedis {
   url: string;
@@ -29,7 +29,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
       `redis-${port}`,
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-      process.env,
+      { env: process.env },
     );
     await waitFor(() => answers(url), { timeoutMs: 10_000, intervalMs: 100, what: `redis-server on ${port}` });
   };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomToken } from '@bora/core';
 import { migrateDatabase } from '@bora/db';
 import { freePort } from '@bora/testing';
-import { startNodeService, waitHttpOk, type Child } from './children.ts';
+import { startNode, waitHttpOk, type Child } from '@bora/processes';
 import { seedFleet, simulatorConfig, type FleetSpec, type SeededServer } from './seed-fleet.ts';
 
 export interface SystemOptions {
@@ -98,7 +98,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const all: Child[] = [];
   const dispatcherPorts: number[] = [];
   const launch = (name: string, entry: string, env: NodeJS.ProcessEnv) => {
-    const child = startNodeService(name, entry, env);
+    const child = startNode(name, entry, { env });
     all.push(child);
     return child;
   };

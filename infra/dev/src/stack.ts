@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAdminApiConfig } from '@bora/config';
 import { migrateDatabase } from '@bora/db';
-import { startProcess, stopAll, type Managed } from './processes.ts';
+import { startNode, stopAll, waitHttpOk, type Child } from '@bora/processes';
 import { seedDemo, simulatorConfig } from './seed-demo.ts';
 
 export interface StackPorts {
@@ -22,28 +22,17 @@ export interface StackOptions {
 
 export interface Stack {
   urls: { booking: string; admin: string; dispatcher: string; sim: string };
-  processes: Managed[];
+  processes: Child[];
   stop(): Promise<void>;
 }
 
-async function waitReady(url: string, name: string, exited: Promise<unknown>, timeoutMs = 60_000): Promise<void> {
-  let dead = false;
-  void exited.then(() => (dead = true));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !dead) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    dead
-      ? `${name} exited during start-up (see its output above)`
-      : `${name} not ready at ${url} after ${timeoutMs} ms`,
-  );
+const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
+
+/** A service as a child process; with `echo`, its lines are printed here behind a coloured name, like a tiny foreman. */
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv, index: number, echo = true): Child {
+  const tag = `${COLORS[index % COLORS.length]}${name.padEnd(14)}\x1b[0m│ `;
+  // The last lines stay in memory for tests and crash reports.
+  return startNode(name, entry, { env, output: echo ? { echo: tag } : 'memory', maxLines: 500, keepLast: true });
 }
 
 /**
@@ -76,10 +65,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const simConfigPath = join(mkdtempSync(join(tmpdir(), 'bora-sim-')), 'demo-fleet.json');
   writeFileSync(simConfigPath, JSON.stringify(simulatorConfig(servers, config.publicUrl), null, 2));
 
-  const processes: Managed[] = [];
+  const processes: Child[] = [];
   const stop = () => stopAll(processes);
   try {
-    const sim = startProcess(
+    const sim = launch(
       'evolution-sim',
       'infra/evolution-sim/src/server.ts',
       { ...env, SIM_CONFIG: simConfigPath, SIM_HOST: '127.0.0.1' },
@@ -87,15 +76,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       options.echo,
     );
     processes.push(sim);
-    await waitReady(`${urls.sim}/__sim/messages`, 'evolution-sim', sim.exited);
+    await waitHttpOk(`${urls.sim}/__sim/messages`, sim);
     const services: Array<[string, string, string]> = [
       ['booking-api', 'services/booking-api/src/server.ts', urls.booking],
       ['admin-api', 'services/admin-api/src/server.ts', urls.admin],
       ['dispatcher', 'services/dispatcher/src/server.ts', urls.dispatcher],
     ];
-    for (const [i, [name, entry]] of services.entries())
-      processes.push(startProcess(name, entry, env, i, options.echo));
-    await Promise.all(services.map(([name, , url], i) => waitReady(`${url}/readyz`, name, processes[i + 1]!.exited)));
+    for (const [i, [name, entry]] of services.entries()) processes.push(launch(name, entry, env, i, options.echo));
+    await Promise.all(services.map(([, , url], i) => waitHttpOk(`${url}/readyz`, processes[i + 1]!)));
   } catch (error) {
     await stop();
     throw error;
