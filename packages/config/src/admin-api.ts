@@ -1,5 +1,5 @@
 import { bool, port, str, url } from 'envalid';
-import { commonFrom, commonSpecs, isLoopbackHost, secretChecks, type CommonConfig } from './common.ts';
+import { commonFrom, commonSpecs, isLoopbackHost, secretChecks } from './common.ts';
 import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 import { redisChecks } from './redis.ts';
 
@@ -34,22 +34,6 @@ const specs = {
   RELINK_LINK_TTL_MS: positiveInt({ default: 24 * 3_600_000 }),
 };
 
-export interface AdminApiConfig extends CommonConfig {
-  port: number;
-  adminToken: string;
-  secretKey: string;
-  publicUrl: string;
-  bookingPublicUrl: string;
-  healthPollIntervalMs: number;
-  inboundBackstopIntervalMs: number;
-  loginAttemptsPerMinute: number;
-  evolutionTimeoutMs: number;
-  trustProxyHops: number;
-  cookieSecure: boolean;
-  reachoutLockMs: number;
-  relink: { alertAfterMs: number; linkTtlMs: number };
-}
-
 /**
  * The development token is in this repository for anyone to read: reachable from the network it
  * would open the admin to anyone on it, whatever NODE_ENV says.
@@ -61,7 +45,9 @@ function knownTokenOffLoopback(token: string | undefined, host: string | undefin
   };
 }
 
-export function loadAdminApiConfig(env: Record<string, string | undefined>): AdminApiConfig {
+export type AdminApiConfig = ReturnType<typeof loadAdminApiConfig>;
+
+export function loadAdminApiConfig(env: Record<string, string | undefined>) {
   // Production's own refusal of the default token, when there is one, is the message kept.
   const e = parseEnv(env, specs, (c) => ({
     ...redisChecks(c),

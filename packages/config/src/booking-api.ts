@@ -1,5 +1,5 @@
 import { port, str } from 'envalid';
-import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
+import { commonFrom, commonSpecs, secretChecks } from './common.ts';
 import { DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 import { redisChecks } from './redis.ts';
 
@@ -18,17 +18,9 @@ const specs = {
   TRUST_PROXY_HOPS: nonNegativeInt({ default: 0 }),
 };
 
-export interface BookingApiConfig extends CommonConfig {
-  port: number;
-  secretKey: string;
-  rateLimitPerMinute: number;
-  enqueueTimeoutMs: number;
-  idempotencyTtlHours: number;
-  tenantCacheTtlMs: number;
-  trustProxyHops: number;
-}
+export type BookingApiConfig = ReturnType<typeof loadBookingApiConfig>;
 
-export function loadBookingApiConfig(env: Record<string, string | undefined>): BookingApiConfig {
+export function loadBookingApiConfig(env: Record<string, string | undefined>) {
   const e = parseEnv(env, specs, (c) => ({
     ...redisChecks(c),
     ...secretChecks(c.NODE_ENV, { SECRET_KEY: c.SECRET_KEY }),

@@ -1,6 +1,6 @@
-import { str } from 'envalid';
+import { str, type CleanedEnv } from 'envalid';
 import { DEV_ADMIN_TOKEN, DEV_SECRET_KEY, nonNegativeInt, positiveInt, postgresUrl, redisUrl } from './load.ts';
-import { redisSpecs, redisTargetFrom, type RedisTarget } from './redis.ts';
+import { redisSpecs, redisTargetFrom } from './redis.ts';
 
 export const commonSpecs = {
   NODE_ENV: str({ choices: ['development', 'test', 'production'] as const, default: 'development' }),
@@ -23,46 +23,21 @@ export const commonSpecs = {
   DB_LOCK_TIMEOUT_MS: nonNegativeInt({ default: 5_000 }),
 };
 
-export interface CommonConfig {
-  env: 'development' | 'test' | 'production';
-  logLevel: string;
-  databaseUrl: string;
-  /** The single-node URL (`REDIS_URL`); unused in cluster mode. */
-  redisUrl: string;
-  /** One node or a cluster: what `createRedis` opens. */
-  redis: RedisTarget;
-  queuePrefix: string;
-  queueShards: number;
-  host: string;
-  /** For `createDb`: statement and lock-wait bounds of every session (ms, 0 = none). */
-  db: { statementTimeoutMs: number; lockTimeoutMs: number };
-}
+export type CommonConfig = ReturnType<typeof commonFrom>;
 
-export function commonFrom(e: {
-  NODE_ENV: CommonConfig['env'];
-  LOG_LEVEL: string;
-  DATABASE_URL: string;
-  REDIS_URL: string;
-  REDIS_CLUSTER_NODES?: { host: string; port: number }[] | undefined;
-  REDIS_CLUSTER_NAT_MAP?: Record<string, { host: string; port: number }> | undefined;
-  REDIS_USERNAME?: string | undefined;
-  REDIS_PASSWORD?: string | undefined;
-  REDIS_TLS: boolean;
-  QUEUE_PREFIX: string;
-  QUEUE_SHARDS: number;
-  HOST: string;
-  DB_STATEMENT_TIMEOUT_MS: number;
-  DB_LOCK_TIMEOUT_MS: number;
-}): CommonConfig {
+export function commonFrom(e: CleanedEnv<typeof commonSpecs>) {
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    /** The single-node URL (`REDIS_URL`); unused in cluster mode. */
     redisUrl: e.REDIS_URL,
+    /** One node or a cluster: what `createRedis` opens. */
     redis: redisTargetFrom(e),
     queuePrefix: e.QUEUE_PREFIX,
     queueShards: e.QUEUE_SHARDS,
     host: e.HOST,
+    /** For `createDb`: statement and lock-wait bounds of every session (ms, 0 = none). */
     db: { statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS },
   };
 }

@@ -1,8 +1,8 @@
 import { port, str, url } from 'envalid';
-import { commonFrom, commonSpecs, secretChecks, type CommonConfig } from './common.ts';
+import { commonFrom, commonSpecs, secretChecks } from './common.ts';
 import { DEV_SECRET_KEY, nonNegativeInt, parseEnv, positiveInt } from './load.ts';
 import { redisChecks } from './redis.ts';
-import { numberSafetyChecks, numberSafetyFrom, numberSafetySpecs, type NumberSafetyConfig } from './number-safety.ts';
+import { numberSafetyChecks, numberSafetyFrom, numberSafetySpecs } from './number-safety.ts';
 
 const specs = {
   ...commonSpecs,
@@ -75,37 +75,9 @@ function shardChecks(c: { QUEUE_SHARDS_CONSUMED?: string; QUEUE_SHARDS?: number 
   }
 }
 
-export interface DispatcherConfig extends CommonConfig {
-  port: number;
-  secretKey: string;
-  bookingPublicUrl: string;
-  concurrency: number;
-  pacing: { minIntervalMs: number; jitterMs: number };
-  safety: NumberSafetyConfig;
-  retry: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
-  senderWaitMaxMs: number;
-  messageHorizonMs: number;
-  unconfirmedWindowMs: number;
-  maxRevivals: number;
-  sendTimeoutMs: number;
-  circuit: { failureThreshold: number; openMs: number };
-  serverMaxInFlight: number;
-  sweepIntervalMs: number;
-  sendingLeaseMs: number;
-  fleetTtlMs: number;
-  shutdownDeadlineMs: number;
-  /** Shard indexes this replica's workers consume. */
-  shardsConsumed: number[];
-  maintenance: {
-    intervalMs: number;
-    partitionMonthsAhead: number;
-    batchSize: number;
-    /** Days kept after the appointment; 0 = forever. */
-    retentionDays: { attempts: number; messageText: number; customerData: number };
-  };
-}
+export type DispatcherConfig = ReturnType<typeof loadDispatcherConfig>;
 
-export function loadDispatcherConfig(env: Record<string, string | undefined>): DispatcherConfig {
+export function loadDispatcherConfig(env: Record<string, string | undefined>) {
   // Only the fields this service has: envalid's cleaned object throws on any other key.
   const e = parseEnv(env, specs, (c) => ({
     ...redisChecks(c),
@@ -133,11 +105,13 @@ export function loadDispatcherConfig(env: Record<string, string | undefined>): D
     sendingLeaseMs: e.SENDING_LEASE_MS,
     fleetTtlMs: e.FLEET_TTL_MS,
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+    /** Shard indexes this replica's workers consume. */
     shardsConsumed: consumedShards(e.QUEUE_SHARDS_CONSUMED, e.QUEUE_SHARDS),
     maintenance: {
       intervalMs: e.MAINTENANCE_INTERVAL_MS,
       partitionMonthsAhead: e.PARTITION_MONTHS_AHEAD,
       batchSize: e.RETENTION_BATCH_SIZE,
+      /** Days kept after the appointment; 0 = forever. */
       retentionDays: {
         attempts: e.RETENTION_ATTEMPT_DAYS,
         messageText: e.RETENTION_MESSAGE_TEXT_DAYS,

@@ -1,3 +1,4 @@
+import type { CleanedEnv } from 'envalid';
 import { bool, makeValidator } from 'envalid';
 import { nonNegativeInt, positiveInt } from './load.ts';
 
@@ -48,36 +49,9 @@ export const numberSafetySpecs = {
   HEALTH_RESTART_COOLDOWN_MS: positiveInt({ default: 30 * 60_000 }),
 };
 
-export interface NumberSafetyConfig {
-  enabled: boolean;
-  timeScale: number;
-  budget: { perMinute: number; perHour: number; perDay: number; newContactsPerDay: number };
-  warmup: { firstDay: number; growth: number; idleHours: number };
-  typing: { msPerChar: number; minMs: number; maxMs: number };
-  routing: { stickyWaitMs: number; sharedWaitMs: number };
-  health: { intervalMs: number; receiptWindowMs: number; minSends: number; restartCooldownMs: number };
-}
+export type NumberSafetyConfig = ReturnType<typeof numberSafetyFrom>;
 
-export function numberSafetyFrom(e: {
-  NUMBER_SAFETY: boolean;
-  SAFETY_TIME_SCALE: number;
-  BUDGET_PER_MINUTE: number;
-  BUDGET_PER_HOUR: number;
-  BUDGET_PER_DAY: number;
-  BUDGET_NEW_CONTACTS_PER_DAY: number;
-  WARMUP_FIRST_DAY: number;
-  WARMUP_GROWTH: number;
-  WARMUP_IDLE_HOURS: number;
-  TYPING_MS_PER_CHAR: number;
-  TYPING_MIN_MS: number;
-  TYPING_MAX_MS: number;
-  ROUTE_STICKY_WAIT_MS: number;
-  ROUTE_SHARED_WAIT_MS: number;
-  HEALTH_INTERVAL_MS: number;
-  HEALTH_RECEIPT_WINDOW_MS: number;
-  HEALTH_MIN_SENDS: number;
-  HEALTH_RESTART_COOLDOWN_MS: number;
-}): NumberSafetyConfig {
+export function numberSafetyFrom(e: CleanedEnv<typeof numberSafetySpecs>) {
   return {
     enabled: e.NUMBER_SAFETY,
     timeScale: e.SAFETY_TIME_SCALE,

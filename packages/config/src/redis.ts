@@ -1,5 +1,5 @@
 import { bool, str } from 'envalid';
-import { makeValidator } from 'envalid';
+import { makeValidator, type CleanedEnv } from 'envalid';
 
 /**
  * Where Redis is: one node (`REDIS_URL`) or a Redis Cluster (`REDIS_CLUSTER_NODES`, which wins
@@ -53,14 +53,7 @@ export const redisSpecs = {
   REDIS_TLS: bool({ default: false }),
 };
 
-export function redisTargetFrom(e: {
-  REDIS_URL: string;
-  REDIS_CLUSTER_NODES?: { host: string; port: number }[] | undefined;
-  REDIS_CLUSTER_NAT_MAP?: Record<string, { host: string; port: number }> | undefined;
-  REDIS_USERNAME?: string | undefined;
-  REDIS_PASSWORD?: string | undefined;
-  REDIS_TLS: boolean;
-}): RedisTarget {
+export function redisTargetFrom(e: CleanedEnv<typeof redisSpecs> & { REDIS_URL: string }): RedisTarget {
   if (!e.REDIS_CLUSTER_NODES) return { kind: 'single', url: e.REDIS_URL };
   return {
     kind: 'cluster',
