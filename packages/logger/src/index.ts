@@ -73,3 +73,11 @@ export function createLogger(settings: LoggerSettings): Logger {
   return pino(options);
 }
 export { lazyChild } from './lazy-child.ts';
+
+/**
+ * A service process's logger: its name, the configured level, and human-readable lines when a
+ * developer watches a terminal (development on a TTY); JSON everywhere else.
+ */
+export function createServiceLogger(name: string, config: { logLevel: string; env: string }): Logger {
+  return createLogger({ name, level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
+}

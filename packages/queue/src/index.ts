@@ -15,3 +15,4 @@ export { closeQueue } from './close-queue.ts';
 export { createLeaderLease, type LeaderLease } from './leader-lease.ts';
 /** Where Redis is (defined by @bora/config, which parses it): what `createRedis` opens. */
 export type { RedisTarget } from '@bora/config';
+export { createProducer, type Producer } from './producer.ts';

@@ -2,17 +2,13 @@
 import { loadDispatcherConfig } from '@bora/config';
 import { createDb } from '@bora/db';
 import { serve } from '@bora/http';
-import { createLogger } from '@bora/logger';
+import { createServiceLogger } from '@bora/logger';
 import { createRedis } from '@bora/queue';
 import { buildApp } from './app.ts';
 import { createDispatcher } from './dispatcher.ts';
 
 const config = loadDispatcherConfig(process.env);
-const logger = createLogger({
-  name: 'dispatcher',
-  level: config.logLevel,
-  pretty: config.env === 'development' && process.stdout.isTTY,
-});
+const logger = createServiceLogger('dispatcher', config);
 const db = createDb(config.databaseUrl, {
   ...config.db,
   applicationName: 'dispatcher',

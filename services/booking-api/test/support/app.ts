@@ -3,7 +3,7 @@ import { loadBookingApiConfig } from '@bora/config';
 import { createDb, tenants, type NewTenant, type Tenant } from '@bora/db';
 import type { AnyFastify } from '@bora/http';
 import { createLogger } from '@bora/logger';
-import { createNotificationQueues, createRedis, NOTIFICATIONS_QUEUE, type NotificationJob } from '@bora/queue';
+import { createProducer, NOTIFICATIONS_QUEUE, type NotificationJob } from '@bora/queue';
 import type { TestEnv } from '@bora/testing';
 import { Queue } from 'bullmq';
 import { buildApp } from '../../src/app.ts';
@@ -18,22 +18,16 @@ export async function startApp(env: TestEnv, vars: Record<string, string> = {}):
     ...vars,
   });
   const db = createDb(config.databaseUrl, { ...config.db, max: 10, connectTimeout: 2 });
-  const redis = createRedis(config.redisUrl, 'producer');
-  const queues = createNotificationQueues({
-    connection: redis,
-    prefix: config.queuePrefix,
-    shards: config.queueShards,
-  });
+  const producer = createProducer(config, () => {});
   const app = await buildApp({
     config,
     logger: createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     db,
-    redis,
-    queues,
+    redis: producer.redis,
+    queues: producer.queues,
   });
   app.addHook('onClose', async () => {
-    await queues.close();
-    redis.disconnect();
+    await producer.close();
     await db.close(1);
   });
   return app;
