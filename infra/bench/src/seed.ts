@@ -1,4 +1,4 @@
-import { encryptSecret } from '@bora/core';
+import { seedFleet as seedFleetRows } from '@bora/db';
 import type { Sql } from './database.ts';
 
 export interface SeedServer {
@@ -29,8 +29,8 @@ export function mobileNumber(index: number, block = 7): string {
 /**
  * Servers with their keys encrypted the way admin-api stores them, then `instancesPerServer`
  * connected WhatsApps on each: shared senders (tenant null) unless `owners` is given, in which
- * case instance i belongs to owners[i % owners.length] (null entries stay shared). Bulk inserts:
- * 20,000 instances take one statement, not 20,000 API calls.
+ * case instance i belongs to owners[i % owners.length] (null entries stay shared). In bulk
+ * (`@bora/db`'s seeder): 20,000 instances take a few statements, not 20,000 API calls.
  */
 export async function seedFleet(
   sql: Sql,
@@ -39,39 +39,29 @@ export async function seedFleet(
   instancesPerServer: number,
   owners: readonly (string | null)[] = [null],
 ): Promise<SeededInstance[]> {
-  const serverRows = await sql<{ id: string; name: string }[]>`
-    insert into evolution_apis (name, url, api_key_encrypted, webhook_secret_encrypted, priority, health)
-    select * from unnest(
-      ${sql.array(servers.map((s) => s.name))}::text[],
-      ${sql.array(servers.map((s) => s.url))}::text[],
-      ${sql.array(servers.map((s) => encryptSecret(s.apiKey, secretKey)))}::text[],
-      ${sql.array(servers.map((s) => encryptSecret(`hook-${s.name}`, secretKey)))}::text[],
-      ${sql.array(servers.map((s) => s.priority ?? 0))}::int[],
-      ${sql.array(servers.map(() => 'online'))}::text[])
-    returning id, name`;
-  const idOf = new Map(serverRows.map((r) => [r.name, r.id]));
-
-  const serverIds: string[] = [];
-  const names: string[] = [];
-  const phones: string[] = [];
-  const tenants: (string | null)[] = [];
   let n = 0;
-  for (const server of servers) {
-    for (let i = 0; i < instancesPerServer; i++, n++) {
-      serverIds.push(idOf.get(server.name)!);
-      names.push(`${server.name}-wa${String(i).padStart(2, '0')}`);
-      phones.push(mobileNumber(n, 8));
-      tenants.push(owners[n % owners.length] ?? null);
-    }
-  }
-  const rows = await sql<{ id: string; instance_name: string }[]>`
-    insert into whatsapp_instances (evolution_api_id, instance_name, phone_number, display_name, tenant_id, status)
-    select s, i, p, i, t, 'connected'
-    from unnest(${sql.array(serverIds)}::uuid[], ${sql.array(names)}::text[], ${sql.array(phones)}::text[], ${sql.array(tenants)}::uuid[]) as x(s, i, p, t)
-    returning id, instance_name`;
+  const fleet = servers.map((server) => ({
+    name: server.name,
+    url: server.url,
+    apiKey: server.apiKey,
+    webhookSecret: `hook-${server.name}`,
+    priority: server.priority ?? 0,
+    health: 'online' as const,
+    instances: Array.from({ length: instancesPerServer }, (_, i) => {
+      const instance = {
+        name: `${server.name}-wa${String(i).padStart(2, '0')}`,
+        phone: mobileNumber(n, 8),
+        tenantId: owners[n % owners.length] ?? null,
+      };
+      n++;
+      return instance;
+    }),
+  }));
+  const seeded = await seedFleetRows(sql, secretKey, fleet);
   // Production runs autovacuum, which analyzes fresh tables; this machine's server may not (the dev
   // one has it off), and a planner without statistics would measure a plan production never runs.
   await sql`analyze evolution_apis, whatsapp_instances, tenants`;
-  const serverOfName = new Map(names.map((name, i) => [name, servers[Math.floor(i / instancesPerServer)]!.name]));
-  return rows.map((r) => ({ id: r.id, name: r.instance_name, server: serverOfName.get(r.instance_name)! }));
+  return fleet.flatMap((server) =>
+    server.instances.map((i) => ({ id: seeded.instanceIds.get(i.name)!, name: i.name, server: server.name })),
+  );
 }

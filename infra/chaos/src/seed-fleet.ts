@@ -1,5 +1,5 @@
-import { encryptSecret, randomToken } from '@bora/core';
-import { createDb, notifyFleetChanged } from '@bora/db';
+import { randomToken } from '@bora/core';
+import { createDb, seedFleet as seedFleetRows } from '@bora/db';
 import { webhookFor } from '@bora/evolution-client';
 
 /**
@@ -66,26 +66,23 @@ export async function seedFleet(
         values (${t.slug}, ${t.name}, ${t.allowSharedSender ?? true}, ${t.timezone ?? 'America/Sao_Paulo'}) returning id`;
       tenantIds.set(t.slug, row!.id);
     }
-    const seeded: SeededServer[] = [];
-    for (const server of fleet.servers) {
-      // Chaos keys are long random strings, so the log audit can search for them verbatim.
-      const apiKey = `chaos-key-${randomToken(18)}`;
-      const webhookSecret = randomToken(24);
-      const [row] = await sql<{ id: string }[]>`
-        insert into evolution_apis (name, url, api_key_encrypted, webhook_secret_encrypted, capacity, priority)
-        values (${server.name}, ${server.url ?? `${simUrl}/${server.simName}`}, ${encryptSecret(apiKey, secretKey)},
-                ${encryptSecret(webhookSecret, secretKey)}, 20, ${server.priority})
-        returning id`;
-      for (const i of server.instances) {
-        await sql`
-          insert into whatsapp_instances (evolution_api_id, tenant_id, instance_name, phone_number, display_name, is_primary, status)
-          values (${row!.id}, ${i.tenant ? tenantIds.get(i.tenant)! : null}, ${i.name}, ${i.phone}, ${i.name}, ${i.isPrimary ?? false},
-                  ${i.ledgerStatus ?? STATUS[i.state ?? 'open']})`;
-      }
-      seeded.push({ ...server, id: row!.id, apiKey, webhookSecret });
-    }
-    await notifyFleetChanged(sql);
-    return seeded;
+    // Chaos keys are long random strings, so the log audit can search for them verbatim.
+    const servers = fleet.servers.map((server) => ({
+      name: server.name,
+      url: server.url ?? `${simUrl}/${server.simName}`,
+      apiKey: `chaos-key-${randomToken(18)}`,
+      webhookSecret: randomToken(24),
+      priority: server.priority,
+      instances: server.instances.map((i) => ({
+        name: i.name,
+        phone: i.phone,
+        tenantId: i.tenant ? tenantIds.get(i.tenant)! : null,
+        isPrimary: i.isPrimary ?? false,
+        status: i.ledgerStatus ?? STATUS[i.state ?? 'open'],
+      })),
+    }));
+    const seeded = await seedFleetRows(sql, secretKey, servers);
+    return fleet.servers.map((server, i) => ({ ...server, ...seeded.servers[i]! }));
   } finally {
     await handle.close();
   }

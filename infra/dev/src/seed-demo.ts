@@ -1,16 +1,8 @@
-import { decryptSecret, encryptSecret, randomToken } from '@bora/core';
-import {
-  createDb,
-  type Db,
-  type EvolutionApi,
-  evolutionApis,
-  notifyFleetChanged,
-  tenants,
-  whatsappInstances,
-} from '@bora/db';
+import { randomToken } from '@bora/core';
+import { createDb, seedFleet, tenants } from '@bora/db';
 import { webhookFor } from '@bora/evolution-client';
 import { eq } from 'drizzle-orm';
-import { DEMO_SERVERS, DEMO_TENANT, type DemoInstance, type DemoServer } from './demo-fleet.ts';
+import { DEMO_SERVERS, DEMO_TENANT, type DemoInstance } from './demo-fleet.ts';
 import { seedDemoCatalogue } from './seed-catalogue.ts';
 
 export interface SeededServer {
@@ -23,53 +15,11 @@ export interface SeededServer {
 
 const STATUS = { open: 'connected', connecting: 'connecting', close: 'disconnected' } as const;
 
-function opens(stored: string, secretKey: string): boolean {
-  try {
-    decryptSecret(stored, secretKey);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * One demo server, inserted once. On later runs only what this run's configuration decides is
- * brought up to date: the URL (it carries SIM_PORT), and the encrypted key and webhook secret when
- * SECRET_KEY changed and they no longer decrypt. Operator edits (priority, capacity, active, a
- * key set through admin-api) are kept.
- */
-async function ensureServer(db: Db, server: DemoServer, url: string, secretKey: string): Promise<EvolutionApi> {
-  await db
-    .insert(evolutionApis)
-    .values({
-      name: server.name,
-      url,
-      apiKeyEncrypted: encryptSecret(server.apiKey, secretKey),
-      webhookSecretEncrypted: encryptSecret(randomToken(), secretKey),
-      capacity: 20,
-      priority: server.priority,
-    })
-    .onConflictDoNothing({ target: evolutionApis.name });
-  const [row] = await db.select().from(evolutionApis).where(eq(evolutionApis.name, server.name));
-  const patch: Partial<EvolutionApi> = {};
-  if (row!.url !== url) patch.url = url;
-  if (!opens(row!.apiKeyEncrypted, secretKey)) patch.apiKeyEncrypted = encryptSecret(server.apiKey, secretKey);
-  if (!opens(row!.webhookSecretEncrypted, secretKey))
-    patch.webhookSecretEncrypted = encryptSecret(randomToken(), secretKey);
-  if (Object.keys(patch).length === 0) return row!;
-  const [updated] = await db
-    .update(evolutionApis)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(eq(evolutionApis.id, row!.id))
-    .returning();
-  return updated!;
-}
-
 /**
  * Inserts the demo fleet and the demo business's catalogue unless they are already there (matched
  * by tenant slug, server name and instance name; a tenant with services keeps its own), so
  * running `pnpm start` again never duplicates it; a server's URL follows the simulator's current
- * port (see `ensureServer`). Returns what the simulator needs: each server's id, key and webhook
+ * port. Returns what the simulator needs: each server's id, key and webhook
  * secret.
  */
 export async function seedDemo(databaseUrl: string, secretKey: string, simUrl: string): Promise<SeededServer[]> {
@@ -79,33 +29,35 @@ export async function seedDemo(databaseUrl: string, secretKey: string, simUrl: s
     await db.insert(tenants).values(DEMO_TENANT).onConflictDoNothing({ target: tenants.slug });
     const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, DEMO_TENANT.slug));
     await seedDemoCatalogue(db, tenant!.id);
-    const seeded: SeededServer[] = [];
-    for (const server of DEMO_SERVERS) {
-      const row = await ensureServer(db, server, `${simUrl}/${server.simName}`, secretKey);
-      for (const instance of server.instances) {
-        await db
-          .insert(whatsappInstances)
-          .values({
-            evolutionApiId: row.id,
-            tenantId: instance.owner === 'tenant' ? tenant!.id : null,
-            instanceName: instance.name,
-            phoneNumber: instance.phone,
-            displayName: instance.displayName,
-            isPrimary: instance.isPrimary,
-            status: STATUS[instance.state],
-          })
-          .onConflictDoNothing();
-      }
-      seeded.push({
-        id: row.id,
-        simName: server.simName,
-        apiKey: decryptSecret(row.apiKeyEncrypted, secretKey),
-        webhookSecret: decryptSecret(row.webhookSecretEncrypted, secretKey),
-        instances: server.instances,
-      });
-    }
-    await notifyFleetChanged(handle.sql);
-    return seeded;
+    // Seeded again on every run: existing rows are reused (their URL follows SIM_PORT; their key
+    // and secret are replaced only when they no longer decrypt under SECRET_KEY).
+    const { servers } = await seedFleet(
+      handle.sql,
+      secretKey,
+      DEMO_SERVERS.map((server) => ({
+        name: server.name,
+        url: `${simUrl}/${server.simName}`,
+        apiKey: server.apiKey,
+        webhookSecret: randomToken(),
+        priority: server.priority,
+        instances: server.instances.map((instance) => ({
+          name: instance.name,
+          phone: instance.phone,
+          tenantId: instance.owner === 'tenant' ? tenant!.id : null,
+          displayName: instance.displayName,
+          isPrimary: instance.isPrimary,
+          status: STATUS[instance.state],
+        })),
+      })),
+      { reuse: true },
+    );
+    return DEMO_SERVERS.map((server, i) => ({
+      id: servers[i]!.id,
+      simName: server.simName,
+      apiKey: servers[i]!.apiKey,
+      webhookSecret: servers[i]!.webhookSecret,
+      instances: server.instances,
+    }));
   } finally {
     await handle.close();
   }

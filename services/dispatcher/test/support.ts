@@ -1,6 +1,5 @@
-import { encryptSecret } from '@bora/core';
 import { loadDispatcherConfig, type DispatcherConfig } from '@bora/config';
-import { bookings, evolutionApis, notifications, tenants, whatsappInstances } from '@bora/db';
+import { bookings, notifications, seedFleet as seedFleetRows, tenants } from '@bora/db';
 import { startSimulator, type SimInstanceOptions, type SimServerOptions } from '@bora/evolution-sim';
 import { createLogger } from '@bora/logger';
 import { createNotificationQueues, enqueueNotifications } from '@bora/queue';
@@ -75,37 +74,27 @@ export async function seedFleet(
       ...tenantOverrides,
     })
     .returning();
-  const ids: Record<string, string> = {};
-  const instanceIds: Record<string, string> = {};
-  for (const s of servers) {
-    const [row] = await db
-      .insert(evolutionApis)
-      .values({
-        name: s.name,
-        url: sim.serverUrl(s.name),
-        apiKeyEncrypted: encryptSecret(`key-${s.name}`, SECRET),
-        webhookSecretEncrypted: encryptSecret('hook', SECRET),
-        priority: s.priority ?? 0,
-        isActive: s.isActive ?? true,
-      })
-      .returning();
-    ids[s.name] = row!.id;
-    for (const i of s.instances) {
-      const [inst] = await db
-        .insert(whatsappInstances)
-        .values({
-          evolutionApiId: row!.id,
-          instanceName: i.name,
-          phoneNumber: i.phone,
-          displayName: i.name,
-          tenantId: i.tenant === 'shared' ? null : tenant!.id,
-          isPrimary: i.isPrimary ?? false,
-          status: i.status ?? 'connected',
-        })
-        .returning();
-      instanceIds[i.name] = inst!.id;
-    }
-  }
+  const seeded = await seedFleetRows(
+    env.db.sql,
+    SECRET,
+    servers.map((s) => ({
+      name: s.name,
+      url: sim.serverUrl(s.name),
+      apiKey: `key-${s.name}`,
+      webhookSecret: 'hook',
+      priority: s.priority ?? 0,
+      isActive: s.isActive ?? true,
+      instances: s.instances.map((i) => ({
+        name: i.name,
+        phone: i.phone,
+        tenantId: i.tenant === 'shared' ? null : tenant!.id,
+        isPrimary: i.isPrimary ?? false,
+        status: i.status ?? 'connected',
+      })),
+    })),
+  );
+  const ids = Object.fromEntries(seeded.servers.map((s) => [s.name, s.id]));
+  const instanceIds = Object.fromEntries(seeded.instanceIds);
   return { sim, tenant: tenant!, serverIds: ids, instanceIds };
 }
 
