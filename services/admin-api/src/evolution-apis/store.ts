@@ -1,4 +1,4 @@
-import { conflict, notFound } from '@bora/core';
+import { conflict, decryptSecret, notFound } from '@bora/core';
 import {
   type Db,
   type EvolutionApi,
@@ -41,6 +41,15 @@ export function createEvolutionApiStore(db: Db) {
       const [row] = await db.select().from(evolutionApis).where(eq(evolutionApis.id, id));
       if (!row) throw evolutionApiNotFound();
       return row;
+    },
+
+    /** The server's webhook secret, decrypted; undefined for an unknown server. */
+    async webhookSecret(id: string, secretKey: string): Promise<string | undefined> {
+      const [row] = await db
+        .select({ secret: evolutionApis.webhookSecretEncrypted })
+        .from(evolutionApis)
+        .where(eq(evolutionApis.id, id));
+      return row ? decryptSecret(row.secret, secretKey) : undefined;
     },
 
     async update(id: string, values: Partial<NewEvolutionApi>): Promise<EvolutionApi> {

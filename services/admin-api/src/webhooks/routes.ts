@@ -1,11 +1,10 @@
 import { ErrorBody } from '@bora/http';
-import { decryptSecret, safeEqual } from '@bora/core';
-import { evolutionApis } from '@bora/db';
+import { safeEqual } from '@bora/core';
 import { WEBHOOK_SECRET_HEADER } from '@bora/evolution-client';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from '../deps.ts';
+import { createEvolutionApiStore } from '../evolution-apis/store.ts';
 import { receiveMessages } from '../conversation/receive.ts';
 import { applyWebhookEvent, normalizeEventName } from './events.ts';
 import { createWebhookEffects } from '../number-safety/webhook-effects.ts';
@@ -30,7 +29,8 @@ const Ack = Type.Object({
  * the one exception is a receipt that overtook the record of its send (425, retried).
  */
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = async (app, { deps }) => {
-  const { db, sql } = deps.db;
+  const { sql } = deps.db;
+  const servers = createEvolutionApiStore(deps.db.db);
   const effects = {
     ...createWebhookEffects({ sql, config: deps.config, queues: deps.queues, logger: deps.logger }),
     messages: (serverId: string, instanceName: string | undefined, data: unknown) =>
@@ -55,11 +55,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: AdminApiDeps }> = 
       const serverId = request.params.evolutionApiId;
       const header = request.headers[WEBHOOK_SECRET_HEADER];
       const provided = (typeof header === 'string' ? header : undefined) ?? request.query.secret;
-      const [server] = await db
-        .select({ secret: evolutionApis.webhookSecretEncrypted })
-        .from(evolutionApis)
-        .where(eq(evolutionApis.id, serverId));
-      if (!server || !provided || !safeEqual(provided, decryptSecret(server.secret, deps.config.secretKey))) {
+      const secret = await servers.webhookSecret(serverId, deps.config.secretKey);
+      if (!secret || !provided || !safeEqual(provided, secret)) {
         return reply
           .status(401)
           .send({ error: { code: 'INVALID_WEBHOOK_SECRET', message: 'Segredo de webhook inválido' } });
