@@ -9,12 +9,12 @@ import {
   OpeningHoursView,
   TenantScope,
 } from './schemas.ts';
-import type { CatalogueStore } from './store.ts';
+import type { ScheduleStore } from './schedule-store.ts';
 
 const tags = ['catálogo'];
 
 /** When customers may book: `/opening-hours` (weekly ranges + dated exceptions) and `/booking-settings`. */
-export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: CatalogueStore }> = async (app, { store }) => {
+export const hoursRoutes: FastifyPluginAsyncTypebox<{ store: ScheduleStore }> = async (app, { store }) => {
   app.get(
     '/opening-hours',
     {

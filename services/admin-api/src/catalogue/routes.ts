@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { hoursRoutes } from './hours-routes.ts';
 import { professionalRoutes } from './professional-routes.ts';
 import { serviceRoutes } from './service-routes.ts';
+import { createScheduleStore } from './schedule-store.ts';
 import { createCatalogueStore } from './store.ts';
 
 /**
@@ -14,5 +15,5 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app
   const store = createCatalogueStore(db);
   await app.register(serviceRoutes, { store });
   await app.register(professionalRoutes, { store });
-  await app.register(hoursRoutes, { store });
+  await app.register(hoursRoutes, { store: createScheduleStore(db) });
 };

@@ -1,9 +1,5 @@
 import { conflict, notFound, validationFailed } from '@bora/core';
 import {
-  BOOKING_SETTINGS_DEFAULTS,
-  bookingSettings,
-  openingExceptions,
-  openingHours,
   PG_ERROR,
   pgConstraint,
   pgErrorCode,
@@ -19,16 +15,9 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Static } from 'typebox';
 import { iso } from '../common-schemas.ts';
 import { tenantNotFound } from '../tenants/store.ts';
-import { rangeView, type OpeningHours } from './hours.ts';
-import {
-  WEEKDAYS,
-  type BookingSettingsPatch,
-  type OpeningHoursView,
-  type ProfessionalView,
-  type ServiceView,
-} from './schemas.ts';
+import type { ProfessionalView, ServiceView } from './schemas.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const IN_USE: Record<string, [string, string]> = {
   bookings_service_id_services_id_fk: [
@@ -96,14 +85,21 @@ function professionalView(row: Professional, serviceIds: string[]): Static<typeo
 export type NewServiceValues = { name: string; durationMinutes: number; priceCents?: number | null; active?: boolean };
 export type NewProfessionalValues = { name?: string; active?: boolean; serviceIds?: string[] };
 
-/** Every catalogue query of admin-api, scoped to one tenant by slug. */
+/** The tenant a catalogue route names, optionally locked for the transaction (concurrent saves queue). */
+export async function catalogueTenant(
+  tx: Db | Tx,
+  slug: string,
+  lock = false,
+): Promise<{ id: string; timezone: string }> {
+  const query = tx.select({ id: tenants.id, timezone: tenants.timezone }).from(tenants).where(eq(tenants.slug, slug));
+  const [row] = lock ? await query.for('update') : await query;
+  if (!row) throw tenantNotFound();
+  return row;
+}
+
+/** The services and professionals of one tenant (by slug): every query admin-api makes of them. */
 export function createCatalogueStore(db: Db) {
-  async function tenantOf(slug: string, tx: Db | Tx = db, lock = false): Promise<{ id: string; timezone: string }> {
-    const query = tx.select({ id: tenants.id, timezone: tenants.timezone }).from(tenants).where(eq(tenants.slug, slug));
-    const [row] = lock ? await query.for('update') : await query;
-    if (!row) throw tenantNotFound();
-    return row;
-  }
+  const tenantOf = (slug: string, tx: Db | Tx = db, lock = false) => catalogueTenant(tx, slug, lock);
 
   async function links(
     tenantId: string,
@@ -265,70 +261,6 @@ export function createCatalogueStore(db: Db) {
         .returning({ id: professionals.id })
         .catch(mapError);
       if (deleted.length === 0) throw professionalNotFound();
-    },
-
-    async getOpeningHours(slug: string): Promise<Static<typeof OpeningHoursView>> {
-      const tenant = await tenantOf(slug);
-      const [weekly, exceptions] = await Promise.all([
-        db
-          .select()
-          .from(openingHours)
-          .where(eq(openingHours.tenantId, tenant.id))
-          .orderBy(asc(openingHours.weekday), asc(openingHours.startMinute)),
-        db
-          .select()
-          .from(openingExceptions)
-          .where(eq(openingExceptions.tenantId, tenant.id))
-          .orderBy(asc(openingExceptions.date)),
-      ]);
-      const days = Object.fromEntries(
-        WEEKDAYS.map((day, i) => [
-          day,
-          weekly.filter((r) => r.weekday === i + 1).map((r) => rangeView({ start: r.startMinute, end: r.endMinute })),
-        ]),
-      ) as Static<typeof OpeningHoursView>['weekly'];
-      return {
-        timezone: tenant.timezone,
-        weekly: days,
-        exceptions: exceptions.map((e) => ({ date: e.date, ranges: e.ranges.map(rangeView), note: e.note })),
-      };
-    },
-
-    /** Replaces the whole schedule in one transaction (the tenant row locked: concurrent saves queue). */
-    async putOpeningHours(slug: string, hours: OpeningHours) {
-      await db.transaction(async (tx) => {
-        const tenant = await tenantOf(slug, tx, true);
-        await tx.delete(openingHours).where(eq(openingHours.tenantId, tenant.id));
-        await tx.delete(openingExceptions).where(eq(openingExceptions.tenantId, tenant.id));
-        const rows = [...hours.weekly].flatMap(([weekday, ranges]) =>
-          ranges.map((r) => ({ tenantId: tenant.id, weekday, startMinute: r.start, endMinute: r.end })),
-        );
-        if (rows.length > 0) await tx.insert(openingHours).values(rows);
-        if (hours.exceptions.length > 0)
-          await tx.insert(openingExceptions).values(hours.exceptions.map((e) => ({ tenantId: tenant.id, ...e })));
-      });
-    },
-
-    async getSettings(slug: string) {
-      const tenant = await tenantOf(slug);
-      const [row] = await db.select().from(bookingSettings).where(eq(bookingSettings.tenantId, tenant.id));
-      const {
-        tenantId: _t,
-        updatedAt: _u,
-        ...values
-      } = row ?? { tenantId: '', updatedAt: null, ...BOOKING_SETTINGS_DEFAULTS };
-      return values;
-    },
-
-    async patchSettings(slug: string, patch: Static<typeof BookingSettingsPatch>) {
-      const tenant = await tenantOf(slug);
-      const [row] = await db
-        .insert(bookingSettings)
-        .values({ ...BOOKING_SETTINGS_DEFAULTS, ...patch, tenantId: tenant.id })
-        .onConflictDoUpdate({ target: bookingSettings.tenantId, set: { ...patch, updatedAt: sql`now()` } })
-        .returning();
-      const { tenantId: _t, updatedAt: _u, ...values } = row!;
-      return values;
     },
   };
 }
