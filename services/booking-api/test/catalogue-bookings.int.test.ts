@@ -1,29 +1,18 @@
 import { bookings, notifications } from '@bora/db';
 import type { AnyFastify } from '@bora/http';
-import { test, type TestEnv } from '@bora/testing';
+import type { TestEnv } from '@bora/testing';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect } from 'vitest';
-import { bookingBody, createTenant, startApp } from './support/app.ts';
+import { describe, expect } from 'vitest';
+import { bookingBody, createTenant } from './support/app.ts';
+import { appTest } from './support/fixtures.ts';
 import { nextWeekday, phone, seedCatalogue, type CatalogueSpec } from './support/catalogue.ts';
 
-// Bookings that name catalogue entries: refused outside hours, notice and window with a pt-BR
-// reason, one winner per slot under concurrency, and the per-phone and per-tenant limits.
-let app: AnyFastify | undefined;
-
-async function appFor(env: TestEnv): Promise<AnyFastify> {
-  app ??= await startApp(env, { TENANT_CACHE_TTL_MS: '0' });
-  return app;
-}
-
-afterAll(async () => {
-  await app?.close();
-});
+const test = appTest({ TENANT_CACHE_TTL_MS: '0' });
 
 const MONDAY = nextWeekday(1);
 const at = (hhmm: string, date = MONDAY) => `${date}T${hhmm}:00-03:00`;
 
-async function shop(env: TestEnv, spec: Partial<CatalogueSpec> = {}) {
-  await appFor(env);
+async function shop(app: AnyFastify, env: TestEnv, spec: Partial<CatalogueSpec> = {}) {
   const tenant = await createTenant(env);
   const catalogue = await seedCatalogue(env, tenant.id, {
     services: [{ name: 'Corte', durationMinutes: 30 }],
@@ -43,7 +32,7 @@ async function shop(env: TestEnv, spec: Partial<CatalogueSpec> = {}) {
     },
   });
   const post = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    app!.inject({
+    app.inject({
       method: 'POST',
       url: `/v1/tenants/${tenant.slug}/bookings`,
       payload: { customerName: 'Ana Lima', customerPhone: phone(0), serviceId: catalogue.services.Corte, ...body },
@@ -65,8 +54,9 @@ function problem(res: {
 describe('POST /bookings with serviceId', () => {
   test('a time outside opening hours is a 400 saying the hours; so are a closed day, notice, window and a time off the grid', async ({
     env,
+    app,
   }) => {
-    const { post } = await shop(env, { settings: { maxDaysAhead: 30, minNoticeMinutes: 120 } });
+    const { post } = await shop(app, env, { settings: { maxDaysAhead: 30, minNoticeMinutes: 120 } });
     expect(problem(await post({ startsAt: at('19:00') }))).toBe(
       'startsAt: fora do horário de atendimento (neste dia: 09:00–12:00, 13:00–18:00; Corte dura 30 minutos)',
     );
@@ -95,12 +85,13 @@ describe('POST /bookings with serviceId', () => {
 
   test('the catalogue decides the fields: legacy text is refused next to serviceId, and without one', async ({
     env,
+    app,
   }) => {
-    const { post, tenant } = await shop(env);
+    const { post, tenant } = await shop(app, env);
     expect(problem(await post({ startsAt: at('10:00'), service: 'Corte', durationMinutes: 45 }))).toBe(
       'service: não use junto com serviceId (o catálogo já diz) | durationMinutes: não use junto com serviceId (a duração vem do serviço)',
     );
-    const legacy = await app!.inject({
+    const legacy = await app.inject({
       method: 'POST',
       url: `/v1/tenants/${tenant.slug}/bookings`,
       payload: bookingBody(),
@@ -111,13 +102,13 @@ describe('POST /bookings with serviceId', () => {
     );
     // A tenant without a catalogue answers serviceId with the legacy hint.
     const other = await createTenant(env);
-    const res = await app!.inject({
+    const res = await app.inject({
       method: 'POST',
       url: `/v1/tenants/${other.slug}/bookings`,
       payload: { ...bookingBody(), service: undefined, serviceId: '00000000-0000-4000-8000-000000000000' },
     });
     expect(problem(res)).toMatch(/não tem catálogo/);
-    const stray = await app!.inject({
+    const stray = await app.inject({
       method: 'POST',
       url: `/v1/tenants/${other.slug}/bookings`,
       payload: { ...bookingBody(), professionalId: '00000000-0000-4000-8000-000000000000' },
@@ -127,8 +118,9 @@ describe('POST /bookings with serviceId', () => {
 
   test('50 parallel bookings of one slot: one 201, 49 × 409 SLOT_UNAVAILABLE with the next free slots', async ({
     env,
+    app,
   }) => {
-    const { post, tenant, professionals } = await shop(env);
+    const { post, tenant, professionals } = await shop(app, env);
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         post({ customerPhone: phone(i), professionalId: professionals['Zé'], startsAt: at('10:00') }),
@@ -150,8 +142,8 @@ describe('POST /bookings with serviceId', () => {
     expect(await env.db.db.select().from(notifications).where(eq(notifications.tenantId, tenant.id))).toHaveLength(2);
   });
 
-  test('"qualquer um": 50 parallel bookings of one time fill both professionals, once each', async ({ env }) => {
-    const { post, tenant, professionals } = await shop(env, {
+  test('"qualquer um": 50 parallel bookings of one time fill both professionals, once each', async ({ env, app }) => {
+    const { post, tenant, professionals } = await shop(app, env, {
       professionals: [
         { name: 'Zé', services: ['Corte'] },
         { name: 'Bia', services: ['Corte'] },
@@ -167,8 +159,8 @@ describe('POST /bookings with serviceId', () => {
     expect(rows.map((r) => r.professional).sort()).toEqual(['Bia', 'Zé']);
   });
 
-  test('renaming a professional cannot open a double booking (the id constraint holds)', async ({ env }) => {
-    const { post, professionals } = await shop(env);
+  test('renaming a professional cannot open a double booking (the id constraint holds)', async ({ env, app }) => {
+    const { post, professionals } = await shop(app, env);
     expect((await post({ startsAt: at('15:00') })).statusCode).toBe(201);
     await env.db.sql`update professionals set name = 'José' where id = ${professionals['Zé']!}`;
     const again = await post({ customerPhone: phone(1), professionalId: professionals['Zé'], startsAt: at('15:00') });
@@ -177,8 +169,9 @@ describe('POST /bookings with serviceId', () => {
 
   test('per phone: at most N future bookings (409) and M per hour (429 with Retry-After); per tenant: K per minute (429)', async ({
     env,
+    app,
   }) => {
-    const future = await shop(env, { settings: { maxFutureBookingsPerPhone: 2 } });
+    const future = await shop(app, env, { settings: { maxFutureBookingsPerPhone: 2 } });
     expect((await future.post({ startsAt: at('09:00') })).statusCode).toBe(201);
     expect((await future.post({ startsAt: at('09:30') })).statusCode).toBe(201);
     const third = await future.post({ startsAt: at('10:00') });
@@ -191,10 +184,10 @@ describe('POST /bookings with serviceId', () => {
     const [first] = await env.db.sql<
       { id: string }[]
     >`select id from bookings where tenant_id = ${future.tenant.id} order by starts_at limit 1`;
-    await app!.inject({ method: 'POST', url: `/v1/tenants/${future.tenant.slug}/bookings/${first!.id}/cancel` });
+    await app.inject({ method: 'POST', url: `/v1/tenants/${future.tenant.slug}/bookings/${first!.id}/cancel` });
     expect((await future.post({ startsAt: at('10:00') })).statusCode).toBe(201);
 
-    const hourly = await shop(env, { settings: { maxBookingsPerPhonePerHour: 3 } });
+    const hourly = await shop(app, env, { settings: { maxBookingsPerPhonePerHour: 3 } });
     // Twenty at once from one phone: the limit holds under concurrency.
     const burst = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -208,7 +201,7 @@ describe('POST /bookings with serviceId', () => {
     // Another phone is not affected.
     expect((await hourly.post({ customerPhone: phone(7), startsAt: at('16:00') })).statusCode).toBe(201);
 
-    const busy = await shop(env, { settings: { maxBookingsPerMinute: 2 } });
+    const busy = await shop(app, env, { settings: { maxBookingsPerMinute: 2 } });
     expect((await busy.post({ customerPhone: phone(1), startsAt: at('09:00') })).statusCode).toBe(201);
     expect((await busy.post({ customerPhone: phone(2), startsAt: at('09:30') })).statusCode).toBe(201);
     const third2 = await busy.post({ customerPhone: phone(3), startsAt: at('10:00') });
@@ -220,8 +213,8 @@ describe('POST /bookings with serviceId', () => {
     expect(Number(third2.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  test('with an Idempotency-Key: one booking, the same answer replayed', async ({ env }) => {
-    const { post, tenant } = await shop(env);
+  test('with an Idempotency-Key: one booking, the same answer replayed', async ({ env, app }) => {
+    const { post, tenant } = await shop(app, env);
     const body = { startsAt: at('16:30') };
     const answers = await Promise.all(Array.from({ length: 5 }, () => post(body, { 'idempotency-key': 'cat-1' })));
     expect(answers.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201]);
@@ -234,8 +227,9 @@ describe('POST /bookings with serviceId', () => {
 
   test('more keyed requests at once than the pool has connections: each one answers (they read on their own connection)', async ({
     env,
+    app,
   }) => {
-    const { post } = await shop(env);
+    const { post } = await shop(app, env);
     // The app's pool has 10 connections; each keyed request holds one for its lock.
     const answers = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>

@@ -1,23 +1,12 @@
 import type { AnyFastify } from '@bora/http';
-import { test, type TestEnv } from '@bora/testing';
-import { afterAll, describe, expect } from 'vitest';
-import { createTenant, startApp } from './support/app.ts';
+import type { TestEnv } from '@bora/testing';
+import { describe, expect } from 'vitest';
+import { createTenant } from './support/app.ts';
+import { appTest } from './support/fixtures.ts';
 import { dayOf, formatDay, instantAt, isoInZone } from '../src/slots/zone.ts';
 import { nextWeekday, phone, seedCatalogue } from './support/catalogue.ts';
 
-// Free slots and catalogue bookings over HTTP (inject), against real Postgres: a tenant open
-// Mondays 09:00–18:00 (São Paulo) with a 30-minute service.
-let app: AnyFastify | undefined;
-
-/** One app for the file, started by whichever test runs first (each test also runs alone). */
-async function appFor(env: TestEnv): Promise<AnyFastify> {
-  app ??= await startApp(env, { TENANT_CACHE_TTL_MS: '0' });
-  return app;
-}
-
-afterAll(async () => {
-  await app?.close();
-});
+const test = appTest({ TENANT_CACHE_TTL_MS: '0' });
 
 interface Slot {
   startsAt: string;
@@ -25,14 +14,14 @@ interface Slot {
   professionalId: string;
 }
 
-async function slots(slug: string, query: Record<string, string>): Promise<Slot[]> {
-  const res = await app!.inject({ url: `/v1/tenants/${slug}/slots?${new URLSearchParams(query)}` });
+async function slots(app: AnyFastify, slug: string, query: Record<string, string>): Promise<Slot[]> {
+  const res = await app.inject({ url: `/v1/tenants/${slug}/slots?${new URLSearchParams(query)}` });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().slots;
 }
 
-function book(slug: string, body: Record<string, unknown>) {
-  return app!.inject({
+function book(app: AnyFastify, slug: string, body: Record<string, unknown>) {
+  return app.inject({
     method: 'POST',
     url: `/v1/tenants/${slug}/bookings`,
     payload: { customerName: 'Ana Lima', customerPhone: phone(0), ...body },
@@ -43,7 +32,6 @@ const MONDAY = nextWeekday(1);
 const SUNDAY = nextWeekday(7);
 
 async function mondayShop(env: TestEnv, settings = {}) {
-  await appFor(env);
   const tenant = await createTenant(env);
   const catalogue = await seedCatalogue(env, tenant.id, {
     services: [{ name: 'Corte', durationMinutes: 30 }],
@@ -55,10 +43,10 @@ async function mondayShop(env: TestEnv, settings = {}) {
 }
 
 describe('GET /v1/tenants/:slug/slots', () => {
-  test('a Monday 09:00–18:00 with a 30-minute service gives 18 slots; after one booking, 17', async ({ env }) => {
+  test('a Monday 09:00–18:00 with a 30-minute service gives 18 slots; after one booking, 17', async ({ env, app }) => {
     const { tenant, serviceId, zeId } = await mondayShop(env);
 
-    const before = await slots(tenant.slug, { serviceId, date: MONDAY });
+    const before = await slots(app, tenant.slug, { serviceId, date: MONDAY });
     expect(before).toHaveLength(18);
     expect(before[0]).toEqual({
       startsAt: `${MONDAY}T09:00:00-03:00`,
@@ -71,7 +59,11 @@ describe('GET /v1/tenants/:slug/slots', () => {
       professionalId: zeId,
     });
 
-    const created = await book(tenant.slug, { serviceId, professionalId: zeId, startsAt: `${MONDAY}T10:00:00-03:00` });
+    const created = await book(app, tenant.slug, {
+      serviceId,
+      professionalId: zeId,
+      startsAt: `${MONDAY}T10:00:00-03:00`,
+    });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({
       service: 'Corte',
@@ -81,41 +73,38 @@ describe('GET /v1/tenants/:slug/slots', () => {
       endsAt: new Date(`${MONDAY}T10:30:00-03:00`).toISOString(),
     });
 
-    const after = await slots(tenant.slug, { serviceId, professionalId: zeId, date: MONDAY });
+    const after = await slots(app, tenant.slug, { serviceId, professionalId: zeId, date: MONDAY });
     expect(after).toHaveLength(17);
     expect(after.map((s) => s.startsAt)).not.toContain(`${MONDAY}T10:00:00-03:00`);
   });
 
-  test('a day the tenant is closed gives none: no weekly hours, or a dated exception', async ({ env }) => {
+  test('a day the tenant is closed gives none: no weekly hours, or a dated exception', async ({ env, app }) => {
     const { tenant, serviceId } = await mondayShop(env);
-    expect(await slots(tenant.slug, { serviceId, date: SUNDAY })).toEqual([]);
+    expect(await slots(app, tenant.slug, { serviceId, date: SUNDAY })).toEqual([]);
     const nextMonday = new Date(Date.parse(`${MONDAY}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
     await env.db
       .sql`insert into opening_exceptions (tenant_id, date, ranges, note) values (${tenant.id}, ${nextMonday}, '[]', 'Feriado')`;
-    expect(await slots(tenant.slug, { serviceId, date: nextMonday })).toEqual([]);
+    expect(await slots(app, tenant.slug, { serviceId, date: nextMonday })).toEqual([]);
     // Special hours replace the weekly ones for that day only.
     await env.db
       .sql`update opening_exceptions set ranges = '[{"start": 480, "end": 600}]' where tenant_id = ${tenant.id}`;
-    expect((await slots(tenant.slug, { serviceId, date: nextMonday })).map((s) => s.startsAt.slice(11, 16))).toEqual([
-      '08:00',
-      '08:30',
-      '09:00',
-      '09:30',
-    ]);
+    expect(
+      (await slots(app, tenant.slug, { serviceId, date: nextMonday })).map((s) => s.startsAt.slice(11, 16)),
+    ).toEqual(['08:00', '08:30', '09:00', '09:30']);
   });
 
-  test('past days, days beyond the window and the minimum notice leave no slots', async ({ env }) => {
+  test('past days, days beyond the window and the minimum notice leave no slots', async ({ env, app }) => {
     const { tenant, serviceId } = await mondayShop(env, { maxDaysAhead: 3 });
     const yesterday = new Date(Date.now() - 27 * 3_600_000).toISOString().slice(0, 10);
-    expect(await slots(tenant.slug, { serviceId, date: yesterday })).toEqual([]);
+    expect(await slots(app, tenant.slug, { serviceId, date: yesterday })).toEqual([]);
     const farMonday = nextWeekday(1, 8);
-    expect(await slots(tenant.slug, { serviceId, date: farMonday })).toEqual([]);
+    expect(await slots(app, tenant.slug, { serviceId, date: farMonday })).toEqual([]);
   });
 
-  test('bad questions are 400s naming the field; a legacy tenant has no catalogue', async ({ env }) => {
+  test('bad questions are 400s naming the field; a legacy tenant has no catalogue', async ({ env, app }) => {
     const { tenant, serviceId } = await mondayShop(env);
     const ask = (query: Record<string, string>) =>
-      app!.inject({ url: `/v1/tenants/${tenant.slug}/slots?${new URLSearchParams(query)}` });
+      app.inject({ url: `/v1/tenants/${tenant.slug}/slots?${new URLSearchParams(query)}` });
     const fieldOf = async (query: Record<string, string>) => {
       const res = await ask(query);
       expect(res.statusCode).toBe(400);
@@ -131,17 +120,17 @@ describe('GET /v1/tenants/:slug/slots', () => {
       'professionalId: profissional não encontrado',
     ]);
     const legacy = await createTenant(env);
-    const res = await app!.inject({ url: `/v1/tenants/${legacy.slug}/slots?serviceId=${serviceId}&date=${MONDAY}` });
+    const res = await app.inject({ url: `/v1/tenants/${legacy.slug}/slots?serviceId=${serviceId}&date=${MONDAY}` });
     expect(res.json().error.details[0].message).toMatch(/não tem catálogo/);
     expect(
-      (await app!.inject({ url: `/v1/tenants/nao-existe/slots?serviceId=${serviceId}&date=${MONDAY}` })).statusCode,
+      (await app.inject({ url: `/v1/tenants/nao-existe/slots?serviceId=${serviceId}&date=${MONDAY}` })).statusCode,
     ).toBe(404);
   });
 
   test('without a professional: each time once, given to the least busy professional who does the service', async ({
     env,
+    app,
   }) => {
-    await appFor(env);
     const tenant = await createTenant(env);
     const { services, professionals } = await seedCatalogue(env, tenant.id, {
       services: [
@@ -155,22 +144,22 @@ describe('GET /v1/tenants/:slug/slots', () => {
       ],
       weekly: { 1: [['09:00', '10:00']] },
     });
-    const free = await slots(tenant.slug, { serviceId: services.Corte!, date: MONDAY });
+    const free = await slots(app, tenant.slug, { serviceId: services.Corte!, date: MONDAY });
     expect(free.map((s) => s.startsAt.slice(11, 16))).toEqual(['09:00', '09:30']);
     // Nobody booked yet: ties go to the first by name.
     expect(free.map((s) => s.professionalId)).toEqual([professionals.Ana, professionals.Ana]);
     expect(
-      (await book(tenant.slug, { serviceId: services.Corte, startsAt: `${MONDAY}T09:00:00-03:00` })).json()
+      (await book(app, tenant.slug, { serviceId: services.Corte, startsAt: `${MONDAY}T09:00:00-03:00` })).json()
         .professional,
     ).toBe('Ana');
     // Ana now has a booking that day: Bia takes 09:30; 09:00 is still Bia's to give.
-    const later = await slots(tenant.slug, { serviceId: services.Corte!, date: MONDAY });
+    const later = await slots(app, tenant.slug, { serviceId: services.Corte!, date: MONDAY });
     expect(later.map((s) => [s.startsAt.slice(11, 16), s.professionalId])).toEqual([
       ['09:00', professionals.Bia],
       ['09:30', professionals.Bia],
     ]);
     // Caio does not cut hair.
-    const asked = await app!.inject({
+    const asked = await app.inject({
       url: `/v1/tenants/${tenant.slug}/slots?serviceId=${services.Corte}&professionalId=${professionals.Caio}&date=${MONDAY}`,
     });
     expect(asked.json().error.details[0]).toEqual({ field: 'professionalId', message: 'Caio não faz Corte' });
@@ -180,8 +169,8 @@ describe('GET /v1/tenants/:slug/slots', () => {
 describe('GET /v1/tenants/:slug', () => {
   test('lists the active catalogue: services with duration and price, professionals with the active services they do', async ({
     env,
+    app,
   }) => {
-    const a = await appFor(env);
     const tenant = await createTenant(env, { name: 'Barbearia Catálogo' });
     const { services, professionals } = await seedCatalogue(env, tenant.id, {
       services: [
@@ -195,7 +184,7 @@ describe('GET /v1/tenants/:slug', () => {
         { name: 'Caio', services: ['Corte'], active: false },
       ],
     });
-    const res = await a.inject(`/v1/tenants/${tenant.slug}`);
+    const res = await app.inject(`/v1/tenants/${tenant.slug}`);
     expect(res.json()).toEqual({
       slug: tenant.slug,
       name: 'Barbearia Catálogo',
@@ -222,8 +211,7 @@ function nextOffsetChange(zone: string): { date: string; day: number; longer: bo
 describe('across the next DST change of a zone', () => {
   test.for(['Europe/Lisbon', 'America/New_York', 'America/Havana'])(
     '%s: real hours of slots, each in its own offset, bookable',
-    async (zone, { env }) => {
-      const a = await appFor(env);
+    async (zone, { env, app }) => {
       const change = nextOffsetChange(zone);
       const tenant = await createTenant(env, { timezone: zone });
       const { services, professionals } = await seedCatalogue(env, tenant.id, {
@@ -233,7 +221,7 @@ describe('across the next DST change of a zone', () => {
         settings: { maxDaysAhead: 366, minNoticeMinutes: 0, maxBookingsPerMinute: 1000 },
       });
       const serviceId = services['Sessão']!;
-      const got = await slots(tenant.slug, { serviceId, date: change.date });
+      const got = await slots(app, tenant.slug, { serviceId, date: change.date });
       const d = change.day;
       const opens = instantAt(d, 0, zone);
       const realHours = (instantAt(d, 360, zone, 'later') - opens) / 3_600_000;
@@ -255,7 +243,7 @@ describe('across the next DST change of a zone', () => {
 
       // The last slot (after the change) books, at exactly its instant, and leaves the list.
       const last = got.at(-1)!;
-      const res = await a.inject({
+      const res = await app.inject({
         method: 'POST',
         url: `/v1/tenants/${tenant.slug}/bookings`,
         payload: {
@@ -268,7 +256,7 @@ describe('across the next DST change of a zone', () => {
       });
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json().startsAt).toBe(new Date(last.startsAt).toISOString());
-      expect((await slots(tenant.slug, { serviceId, date: change.date })).map((s) => s.startsAt)).toEqual(
+      expect((await slots(app, tenant.slug, { serviceId, date: change.date })).map((s) => s.startsAt)).toEqual(
         got.slice(0, -1).map((s) => s.startsAt),
       );
     },

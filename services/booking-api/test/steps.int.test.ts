@@ -1,25 +1,16 @@
 import type { AnyFastify } from '@bora/http';
-import { test, type TestEnv } from '@bora/testing';
-import { afterAll, describe, expect } from 'vitest';
-import { createTenant, startApp } from './support/app.ts';
+import type { TestEnv } from '@bora/testing';
+import { describe, expect } from 'vitest';
+import { createTenant } from './support/app.ts';
+import { appTest } from './support/fixtures.ts';
 import { nextWeekday, phone, seedCatalogue } from './support/catalogue.ts';
 
 // The catalogue mini-site's server-rendered steps (the browser test walks them in Chromium).
-let app: AnyFastify | undefined;
-
-async function appFor(env: TestEnv): Promise<AnyFastify> {
-  app ??= await startApp(env, { TENANT_CACHE_TTL_MS: '0' });
-  return app;
-}
-
-afterAll(async () => {
-  await app?.close();
-});
+const test = appTest({ TENANT_CACHE_TTL_MS: '0' });
 
 const MONDAY = nextWeekday(1);
 
-async function shop(env: TestEnv, settings = {}) {
-  const a = await appFor(env);
+async function shop(app: AnyFastify, env: TestEnv, settings = {}) {
   const tenant = await createTenant(env, { name: 'Salão & Cia' });
   const catalogue = await seedCatalogue(env, tenant.id, {
     services: [
@@ -34,9 +25,9 @@ async function shop(env: TestEnv, settings = {}) {
     weekly: { 1: [['09:00', '12:00']] },
     settings: { maxBookingsPerMinute: 1000, ...settings },
   });
-  const get = (query: Record<string, string> = {}) => a.inject(`/${tenant.slug}?${new URLSearchParams(query)}`);
+  const get = (query: Record<string, string> = {}) => app.inject(`/${tenant.slug}?${new URLSearchParams(query)}`);
   const submit = (fields: Record<string, string>) =>
-    a.inject({
+    app.inject({
       method: 'POST',
       url: `/${tenant.slug}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -48,8 +39,8 @@ async function shop(env: TestEnv, settings = {}) {
 const titleOf = (html: string) => /<h2 id="passo" tabindex="-1">([^<]*)<\/h2>/.exec(html)?.[1];
 
 describe('catalogue steps (server-rendered)', () => {
-  test('each step is a GET page; a stale choice goes back to its step with a note', async ({ env }) => {
-    const { get, services, professionals } = await shop(env);
+  test('each step is a GET page; a stale choice goes back to its step with a note', async ({ env, app }) => {
+    const { get, services, professionals } = await shop(app, env);
     const first = await get();
     expect(first.statusCode).toBe(200);
     expect(titleOf(first.body)).toBe('Escolha o serviço');
@@ -92,8 +83,9 @@ describe('catalogue steps (server-rendered)', () => {
 
   test('the last step books (303), shows what happens next, an .ics, the manage link and how to stop', async ({
     env,
+    app,
   }) => {
-    const { tenant, submit, services } = await shop(env);
+    const { tenant, submit, services } = await shop(app, env);
     const res = await submit({
       serviceId: services.Corte!,
       professionalId: '',
@@ -103,14 +95,14 @@ describe('catalogue steps (server-rendered)', () => {
       notes: '',
     });
     expect(res.statusCode, res.body).toBe(303);
-    const confirmation = await app!.inject(res.headers.location as string);
+    const confirmation = await app.inject(res.headers.location as string);
     expect(confirmation.body).toContain('O que acontece agora');
     expect(confirmation.body).toContain('Um lembrete chega 1 dia antes do horário.');
     expect(confirmation.body).toContain('<section class="next-steps" aria-labelledby="proximos">');
     expect(confirmation.body).toMatch(new RegExp(`href="/${tenant.slug}/gerenciar/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"`));
     expect(confirmation.body).toContain('responda <strong>SAIR</strong>');
     const id = (res.headers.location as string).split('/').at(-1);
-    const ics = await app!.inject(`/${tenant.slug}/agendamentos/${id}/agendamento.ics`);
+    const ics = await app.inject(`/${tenant.slug}/agendamentos/${id}/agendamento.ics`);
     expect(ics.headers['content-type']).toBe('text/calendar; charset=utf-8');
     expect(ics.headers['content-disposition']).toBe('attachment; filename="agendamento.ics"');
     expect(ics.body).toContain(`UID:${id}@bora-agendar\r\n`);
@@ -118,15 +110,16 @@ describe('catalogue steps (server-rendered)', () => {
     expect(ics.body).toContain('DESCRIPTION:Com Ana\\nAgendado por Ana\\, Lima\\; "X"\r\n');
     expect(ics.body.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
     expect(
-      (await app!.inject(`/${tenant.slug}/agendamentos/00000000-0000-4000-8000-000000000000/agendamento.ics`))
+      (await app.inject(`/${tenant.slug}/agendamentos/00000000-0000-4000-8000-000000000000/agendamento.ics`))
         .statusCode,
     ).toBe(404);
   });
 
   test('errors come back as pages: fields next to their inputs, limits with their reason and Retry-After', async ({
     env,
+    app,
   }) => {
-    const { submit, services } = await shop(env, { maxBookingsPerPhonePerHour: 1 });
+    const { submit, services } = await shop(app, env, { maxBookingsPerPhonePerHour: 1 });
     const base = {
       serviceId: services.Corte!,
       professionalId: '',
