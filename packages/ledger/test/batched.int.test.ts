@@ -1,5 +1,6 @@
 import { DeadlineError } from '@bora/core';
 import { createDb } from '@bora/db';
+import { waitFor } from '@bora/testing';
 import postgres from 'postgres';
 import { describe, expect } from 'vitest';
 import { createLedger, type AttemptRecord } from '../src/index.ts';
@@ -106,6 +107,17 @@ describe("the dispatcher's hot statements, batched across concurrent jobs", () =
       const rest = await Promise.all(others.map((id) => ledger.claim(id)));
       expect(rest.filter((c) => 'tenantId' in c)).toHaveLength(10);
       await expect(stuck).rejects.toBeInstanceOf(DeadlineError);
+      // The cancel travels on a connection of its own: wait until the statement has left its lock
+      // wait (cancelled), or the lock's release below could still let it through.
+      await waitFor(
+        async () =>
+          (
+            await env.db.sql<{ n: number }[]>`
+              select count(*)::int as n from pg_stat_activity
+               where datname = current_database() and wait_event_type = 'Lock'`
+          )[0]!.n === 0,
+        { what: 'the stuck statement to be cancelled' },
+      );
       // Cancelled, it rolled back: the victim is untouched.
       expect(await statusOf(world, victim)).toBe('pending');
     } finally {
