@@ -29,8 +29,11 @@ export function createProducer(
     redis,
     queues,
     async close() {
-      await queues.close();
-      redis.disconnect();
+      try {
+        await queues.close();
+      } finally {
+        redis.disconnect();
+      }
     },
   };
 }

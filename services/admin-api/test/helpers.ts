@@ -3,7 +3,7 @@ import { loadAdminApiConfig, type AdminApiConfig } from '@bora/config';
 import type { HostLookup } from '@bora/core';
 import { createDb } from '@bora/db';
 import { createLogger } from '@bora/logger';
-import { createNotificationQueues, createRedis } from '@bora/queue';
+import { createProducer } from '@bora/queue';
 import type { TestEnv } from '@bora/testing';
 import { buildApp, type AdminApiDeps } from '../src/app.ts';
 
@@ -50,18 +50,13 @@ export async function startAdminApi(
   });
   const logger = createLogger({ name: 'admin-api-test', level: 'debug', destination });
   const db = createDb(config.databaseUrl, { max: 5 });
-  const redis = createRedis(config.redisUrl, 'producer');
-  const queues = createNotificationQueues({
-    connection: redis,
-    prefix: config.queuePrefix,
-    shards: config.queueShards,
-  });
+  const producer = createProducer(config, () => {});
   const deps: AdminApiDeps = {
     config,
     logger,
     db,
-    redis,
-    queues,
+    redis: producer.redis,
+    queues: producer.queues,
     healthPoll: options.healthPoll ?? false,
     lookup: options.lookup,
   };
@@ -77,8 +72,7 @@ export async function startAdminApi(
       const closing = app.close();
       setTimeout(() => app.server.closeAllConnections(), 200).unref();
       await closing;
-      await queues.close().catch(() => {});
-      redis.disconnect();
+      await producer.close().catch(() => {});
       await db.close(1);
     },
   };

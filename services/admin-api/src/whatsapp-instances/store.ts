@@ -11,6 +11,7 @@ import {
 } from '@bora/db';
 import { and, asc, count, desc, eq, ne, type SQL } from 'drizzle-orm';
 import { mapDbError } from '../db-errors.ts';
+import { tenantIdBySlug } from '../tenants/store.ts';
 import { demoteOtherPrimary } from './placement.ts';
 import { instanceSafety } from '../number-safety/instance-safety.ts';
 import { iso } from '../common-schemas.ts';
@@ -96,10 +97,7 @@ export async function countInstances(db: Db, filter: InstanceFilter): Promise<nu
 
 /** `undefined`/`null` slug = a shared platform sender (no tenant). */
 export async function tenantIdOf(db: Db, slug: string | null | undefined): Promise<string | null> {
-  if (slug === undefined || slug === null) return null;
-  const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
-  if (!tenant) throw notFound('TENANT_NOT_FOUND', `Negócio "${slug}" não encontrado`);
-  return tenant.id;
+  return slug === undefined || slug === null ? null : tenantIdBySlug(db, slug);
 }
 
 /** One instance with the server that hosts it (for calls to that server); 404 when unknown. */
