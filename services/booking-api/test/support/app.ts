@@ -41,6 +41,11 @@ export async function createTenant(env: TestEnv, values: Partial<NewTenant> = {}
       slug: `t-${randomBytes(4).toString('hex')}`,
       name: 'Barbearia do Zé',
       reminderOffsetsMinutes: [1440],
+      // No quiet hours: tests book relative to now, and at night (from 21:00 in São Paulo) a
+      // reminder hours ahead would be moved out of them; the planner's quiet-hours rules have
+      // their own tests in @bora/bookings.
+      quietHoursStart: '00:00',
+      quietHoursEnd: '00:00',
       ...values,
     })
     .returning();
